@@ -1,3 +1,20 @@
+//! The `gorun-lint` binary: parse arguments, run, map the outcome to an
+//! exit code (0 nothing found, 1 findings, 2 usage/config/IO error).
+
+use clap::Parser;
+
 fn main() {
-    println!("Hello, world!");
+    let cli = match gorun_lint::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                gorun_lint::cli::EXIT_ERROR
+            } else {
+                gorun_lint::cli::EXIT_OK
+            };
+            let _ = e.print();
+            std::process::exit(code);
+        }
+    };
+    std::process::exit(gorun_lint::cli::run(cli));
 }

@@ -1,0 +1,555 @@
+//! The analysis every command shares: discover files, read and parse them,
+//! follow includes, find and classify callsites, apply the allowlist and name
+//! the helpers. `check` turns the result into diagnostics; `fix` plans edits
+//! from it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use regex::Regex;
+
+use crate::callsite::{self, Callsite, Origin, RunTarget};
+use crate::classify::{self, normalize, Classified};
+use crate::config::{Config, Configs};
+use crate::discover::{self, Found};
+use crate::error::Error;
+use crate::fix::naming::{self, BuildKey, BUILD_ENV};
+use crate::gomod::Modules;
+use crate::parse::tree::MakeParser;
+use crate::parse::{AssignOp, MakeDoc};
+use crate::shell::Cwd;
+use crate::source::SourceFile;
+use crate::vars::VarEnv;
+
+/// One classified callsite with what the later stages decided about it.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub callsite: Callsite,
+    pub class: Classified,
+    /// The allowlist entry or inline comment that exempts it: (key, reason).
+    pub allowed: Option<(String, String)>,
+    /// `NAME = $(shell go run)` expanded while make reads the file.
+    pub deferred_read_time: bool,
+    /// The build this callsite performs (repo-local, directory known).
+    pub build: Option<BuildKey>,
+    /// The helper target (`_gen/bin/<name>`, relative to the base directory).
+    pub target: Option<String>,
+    /// The fix can be applied without changing behaviour.
+    pub fix_safe: bool,
+}
+
+/// An inline `# gorun-lint: allow <tool> -- <reason>` comment.
+#[derive(Debug, Clone)]
+pub struct Suppression {
+    pub tool: String,
+    pub reason: String,
+    pub span: std::ops::Range<usize>,
+    pub line: usize,
+    pub used: bool,
+}
+
+/// One file and everything found in it.
+#[derive(Debug)]
+pub struct FileAnalysis {
+    pub file: Arc<SourceFile>,
+    pub doc: MakeDoc,
+    /// Where make runs for this file: its own directory, or the base of the
+    /// file that includes it.
+    pub base: PathBuf,
+    pub config: Arc<Config>,
+    pub sites: Vec<Site>,
+    pub suppressions: Vec<Suppression>,
+    /// Indices of the files it includes.
+    pub includes: Vec<usize>,
+    /// Index of the file that first includes it.
+    pub included_by: Option<usize>,
+    pub explicit: bool,
+}
+
+/// The whole analysis.
+#[derive(Debug, Default)]
+pub struct Analysis {
+    pub files: Vec<FileAnalysis>,
+    /// Files that could not be checked.
+    pub errors: Vec<Error>,
+    /// Problems that do not stop checking (a missing include).
+    pub warnings: Vec<String>,
+    /// Directories walked (absolute).
+    pub dirs: Vec<PathBuf>,
+    /// Allowlist keys used, per config file.
+    pub used_allow: HashMap<PathBuf, Vec<String>>,
+}
+
+/// Options shared by the commands that analyse.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub paths: Vec<PathBuf>,
+    pub config: Option<PathBuf>,
+    /// Overrides config `out-dir`.
+    pub out_dir: Option<String>,
+    /// Text to check in place of the file at this path (`--stdin-filename`).
+    pub stdin: Option<(PathBuf, String)>,
+}
+
+impl Analysis {
+    pub fn run(opts: &Options, cwd: &Path) -> Result<Analysis, Error> {
+        let configs = Configs::new(opts.config.as_deref())?;
+        let mut found = match &opts.stdin {
+            Some((p, _)) => discover::Discovered {
+                files: vec![Found {
+                    path: normalize(&cwd.join(p)),
+                    explicit: true,
+                }],
+                ..Default::default()
+            },
+            None => discover::discover(&opts.paths, cwd, &configs),
+        };
+        let mut analysis = Analysis {
+            errors: std::mem::take(&mut found.errors),
+            dirs: found.dirs.clone(),
+            ..Default::default()
+        };
+        let mut parser = MakeParser::new();
+        let mut index: HashMap<PathBuf, usize> = HashMap::new();
+        for f in &found.files {
+            let text = opts.stdin.as_ref().map(|(_, t)| t.clone());
+            analysis.load(
+                &f.path,
+                f.explicit,
+                text,
+                cwd,
+                &configs,
+                &mut parser,
+                &mut index,
+            );
+        }
+        analysis.follow_includes(cwd, &configs, &mut parser, &mut index);
+        analysis.find_sites(opts);
+        Ok(analysis)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn load(
+        &mut self,
+        path: &Path,
+        explicit: bool,
+        text: Option<String>,
+        cwd: &Path,
+        configs: &Configs,
+        parser: &mut MakeParser,
+        index: &mut HashMap<PathBuf, usize>,
+    ) -> Option<usize> {
+        if let Some(&i) = index.get(path) {
+            return Some(i);
+        }
+        let file = match text {
+            Some(t) => Ok(SourceFile::new(path, cwd, t, false)),
+            None => SourceFile::read(path, cwd),
+        };
+        let file = match file {
+            Ok(f) => f,
+            Err(e) => {
+                self.errors.push(e);
+                return None;
+            }
+        };
+        let config = match configs.for_dir(file.dir()) {
+            Ok(c) => c,
+            Err(e) => {
+                self.errors.push(e);
+                return None;
+            }
+        };
+        if file.lossy {
+            self.warnings.push(format!(
+                "{}: not valid UTF-8; checked with invalid bytes replaced, `fix` will not edit it",
+                file.display
+            ));
+        }
+        let doc = MakeDoc::parse(&file.text, parser);
+        let suppressions = find_suppressions(&file);
+        let base = file.dir().to_path_buf();
+        self.files.push(FileAnalysis {
+            file: Arc::new(file),
+            doc,
+            base,
+            config,
+            sites: Vec::new(),
+            suppressions,
+            includes: Vec::new(),
+            included_by: None,
+            explicit,
+        });
+        let i = self.files.len() - 1;
+        index.insert(path.to_path_buf(), i);
+        Some(i)
+    }
+
+    /// Resolve `include` lines breadth-first from the files nothing includes,
+    /// so each included file gets the base directory of its includer.
+    fn follow_includes(
+        &mut self,
+        cwd: &Path,
+        configs: &Configs,
+        parser: &mut MakeParser,
+        index: &mut HashMap<PathBuf, usize>,
+    ) {
+        // First pass: who includes whom, resolved against the includer's own dir.
+        let n = self.files.len();
+        let mut included = vec![false; n];
+        for i in 0..n {
+            for target in self.include_targets(i, &self.files[i].base.clone()) {
+                if let Some(&j) = index.get(&target.0) {
+                    if j != i {
+                        included[j] = true;
+                    }
+                }
+            }
+        }
+        let mut queue: std::collections::VecDeque<usize> =
+            (0..n).filter(|&i| !included[i]).collect();
+        let mut done = vec![false; n];
+        loop {
+            while let Some(i) = queue.pop_front() {
+                if done.get(i).copied().unwrap_or(false) {
+                    continue;
+                }
+                if done.len() <= i {
+                    done.resize(i + 1, false);
+                }
+                done[i] = true;
+                let base = self.files[i].base.clone();
+                for (path, optional, line) in self.include_targets(i, &base) {
+                    let j = match index.get(&path) {
+                        Some(&j) => Some(j),
+                        None if path.is_file() => {
+                            self.load(&path, false, None, cwd, configs, parser, index)
+                        }
+                        None => {
+                            if !optional {
+                                self.warnings.push(format!(
+                                    "{}:{line}: included file `{}` not found; variables defined there are not known",
+                                    self.files[i].file.display,
+                                    crate::source::display_path(&path, cwd)
+                                ));
+                            }
+                            None
+                        }
+                    };
+                    let Some(j) = j else { continue };
+                    if j == i || self.files[i].includes.contains(&j) {
+                        continue;
+                    }
+                    self.files[i].includes.push(j);
+                    if self.files[j].included_by.is_none() && !self.is_ancestor(j, i) {
+                        self.files[j].included_by = Some(i);
+                        self.files[j].base = base.clone();
+                        queue.push_back(j);
+                    }
+                }
+            }
+            // Files only reachable through include cycles: take them as roots.
+            match (0..self.files.len()).find(|&i| !done.get(i).copied().unwrap_or(false)) {
+                Some(i) => queue.push_back(i),
+                None => break,
+            }
+        }
+    }
+
+    fn is_ancestor(&self, a: usize, mut b: usize) -> bool {
+        let mut steps = 0;
+        while let Some(p) = self.files[b].included_by {
+            if p == a || steps > self.files.len() {
+                return true;
+            }
+            b = p;
+            steps += 1;
+        }
+        false
+    }
+
+    /// The literal files an `include` line names: (path, optional, line).
+    fn include_targets(&self, i: usize, base: &Path) -> Vec<(PathBuf, bool, usize)> {
+        let f = &self.files[i];
+        let mut out = Vec::new();
+        for inc in &f.doc.includes {
+            let line = f.file.line_col(inc.span.start).0;
+            for (name, _) in &inc.files {
+                if name.contains('$') || name.contains('*') || name.contains('?') {
+                    continue;
+                }
+                let p = normalize(&base.join(name));
+                let p = if p.is_file() {
+                    p
+                } else {
+                    normalize(&f.file.dir().join(name))
+                };
+                out.push((p, inc.optional, line));
+            }
+        }
+        out
+    }
+
+    /// The files connected to `i` by includes (both ways), `i` first.
+    fn component(&self, i: usize) -> Vec<usize> {
+        let mut root = i;
+        let mut steps = 0;
+        while let Some(p) = self.files[root].included_by {
+            root = p;
+            steps += 1;
+            if steps > self.files.len() {
+                break;
+            }
+        }
+        let mut out = vec![root];
+        let mut k = 0;
+        while k < out.len() {
+            for &j in &self.files[out[k]].includes {
+                if !out.contains(&j) {
+                    out.push(j);
+                }
+            }
+            k += 1;
+        }
+        if !out.contains(&i) {
+            out.push(i);
+        }
+        out
+    }
+
+    fn var_env(&self, i: usize) -> VarEnv {
+        let mut env = VarEnv::new(&self.files[i].config.go_commands);
+        for j in self.component(i) {
+            let f = &self.files[j];
+            for a in &f.doc.assignments {
+                if a.target_specific {
+                    continue;
+                }
+                env.define(
+                    &a.name,
+                    &f.file.text[a.value.clone()],
+                    a.op == AssignOp::Append,
+                );
+            }
+            for d in &f.doc.defines {
+                env.define(&d.name, &f.file.text[d.body.clone()], false);
+            }
+        }
+        env
+    }
+
+    fn find_sites(&mut self, opts: &Options) {
+        let modules = Modules::default();
+        for i in 0..self.files.len() {
+            let env = self.var_env(i);
+            let component = self.component(i);
+            let f = &self.files[i];
+            let callsites = callsite::find(&f.file.text, &f.doc, &env);
+            let mut sites = Vec::new();
+            for cs in callsites {
+                let class = classify::classify(&cs, &f.base, &env, &modules);
+                let deferred_read_time = match &cs.origin {
+                    Origin::Deferred { variable } => component
+                        .iter()
+                        .any(|&j| read_time_reference(&self.files[j], variable)),
+                    _ => false,
+                };
+                let build = build_key(&cs, &class);
+                sites.push(Site {
+                    callsite: cs,
+                    class,
+                    allowed: None,
+                    deferred_read_time,
+                    build,
+                    target: None,
+                    fix_safe: false,
+                });
+            }
+            self.files[i].sites = sites;
+        }
+        self.apply_allowlist();
+        self.name_targets(opts);
+    }
+
+    fn apply_allowlist(&mut self) {
+        for f in &mut self.files {
+            let cfg = f.config.clone();
+            for site in &mut f.sites {
+                // Inline comments first: they are the closer statement.
+                let line = f.file.line_col(site.callsite.span.start).0;
+                let first_line = f.file.line_col(site.callsite.line_span.start).0;
+                if let Some(s) = f.suppressions.iter_mut().find(|s| {
+                    (s.line == line || s.line + 1 == first_line || s.line + 1 == line)
+                        && matches_key(&s.tool, site)
+                }) {
+                    s.used = true;
+                    site.allowed = Some((s.tool.clone(), s.reason.clone()));
+                    continue;
+                }
+                if let Some((k, reason)) = cfg.allow.iter().find(|(k, _)| matches_key(k, site)) {
+                    site.allowed = Some((k.clone(), reason.clone()));
+                    if let Some(p) = &cfg.path {
+                        self.used_allow
+                            .entry(p.clone())
+                            .or_default()
+                            .push(k.clone());
+                    }
+                }
+            }
+        }
+    }
+
+    /// Give every distinct build a helper name, per base directory.
+    fn name_targets(&mut self, opts: &Options) {
+        let mut groups: BTreeMap<(PathBuf, String), BTreeMap<BuildKey, String>> = BTreeMap::new();
+        for f in &self.files {
+            let out_dir = opts
+                .out_dir
+                .clone()
+                .unwrap_or_else(|| f.config.out_dir.clone());
+            for s in &f.sites {
+                if let (Some(key), Some(tool)) = (&s.build, &s.class.tool) {
+                    groups
+                        .entry((f.base.clone(), out_dir.clone()))
+                        .or_default()
+                        .insert(key.clone(), tool.clone());
+                }
+            }
+        }
+        let names: BTreeMap<(PathBuf, String), BTreeMap<BuildKey, String>> = groups
+            .into_iter()
+            .map(|(k, builds)| (k, naming::assign(&builds)))
+            .collect();
+        for f in &mut self.files {
+            let out_dir = opts
+                .out_dir
+                .clone()
+                .unwrap_or_else(|| f.config.out_dir.clone());
+            let Some(group) = names.get(&(f.base.clone(), out_dir.clone())) else {
+                continue;
+            };
+            for s in &mut f.sites {
+                if let Some(name) = s.build.as_ref().and_then(|k| group.get(k)) {
+                    s.target = Some(format!("{out_dir}/{name}"));
+                    s.fix_safe = matches!(s.callsite.origin, Origin::Recipe { rule: Some(_), .. })
+                        && s.class.module().is_some()
+                        && !s.callsite.args.iter().any(|a| a.text.contains("$(MAKE)"));
+                }
+            }
+        }
+    }
+}
+
+/// Whether `$(variable)` is expanded while make reads this file.
+fn read_time_reference(f: &FileAnalysis, variable: &str) -> bool {
+    let refs = [format!("$({variable})"), format!("${{{variable}}}")];
+    let has = |span: &std::ops::Range<usize>| {
+        refs.iter()
+            .any(|r| f.file.text[span.clone()].contains(r.as_str()))
+    };
+    f.doc
+        .assignments
+        .iter()
+        .any(|a| (a.op.is_immediate() || a.target_specific) && has(&a.value))
+        || f.doc
+            .rules
+            .iter()
+            .any(|r| has(&(r.header.start..r.prereq_end)))
+        || f.doc.toplevel.iter().any(has)
+}
+
+/// Whether an allowlist key names this callsite: its tool, or its package
+/// as written, without `./`, or as an import path.
+fn matches_key(key: &str, site: &Site) -> bool {
+    let key = key.trim();
+    if site.class.tool.as_deref() == Some(key) {
+        return true;
+    }
+    let norm = |s: &str| s.trim_start_matches("./").trim_end_matches('/').to_string();
+    let written = site.callsite.target.text();
+    if key == written || norm(key) == norm(&written) || norm(key) == norm(&site.class.package) {
+        return true;
+    }
+    if let (Some(dir), Some(m)) = (site.class.dir(), site.class.module()) {
+        if m.import_path(dir).as_deref() == Some(key) {
+            return true;
+        }
+    }
+    false
+}
+
+/// The build of a repo-local callsite whose directory is known.
+fn build_key(cs: &Callsite, class: &Classified) -> Option<BuildKey> {
+    let dir = class.dir()?;
+    let sources = match &cs.target {
+        RunTarget::Files(words) => {
+            let Cwd::Known(_) = cs.dir() else { return None };
+            let files: Vec<PathBuf> = match &class.expanded {
+                Some(e) => e.split_whitespace().map(|w| file_in(dir, w)).collect(),
+                None => words.iter().map(|w| file_in(dir, &w.text)).collect(),
+            };
+            files
+        }
+        _ => vec![dir.to_path_buf()],
+    };
+    let flags = cs
+        .flags
+        .iter()
+        .filter(|f| f.name != "C")
+        .map(|f| f.text.clone())
+        .collect();
+    let env = cs
+        .env
+        .iter()
+        .filter(|w| {
+            BUILD_ENV
+                .iter()
+                .any(|e| w.text.starts_with(&format!("{e}=")))
+        })
+        .map(|w| w.text.clone())
+        .collect();
+    Some(BuildKey {
+        sources,
+        flags,
+        env,
+    })
+}
+
+/// The absolute path of a file of a file run, given its package directory.
+fn file_in(dir: &Path, written: &str) -> PathBuf {
+    let name = written.rsplit('/').next().unwrap_or(written);
+    dir.join(name)
+}
+
+fn suppression_regex() -> &'static Regex {
+    static RE: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"#\s*gorun-lint:\s*allow\s+(\S+)(?:\s+--\s*(.*?))?\s*$")
+            .expect("suppression regex compiles")
+    })
+}
+
+fn find_suppressions(file: &SourceFile) -> Vec<Suppression> {
+    if !file.text.contains("gorun-lint:") {
+        return Vec::new();
+    }
+    let re = suppression_regex();
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for (i, line) in file.text.split('\n').enumerate() {
+        let l = line.trim_end_matches('\r');
+        if let Some(c) = re.captures(l) {
+            let m = c.get(0).expect("whole match");
+            out.push(Suppression {
+                tool: c[1].to_string(),
+                reason: c.get(2).map(|r| r.as_str().to_string()).unwrap_or_default(),
+                span: offset + m.start()..offset + m.end(),
+                line: i + 1,
+                used: false,
+            });
+        }
+        offset += line.len() + 1;
+    }
+    out
+}

@@ -1,0 +1,143 @@
+//! `check`: diagnostics from the analysis.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::analysis::Analysis;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::rules::{self, RuleInfo, Site};
+use crate::source::SourceFile;
+
+/// Which rules to report.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Only these (codes or names); empty means all.
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+}
+
+impl Selection {
+    fn wants(&self, rule: &RuleInfo, config_ignore: &[String]) -> bool {
+        let named = |keys: &[String]| {
+            keys.iter()
+                .any(|k| k.eq_ignore_ascii_case(rule.code) || k == rule.name)
+        };
+        (self.select.is_empty() || named(&self.select))
+            && !named(&self.ignore)
+            && !named(config_ignore)
+    }
+}
+
+/// The result of `check`.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub diagnostics: Vec<Diagnostic>,
+    pub files_checked: usize,
+    /// Callsites exempted by the allowlist (reported by `--statistics`).
+    pub allowed: usize,
+}
+
+impl Report {
+    /// Whether any finding fails the run (info notes do not).
+    pub fn has_findings(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity() >= Severity::Warning)
+    }
+}
+
+/// Turn an analysis into diagnostics.
+pub fn check(analysis: &Analysis, selection: &Selection, cwd: &Path) -> Report {
+    let mut report = Report {
+        files_checked: analysis.files.len(),
+        ..Default::default()
+    };
+    for f in &analysis.files {
+        for s in &f.sites {
+            if s.allowed.is_some() {
+                report.allowed += 1;
+                continue;
+            }
+            let site = Site {
+                file: &f.file,
+                callsite: &s.callsite,
+                class: &s.class,
+                target: s.target.as_deref(),
+                fix_safe: s.fix_safe,
+                deferred_read_time: s.deferred_read_time,
+            };
+            for d in rules::check(&site) {
+                if selection.wants(d.rule, &f.config.ignore) {
+                    report.diagnostics.push(d);
+                }
+            }
+        }
+        // Inline suppressions that matched nothing.
+        for sup in f.suppressions.iter().filter(|s| !s.used) {
+            if selection.wants(&rules::unused_allow::RULE, &f.config.ignore) {
+                report.diagnostics.push(Diagnostic {
+                    rule: &rules::unused_allow::RULE,
+                    file: f.file.clone(),
+                    span: sup.span.clone(),
+                    message: format!("`gorun-lint: allow {}` matches no `go run` callsite on this or the next line", sup.tool),
+                    help: Some("remove the comment".into()),
+                    tool: Some(sup.tool.clone()),
+                    package: None,
+                    target: None,
+                    fix: None,
+                });
+            }
+        }
+    }
+    unused_config_entries(analysis, selection, cwd, &mut report);
+    report
+        .diagnostics
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    report
+}
+
+/// Allowlist entries of configs whose whole directory was checked, that
+/// matched no callsite.
+fn unused_config_entries(
+    analysis: &Analysis,
+    selection: &Selection,
+    cwd: &Path,
+    report: &mut Report,
+) {
+    let mut seen = Vec::new();
+    for f in &analysis.files {
+        let cfg = &f.config;
+        let (Some(path), Some(dir)) = (&cfg.path, cfg.dir()) else {
+            continue;
+        };
+        if seen.contains(path) || !analysis.dirs.iter().any(|d| dir.starts_with(d)) {
+            continue;
+        }
+        seen.push(path.clone());
+        if !selection.wants(&rules::unused_allow::RULE, &cfg.ignore) {
+            continue;
+        }
+        let used = analysis.used_allow.get(path).cloned().unwrap_or_default();
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let file = Arc::new(SourceFile::new(path, cwd, text, false));
+        for (key, _) in cfg.allow.iter().filter(|(k, _)| !used.contains(k)) {
+            let span = cfg
+                .allow_lines
+                .get(key)
+                .map_or(0..0, |&l| file.line_span(l));
+            report.diagnostics.push(Diagnostic {
+                rule: &rules::unused_allow::RULE,
+                file: file.clone(),
+                span,
+                message: format!("allowlist entry `{key}` matches no `go run` callsite"),
+                help: Some("remove the entry".into()),
+                tool: Some(key.clone()),
+                package: None,
+                target: None,
+                fix: None,
+            });
+        }
+    }
+}

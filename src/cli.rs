@@ -1,0 +1,214 @@
+//! The command line: flags are defined once here (help text included) and
+//! dispatched to the library. `main` maps the outcome to exit codes.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::analysis::{Analysis, Options};
+use crate::check::{self, Selection};
+use crate::error::Error;
+use crate::render::{Format, RenderOptions};
+use crate::rules;
+
+/// Exit codes.
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_FINDINGS: i32 = 1;
+pub const EXIT_ERROR: i32 = 2;
+
+#[derive(Debug, Parser)]
+#[command(name = "gorun-lint", version, about = "Find, fix and guard against `go run` in Makefiles", long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Report `go run` callsites (exit 0: none, 1: findings, 2: error).
+    Check(CheckArgs),
+    /// List the rules.
+    Rules,
+    /// Print a rule's documentation.
+    Rule {
+        /// Code (GR001) or name (local-go-run).
+        code: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct Common {
+    /// Files or directories to check (default: the current directory).
+    pub paths: Vec<PathBuf>,
+    /// Use this configuration file instead of the closest `.gorun-lint.toml`.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Colour: auto (a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+    /// Read the Makefile text from standard input and report it as this path.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Print the number of findings per rule.
+    #[arg(long)]
+    pub statistics: bool,
+    /// One line per finding, no snippets or summary decoration.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Exit 0 even when there are findings (errors still exit 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Report only these rules (codes or names, comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Do not report these rules (codes or names, comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+}
+
+impl Common {
+    pub fn color_enabled(&self, stream_is_terminal: bool) -> bool {
+        match self.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        }
+    }
+
+    pub fn options(&self) -> Result<Options, Error> {
+        let stdin = match &self.stdin_filename {
+            Some(p) => {
+                let mut text = String::new();
+                std::io::stdin()
+                    .read_to_string(&mut text)
+                    .map_err(|e| Error::Usage(format!("cannot read standard input: {e}")))?;
+                Some((p.clone(), text))
+            }
+            None => None,
+        };
+        let paths = if self.paths.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            self.paths.clone()
+        };
+        Ok(Options {
+            paths,
+            config: self.config.clone(),
+            out_dir: None,
+            stdin,
+        })
+    }
+}
+
+/// Run the command line; returns the exit code.
+pub fn run(cli: Cli) -> i32 {
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("gorun-lint: error: {e}");
+            EXIT_ERROR
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<i32, Error> {
+    match cli.command {
+        Command::Check(args) => run_check(args),
+        Command::Rules => {
+            let mut out = String::new();
+            for r in rules::all() {
+                let fix = match r.fix {
+                    rules::FixAvailability::Always => "fix",
+                    rules::FixAvailability::Sometimes => "fix (sometimes)",
+                    rules::FixAvailability::Never => "",
+                };
+                out.push_str(&format!(
+                    "{}  {:<20} {:<8} {:<16} {}\n",
+                    r.code,
+                    r.name,
+                    r.severity.as_str(),
+                    fix,
+                    r.summary
+                ));
+            }
+            print!("{out}");
+            Ok(EXIT_OK)
+        }
+        Command::Rule { code } => match rules::lookup(&code) {
+            Some(r) => {
+                print!("{}", r.doc());
+                Ok(EXIT_OK)
+            }
+            None => Err(Error::Usage(format!(
+                "unknown rule `{code}`; `gorun-lint rules` lists them"
+            ))),
+        },
+    }
+}
+
+fn cwd() -> Result<PathBuf, Error> {
+    std::env::current_dir()
+        .map_err(|e| Error::Usage(format!("cannot read the working directory: {e}")))
+}
+
+fn run_check(args: CheckArgs) -> Result<i32, Error> {
+    for key in args.select.iter().chain(&args.ignore) {
+        if rules::lookup(key).is_none() {
+            return Err(Error::Usage(format!(
+                "unknown rule `{key}`; `gorun-lint rules` lists them"
+            )));
+        }
+    }
+    let cwd = cwd()?;
+    let analysis = Analysis::run(&args.common.options()?, &cwd)?;
+    let report = check::check(
+        &analysis,
+        &Selection {
+            select: args.select.clone(),
+            ignore: args.ignore.clone(),
+        },
+        &cwd,
+    );
+    let stdout = std::io::stdout();
+    let opts = RenderOptions {
+        color: args.common.color_enabled(stdout.is_terminal()),
+        statistics: args.statistics,
+        quiet: args.quiet,
+    };
+    let text = args.format.renderer().render(&report, &opts);
+    let mut lock = stdout.lock();
+    let _ = lock.write_all(text.as_bytes());
+    let _ = lock.flush();
+    for w in &analysis.warnings {
+        eprintln!("gorun-lint: warning: {w}");
+    }
+    for e in &analysis.errors {
+        eprintln!("gorun-lint: error: {e}");
+    }
+    Ok(if !analysis.errors.is_empty() {
+        EXIT_ERROR
+    } else if report.has_findings() && !args.exit_zero {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
+}

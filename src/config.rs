@@ -1,0 +1,234 @@
+//! Configuration: `.gorun-lint.toml`, the closest one walking up from each
+//! checked file, or the one given with `--config`.
+//!
+//! ```toml
+//! go-commands = ["./hack/gow"]      # wrappers that are go under another name
+//! include = ["build/**/*.mk"]       # extra globs of files to check
+//! exclude = ["third_party/**"]      # globs of files never to check
+//! out-dir = "_gen/bin"              # where `fix` puts helper binaries
+//! clean-target = "clean"            # the target that must remove out-dir
+//! ignore = ["GR003"]                # rules (codes or names) not to report
+//!
+//! [allow]                            # tools or packages allowed to stay on `go run`
+//! migrate-ci = "CI-only helper, not on developer paths"
+//! ```
+
+use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use serde::Deserialize;
+
+use crate::error::Error;
+
+pub const FILE_NAME: &str = ".gorun-lint.toml";
+
+/// One loaded configuration file (or the defaults).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub go_commands: Vec<String>,
+    #[serde(default)]
+    pub include: Vec<String>,
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    #[serde(default = "default_out_dir")]
+    pub out_dir: String,
+    #[serde(default = "default_clean_target")]
+    pub clean_target: String,
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    #[serde(default)]
+    pub allow: BTreeMap<String, String>,
+    /// The file this came from (`None` for the defaults).
+    #[serde(skip)]
+    pub path: Option<PathBuf>,
+    /// 1-based line of each allow key in the file, for reports.
+    #[serde(skip)]
+    pub allow_lines: BTreeMap<String, usize>,
+}
+
+fn default_out_dir() -> String {
+    "_gen/bin".into()
+}
+
+fn default_clean_target() -> String {
+    "clean".into()
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            go_commands: Vec::new(),
+            include: Vec::new(),
+            exclude: Vec::new(),
+            out_dir: default_out_dir(),
+            clean_target: default_clean_target(),
+            ignore: Vec::new(),
+            allow: BTreeMap::new(),
+            path: None,
+            allow_lines: BTreeMap::new(),
+        }
+    }
+}
+
+impl Config {
+    /// Load and validate a configuration file.
+    pub fn load(path: &Path) -> Result<Config, Error> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Config::from_text(path, &text)
+    }
+
+    pub fn from_text(path: &Path, text: &str) -> Result<Config, Error> {
+        let mut cfg: Config = toml::from_str(text).map_err(|e| Error::Config {
+            path: path.to_path_buf(),
+            message: e.message().to_string(),
+            line: e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].lines().count().max(1)),
+        })?;
+        for (key, reason) in &cfg.allow {
+            if reason.trim().is_empty() {
+                return Err(Error::Config {
+                    path: path.to_path_buf(),
+                    message: format!("allow entry `{key}` needs a reason"),
+                    line: line_of_key(text, key),
+                });
+            }
+        }
+        if cfg.out_dir.trim().is_empty()
+            || cfg.out_dir.starts_with('/')
+            || cfg.out_dir.contains("..")
+        {
+            return Err(Error::Config {
+                path: path.to_path_buf(),
+                message: format!(
+                    "out-dir `{}` must be a relative path inside the repository",
+                    cfg.out_dir
+                ),
+                line: None,
+            });
+        }
+        cfg.out_dir = cfg
+            .out_dir
+            .trim_end_matches('/')
+            .trim_start_matches("./")
+            .to_string();
+        for code in &cfg.ignore {
+            if crate::rules::lookup(code).is_none() {
+                return Err(Error::Config {
+                    path: path.to_path_buf(),
+                    message: format!("unknown rule `{code}` in ignore"),
+                    line: None,
+                });
+            }
+        }
+        cfg.allow_lines = cfg
+            .allow
+            .keys()
+            .filter_map(|k| Some((k.clone(), line_of_key(text, k)?)))
+            .collect();
+        cfg.path = Some(path.to_path_buf());
+        Ok(cfg)
+    }
+
+    /// The directory the config applies to (the repository root, usually).
+    pub fn dir(&self) -> Option<&Path> {
+        self.path.as_deref().and_then(Path::parent)
+    }
+}
+
+fn line_of_key(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            let l = l.trim_start();
+            l.starts_with(key)
+                || l.starts_with(&format!("\"{key}\""))
+                || l.starts_with(&format!("'{key}'"))
+        })
+        .map(|i| i + 1)
+}
+
+/// Finds the configuration for each file; caches by directory.
+#[derive(Debug)]
+pub struct Configs {
+    explicit: Option<std::sync::Arc<Config>>,
+    default: std::sync::Arc<Config>,
+    cache: Mutex<HashMap<PathBuf, std::sync::Arc<Config>>>,
+}
+
+impl Configs {
+    pub fn new(explicit: Option<&Path>) -> Result<Configs, Error> {
+        let explicit = match explicit {
+            Some(p) => Some(std::sync::Arc::new(Config::load(p)?)),
+            None => None,
+        };
+        Ok(Configs {
+            explicit,
+            default: std::sync::Arc::new(Config::default()),
+            cache: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The configuration for files in `dir` (absolute).
+    pub fn for_dir(&self, dir: &Path) -> Result<std::sync::Arc<Config>, Error> {
+        if let Some(c) = &self.explicit {
+            return Ok(c.clone());
+        }
+        let mut cur = Some(dir);
+        while let Some(d) = cur {
+            let cached = self.cache.lock().expect("config cache").get(d).cloned();
+            if let Some(c) = cached {
+                return Ok(c);
+            }
+            let p = d.join(FILE_NAME);
+            if p.is_file() {
+                let c = std::sync::Arc::new(Config::load(&p)?);
+                self.cache
+                    .lock()
+                    .expect("config cache")
+                    .insert(d.to_path_buf(), c.clone());
+                return Ok(c);
+            }
+            cur = d.parent();
+        }
+        Ok(self.default.clone())
+    }
+
+    /// Every configuration loaded so far (for unused-allow reports).
+    pub fn loaded(&self) -> Vec<std::sync::Arc<Config>> {
+        let mut out: Vec<std::sync::Arc<Config>> = Vec::new();
+        if let Some(c) = &self.explicit {
+            out.push(c.clone());
+        }
+        for c in self.cache.lock().expect("config cache").values() {
+            if !out.iter().any(|o| o.path == c.path) {
+                out.push(c.clone());
+            }
+        }
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_allowlist_and_rejects_empty_reasons() {
+        let c = Config::from_text(
+            Path::new("/r/.gorun-lint.toml"),
+            "out-dir = \"./bin/\"\n[allow]\nmigrate-ci = \"CI only\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.out_dir, "bin");
+        assert_eq!(c.allow_lines["migrate-ci"], 3);
+        let e = Config::from_text(Path::new("x.toml"), "[allow]\nx = \"\"\n").unwrap_err();
+        assert!(e.to_string().contains("needs a reason"), "{e}");
+        let e = Config::from_text(Path::new("x.toml"), "bogus = 1\n").unwrap_err();
+        assert!(e.to_string().contains("x.toml"), "{e}");
+    }
+}

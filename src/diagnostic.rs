@@ -1,0 +1,72 @@
+//! Diagnostics: what a rule reports, with everything each renderer needs.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::fix::Applicability;
+use crate::parse::Span;
+use crate::rules::RuleInfo;
+use crate::source::SourceFile;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Shown, never fails the run.
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// What a fix would do, as reports show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FixSummary {
+    pub applicability: Applicability,
+    pub description: String,
+}
+
+/// One finding.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub rule: &'static RuleInfo,
+    pub file: Arc<SourceFile>,
+    pub span: Span,
+    pub message: String,
+    pub help: Option<String>,
+    /// The helper's name.
+    pub tool: Option<String>,
+    /// The package (or file list) as written or expanded.
+    pub package: Option<String>,
+    /// The helper file target the fix creates (`_gen/bin/<tool>`).
+    pub target: Option<String>,
+    pub fix: Option<FixSummary>,
+}
+
+impl Diagnostic {
+    pub fn severity(&self) -> Severity {
+        self.rule.severity
+    }
+
+    /// 1-based (line, column) of the start and end.
+    pub fn range(&self) -> ((usize, usize), (usize, usize)) {
+        (
+            self.file.line_col(self.span.start),
+            self.file.line_col(self.span.end),
+        )
+    }
+
+    /// Order for reports: file, then position, then rule.
+    pub fn sort_key(&self) -> (String, usize, &'static str) {
+        (self.file.display.clone(), self.span.start, self.rule.code)
+    }
+}

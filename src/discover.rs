@@ -1,0 +1,163 @@
+//! Discover: the files to check. Directories are walked respecting
+//! `.gitignore`; files given explicitly are always checked; `include`d files
+//! are added later by the analysis, when they resolve to literal paths.
+
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use crate::classify::normalize;
+use crate::config::{Config, Configs};
+use crate::error::Error;
+
+/// A file to check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// Absolute, normalised.
+    pub path: PathBuf,
+    /// Named on the command line.
+    pub explicit: bool,
+}
+
+/// What the walk found.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub files: Vec<Found>,
+    pub errors: Vec<Error>,
+    /// The directories walked (absolute), to know which configs were covered.
+    pub dirs: Vec<PathBuf>,
+}
+
+/// Whether a file name is a Makefile by name.
+pub fn is_makefile_name(name: &str) -> bool {
+    matches!(name, "Makefile" | "makefile" | "GNUmakefile")
+        || name.ends_with(".mk")
+        || name.ends_with(".make")
+}
+
+/// Walk `paths` (relative to `cwd`).
+pub fn discover(paths: &[PathBuf], cwd: &Path, configs: &Configs) -> Discovered {
+    let mut out = Discovered::default();
+    for p in paths {
+        let abs = normalize(&cwd.join(p));
+        match std::fs::metadata(&abs) {
+            Err(e) => out.errors.push(Error::io(&abs, e)),
+            Ok(m) if m.is_dir() => walk(&abs, configs, &mut out),
+            Ok(_) => out.files.push(Found {
+                path: abs,
+                explicit: true,
+            }),
+        }
+    }
+    out.files.sort_by(|a, b| a.path.cmp(&b.path));
+    out.files.dedup_by(|a, b| {
+        if a.path == b.path {
+            b.explicit |= a.explicit;
+            true
+        } else {
+            false
+        }
+    });
+    out
+}
+
+fn walk(dir: &Path, configs: &Configs, out: &mut Discovered) {
+    out.dirs.push(dir.to_path_buf());
+    let walker = ignore::WalkBuilder::new(dir)
+        .hidden(false)
+        .git_ignore(true)
+        .git_global(false)
+        .git_exclude(true)
+        .require_git(false)
+        .parents(true)
+        .filter_entry(|e| e.file_name() != ".git")
+        .build();
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                out.errors.push(Error::Input {
+                    path: dir.to_path_buf(),
+                    message: walk_error(&e),
+                });
+                continue;
+            }
+        };
+        let is_file = entry.file_type().is_some_and(|t| t.is_file())
+            || (entry.path_is_symlink() && entry.path().is_file());
+        if !is_file {
+            continue;
+        }
+        let path = entry.path();
+        let Some(parent) = path.parent() else {
+            continue;
+        };
+        let cfg = match configs.for_dir(parent) {
+            Ok(c) => c,
+            Err(e) => {
+                out.errors.push(e);
+                continue;
+            }
+        };
+        let name = entry.file_name().to_string_lossy();
+        if selected(path, &name, &cfg) {
+            out.files.push(Found {
+                path: path.to_path_buf(),
+                explicit: false,
+            });
+        }
+    }
+}
+
+fn walk_error(e: &ignore::Error) -> String {
+    let s = e.to_string();
+    if s.contains("loop") {
+        format!("symlink loop: {s}")
+    } else {
+        s
+    }
+}
+
+/// Whether the walk takes a file: a Makefile by name or by an `include` glob,
+/// and not excluded.
+fn selected(path: &Path, name: &str, cfg: &Config) -> bool {
+    let rel = cfg
+        .dir()
+        .and_then(|d| path.strip_prefix(d).ok())
+        .unwrap_or(path);
+    if !cfg.exclude.is_empty() && globs(&cfg.exclude).is_match(rel) {
+        return false;
+    }
+    is_makefile_name(name) || (!cfg.include.is_empty() && globs(&cfg.include).is_match(rel))
+}
+
+fn globs(patterns: &[String]) -> GlobSet {
+    let mut b = GlobSetBuilder::new();
+    for p in patterns {
+        if let Ok(g) = Glob::new(p) {
+            b.add(g);
+        }
+        // `dir/**` also matches `dir` itself for excludes of whole trees.
+        if let Some(stripped) = p.strip_suffix("/**") {
+            if let Ok(g) = Glob::new(&format!("{stripped}/**/*")) {
+                b.add(g);
+            }
+        }
+    }
+    b.build().unwrap_or_else(|_| GlobSet::empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn makefile_names() {
+        for n in ["Makefile", "makefile", "GNUmakefile", "rules.mk", "x.make"] {
+            assert!(is_makefile_name(n), "{n}");
+        }
+        for n in ["Makefile.am", "README", "mk", "make.go"] {
+            assert!(!is_makefile_name(n), "{n}");
+        }
+    }
+}

@@ -1,0 +1,156 @@
+//! Helper names: one file target per distinct build, named after the package
+//! directory, with a deterministic way out of clashes. `check` uses the same
+//! names in its help text as `fix` writes.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+/// Env variables that change what `go build` produces.
+pub const BUILD_ENV: [&str; 9] = [
+    "GOOS",
+    "GOARCH",
+    "CGO_ENABLED",
+    "GOFLAGS",
+    "GOEXPERIMENT",
+    "GOAMD64",
+    "GOARM",
+    "GOARM64",
+    "CC",
+];
+
+/// What makes two callsites the same build.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BuildKey {
+    /// The package directory, or the files of a file run (absolute).
+    pub sources: Vec<PathBuf>,
+    /// Build flags as written (`-tags x`), `-C` excluded.
+    pub flags: Vec<String>,
+    /// Build-affecting env assignments (`GOOS=linux`).
+    pub env: Vec<String>,
+}
+
+/// Assign a unique name to each build. `wanted` is the tool name of each
+/// build; the result maps each key to its name.
+pub fn assign(builds: &BTreeMap<BuildKey, String>) -> BTreeMap<BuildKey, String> {
+    let mut by_tool: BTreeMap<&str, Vec<&BuildKey>> = BTreeMap::new();
+    for (key, tool) in builds {
+        by_tool.entry(tool.as_str()).or_default().push(key);
+    }
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    let mut out = BTreeMap::new();
+    // Names without a clash first, so that they never move.
+    for (tool, keys) in &by_tool {
+        if keys.len() == 1 {
+            taken.insert(tool.to_string());
+            out.insert(keys[0].clone(), tool.to_string());
+        }
+    }
+    for (tool, keys) in &by_tool {
+        if keys.len() == 1 {
+            continue;
+        }
+        // The plain build of the shortest path keeps the plain name.
+        let mut keys = keys.clone();
+        keys.sort_by_key(|k| {
+            (
+                !k.flags.is_empty() || !k.env.is_empty(),
+                k.sources.clone(),
+                k.flags.clone(),
+                k.env.clone(),
+            )
+        });
+        for (i, key) in keys.iter().enumerate() {
+            let mut candidates = Vec::new();
+            if i == 0 {
+                candidates.push(tool.to_string());
+            }
+            let variant: Vec<String> = key
+                .env
+                .iter()
+                .chain(&key.flags)
+                .map(|s| sanitize(s))
+                .filter(|s| !s.is_empty())
+                .collect();
+            if !variant.is_empty() {
+                candidates.push(format!("{tool}-{}", variant.join("-")));
+            }
+            if let Some(parent) = key.sources.first().and_then(|p| {
+                let dir = if p.extension().is_some_and(|e| e == "go") {
+                    p.parent()?
+                } else {
+                    p.as_path()
+                };
+                dir.parent()?
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+            }) {
+                candidates.push(format!("{}-{tool}", sanitize(&parent)));
+            }
+            let name = candidates
+                .into_iter()
+                .find(|c| !taken.contains(c))
+                .unwrap_or_else(|| {
+                    (2..)
+                        .map(|n| format!("{tool}-{n}"))
+                        .find(|c| !taken.contains(c))
+                        .expect("a free name")
+                });
+            taken.insert(name.clone());
+            out.insert((*key).clone(), name);
+        }
+    }
+    out
+}
+
+/// Keep `[A-Za-z0-9._]`, map the rest to `-`, trim dashes.
+pub fn sanitize(s: &str) -> String {
+    let s: String = s
+        .trim_start_matches('-')
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let mut out = String::new();
+    for part in s.split('-').filter(|p| !p.is_empty()) {
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.push_str(part);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(src: &str, flags: &[&str]) -> BuildKey {
+        BuildKey {
+            sources: vec![PathBuf::from(src)],
+            flags: flags.iter().map(|s| s.to_string()).collect(),
+            env: vec![],
+        }
+    }
+
+    #[test]
+    fn clashes_get_deterministic_names() {
+        let mut b = BTreeMap::new();
+        b.insert(key("/r/scripts/gen", &[]), "gen".to_string());
+        b.insert(key("/r/tools/gen", &[]), "gen".to_string());
+        b.insert(key("/r/hack/tagged", &[]), "tagged".to_string());
+        b.insert(key("/r/hack/tagged", &["-tags gen"]), "tagged".to_string());
+        let names = assign(&b);
+        assert_eq!(names[&key("/r/scripts/gen", &[])], "gen");
+        assert_eq!(names[&key("/r/tools/gen", &[])], "tools-gen");
+        assert_eq!(names[&key("/r/hack/tagged", &[])], "tagged");
+        assert_eq!(
+            names[&key("/r/hack/tagged", &["-tags gen"])],
+            "tagged-tags-gen"
+        );
+    }
+}

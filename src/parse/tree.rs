@@ -1,0 +1,235 @@
+//! tree-sitter-make: the primary parser. The query in
+//! `queries/structure.scm` captures the items; this module turns captures into
+//! [`Items`]. Rule lines are split by the shared [`parse_rule_header`], so a
+//! rule means the same thing here and in the line reader.
+
+use std::sync::OnceLock;
+
+use tree_sitter::{Language, Node, Parser, Query, QueryCursor, StreamingIterator};
+
+use super::{
+    lines, parse_rule_header, AssignOp, Assignment, Define, Include, Items, RecipeLine, Span,
+};
+
+const STRUCTURE: &str = include_str!("../../queries/structure.scm");
+
+fn language() -> Language {
+    tree_sitter_make::LANGUAGE.into()
+}
+
+fn query() -> &'static Query {
+    static QUERY: OnceLock<Query> = OnceLock::new();
+    QUERY
+        .get_or_init(|| Query::new(&language(), STRUCTURE).expect("queries/structure.scm compiles"))
+}
+
+/// A reusable tree-sitter parser for Makefiles (one per thread).
+pub struct MakeParser {
+    parser: Parser,
+}
+
+/// What the tree gave: items and the spans of ERROR / MISSING nodes.
+pub(crate) struct Parsed {
+    pub items: Items,
+    pub errors: Vec<Span>,
+}
+
+impl Default for MakeParser {
+    fn default() -> Self {
+        MakeParser::new()
+    }
+}
+
+impl MakeParser {
+    pub fn new() -> MakeParser {
+        let mut parser = Parser::new();
+        parser
+            .set_language(&language())
+            .expect("tree-sitter-make is compatible with the linked tree-sitter");
+        MakeParser { parser }
+    }
+
+    pub(crate) fn parse(&mut self, src: &str) -> Parsed {
+        let mut items = Items::default();
+        let mut errors = Vec::new();
+        let Some(tree) = self.parser.parse(src, None) else {
+            errors.push(0..src.len());
+            return Parsed { items, errors };
+        };
+        let root = tree.root_node();
+        if root.has_error() {
+            collect_missing(root, &mut errors);
+        }
+        let q = query();
+        let names = q.capture_names();
+        let mut cursor = QueryCursor::new();
+        let mut matches = cursor.matches(q, root, src.as_bytes());
+        while let Some(m) = matches.next() {
+            for cap in m.captures {
+                let node = cap.node;
+                match names[cap.index as usize] {
+                    "rule" => {
+                        let (s, e, _) = lines::next_logical_line(src, node.start_byte());
+                        if let Some(r) = parse_rule_header(src, s, e) {
+                            items.rules.push(r);
+                        }
+                    }
+                    "recipe.line" => items.recipe_lines.push(recipe_line(node)),
+                    "assignment" | "assignment.shell" => {
+                        if let Some(a) = assignment(node, src) {
+                            items.assignments.push(a);
+                        }
+                    }
+                    "define" => items.defines.push(define(node, src)),
+                    "include" => {}
+                    "include.files" => {
+                        let inc = node.parent().unwrap_or(node);
+                        let text = &src[inc.byte_range()];
+                        items.includes.push(Include {
+                            files: lines::words_with_spans(src, node.start_byte(), node.end_byte()),
+                            optional: text.starts_with('-') || text.starts_with("sinclude"),
+                            span: inc.byte_range(),
+                            recovered: false,
+                        });
+                    }
+                    "toplevel.call" => items.toplevel.push(node.byte_range()),
+                    "error" => errors.push(node.byte_range()),
+                    _ => {}
+                }
+            }
+        }
+        Parsed { items, errors }
+    }
+}
+
+fn collect_missing(node: Node, out: &mut Vec<Span>) {
+    if node.is_missing() {
+        out.push(node.start_byte()..node.end_byte().max(node.start_byte() + 1));
+        return;
+    }
+    if !node.has_error() {
+        return;
+    }
+    let mut c = node.walk();
+    for child in node.children(&mut c) {
+        collect_missing(child, out);
+    }
+}
+
+fn recipe_line(node: Node) -> RecipeLine {
+    let mut in_conditional = false;
+    let mut owner = None;
+    let mut p = node.parent();
+    while let Some(n) = p {
+        match n.kind() {
+            "conditional" => in_conditional = true,
+            "rule" => {
+                owner = Some(n.start_byte());
+                break;
+            }
+            _ => {}
+        }
+        p = n.parent();
+    }
+    RecipeLine {
+        span: node.byte_range(),
+        rule_header: owner,
+        rule: None,
+        in_conditional,
+        recovered: false,
+    }
+}
+
+fn assignment(node: Node, src: &str) -> Option<Assignment> {
+    let name = node.child_by_field_name("name")?;
+    let op = node.child_by_field_name("operator")?;
+    let op = AssignOp::parse(&src[op.byte_range()])?;
+    let value = match node.child_by_field_name("value") {
+        Some(v) => v.byte_range(),
+        None => {
+            // An empty value: just after the operator.
+            let e = node.child_by_field_name("operator")?.end_byte();
+            e..e
+        }
+    };
+    let (_, end, _) = lines::next_logical_line(src, node.start_byte());
+    Some(Assignment {
+        name: src[name.byte_range()].trim().to_string(),
+        op,
+        value: value.start..value.end.max(value.start),
+        target_specific: node.child_by_field_name("target_or_pattern").is_some(),
+        span: node.start_byte()..end.max(value.end),
+        recovered: false,
+    })
+}
+
+fn define(node: Node, src: &str) -> Define {
+    let name = node
+        .child_by_field_name("name")
+        .map(|n| src[n.byte_range()].trim().to_string())
+        .unwrap_or_default();
+    let op = node
+        .child_by_field_name("operator")
+        .and_then(|o| AssignOp::parse(&src[o.byte_range()]))
+        .unwrap_or(AssignOp::Recursive);
+    let body = match node.child_by_field_name("value") {
+        Some(v) => v.byte_range(),
+        None => {
+            let (_, _, next) = lines::next_logical_line(src, node.start_byte());
+            next..next
+        }
+    };
+    Define {
+        name,
+        op,
+        body,
+        span: node.byte_range(),
+        recovered: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(src: &str) -> Parsed {
+        MakeParser::new().parse(src)
+    }
+
+    #[test]
+    fn query_captures_rules_recipes_and_assignments() {
+        let src = "GO ?= go\nV := $(shell go run ./v)\ngen: a | b\n\t@$(GO) run ./x\nifeq ($(A),1)\n\tgo run ./y\nendif\ndefine T\n\tgo run ./d\nendef\n-include x.mk\n";
+        let p = parse(src);
+        assert!(p.errors.is_empty());
+        assert_eq!(p.items.rules.len(), 1);
+        assert_eq!(p.items.rules[0].order_only, Some(vec!["b".into()]));
+        let lines: Vec<&str> = p
+            .items
+            .recipe_lines
+            .iter()
+            .map(|l| &src[l.span.clone()])
+            .collect();
+        assert_eq!(lines, ["@$(GO) run ./x", "go run ./y"]);
+        assert!(p
+            .items
+            .recipe_lines
+            .iter()
+            .all(|l| l.rule_header == Some(src.find("gen:").unwrap())));
+        let names: Vec<&str> = p
+            .items
+            .assignments
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect();
+        assert_eq!(names, ["GO", "V"]);
+        assert_eq!(&src[p.items.defines[0].body.clone()], "\tgo run ./d\n");
+        assert!(p.items.includes[0].optional);
+        assert_eq!(p.items.includes[0].files[0].0, "x.mk");
+    }
+
+    #[test]
+    fn recipe_prefix_gives_error_nodes() {
+        let p = parse(".RECIPEPREFIX = >\nx:\n>go run ./z\n");
+        assert!(!p.errors.is_empty());
+    }
+}

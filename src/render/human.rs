@@ -1,0 +1,118 @@
+//! Human output: miette's graphical reports (code, message, the source
+//! snippet with the span, help naming the helper target), then a summary.
+
+use std::fmt::Write;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
+
+use super::{statistics, RenderOptions, Renderer};
+use crate::check::Report;
+use crate::diagnostic::{Diagnostic, Severity};
+
+pub struct Human;
+
+impl Renderer for Human {
+    fn render(&self, report: &Report, opts: &RenderOptions) -> String {
+        let mut out = String::new();
+        if !opts.quiet {
+            let theme = if opts.color {
+                GraphicalTheme::unicode()
+            } else {
+                GraphicalTheme::unicode_nocolor()
+            };
+            let handler = GraphicalReportHandler::new_themed(theme)
+                .with_width(100)
+                .with_links(false);
+            for d in &report.diagnostics {
+                let _ = handler.render_report(&mut out, to_miette(d).as_ref());
+            }
+        } else {
+            for d in &report.diagnostics {
+                let ((line, col), _) = d.range();
+                let _ = writeln!(
+                    out,
+                    "{}:{line}:{col}: {} {}",
+                    d.file.display, d.rule.code, d.message
+                );
+            }
+        }
+        if opts.statistics {
+            for (n, code, name) in statistics(report) {
+                let _ = writeln!(out, "{n:>5}  {code}  {name}");
+            }
+        }
+        let failing = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity() >= Severity::Warning)
+            .count();
+        let fixable = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.fix.is_some())
+            .count();
+        if failing == 0 && report.diagnostics.is_empty() {
+            let _ = writeln!(
+                out,
+                "No `go run` findings in {} file{}.",
+                report.files_checked,
+                plural(report.files_checked)
+            );
+        } else {
+            let _ = write!(
+                out,
+                "Found {failing} finding{} in {} file{}",
+                plural(failing),
+                report.files_checked,
+                plural(report.files_checked)
+            );
+            if fixable > 0 {
+                let _ = write!(out, "; {fixable} fixable with `gorun-lint fix`");
+            }
+            if report.allowed > 0 {
+                let _ = write!(out, "; {} allowed", report.allowed);
+            }
+            out.push_str(".\n");
+        }
+        out
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn to_miette(d: &Diagnostic) -> miette::Report {
+    let severity = match d.severity() {
+        Severity::Error => miette::Severity::Error,
+        Severity::Warning => miette::Severity::Warning,
+        Severity::Info => miette::Severity::Advice,
+    };
+    let label = match (&d.target, d.severity()) {
+        (Some(_), _) | (None, Severity::Error) => "go run here",
+        _ => "here",
+    };
+    let mut m = MietteDiagnostic::new(d.message.clone())
+        .with_code(format!("{}({})", d.rule.code, d.rule.name))
+        .with_severity(severity)
+        .with_label(LabeledSpan::at(d.span.clone(), label));
+    let mut help = d.help.clone().unwrap_or_default();
+    if let Some(fix) = &d.fix {
+        let how = match fix.applicability {
+            crate::fix::Applicability::Safe => "safe fix",
+            crate::fix::Applicability::Unsafe => "unsafe fix, with --unsafe-fixes",
+        };
+        help = format!("{help} ({how})");
+    }
+    if !help.is_empty() {
+        m = m.with_help(help);
+    }
+    miette::Report::new(m).with_source_code(NamedSource::new(
+        d.file.display.clone(),
+        d.file.text.clone(),
+    ))
+}

@@ -1,0 +1,100 @@
+//! `--format json`: a stable, documented object.
+//!
+//! ```json
+//! {
+//!   "version": 1,
+//!   "diagnostics": [{
+//!     "rule": "GR001", "name": "local-go-run", "severity": "error",
+//!     "file": "Makefile", "line": 4, "column": 2, "end_line": 4, "end_column": 25,
+//!     "message": "...", "help": "...", "tool": "apitypings",
+//!     "package": "./scripts/apitypings", "target": "_gen/bin/apitypings",
+//!     "fix": {"applicability": "safe", "description": "..."}
+//!   }],
+//!   "summary": {"files": 3, "diagnostics": 1, "allowed": 0, "fixable": 1}
+//! }
+//! ```
+//! `file` is relative to the working directory; lines and columns are
+//! 1-based, columns count characters, `end_*` is exclusive.
+
+use serde::Serialize;
+
+use super::{RenderOptions, Renderer};
+use crate::check::Report;
+use crate::diagnostic::{Diagnostic, FixSummary};
+
+pub struct Json;
+
+#[derive(Serialize)]
+struct Out<'a> {
+    version: u32,
+    diagnostics: Vec<Entry<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    diagnostics: usize,
+    allowed: usize,
+    fixable: usize,
+}
+
+#[derive(Serialize)]
+pub(crate) struct Entry<'a> {
+    rule: &'static str,
+    name: &'static str,
+    severity: &'static str,
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    message: &'a str,
+    help: Option<&'a str>,
+    tool: Option<&'a str>,
+    package: Option<&'a str>,
+    target: Option<&'a str>,
+    fix: Option<&'a FixSummary>,
+}
+
+pub(crate) fn entry(d: &Diagnostic) -> Entry<'_> {
+    let ((line, column), (end_line, end_column)) = d.range();
+    Entry {
+        rule: d.rule.code,
+        name: d.rule.name,
+        severity: d.severity().as_str(),
+        file: &d.file.display,
+        line,
+        column,
+        end_line,
+        end_column,
+        message: &d.message,
+        help: d.help.as_deref(),
+        tool: d.tool.as_deref(),
+        package: d.package.as_deref(),
+        target: d.target.as_deref(),
+        fix: d.fix.as_ref(),
+    }
+}
+
+impl Renderer for Json {
+    fn render(&self, report: &Report, _opts: &RenderOptions) -> String {
+        let out = Out {
+            version: 1,
+            diagnostics: report.diagnostics.iter().map(entry).collect(),
+            summary: Summary {
+                files: report.files_checked,
+                diagnostics: report.diagnostics.len(),
+                allowed: report.allowed,
+                fixable: report
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.fix.is_some())
+                    .count(),
+            },
+        };
+        let mut s = serde_json::to_string_pretty(&out).expect("report serialises");
+        s.push('\n');
+        s
+    }
+}

@@ -1,0 +1,152 @@
+//! Rules: one module per rule. Each module's `//!` comment is its
+//! documentation (what it does, why, example, fix safety), printed by
+//! `gorun-lint rule CODE` straight from the source, so it cannot drift.
+
+use std::sync::Arc;
+
+use crate::callsite::Callsite;
+use crate::classify::Classified;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::SourceFile;
+
+#[allow(clippy::tabs_in_doc_comments)] // Makefile examples need real tabs.
+pub mod dependency_go_run;
+#[allow(clippy::tabs_in_doc_comments)] // Makefile examples need real tabs.
+pub mod local_go_run;
+#[allow(clippy::tabs_in_doc_comments)] // Makefile examples need real tabs.
+pub mod parse_error;
+#[allow(clippy::tabs_in_doc_comments)] // Makefile examples need real tabs.
+pub mod read_time_go_run;
+#[allow(clippy::tabs_in_doc_comments)] // Makefile examples need real tabs.
+pub mod remote_go_run;
+#[allow(clippy::tabs_in_doc_comments)] // Makefile examples need real tabs.
+pub mod unresolved_go_run;
+#[allow(clippy::tabs_in_doc_comments)] // Makefile examples need real tabs.
+pub mod unused_allow;
+
+/// Whether a rule offers a fix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixAvailability {
+    Always,
+    Sometimes,
+    Never,
+}
+
+/// A rule's identity and documentation.
+#[derive(Debug)]
+pub struct RuleInfo {
+    pub code: &'static str,
+    pub name: &'static str,
+    /// One line for `gorun-lint rules`.
+    pub summary: &'static str,
+    pub severity: Severity,
+    pub fix: FixAvailability,
+    /// The rule module's source; its `//!` lines are the documentation.
+    pub source: &'static str,
+}
+
+impl RuleInfo {
+    /// The documentation: the module's `//!` comment.
+    pub fn doc(&self) -> String {
+        let mut out = String::new();
+        for line in self.source.lines() {
+            if let Some(rest) = line.strip_prefix("//!") {
+                out.push_str(rest.strip_prefix(' ').unwrap_or(rest));
+                out.push('\n');
+            } else if !out.is_empty() {
+                break;
+            }
+        }
+        out
+    }
+}
+
+impl PartialEq for RuleInfo {
+    fn eq(&self, other: &Self) -> bool {
+        self.code == other.code
+    }
+}
+
+/// Every rule, in code order.
+pub fn all() -> [&'static RuleInfo; 7] {
+    [
+        &local_go_run::RULE,
+        &read_time_go_run::RULE,
+        &remote_go_run::RULE,
+        &dependency_go_run::RULE,
+        &unresolved_go_run::RULE,
+        &unused_allow::RULE,
+        &parse_error::RULE,
+    ]
+}
+
+/// A rule by code (`GR001`, any case) or name (`local-go-run`).
+pub fn lookup(key: &str) -> Option<&'static RuleInfo> {
+    all()
+        .into_iter()
+        .find(|r| r.code.eq_ignore_ascii_case(key) || r.name == key)
+}
+
+/// One classified callsite, as the per-callsite rules see it.
+pub struct Site<'a> {
+    pub file: &'a Arc<SourceFile>,
+    pub callsite: &'a Callsite,
+    pub class: &'a Classified,
+    /// The helper file target a fix creates, for repo-local callsites.
+    pub target: Option<&'a str>,
+    /// Whether the fix for this callsite is safe (decided by the planner).
+    pub fix_safe: bool,
+    /// For `NAME = $(shell go run ...)`: the variable is expanded when the
+    /// Makefile is read somewhere.
+    pub deferred_read_time: bool,
+}
+
+impl Site<'_> {
+    /// Whether the callsite runs when the Makefile is read.
+    pub fn read_time(&self) -> bool {
+        match self.callsite.origin {
+            crate::callsite::Origin::ReadTime { .. } => true,
+            crate::callsite::Origin::Deferred { .. } => self.deferred_read_time,
+            _ => false,
+        }
+    }
+
+    pub fn diagnostic(&self, rule: &'static RuleInfo, message: String) -> Diagnostic {
+        Diagnostic {
+            rule,
+            file: self.file.clone(),
+            span: self.callsite.span.clone(),
+            message,
+            help: None,
+            tool: self.class.tool.clone(),
+            package: Some(self.class.package.clone()),
+            target: None,
+            fix: None,
+        }
+    }
+
+    /// How the go command is spelled, for messages about assumed variables.
+    pub fn spelling_note(&self) -> Option<String> {
+        match &self.callsite.spelling {
+            crate::vars::GoSpelling::Assumed { name } => Some(format!(
+                "`$({name})` is taken as the go command: its definition was not seen"
+            )),
+            _ => None,
+        }
+    }
+}
+
+/// Run every per-callsite rule.
+pub fn check(site: &Site) -> Vec<Diagnostic> {
+    [
+        local_go_run::check(site),
+        read_time_go_run::check(site),
+        remote_go_run::check(site),
+        dependency_go_run::check(site),
+        unresolved_go_run::check(site),
+        parse_error::check(site),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}

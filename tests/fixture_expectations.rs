@@ -1,0 +1,148 @@
+//! Every `# expect: <class> <tool>` annotation in `fixtures/check` must match
+//! a callsite found on the logical line after it, and every callsite found
+//! must be annotated; negative twins (`# expect: none`) must have none.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use gorun_lint::analysis::{Analysis, Options, Site};
+use gorun_lint::callsite::Origin;
+use gorun_lint::classify::Class;
+use gorun_lint::parse::lines::logical_line_start;
+
+fn class_of(site: &Site) -> &'static str {
+    if matches!(site.callsite.origin, Origin::ReadTime { .. }) || site.deferred_read_time {
+        return "read-time";
+    }
+    match &site.class.class {
+        Class::Local { .. } => "local",
+        Class::Remote { .. } => "remote",
+        Class::Dependency { .. } => "dependency",
+        Class::Pattern => "pattern",
+        Class::Dynamic { .. } => "dynamic",
+    }
+}
+
+/// (file, first line of the logical line) -> expected "class tool" in order.
+fn expectations(root: &Path) -> BTreeMap<(PathBuf, usize), Vec<String>> {
+    let mut out = BTreeMap::new();
+    for entry in walk(root) {
+        let Ok(text) = std::fs::read(&entry) else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(&text);
+        let mut pending: Vec<String> = Vec::new();
+        let lines: Vec<&str> = text.split('\n').collect();
+        let mut i = 0;
+        while i < lines.len() {
+            let l = lines[i].trim_end_matches('\r').trim_start();
+            if let Some(rest) = l.strip_prefix("# expect:") {
+                let rest = rest.trim();
+                if rest != "none" {
+                    pending.push(rest.split_whitespace().collect::<Vec<_>>().join(" "));
+                }
+            } else if !pending.is_empty() && !l.starts_with("# gorun-lint:") && !l.is_empty() {
+                out.insert((entry.clone(), i + 1), std::mem::take(&mut pending));
+            }
+            i += 1;
+        }
+    }
+    out
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let name = p.file_name().unwrap().to_string_lossy().to_string();
+                if gorun_lint::discover::is_makefile_name(&name) {
+                    out.push(p);
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn check_group(group: &str) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/check")
+        .join(group);
+    let cwd = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut problems = Vec::new();
+    for side in ["pos", "neg"] {
+        let dir = root.join(side);
+        let expected = expectations(&dir);
+        let analysis = Analysis::run(
+            &Options {
+                paths: vec![dir.clone()],
+                ..Default::default()
+            },
+            cwd,
+        )
+        .unwrap();
+        let mut found: BTreeMap<(PathBuf, usize), Vec<String>> = BTreeMap::new();
+        for f in &analysis.files {
+            for s in &f.sites {
+                let start = logical_line_start(&f.file.text, s.callsite.span.start);
+                let line = f.file.line_col(start).0;
+                let tool = match &s.class.class {
+                    Class::Dynamic { .. } => s.callsite.target.text(),
+                    _ => s.class.tool.clone().unwrap_or_default(),
+                };
+                found
+                    .entry((f.file.path.clone(), line))
+                    .or_default()
+                    .push(format!("{} {tool}", class_of(s)));
+            }
+        }
+        for (key, want) in &expected {
+            match found.get(key) {
+                Some(got) if got == want => {}
+                got => problems.push(format!(
+                    "{}:{}: expected {want:?}, found {got:?}",
+                    key.0.display(),
+                    key.1
+                )),
+            }
+        }
+        for (key, got) in &found {
+            if !expected.contains_key(key) {
+                problems.push(format!(
+                    "{}:{}: unexpected callsites {got:?}",
+                    key.0.display(),
+                    key.1
+                ));
+            }
+        }
+        if side == "pos" {
+            assert!(!expected.is_empty(), "{group}/pos has no expectations");
+        }
+    }
+    assert!(problems.is_empty(), "{group}:\n{}", problems.join("\n"));
+}
+
+macro_rules! groups {
+    ($($name:ident => $dir:literal),* $(,)?) => {
+        $(#[test] fn $name() { check_group($dir); })*
+    };
+}
+
+groups! {
+    basic => "basic",
+    shell_syntax => "shell-syntax",
+    which_go => "which-go",
+    arguments => "arguments",
+    classes => "classes",
+    read_time => "read-time",
+    grammar_errors => "grammar-errors",
+    structure => "structure",
+    allowlist => "allowlist",
+    bad_input => "bad-input",
+}
