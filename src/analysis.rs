@@ -35,8 +35,8 @@ pub struct Site {
     pub build: Option<BuildKey>,
     /// The helper target (`_gen/bin/<name>`, relative to the base directory).
     pub target: Option<String>,
-    /// The fix can be applied without changing behaviour.
-    pub fix_safe: bool,
+    /// The helper binary (absolute).
+    pub helper: Option<PathBuf>,
 }
 
 /// An inline `# gorun-lint: allow <tool> -- <reason>` comment.
@@ -65,6 +65,8 @@ pub struct FileAnalysis {
     /// Index of the file that first includes it.
     pub included_by: Option<usize>,
     pub explicit: bool,
+    /// Where helper binaries go (absolute).
+    pub out_dir: PathBuf,
 }
 
 /// The whole analysis.
@@ -180,6 +182,7 @@ impl Analysis {
             includes: Vec::new(),
             included_by: None,
             explicit,
+            out_dir: PathBuf::new(),
         });
         let i = self.files.len() - 1;
         index.insert(path.to_path_buf(), i);
@@ -363,7 +366,7 @@ impl Analysis {
                     deferred_read_time,
                     build,
                     target: None,
-                    fix_safe: false,
+                    helper: None,
                 });
             }
             self.files[i].sites = sites;
@@ -400,44 +403,84 @@ impl Analysis {
         }
     }
 
-    /// Give every distinct build a helper name, per base directory.
+    /// Give every distinct build a helper name, per output directory.
     fn name_targets(&mut self, opts: &Options) {
-        let mut groups: BTreeMap<(PathBuf, String), BTreeMap<BuildKey, String>> = BTreeMap::new();
-        for f in &self.files {
-            let out_dir = opts
-                .out_dir
-                .clone()
-                .unwrap_or_else(|| f.config.out_dir.clone());
-            for s in &f.sites {
-                if let (Some(key), Some(tool)) = (&s.build, &s.class.tool) {
-                    groups
-                        .entry((f.base.clone(), out_dir.clone()))
-                        .or_default()
-                        .insert(key.clone(), tool.clone());
-                }
-            }
-        }
-        let names: BTreeMap<(PathBuf, String), BTreeMap<BuildKey, String>> = groups
-            .into_iter()
-            .map(|(k, builds)| (k, naming::assign(&builds)))
-            .collect();
+        let mut groups: BTreeMap<PathBuf, BTreeMap<BuildKey, String>> = BTreeMap::new();
         for f in &mut self.files {
             let out_dir = opts
                 .out_dir
                 .clone()
                 .unwrap_or_else(|| f.config.out_dir.clone());
-            let Some(group) = names.get(&(f.base.clone(), out_dir.clone())) else {
+            f.out_dir = normalize(&project_root(&f.base, &f.config).join(out_dir));
+            for s in &f.sites {
+                if let (Some(key), Some(tool)) = (&s.build, &s.class.tool) {
+                    groups
+                        .entry(f.out_dir.clone())
+                        .or_default()
+                        .insert(key.clone(), tool.clone());
+                }
+            }
+        }
+        let names: BTreeMap<PathBuf, BTreeMap<BuildKey, String>> = groups
+            .into_iter()
+            .map(|(k, builds)| (k, naming::assign(&builds)))
+            .collect();
+        for f in &mut self.files {
+            let Some(group) = names.get(&f.out_dir) else {
                 continue;
             };
             for s in &mut f.sites {
                 if let Some(name) = s.build.as_ref().and_then(|k| group.get(k)) {
-                    s.target = Some(format!("{out_dir}/{name}"));
-                    s.fix_safe = matches!(s.callsite.origin, Origin::Recipe { rule: Some(_), .. })
-                        && s.class.module().is_some()
-                        && !s.callsite.args.iter().any(|a| a.text.contains("$(MAKE)"));
+                    let helper = f.out_dir.join(name);
+                    s.target = Some(relative(&f.base, &helper));
+                    s.helper = Some(helper);
                 }
             }
         }
+    }
+}
+
+/// The directory `out-dir` is relative to: the config file's directory, else
+/// the nearest ancestor holding `.git`, else the module root, else `base`.
+pub fn project_root(base: &Path, config: &Config) -> PathBuf {
+    if let Some(d) = config.dir() {
+        if base.starts_with(d) {
+            return d.to_path_buf();
+        }
+    }
+    let mut cur = Some(base);
+    while let Some(d) = cur {
+        if d.join(".git").exists() {
+            return d.to_path_buf();
+        }
+        cur = d.parent();
+    }
+    let mut cur = Some(base);
+    while let Some(d) = cur {
+        if d.join("go.mod").is_file() {
+            return d.to_path_buf();
+        }
+        cur = d.parent();
+    }
+    base.to_path_buf()
+}
+
+/// `to` relative to the directory `from` (both absolute), with `/`.
+pub fn relative(from: &Path, to: &Path) -> String {
+    let from: Vec<_> = from.components().collect();
+    let to_c: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to_c).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> =
+        std::iter::repeat_n("..".to_string(), from.len() - common).collect();
+    parts.extend(
+        to_c[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    if parts.is_empty() {
+        ".".into()
+    } else {
+        parts.join("/")
     }
 }
 

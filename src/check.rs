@@ -52,8 +52,9 @@ pub fn check(analysis: &Analysis, selection: &Selection, cwd: &Path) -> Report {
         files_checked: analysis.files.len(),
         ..Default::default()
     };
-    for f in &analysis.files {
-        for s in &f.sites {
+    let offers = crate::fix::plan::offers(analysis);
+    for (fi, f) in analysis.files.iter().enumerate() {
+        for (si, s) in f.sites.iter().enumerate() {
             if s.allowed.is_some() {
                 report.allowed += 1;
                 continue;
@@ -63,7 +64,7 @@ pub fn check(analysis: &Analysis, selection: &Selection, cwd: &Path) -> Report {
                 callsite: &s.callsite,
                 class: &s.class,
                 target: s.target.as_deref(),
-                fix_safe: s.fix_safe,
+                fix: offers.get(&(fi, si)).copied(),
                 deferred_read_time: s.deferred_read_time,
             };
             for d in rules::check(&site) {

@@ -28,6 +28,8 @@ pub struct Cli {
 pub enum Command {
     /// Report `go run` callsites (exit 0: none, 1: findings, 2: error).
     Check(CheckArgs),
+    /// Rewrite repo-local `go run` callsites into `go build -o` file targets.
+    Fix(FixArgs),
     /// List the rules.
     Rules,
     /// Print a rule's documentation.
@@ -83,6 +85,23 @@ pub struct CheckArgs {
     pub ignore: Vec<String>,
 }
 
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// Print the changes as a unified diff and write nothing (exit 1 when
+    /// there is a change, 0 when there is none).
+    #[arg(long)]
+    pub diff: bool,
+    /// Also apply fixes that may change behaviour.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Where helper binaries go, relative to the project root (config
+    /// `out-dir`, default `_gen/bin`).
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<String>,
+}
+
 impl Common {
     pub fn color_enabled(&self, stream_is_terminal: bool) -> bool {
         match self.color {
@@ -133,6 +152,7 @@ pub fn run(cli: Cli) -> i32 {
 fn dispatch(cli: Cli) -> Result<i32, Error> {
     match cli.command {
         Command::Check(args) => run_check(args),
+        Command::Fix(args) => run_fix(args),
         Command::Rules => {
             let mut out = String::new();
             for r in rules::all() {
@@ -211,4 +231,90 @@ fn run_check(args: CheckArgs) -> Result<i32, Error> {
     } else {
         EXIT_OK
     })
+}
+
+fn run_fix(args: FixArgs) -> Result<i32, Error> {
+    if args.common.stdin_filename.is_some() {
+        return Err(Error::Usage(
+            "`fix` does not read standard input; use `check --stdin-filename`".into(),
+        ));
+    }
+    let cwd = cwd()?;
+    let mut opts = args.common.options()?;
+    if let Some(d) = &args.out_dir {
+        let d = d.trim_end_matches('/').trim_start_matches("./");
+        if d.is_empty() || d.starts_with('/') || d.contains("..") {
+            return Err(Error::Usage(format!(
+                "--out-dir `{d}` must be a relative path inside the repository"
+            )));
+        }
+        opts.out_dir = Some(d.to_string());
+    }
+    let analysis = Analysis::run(&opts, &cwd)?;
+    for w in &analysis.warnings {
+        eprintln!("gorun-lint: warning: {w}");
+    }
+    for e in &analysis.errors {
+        eprintln!("gorun-lint: error: {e}");
+    }
+    let plan = crate::fix::plan::plan(&analysis, args.unsafe_fixes, None);
+    let changes = crate::fix::apply::render(&plan.files)?;
+    let held = if plan.held_back > 0 {
+        format!(
+            "; {} unsafe fix{} held back (use --unsafe-fixes)",
+            plan.held_back,
+            if plan.held_back == 1 { "" } else { "es" }
+        )
+    } else {
+        String::new()
+    };
+    if args.diff {
+        let stdout = std::io::stdout();
+        let text =
+            crate::fix::apply::diff(&changes, args.common.color_enabled(stdout.is_terminal()));
+        let mut lock = stdout.lock();
+        let _ = lock.write_all(text.as_bytes());
+        let _ = lock.flush();
+        if !changes.is_empty() {
+            eprintln!(
+                "Would fix {} callsite{} in {} file{}{held}.",
+                plan.fixed,
+                plural(plan.fixed),
+                changes.len(),
+                plural(changes.len())
+            );
+        }
+        return Ok(if !analysis.errors.is_empty() {
+            EXIT_ERROR
+        } else if changes.is_empty() {
+            EXIT_OK
+        } else {
+            EXIT_FINDINGS
+        });
+    }
+    crate::fix::apply::write_all(&changes)?;
+    if changes.is_empty() {
+        eprintln!("Nothing to fix{held}.");
+    } else {
+        eprintln!(
+            "Fixed {} callsite{} in {} file{}{held}.",
+            plan.fixed,
+            plural(plan.fixed),
+            changes.len(),
+            plural(changes.len())
+        );
+    }
+    Ok(if analysis.errors.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_ERROR
+    })
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
 }

@@ -4,7 +4,10 @@
 
 use serde::Serialize;
 
+pub mod apply;
 pub mod naming;
+pub mod plan;
+pub mod sources;
 
 /// Whether a fix may change behaviour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

@@ -42,7 +42,6 @@
 
 use super::{FixAvailability, RuleInfo, Site};
 use crate::diagnostic::{Diagnostic, FixSummary, Severity};
-use crate::fix::Applicability;
 
 pub static RULE: RuleInfo = RuleInfo {
     code: "GR001",
@@ -83,21 +82,21 @@ pub fn check(site: &Site) -> Option<Diagnostic> {
         message.push_str(&format!("; {}", notes.join("; ")));
     }
     let mut d = site.diagnostic(&RULE, message);
-    if let Some(target) = site.target {
-        d.help = Some(format!(
-            "build it once as the file target `{target}` and run the binary"
-        ));
-        d.target = Some(target.to_string());
-        d.fix = Some(FixSummary {
-            applicability: if site.fix_safe {
-                Applicability::Safe
-            } else {
-                Applicability::Unsafe
-            },
-            description: format!("Run `{target}`, built by a `go build -o` file target"),
-        });
-    } else {
-        d.help = Some("build it with `go build -o` into a file target and run the binary".into());
+    d.target = site.target.map(str::to_string);
+    match (site.target, site.fix) {
+        (Some(target), Some(applicability)) => {
+            d.help = Some(format!(
+                "build it once as the file target `{target}` and run the binary"
+            ));
+            d.fix = Some(FixSummary {
+                applicability,
+                description: format!("Run `{target}`, built by a `go build -o` file target"),
+            });
+        }
+        _ => {
+            d.help =
+                Some("build it with `go build -o` into a file target and run the binary".into())
+        }
     }
     Some(d)
 }

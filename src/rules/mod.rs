@@ -94,8 +94,8 @@ pub struct Site<'a> {
     pub class: &'a Classified,
     /// The helper file target a fix creates, for repo-local callsites.
     pub target: Option<&'a str>,
-    /// Whether the fix for this callsite is safe (decided by the planner).
-    pub fix_safe: bool,
+    /// The fix the planner offers for this callsite, if any.
+    pub fix: Option<crate::fix::Applicability>,
     /// For `NAME = $(shell go run ...)`: the variable is expanded when the
     /// Makefile is read somewhere.
     pub deferred_read_time: bool,

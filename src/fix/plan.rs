@@ -1,0 +1,611 @@
+//! Plan fixes: from the analysis to edits (byte ranges and replacements) in
+//! each file. One fix rewrites a repo-local `go run` callsite to run a helper
+//! binary, adds that helper as an order-only prerequisite of the consuming
+//! rule, and — shared by every callsite of the same build — adds the helper's
+//! `go build -o` file target, keeps `clean` removing the out dir and the out
+//! dir ignored by git.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use super::sources::{self, Sources};
+use super::Applicability;
+use crate::analysis::{relative, Analysis, FileAnalysis, Site};
+use crate::callsite::{Origin, RunTarget};
+use crate::fix::naming::BUILD_ENV;
+use crate::gomod::Modules;
+use crate::parse::Span;
+use crate::shell::Cwd;
+
+/// One text edit: replace `span` of the original text with `text`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub span: Span,
+    pub text: String,
+}
+
+impl Edit {
+    pub fn insert(at: usize, text: impl Into<String>) -> Edit {
+        Edit {
+            span: at..at,
+            text: text.into(),
+        }
+    }
+}
+
+/// The edits for one file (new files have an empty original).
+#[derive(Debug, Clone, Default)]
+pub struct FileEdits {
+    pub path: PathBuf,
+    pub display: String,
+    pub original: String,
+    pub created: bool,
+    pub edits: Vec<Edit>,
+}
+
+/// The whole plan.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// The fix offered for each (file, site), by index into the analysis.
+    pub offers: HashMap<(usize, usize), Applicability>,
+    pub files: Vec<FileEdits>,
+    /// Callsites rewritten.
+    pub fixed: usize,
+    /// Unsafe fixes not applied (no `--unsafe-fixes`).
+    pub held_back: usize,
+}
+
+/// The marker comment of the helper block.
+pub const BLOCK_MARKER: &str = "# gorun-lint: helper binaries";
+
+/// What fix, if any, each site gets.
+pub fn offers(analysis: &Analysis) -> HashMap<(usize, usize), Applicability> {
+    let mut out = HashMap::new();
+    for (fi, f) in analysis.files.iter().enumerate() {
+        for (si, s) in f.sites.iter().enumerate() {
+            if let Some(a) = offer(analysis, fi, s) {
+                out.insert((fi, si), a);
+            }
+        }
+    }
+    out
+}
+
+fn offer(analysis: &Analysis, fi: usize, s: &Site) -> Option<Applicability> {
+    let f = &analysis.files[fi];
+    if s.allowed.is_some() || s.helper.is_none() || s.class.module().is_none() || f.file.lossy {
+        return None;
+    }
+    if !matches!(s.callsite.dir(), Cwd::Known(_)) {
+        return None;
+    }
+    if s.callsite.chdir().is_some() && s.callsite.prefix.start != s.callsite.prefix.end {
+        return None; // `X=1 go run -C dir`: no subshell can keep the env prefix.
+    }
+    match &s.callsite.origin {
+        Origin::Recipe { rule: Some(_), .. } => Some(Applicability::Safe),
+        Origin::Define { name } | Origin::Deferred { variable: name } if !s.deferred_read_time => {
+            (!consumers(analysis, fi, name).is_empty()).then_some(Applicability::Safe)
+        }
+        _ => None,
+    }
+}
+
+/// Rules whose recipe expands `$(name)` or `$(call name,...)`: (file, rule).
+fn consumers(analysis: &Analysis, fi: usize, name: &str) -> Vec<(usize, usize)> {
+    let pats = [
+        format!("$({name})"),
+        format!("${{{name}}}"),
+        format!("$(call {name}"),
+        format!("$(call {name},"),
+    ];
+    let mut out = Vec::new();
+    for j in component(analysis, fi) {
+        let g = &analysis.files[j];
+        for line in &g.doc.recipe_lines {
+            let text = &g.file.text[line.span.clone()];
+            if let Some(r) = line.rule {
+                if pats.iter().any(|p| text.contains(p.as_str())) && !out.contains(&(j, r)) {
+                    out.push((j, r));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The root of the include tree holding file `fi`.
+fn root_of(analysis: &Analysis, fi: usize) -> usize {
+    let mut r = fi;
+    let mut steps = 0;
+    while let Some(p) = analysis.files[r].included_by {
+        r = p;
+        steps += 1;
+        if steps > analysis.files.len() {
+            break;
+        }
+    }
+    r
+}
+
+fn component(analysis: &Analysis, fi: usize) -> Vec<usize> {
+    let root = root_of(analysis, fi);
+    (0..analysis.files.len())
+        .filter(|&j| root_of(analysis, j) == root)
+        .collect()
+}
+
+/// One helper to build.
+struct Helper {
+    /// Target as written in the root file (relative to its base).
+    target: String,
+    recipe: String,
+    prerequisites: Vec<String>,
+}
+
+/// Plan the fixes. With `unsafe_fixes`, unsafe ones are applied too.
+pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str>) -> Plan {
+    let offers = offers(analysis);
+    let mut plan = Plan {
+        offers: offers.clone(),
+        ..Default::default()
+    };
+    let modules = Modules::default();
+    let mut edits: BTreeMap<usize, Vec<Edit>> = BTreeMap::new();
+    // Prerequisites to add: (file, rule) -> helper targets.
+    let mut prereqs: BTreeMap<(usize, usize), BTreeSet<String>> = BTreeMap::new();
+    // Helpers per include-tree root: helper path -> Helper.
+    let mut helpers: BTreeMap<usize, BTreeMap<PathBuf, Helper>> = BTreeMap::new();
+    let mut keys: Vec<&(usize, usize)> = offers.keys().collect();
+    keys.sort();
+    for &(fi, si) in keys {
+        let applicability = offers[&(fi, si)];
+        if applicability == Applicability::Unsafe && !unsafe_fixes {
+            plan.held_back += 1;
+            continue;
+        }
+        let f = &analysis.files[fi];
+        let s = &f.sites[si];
+        let helper = s.helper.clone().expect("offered fixes have a helper");
+        edits
+            .entry(fi)
+            .or_default()
+            .extend(callsite_edits(f, s, &helper));
+        let target = s.target.clone().expect("offered fixes have a target");
+        let rules: Vec<(usize, usize)> = match &s.callsite.origin {
+            Origin::Recipe { rule: Some(r), .. } => vec![(fi, *r)],
+            Origin::Define { name } | Origin::Deferred { variable: name } => {
+                consumers(analysis, fi, name)
+            }
+            _ => Vec::new(),
+        };
+        for (rf, r) in rules {
+            let g = &analysis.files[rf];
+            let t = if g.base == f.base {
+                target.clone()
+            } else {
+                relative(&g.base, &helper)
+            };
+            prereqs.entry((rf, r)).or_default().insert(t);
+        }
+        let root = root_of(analysis, fi);
+        helpers
+            .entry(root)
+            .or_default()
+            .entry(helper.clone())
+            .or_insert_with(|| helper_target(f, s, &analysis.files[root].base, &helper, &modules));
+        plan.fixed += 1;
+    }
+    // Order-only prerequisites on the consuming rules.
+    for ((fi, r), targets) in &prereqs {
+        let f = &analysis.files[*fi];
+        let rule = &f.doc.rules[*r];
+        let listed: Vec<&String> = rule
+            .prerequisites
+            .iter()
+            .chain(rule.order_only.iter().flatten())
+            .collect();
+        let new: Vec<&String> = targets.iter().filter(|t| !listed.contains(t)).collect();
+        if new.is_empty() {
+            continue;
+        }
+        let names = new.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ");
+        let text = if rule.order_only.is_some() {
+            format!(" {names}")
+        } else {
+            format!(" | {names}")
+        };
+        edits
+            .entry(*fi)
+            .or_default()
+            .push(Edit::insert(rule.prereq_end, text));
+    }
+    // Helper targets, clean and .gitignore per include tree.
+    let mut gitignores: BTreeMap<PathBuf, BTreeSet<PathBuf>> = BTreeMap::new();
+    for (root, hs) in &helpers {
+        let f = &analysis.files[*root];
+        let comp = component(analysis, *root);
+        let existing: BTreeSet<String> = comp
+            .iter()
+            .flat_map(|&j| {
+                analysis.files[j]
+                    .doc
+                    .rules
+                    .iter()
+                    .flat_map(|r| r.targets.clone())
+            })
+            .collect();
+        let mut block = String::new();
+        for h in hs.values() {
+            if existing.contains(&h.target) {
+                continue;
+            }
+            if !block.is_empty() {
+                block.push('\n');
+            }
+            block.push_str(&format!("{}:", h.target));
+            for p in &h.prerequisites {
+                if h.prerequisites.len() > 2 {
+                    block.push_str(" \\\n    ");
+                } else {
+                    block.push(' ');
+                }
+                block.push_str(p);
+            }
+            block.push_str(&format!("\n\t{}\n", h.recipe));
+        }
+        let out_rel = relative(&f.base, &f.out_dir);
+        let clean = clean_override.unwrap_or(&f.config.clean_target);
+        let clean_edit = clean_edits(analysis, &comp, clean, &out_rel);
+        let mut new_clean = String::new();
+        match clean_edit {
+            CleanEdit::Done => {}
+            CleanEdit::Insert(j, edit) => edits.entry(j).or_default().push(edit),
+            CleanEdit::Create => {
+                new_clean = format!("\n.PHONY: {clean}\n{clean}:\n\trm -rf {out_rel}\n");
+            }
+        }
+        if !block.is_empty() || !new_clean.is_empty() {
+            let text = &f.file.text;
+            let mut out = String::new();
+            if !text.is_empty() && !text.ends_with('\n') {
+                out.push('\n');
+            }
+            if !text.contains(BLOCK_MARKER) {
+                if !text.is_empty() && !text.ends_with("\n\n") {
+                    out.push('\n');
+                }
+                out.push_str(&format!(
+                    "{BLOCK_MARKER}: each is built once with `go build` and rebuilt when\n# its sources change, instead of linked into GOCACHE by `go run` on every use.\n"
+                ));
+            }
+            out.push_str(&block);
+            out.push_str(&new_clean);
+            if !text.is_empty() && !text.ends_with('\n') {
+                out.pop(); // keep the missing final newline missing
+            }
+            edits
+                .entry(*root)
+                .or_default()
+                .push(Edit::insert(text.len(), out));
+        }
+        gitignores
+            .entry(git_root(&f.out_dir))
+            .or_default()
+            .insert(f.out_dir.clone());
+    }
+    let mut files: Vec<FileEdits> = edits
+        .into_iter()
+        .filter(|(_, e)| !e.is_empty())
+        .map(|(fi, e)| {
+            let f = &analysis.files[fi];
+            FileEdits {
+                path: f.file.path.clone(),
+                display: f.file.display.clone(),
+                original: f.file.text.clone(),
+                created: false,
+                edits: e,
+            }
+        })
+        .collect();
+    for (root, dirs) in gitignores {
+        if let Some(fe) = gitignore_edit(&root, &dirs, analysis) {
+            files.push(fe);
+        }
+    }
+    plan.files = files;
+    plan
+}
+
+/// Edits at the callsite: run the binary instead of `go run`.
+fn callsite_edits(f: &FileAnalysis, s: &Site, helper: &Path) -> Vec<Edit> {
+    let cs = &s.callsite;
+    let Cwd::Known(run_dir) = cs.dir() else {
+        return Vec::new();
+    };
+    let program_dir = crate::classify::normalize(&f.base.join(&run_dir));
+    let path = relative(&program_dir, helper);
+    let path = if path.contains('/') {
+        path
+    } else {
+        format!("./{path}")
+    };
+    match cs.chdir() {
+        None => vec![Edit {
+            span: cs.span.clone(),
+            text: path,
+        }],
+        Some(dir) => {
+            // `go run -C dir pkg args` runs the program in `dir`.
+            let end = cs.args.last().map_or(cs.span.end, |a| a.span.end);
+            vec![
+                Edit {
+                    span: cs.span.clone(),
+                    text: format!("(cd {dir} && {path}"),
+                },
+                Edit::insert(end, ")"),
+            ]
+        }
+    }
+}
+
+/// The file target that builds one helper.
+fn helper_target(
+    f: &FileAnalysis,
+    s: &Site,
+    base: &Path,
+    helper: &Path,
+    modules: &Modules,
+) -> Helper {
+    let cs = &s.callsite;
+    let src = &f.file.text;
+    let module = s.class.module().expect("offered fixes have a module");
+    let dir = s.class.dir().expect("offered fixes have a directory");
+    let files: Option<Vec<PathBuf>> = match &cs.target {
+        RunTarget::Files(_) => s.build.as_ref().map(|b| b.sources.clone()),
+        _ => None,
+    };
+    let srcs = sources::collect(module, dir, files.as_deref());
+    let go = match &cs.spelling {
+        crate::vars::GoSpelling::RunVariable { definition, .. } => definition
+            .trim_end()
+            .strip_suffix("run")
+            .unwrap_or(definition)
+            .trim_end()
+            .to_string(),
+        _ => src[cs.go.span.clone()].to_string(),
+    };
+    let env: Vec<&str> = cs
+        .env
+        .iter()
+        .filter(|w| {
+            BUILD_ENV
+                .iter()
+                .any(|e| w.text.starts_with(&format!("{e}=")))
+        })
+        .map(|w| &src[w.span.clone()])
+        .collect();
+    let flags: Vec<&str> = cs
+        .flags
+        .iter()
+        .filter(|fl| fl.name != "C")
+        .map(|fl| &src[fl.span.clone()])
+        .collect();
+    // Build from the module root when make runs outside that module.
+    let base_module = modules.find(base);
+    let (chdir, out, from) = if base_module.as_ref().map(|m| &m.root) == Some(&module.root) {
+        (String::new(), "$@".to_string(), base.to_path_buf())
+    } else {
+        (
+            format!("-C {} ", relative(base, &module.root)),
+            "$(CURDIR)/$@".to_string(),
+            module.root.clone(),
+        )
+    };
+    let package = match &files {
+        Some(fs) => fs
+            .iter()
+            .map(|p| dot_slash(&relative(&from, p)))
+            .collect::<Vec<_>>()
+            .join(" "),
+        None => dot_slash(&relative(&from, dir)),
+    };
+    let mut recipe = String::new();
+    for e in &env {
+        recipe.push_str(e);
+        recipe.push(' ');
+    }
+    recipe.push_str(&format!("{go} build {chdir}"));
+    for fl in &flags {
+        recipe.push_str(fl);
+        recipe.push(' ');
+    }
+    recipe.push_str(&format!("-o {out} {package}"));
+    Helper {
+        target: relative(base, helper),
+        recipe,
+        prerequisites: prerequisites(&srcs, base, module),
+    }
+}
+
+fn dot_slash(rel: &str) -> String {
+    if rel == "." || rel.starts_with("../") || rel == ".." {
+        rel.to_string()
+    } else {
+        format!("./{rel}")
+    }
+}
+
+/// Prerequisites that keep a helper fresh, relative to `base`.
+pub fn prerequisites(srcs: &Sources, base: &Path, module: &crate::gomod::GoMod) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in &srcs.files {
+        out.push(relative(base, f));
+    }
+    for d in &srcs.package_dirs {
+        let rel = relative(base, d);
+        out.push(if rel == "." {
+            "$(wildcard *.go)".into()
+        } else {
+            format!("$(wildcard {rel}/*.go)")
+        });
+    }
+    for (p, is_dir) in &srcs.embeds {
+        if *is_dir {
+            for d in dirs_under(p) {
+                out.push(format!("$(wildcard {}/*)", relative(base, &d)));
+            }
+        } else if p.to_string_lossy().contains(['*', '?', '[']) {
+            out.push(format!("$(wildcard {})", relative(base, p)));
+        } else {
+            out.push(relative(base, p));
+        }
+    }
+    out.push(relative(base, &module.root.join("go.mod")));
+    out.push(format!(
+        "$(wildcard {})",
+        relative(base, &module.root.join("go.sum"))
+    ));
+    out
+}
+
+fn dirs_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = vec![dir.to_path_buf()];
+    let mut i = 0;
+    while i < out.len() && out.len() < 1000 {
+        if let Ok(rd) = std::fs::read_dir(&out[i]) {
+            let mut subs: Vec<PathBuf> = rd
+                .filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect();
+            subs.sort();
+            out.extend(subs);
+        }
+        i += 1;
+    }
+    out
+}
+
+enum CleanEdit {
+    /// The clean target already removes the out dir (or a parent).
+    Done,
+    Insert(usize, Edit),
+    Create,
+}
+
+fn clean_edits(analysis: &Analysis, comp: &[usize], clean: &str, out_rel: &str) -> CleanEdit {
+    for &j in comp {
+        let g = &analysis.files[j];
+        for (r, rule) in g.doc.rules.iter().enumerate() {
+            if !rule.targets.iter().any(|t| t == clean) {
+                continue;
+            }
+            let lines: Vec<&crate::parse::RecipeLine> = g
+                .doc
+                .recipe_lines
+                .iter()
+                .filter(|l| l.rule == Some(r))
+                .collect();
+            let removes = lines.iter().any(|l| {
+                let text = &g.file.text[l.span.clone()];
+                text.contains("rm ")
+                    && text.split_whitespace().any(|w| {
+                        let w = w.trim_end_matches('/').trim_start_matches("./");
+                        out_rel == w || out_rel.starts_with(&format!("{w}/"))
+                    })
+            });
+            if removes {
+                return CleanEdit::Done;
+            }
+            let at = lines.last().map_or(rule.header.end, |l| l.span.end);
+            return CleanEdit::Insert(j, Edit::insert(at, format!("\n\trm -rf {out_rel}")));
+        }
+    }
+    CleanEdit::Create
+}
+
+/// The directory whose `.gitignore` anchors `dir`: the nearest ancestor
+/// holding `.git`, else the directory above the out dir's top component.
+fn git_root(dir: &Path) -> PathBuf {
+    let mut cur = Some(dir);
+    while let Some(d) = cur {
+        if d.join(".git").exists() {
+            return d.to_path_buf();
+        }
+        cur = d.parent();
+    }
+    // No repository: the project root (two levels above `_gen/bin`, or the
+    // nearest go.mod).
+    let mut cur = Some(dir);
+    while let Some(d) = cur {
+        if d.join("go.mod").is_file() {
+            return d.to_path_buf();
+        }
+        cur = d.parent();
+    }
+    dir.parent().unwrap_or(dir).to_path_buf()
+}
+
+/// Append the out dirs to `<root>/.gitignore` unless git would already
+/// ignore them (checked with gitignore semantics over the files between).
+fn gitignore_edit(root: &Path, dirs: &BTreeSet<PathBuf>, analysis: &Analysis) -> Option<FileEdits> {
+    let path = root.join(".gitignore");
+    let mut missing = Vec::new();
+    for d in dirs {
+        if !ignored(root, d) {
+            missing.push(format!("/{}/", relative(root, d)));
+        }
+    }
+    if missing.is_empty() {
+        return None;
+    }
+    let original = std::fs::read_to_string(&path).unwrap_or_default();
+    let mut text = String::new();
+    if !original.is_empty() && !original.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str("# Helper binaries built by make (gorun-lint)\n");
+    for m in missing {
+        text.push_str(&m);
+        text.push('\n');
+    }
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let _ = analysis;
+    Some(FileEdits {
+        display: crate::source::display_path(&path, &cwd),
+        created: !path.exists(),
+        edits: vec![Edit::insert(original.len(), text)],
+        original,
+        path,
+    })
+}
+
+/// Whether git would ignore a file inside `dir`, reading each `.gitignore`
+/// from `root` down to `dir`.
+pub fn ignored(root: &Path, dir: &Path) -> bool {
+    let probe = dir.join("gorun-lint-probe");
+    let mut cur = Some(dir);
+    let mut chain = Vec::new();
+    while let Some(d) = cur {
+        chain.push(d.to_path_buf());
+        if d == root {
+            break;
+        }
+        cur = d.parent();
+    }
+    for d in chain.iter().rev() {
+        let gi = d.join(".gitignore");
+        if !gi.is_file() {
+            continue;
+        }
+        let (matcher, _) = ignore::gitignore::Gitignore::new(&gi);
+        if matcher
+            .matched_path_or_any_parents(&probe, false)
+            .is_ignore()
+        {
+            return true;
+        }
+    }
+    false
+}
