@@ -105,9 +105,9 @@ pub fn scan_go_file(text: &str) -> (Vec<String>, Vec<String>) {
         }
         if let Some(rest) = line.strip_prefix("import") {
             let rest = rest.trim_start();
-            if rest.starts_with('(') {
+            if let Some(inner) = rest.strip_prefix('(') {
                 in_block = true;
-                if let Some(p) = quoted(&rest[1..]) {
+                if let Some(p) = quoted(inner) {
                     imports.push(p);
                 }
             } else if let Some(p) = quoted(rest) {
