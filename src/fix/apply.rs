@@ -205,7 +205,7 @@ mod tests {
         let text = "a: b\r\n\tgo run ./x\r\n";
         let edits = vec![
             Edit {
-                span: 8..19,
+                span: 7..17,
                 text: "_gen/bin/x".into(),
             },
             Edit::insert(4, " | _gen/bin/x"),
