@@ -220,9 +220,28 @@ pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str
             .or_default()
             .push(Edit::insert(rule.prereq_end, text));
     }
-    // Helper targets, clean and .gitignore per include tree.
+    // Helper targets, clean and .gitignore per include tree. `clean` belongs
+    // to the Makefile at the top of the project when it is part of the run;
+    // otherwise each tree with helpers keeps its own.
+    let mut cleaners: BTreeSet<usize> = BTreeSet::new();
+    for root in helpers.keys() {
+        let f = &analysis.files[*root];
+        let top = crate::analysis::project_root(&f.base, &f.config);
+        let owner = (0..analysis.files.len()).find(|&j| {
+            let g = &analysis.files[j];
+            g.included_by.is_none() && g.base == top && g.out_dir == f.out_dir
+        });
+        cleaners.insert(owner.unwrap_or(*root));
+    }
+    let no_helpers = BTreeMap::new();
+    let roots: BTreeSet<usize> = helpers
+        .keys()
+        .copied()
+        .chain(cleaners.iter().copied())
+        .collect();
     let mut gitignores: BTreeMap<PathBuf, BTreeSet<PathBuf>> = BTreeMap::new();
-    for (root, hs) in &helpers {
+    for root in &roots {
+        let hs = helpers.get(root).unwrap_or(&no_helpers);
         let f = &analysis.files[*root];
         let comp = component(analysis, *root);
         let existing: BTreeSet<String> = comp
@@ -256,7 +275,11 @@ pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str
         }
         let out_rel = relative(&f.base, &f.out_dir);
         let clean = clean_override.unwrap_or(&f.config.clean_target);
-        let clean_edit = clean_edits(analysis, &comp, clean, &out_rel);
+        let clean_edit = if cleaners.contains(root) {
+            clean_edits(analysis, &comp, clean, &out_rel)
+        } else {
+            CleanEdit::Done
+        };
         let mut new_clean = String::new();
         match clean_edit {
             CleanEdit::Done => {}

@@ -1,0 +1,142 @@
+//! `fix` on every fixture pattern: the diff is snapshotted, applying it and
+//! running `fix --diff` again shows nothing (idempotent), and `check` on the
+//! result offers no fix any more.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+fn bin(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("gorun-lint").unwrap();
+    c.current_dir(dir).env_remove("NO_COLOR");
+    c
+}
+
+fn fixture(rel: &str) -> (tempfile::TempDir, PathBuf) {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(rel);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("repo");
+    copy_dir(&src, &dir);
+    (tmp, dir)
+}
+
+fn fix_round_trip(rel: &str, snapshot: &str) {
+    let (_tmp, dir) = fixture(rel);
+    let out = bin(&dir)
+        .args(["fix", "--diff", "--color", "never"])
+        .output()
+        .unwrap();
+    let diff = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(if diff.is_empty() { 0 } else { 1 }),
+        "{rel}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    insta::assert_snapshot!(snapshot, diff);
+    let out = bin(&dir).args(["fix"]).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{rel}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Idempotent: a second fix changes nothing.
+    let out = bin(&dir)
+        .args(["fix", "--diff", "--color", "never"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "",
+        "{rel}: second fix --diff not empty"
+    );
+    assert_eq!(out.status.code(), Some(0));
+    // No fixable callsite is left.
+    let out = bin(&dir)
+        .args(["check", "--format", "json", "--exit-zero"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let fixable: Vec<&serde_json::Value> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| !d["fix"].is_null())
+        .collect();
+    assert!(
+        fixable.is_empty(),
+        "{rel}: still fixable after fix: {fixable:#?}"
+    );
+}
+
+macro_rules! fix_cases {
+    ($($name:ident => $dir:literal),* $(,)?) => {
+        $(#[test] fn $name() { fix_round_trip($dir, stringify!($name)); })*
+    };
+}
+
+fix_cases! {
+    fix_basic => "check/basic/pos",
+    fix_shell_syntax => "check/shell-syntax/pos",
+    fix_which_go => "check/which-go/pos",
+    fix_arguments => "check/arguments/pos",
+    fix_classes => "check/classes/pos",
+    fix_read_time => "check/read-time/pos",
+    fix_grammar_errors => "check/grammar-errors/pos",
+    fix_structure => "check/structure/pos",
+    fix_allowlist => "check/allowlist/pos",
+    fix_latin1_refused => "check/bad-input/pos/latin1",
+    fix_crlf => "check/bad-input/pos/crlf",
+    fix_basic_neg => "check/basic/neg",
+    fix_demo => "demo",
+    fix_e2e_multi => "e2e/multi",
+}
+
+#[test]
+fn fix_keeps_missing_final_newline_and_crlf() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(dir.join("go.mod"), "module example.com/m\n\ngo 1.24\n").unwrap();
+    std::fs::create_dir_all(dir.join("scripts/x")).unwrap();
+    std::fs::write(
+        dir.join("scripts/x/main.go"),
+        "package main\n\nfunc main() {}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("Makefile"),
+        "gen:\r\n\tgo run ./scripts/x > out.txt\r\n\r\nclean:\r\n\trm -f out.txt",
+    )
+    .unwrap();
+    bin(dir).arg("fix").assert().success();
+    let text = std::fs::read_to_string(dir.join("Makefile")).unwrap();
+    assert!(!text.ends_with('\n'), "final newline added: {text:?}");
+    assert!(
+        !text.replace("\r\n", "").contains('\n'),
+        "bare LF in a CRLF file: {text:?}"
+    );
+    assert!(
+        text.contains("gen: | _gen/bin/x\r\n\t_gen/bin/x > out.txt\r\n"),
+        "{text:?}"
+    );
+    assert!(
+        text.contains("\trm -f out.txt\r\n\trm -rf _gen/bin\r\n"),
+        "{text:?}"
+    );
+}
