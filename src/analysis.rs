@@ -522,6 +522,10 @@ fn matches_key(key: &str, site: &Site) -> bool {
     false
 }
 
+/// `go run` flags that do not change the binary (or are not build flags):
+/// left out of the build key and the helper's `go build` line.
+pub const NON_BUILD_FLAGS: [&str; 7] = ["C", "exec", "v", "x", "n", "work", "p"];
+
 /// The build of a repo-local callsite whose directory is known.
 fn build_key(cs: &Callsite, class: &Classified) -> Option<BuildKey> {
     let dir = class.dir()?;
@@ -539,8 +543,8 @@ fn build_key(cs: &Callsite, class: &Classified) -> Option<BuildKey> {
     let flags = cs
         .flags
         .iter()
-        .filter(|f| f.name != "C")
-        .map(|f| f.text.clone())
+        .filter(|f| !NON_BUILD_FLAGS.contains(&f.name.as_str()))
+        .map(|f| format!("-{}", f.text.trim_start_matches('-')))
         .collect();
     let env = cs
         .env

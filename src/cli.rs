@@ -185,6 +185,13 @@ fn dispatch(cli: Cli) -> Result<i32, Error> {
     }
 }
 
+/// An error's message with paths below the working directory shown
+/// relative to it, as reports show them.
+fn relative_message(e: &Error, cwd: &std::path::Path) -> String {
+    let prefix = format!("{}/", cwd.display());
+    e.to_string().replacen(&prefix, "", 1)
+}
+
 fn cwd() -> Result<PathBuf, Error> {
     std::env::current_dir()
         .map_err(|e| Error::Usage(format!("cannot read the working directory: {e}")))
@@ -222,7 +229,7 @@ fn run_check(args: CheckArgs) -> Result<i32, Error> {
         eprintln!("gorun-lint: warning: {w}");
     }
     for e in &analysis.errors {
-        eprintln!("gorun-lint: error: {e}");
+        eprintln!("gorun-lint: error: {}", relative_message(e, &cwd));
     }
     Ok(if !analysis.errors.is_empty() {
         EXIT_ERROR
@@ -255,7 +262,7 @@ fn run_fix(args: FixArgs) -> Result<i32, Error> {
         eprintln!("gorun-lint: warning: {w}");
     }
     for e in &analysis.errors {
-        eprintln!("gorun-lint: error: {e}");
+        eprintln!("gorun-lint: error: {}", relative_message(e, &cwd));
     }
     let plan = crate::fix::plan::plan(&analysis, args.unsafe_fixes, None);
     let changes = crate::fix::apply::render(&plan.files)?;

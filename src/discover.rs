@@ -86,6 +86,17 @@ fn walk(dir: &Path, configs: &Configs, out: &mut Discovered) {
         let is_file = entry.file_type().is_some_and(|t| t.is_file())
             || (entry.path_is_symlink() && entry.path().is_file());
         if !is_file {
+            // A symlink named like a Makefile that leads nowhere (or loops).
+            if entry.path_is_symlink()
+                && !entry.path().exists()
+                && is_makefile_name(&entry.file_name().to_string_lossy())
+            {
+                out.errors.push(Error::Input {
+                    path: entry.path().to_path_buf(),
+                    message: "symlink that cannot be followed (dangling or a loop), not checked"
+                        .into(),
+                });
+            }
             continue;
         }
         let path = entry.path();
@@ -95,7 +106,10 @@ fn walk(dir: &Path, configs: &Configs, out: &mut Discovered) {
         let cfg = match configs.for_dir(parent) {
             Ok(c) => c,
             Err(e) => {
-                out.errors.push(e);
+                // One broken config would otherwise be reported per file.
+                if !out.errors.iter().any(|o| o.to_string() == e.to_string()) {
+                    out.errors.push(e);
+                }
                 continue;
             }
         };

@@ -71,8 +71,9 @@ pub fn assign(builds: &BTreeMap<BuildKey, String>) -> BTreeMap<BuildKey, String>
                 .map(|s| sanitize(s))
                 .filter(|s| !s.is_empty())
                 .collect();
-            if !variant.is_empty() {
-                candidates.push(format!("{tool}-{}", variant.join("-")));
+            let variant = variant.join("-");
+            if !variant.is_empty() && variant.len() <= 24 {
+                candidates.push(format!("{tool}-{variant}"));
             }
             if let Some(parent) = key.sources.first().and_then(|p| {
                 let dir = if p.extension().is_some_and(|e| e == "go") {

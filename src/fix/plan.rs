@@ -353,6 +353,16 @@ fn callsite_edits(f: &FileAnalysis, s: &Site, helper: &Path) -> Vec<Edit> {
     } else {
         format!("./{path}")
     };
+    // `-exec prog` runs the binary through prog.
+    let path = match cs
+        .flags
+        .iter()
+        .find(|f| f.name == "exec")
+        .and_then(|f| f.value.as_deref())
+    {
+        Some(prog) => format!("{prog} {path}"),
+        None => path,
+    };
     match cs.chdir() {
         None => vec![Edit {
             span: cs.span.clone(),
@@ -411,7 +421,7 @@ fn helper_target(
     let flags: Vec<&str> = cs
         .flags
         .iter()
-        .filter(|fl| fl.name != "C")
+        .filter(|fl| !crate::analysis::NON_BUILD_FLAGS.contains(&fl.name.as_str()))
         .map(|fl| &src[fl.span.clone()])
         .collect();
     // Build from the module root when make runs outside that module.

@@ -142,8 +142,23 @@ fn recipe_line(node: Node) -> RecipeLine {
 
 fn assignment(node: Node, src: &str) -> Option<Assignment> {
     let name = node.child_by_field_name("name")?;
-    let op = node.child_by_field_name("operator")?;
-    let op = AssignOp::parse(&src[op.byte_range()])?;
+    let op_node = node.child_by_field_name("operator")?;
+    let mut op = AssignOp::parse(&src[op_node.byte_range()])?;
+    // tree-sitter-make reads `NAME?= x` (no blank before the operator) as
+    // the name `NAME?` with `=`; make reads `NAME` with `?=`.
+    let mut name_text = src[name.byte_range()].trim();
+    if op == AssignOp::Recursive {
+        for (suffix, real) in [
+            ('?', AssignOp::Conditional),
+            ('+', AssignOp::Append),
+            ('!', AssignOp::Shell),
+        ] {
+            if let Some(n) = name_text.strip_suffix(suffix) {
+                name_text = n;
+                op = real;
+            }
+        }
+    }
     let value = match node.child_by_field_name("value") {
         Some(v) => v.byte_range(),
         None => {
@@ -154,7 +169,7 @@ fn assignment(node: Node, src: &str) -> Option<Assignment> {
     };
     let (_, end, _) = lines::next_logical_line(src, node.start_byte());
     Some(Assignment {
-        name: src[name.byte_range()].trim().to_string(),
+        name: name_text.to_string(),
         op,
         value: value.start..value.end.max(value.start),
         target_specific: node.child_by_field_name("target_or_pattern").is_some(),

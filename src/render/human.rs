@@ -25,6 +25,7 @@ impl Renderer for Human {
                 .with_links(false);
             for d in &report.diagnostics {
                 let _ = handler.render_report(&mut out, to_miette(d).as_ref());
+                out.push('\n');
             }
         } else {
             for d in &report.diagnostics {
@@ -51,7 +52,16 @@ impl Renderer for Human {
             .iter()
             .filter(|d| d.fix.is_some())
             .count();
-        if failing == 0 && report.diagnostics.is_empty() {
+        if failing == 0 && !report.diagnostics.is_empty() {
+            let _ = writeln!(
+                out,
+                "No `go run` findings in {} file{} ({} note{}).",
+                report.files_checked,
+                plural(report.files_checked),
+                report.diagnostics.len(),
+                plural(report.diagnostics.len())
+            );
+        } else if failing == 0 {
             let _ = writeln!(
                 out,
                 "No `go run` findings in {} file{}.",

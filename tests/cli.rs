@@ -1,0 +1,1043 @@
+//! The command line as users and CI see it: exit codes, output formats,
+//! colour, rule documentation, bad input and the allowlist.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+/// The repository root (where `fixtures/` lives).
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fixture directory, `fixtures/check/<rel>`.
+fn fixture(rel: &str) -> PathBuf {
+    root().join("fixtures/check").join(rel)
+}
+
+/// `gorun-lint` with no colour surprises from the environment; runs in the
+/// repository root unless the test sets another directory.
+fn bin() -> Command {
+    let mut cmd = Command::cargo_bin("gorun-lint").expect("binary is built");
+    cmd.current_dir(root()).env_remove("NO_COLOR");
+    cmd
+}
+
+fn stdout_of(out: &std::process::Output) -> String {
+    String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8")
+}
+
+fn stderr_of(out: &std::process::Output) -> String {
+    String::from_utf8(out.stderr.clone()).expect("stderr is UTF-8")
+}
+
+/// Run `check --format json` in `dir` with `args`, expect `code`, return the
+/// parsed document.
+fn json_in(dir: &Path, args: &[&str], code: i32) -> Value {
+    let out = bin()
+        .current_dir(dir)
+        .args(["check", "--format", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{}",
+        stdout_of(&out),
+        stderr_of(&out)
+    );
+    serde_json::from_slice(&out.stdout).expect("stdout is JSON")
+}
+
+fn diagnostics(doc: &Value) -> &Vec<Value> {
+    doc["diagnostics"]
+        .as_array()
+        .expect("`diagnostics` is an array")
+}
+
+/// (file, line, rule) of every diagnostic.
+fn locations(doc: &Value) -> Vec<(String, u64, String)> {
+    diagnostics(doc)
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+                d["rule"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn has_ansi(s: &str) -> bool {
+    s.contains("\x1b[")
+}
+
+const GO_MAIN: &str = "package main\n\nfunc main() {}\n";
+
+/// A small module in a tempdir: go.mod, `scripts/gen`, and this Makefile.
+fn module_with(makefile: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("go.mod"),
+        "module example.com/tmp\n\ngo 1.24\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join("scripts/gen")).unwrap();
+    std::fs::write(dir.path().join("scripts/gen/main.go"), GO_MAIN).unwrap();
+    std::fs::write(dir.path().join("Makefile"), makefile).unwrap();
+    dir
+}
+
+const ONE_CALLSITE: &str = "gen:\n\tgo run ./scripts/gen\n";
+
+// ---------------------------------------------------------------------------
+// Exit codes
+// ---------------------------------------------------------------------------
+
+#[test]
+fn clean_tree_exits_0() {
+    bin()
+        .args(["check", "fixtures/check/basic/neg"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("No `go run` findings"));
+}
+
+#[test]
+fn findings_exit_1() {
+    bin()
+        .args(["check", "fixtures/check/basic/pos"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("GR001"));
+}
+
+#[test]
+fn default_path_is_the_working_directory() {
+    bin()
+        .current_dir(fixture("basic/pos"))
+        .args(["check", "--quiet"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("Makefile:10:2: GR001"));
+}
+
+#[test]
+fn missing_path_exits_2_and_names_it() {
+    bin()
+        .args(["check", "does/not/exist-gorun"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("does/not/exist-gorun"));
+}
+
+#[test]
+fn missing_path_still_reports_the_other_paths() {
+    let out = bin()
+        .args([
+            "check",
+            "--quiet",
+            "does/not/exist-gorun",
+            "fixtures/check/basic/pos",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_of(&out).contains("does/not/exist-gorun"));
+    assert!(stdout_of(&out).contains("fixtures/check/basic/pos/Makefile:10:2: GR001"));
+}
+
+#[test]
+fn config_with_unknown_key_exits_2_naming_the_file() {
+    let dir = module_with(ONE_CALLSITE);
+    std::fs::write(dir.path().join(".gorun-lint.toml"), "bogus-key = 1\n").unwrap();
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["check"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert!(err.contains(".gorun-lint.toml"), "{err}");
+    assert!(err.contains("bogus-key"), "{err}");
+}
+
+#[test]
+fn config_with_empty_allow_reason_exits_2_naming_the_file_and_line() {
+    let dir = module_with(ONE_CALLSITE);
+    std::fs::write(
+        dir.path().join(".gorun-lint.toml"),
+        "out-dir = \"bin\"\n\n[allow]\ngen = \"\"\n",
+    )
+    .unwrap();
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["check"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert!(err.contains(".gorun-lint.toml:4:"), "{err}");
+    assert!(err.contains("`gen` needs a reason"), "{err}");
+}
+
+#[test]
+fn invalid_explicit_config_exits_2_naming_the_file() {
+    let dir = module_with(ONE_CALLSITE);
+    std::fs::write(dir.path().join("custom.toml"), "[allow]\ngen = \"  \"\n").unwrap();
+    bin()
+        .current_dir(dir.path())
+        .args(["check", "--config", "custom.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("custom.toml"));
+}
+
+#[test]
+fn missing_explicit_config_exits_2_naming_the_file() {
+    let dir = module_with(ONE_CALLSITE);
+    bin()
+        .current_dir(dir.path())
+        .args(["check", "--config", "nope.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nope.toml"));
+}
+
+#[test]
+fn exit_zero_with_findings() {
+    bin()
+        .args(["check", "--exit-zero", "fixtures/check/basic/pos"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("GR001"));
+}
+
+#[test]
+fn exit_zero_does_not_hide_errors() {
+    bin()
+        .args(["check", "--exit-zero", "does/not/exist-gorun"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn unknown_select_rule_exits_2() {
+    bin()
+        .args(["check", "--select", "GR999", "fixtures/check/basic/pos"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains("GR999"));
+}
+
+#[test]
+fn unknown_ignore_rule_exits_2() {
+    bin()
+        .args([
+            "check",
+            "--ignore",
+            "no-such-rule",
+            "fixtures/check/basic/pos",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no-such-rule"));
+}
+
+#[test]
+fn unknown_flag_exits_2() {
+    bin()
+        .args(["check", "--no-such-flag"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--no-such-flag"));
+}
+
+#[test]
+fn select_and_ignore_filter_rules() {
+    // classes/pos has GR001, GR003, GR004 and GR005 findings.
+    let dir = fixture("classes/pos");
+    let all = json_in(&dir, &[], 1);
+    let rules = |doc: &Value| -> Vec<String> {
+        let mut r: Vec<String> = locations(doc).into_iter().map(|l| l.2).collect();
+        r.sort();
+        r.dedup();
+        r
+    };
+    assert_eq!(rules(&all), ["GR001", "GR003", "GR004", "GR005"]);
+
+    let only = json_in(&dir, &["--select", "GR003,dependency-go-run"], 1);
+    assert_eq!(rules(&only), ["GR003", "GR004"]);
+
+    let ignored = json_in(&dir, &["--ignore", "local-go-run", "--ignore", "GR005"], 1);
+    assert_eq!(rules(&ignored), ["GR003", "GR004"]);
+
+    // Selecting a rule with no findings is a clean run.
+    let none = json_in(&dir, &["--select", "GR002"], 0);
+    assert!(diagnostics(&none).is_empty());
+}
+
+#[test]
+fn info_notes_alone_do_not_fail_the_run() {
+    // GR007 (parse-error) is info: shown, but the exit code stays 0.
+    let doc = json_in(&fixture("grammar-errors/pos"), &["--select", "GR007"], 0);
+    let diags = diagnostics(&doc);
+    assert_eq!(diags.len(), 9);
+    assert!(diags.iter().all(|d| d["severity"] == "info"), "{doc}");
+}
+
+#[test]
+fn explicit_config_overrides_the_closest_one() {
+    // allowlist/pos has its own .gorun-lint.toml; --config replaces it.
+    let cfg = tempfile::tempdir().unwrap();
+    let cfg_path = cfg.path().join("other.toml");
+    std::fs::write(
+        &cfg_path,
+        "[allow]\napitypings = \"types are regenerated rarely\"\n",
+    )
+    .unwrap();
+    let dir = fixture("allowlist/pos");
+
+    let own = json_in(&dir, &[], 1);
+    let own_tools: Vec<&str> = diagnostics(&own)
+        .iter()
+        .filter(|d| d["rule"] == "GR001")
+        .map(|d| d["tool"].as_str().unwrap())
+        .collect();
+    assert_eq!(own_tools, ["migrate-test-data", "apitypings"]);
+
+    let other = json_in(&dir, &["--config", cfg_path.to_str().unwrap()], 1);
+    let tools: Vec<&str> = diagnostics(&other)
+        .iter()
+        .map(|d| d["tool"].as_str().unwrap())
+        .collect();
+    assert_eq!(tools, ["migrate-ci", "migrate-test", "migrate-test-data"]);
+    // Inline allow comments still apply (gen), and apitypings is allowed by
+    // the explicit file.
+    assert_eq!(other["summary"]["allowed"], 3);
+}
+
+// ---------------------------------------------------------------------------
+// Output formats
+// ---------------------------------------------------------------------------
+
+const JSON_KEYS: [&str; 14] = [
+    "rule",
+    "name",
+    "severity",
+    "file",
+    "line",
+    "column",
+    "end_line",
+    "end_column",
+    "message",
+    "help",
+    "tool",
+    "package",
+    "target",
+    "fix",
+];
+
+#[test]
+fn json_diagnostics_have_exactly_the_documented_keys() {
+    let doc = json_in(&fixture("basic/pos"), &[], 1);
+    assert_eq!(doc["version"], 1);
+    let diags = diagnostics(&doc);
+    assert_eq!(diags.len(), 11);
+    let mut expected: Vec<&str> = JSON_KEYS.to_vec();
+    expected.sort();
+    for d in diags {
+        let obj = d.as_object().expect("a diagnostic is an object");
+        let mut keys: Vec<&str> = obj.keys().map(String::as_str).collect();
+        keys.sort();
+        assert_eq!(keys, expected, "{d}");
+        for k in ["line", "column", "end_line", "end_column"] {
+            assert!(d[k].as_u64().unwrap() >= 1, "{k} is 1-based: {d}");
+        }
+        assert!(
+            (d["line"].as_u64(), d["column"].as_u64())
+                < (d["end_line"].as_u64(), d["end_column"].as_u64()),
+            "the range is not empty: {d}"
+        );
+        for k in ["rule", "name", "severity", "file", "message"] {
+            assert!(d[k].is_string(), "{k}: {d}");
+        }
+        for k in ["help", "tool", "package", "target"] {
+            assert!(d[k].is_string() || d[k].is_null(), "{k}: {d}");
+        }
+        match &d["fix"] {
+            Value::Null => {}
+            Value::Object(fix) => {
+                let mut keys: Vec<&str> = fix.keys().map(String::as_str).collect();
+                keys.sort();
+                assert_eq!(keys, ["applicability", "description"], "{d}");
+                let a = fix["applicability"].as_str().unwrap();
+                assert!(a == "safe" || a == "unsafe", "{d}");
+                assert!(fix["description"].is_string(), "{d}");
+            }
+            other => panic!("fix is neither null nor an object: {other}"),
+        }
+    }
+    let summary = doc["summary"].as_object().unwrap();
+    assert_eq!(summary["diagnostics"], 11);
+    assert_eq!(summary["files"], 2);
+}
+
+#[test]
+fn json_file_is_relative_to_the_working_directory() {
+    let doc = json_in(&fixture("basic/pos"), &[], 1);
+    let files: Vec<String> = locations(&doc).into_iter().map(|l| l.0).collect();
+    assert!(
+        files
+            .iter()
+            .all(|f| f == "Makefile" || f == "tools/Makefile"),
+        "{files:?}"
+    );
+    assert_eq!(files.iter().filter(|f| *f == "tools/Makefile").count(), 2);
+
+    // From the parent directory, the same file gets its prefix.
+    let doc = json_in(&fixture("basic"), &["pos"], 1);
+    let first = &diagnostics(&doc)[0];
+    assert_eq!(first["file"], "pos/Makefile");
+    assert_eq!(first["line"], 10);
+    assert_eq!(first["column"], 2);
+    assert_eq!(first["end_column"], 28);
+    assert_eq!(first["rule"], "GR001");
+    assert_eq!(first["name"], "local-go-run");
+    assert_eq!(first["severity"], "error");
+    assert_eq!(first["tool"], "apidocgen");
+    assert_eq!(first["package"], "./scripts/apidocgen");
+    // Relative to the Makefile's directory; where `_gen/bin` sits depends on
+    // the project root (a `.git` above this checkout, or the fixture module).
+    let target = first["target"].as_str().unwrap();
+    assert!(target.ends_with("_gen/bin/apidocgen"), "{target}");
+    assert_eq!(first["fix"]["applicability"], "safe");
+}
+
+#[test]
+fn json_for_a_clean_tree() {
+    let doc = json_in(&fixture("basic/neg"), &[], 0);
+    assert!(diagnostics(&doc).is_empty());
+    assert_eq!(doc["summary"]["diagnostics"], 0);
+}
+
+#[test]
+fn json_fix_is_null_where_there_is_no_fix() {
+    let doc = json_in(&fixture("classes/pos"), &[], 1);
+    let remote: Vec<&Value> = diagnostics(&doc)
+        .iter()
+        .filter(|d| d["rule"] == "GR003")
+        .collect();
+    assert!(!remote.is_empty());
+    for d in remote {
+        assert!(d["fix"].is_null(), "{d}");
+        assert!(d["target"].is_null(), "{d}");
+    }
+}
+
+#[test]
+fn github_format() {
+    let out = bin()
+        .current_dir(fixture("basic/pos"))
+        .args(["check", "--format", "github"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout_of(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 11, "{text}");
+    let re = regex::Regex::new(
+        r"^::error file=[^,:]+,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=GR\d{3} [a-z-]+::GR\d{3} .+$",
+    )
+    .unwrap();
+    for l in &lines {
+        assert!(re.is_match(l), "{l}");
+    }
+    assert!(lines[0].starts_with(
+        "::error file=Makefile,line=10,col=2,endLine=10,endColumn=28,title=GR001 local-go-run::GR001 `go run ./scripts/apidocgen`"
+    ), "{}", lines[0]);
+    assert!(
+        lines[9].starts_with("::error file=tools/Makefile,line=8,col=2,"),
+        "{}",
+        lines[9]
+    );
+}
+
+#[test]
+fn github_format_uses_warning_for_warnings() {
+    let out = bin()
+        .current_dir(fixture("classes/pos"))
+        .args(["check", "--format", "github", "--select", "GR003"])
+        .output()
+        .unwrap();
+    let text = stdout_of(&out);
+    assert!(!text.is_empty());
+    for l in text.lines() {
+        assert!(l.starts_with("::warning file=Makefile,line="), "{l}");
+    }
+}
+
+fn rule_codes() -> Vec<String> {
+    let out = bin().arg("rules").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    stdout_of(&out)
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn sarif_format() {
+    let out = bin()
+        .args(["check", "--format", "sarif", "fixtures/check/classes/pos"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("SARIF is JSON");
+    assert_eq!(doc["version"], "2.1.0");
+    let run = &doc["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "gorun-lint");
+    let ids: Vec<String> = run["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, rule_codes());
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 11);
+    for r in results {
+        let id = r["ruleId"].as_str().unwrap();
+        assert!(ids.iter().any(|i| i == id), "{r}");
+        let idx = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(ids[idx], id);
+        assert!(["error", "warning", "note"].contains(&r["level"].as_str().unwrap()));
+        assert!(!r["message"]["text"].as_str().unwrap().is_empty());
+        let loc = &r["locations"][0]["physicalLocation"];
+        assert_eq!(
+            loc["artifactLocation"]["uri"],
+            "fixtures/check/classes/pos/Makefile"
+        );
+        let region = &loc["region"];
+        for k in ["startLine", "startColumn", "endLine", "endColumn"] {
+            assert!(region[k].as_u64().unwrap() >= 1, "{k}: {r}");
+        }
+    }
+    assert_eq!(results[0]["ruleId"], "GR001");
+    assert_eq!(
+        results[0]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        10
+    );
+}
+
+#[test]
+fn statistics_counts_per_rule() {
+    let out = bin()
+        .args([
+            "check",
+            "--statistics",
+            "--color",
+            "never",
+            "fixtures/check/classes/pos",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout_of(&out);
+    for line in [
+        "    3  GR003  remote-go-run",
+        "    3  GR001  local-go-run",
+        "    3  GR005  unresolved-go-run",
+        "    2  GR004  dependency-go-run",
+    ] {
+        assert!(
+            text.lines().any(|l| l == line),
+            "missing {line:?} in:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn quiet_prints_one_line_per_finding() {
+    let out = bin()
+        .current_dir(fixture("basic/pos"))
+        .args(["check", "--quiet"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout_of(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 12, "{text}");
+    assert_eq!(
+        lines[0],
+        "Makefile:10:2: GR001 `go run ./scripts/apidocgen` caches a new executable of `apidocgen` in GOCACHE on every change"
+    );
+    assert_eq!(
+        lines[10],
+        "tools/Makefile:12:2: GR001 `go run ../scripts/fmtcheck` caches a new executable of `fmtcheck` in GOCACHE on every change"
+    );
+    assert!(
+        lines[11].starts_with("Found 11 findings in 2 files"),
+        "{}",
+        lines[11]
+    );
+    assert!(!text.contains('│'), "no snippets: {text}");
+}
+
+#[test]
+fn human_output_has_snippets_and_summary() {
+    let out = bin()
+        .args(["check", "--color", "never", "fixtures/check/basic/pos"])
+        .output()
+        .unwrap();
+    let text = stdout_of(&out);
+    assert!(text.contains("GR001(local-go-run)"), "{text}");
+    assert!(
+        text.contains("[fixtures/check/basic/pos/Makefile:10:2]"),
+        "{text}"
+    );
+    assert!(text.contains("go run here"), "{text}");
+    assert!(
+        text.contains("_gen/bin/apidocgen` and run the binary"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("Found 11 findings in 2 files; 11 fixable with `gorun-lint fix`.\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn color_always_never_auto() {
+    let run = |color: &str, no_color: Option<&str>| {
+        let mut cmd = bin();
+        cmd.args(["check", "--color", color, "fixtures/check/basic/pos"]);
+        if let Some(v) = no_color {
+            cmd.env("NO_COLOR", v);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        stdout_of(&out)
+    };
+    assert!(has_ansi(&run("always", None)));
+    assert!(!has_ansi(&run("never", None)));
+    // stdout is a pipe here, so auto is off; NO_COLOR keeps it off.
+    assert!(!has_ansi(&run("auto", Some("1"))));
+    assert!(!has_ansi(&run("auto", None)));
+    // --color always wins over NO_COLOR.
+    assert!(has_ansi(&run("always", Some("1"))));
+}
+
+#[test]
+fn json_and_github_never_have_colour() {
+    for format in ["json", "github", "sarif"] {
+        let out = bin()
+            .args(["check", "--color", "always", "--format", format])
+            .arg("fixtures/check/basic/pos")
+            .output()
+            .unwrap();
+        assert!(!has_ansi(&stdout_of(&out)), "{format}");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Rule documentation
+// ---------------------------------------------------------------------------
+
+#[test]
+fn rules_lists_every_rule() {
+    assert_eq!(
+        rule_codes(),
+        ["GR001", "GR002", "GR003", "GR004", "GR005", "GR006", "GR007"]
+    );
+    bin()
+        .arg("rules")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("local-go-run"))
+        .stdout(predicate::str::contains("parse-error"));
+}
+
+#[test]
+fn rule_doc_by_code_and_by_name() {
+    let by_code = bin().args(["rule", "GR001"]).output().unwrap();
+    let by_name = bin().args(["rule", "local-go-run"]).output().unwrap();
+    let lower = bin().args(["rule", "gr001"]).output().unwrap();
+    assert_eq!(by_code.status.code(), Some(0));
+    assert_eq!(by_code.stdout, by_name.stdout);
+    assert_eq!(by_code.stdout, lower.stdout);
+    let doc = stdout_of(&by_code);
+    assert!(doc.starts_with("# GR001 local-go-run"), "{doc}");
+}
+
+#[test]
+fn every_rule_has_the_documented_sections() {
+    for code in rule_codes() {
+        let out = bin().args(["rule", &code]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{code}");
+        let doc = stdout_of(&out);
+        for section in [
+            "## What it does",
+            "## Why is this bad?",
+            "## Example",
+            "## Fix safety",
+        ] {
+            assert!(doc.contains(section), "{code} lacks {section:?}:\n{doc}");
+        }
+    }
+}
+
+#[test]
+fn unknown_rule_exits_2() {
+    bin()
+        .args(["rule", "GR999"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains("GR999"));
+}
+
+// ---------------------------------------------------------------------------
+// Bad input
+// ---------------------------------------------------------------------------
+
+#[test]
+fn binary_file_is_an_error_but_other_files_are_reported() {
+    let out = bin()
+        .args([
+            "check",
+            "--quiet",
+            "fixtures/check/bad-input/pos/binary/Makefile",
+            "fixtures/check/basic/pos",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr_of(&out);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 1, "one line: {err}");
+    assert!(lines[0].starts_with("gorun-lint: error: "), "{err}");
+    assert!(lines[0].contains("bad-input/pos/binary/Makefile"), "{err}");
+    assert!(lines[0].contains("binary"), "{err}");
+    let text = stdout_of(&out);
+    assert!(
+        text.contains("fixtures/check/basic/pos/Makefile:10:2: GR001"),
+        "{text}"
+    );
+    assert!(
+        text.contains("fixtures/check/basic/pos/tools/Makefile:12:2: GR001"),
+        "{text}"
+    );
+    assert!(!text.contains("binary"), "{text}");
+}
+
+#[test]
+fn non_utf8_file_is_checked_with_a_warning() {
+    let dir = fixture("bad-input/pos/latin1");
+    let out = bin()
+        .current_dir(&dir)
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        locations(&doc),
+        [
+            ("Makefile".to_string(), 10, "GR001".to_string()),
+            ("Makefile".to_string(), 12, "GR001".to_string()),
+        ]
+    );
+    let err = stderr_of(&out);
+    assert!(err.contains("warning"), "{err}");
+    assert!(err.contains("Makefile"), "{err}");
+    assert!(err.contains("UTF-8"), "{err}");
+}
+
+/// Run with a deadline, so a symlink loop that hangs fails the test instead
+/// of the suite.
+fn run_bounded(cmd: &mut Command) -> std::process::Output {
+    let start = Instant::now();
+    let out = cmd.timeout(Duration::from_secs(20)).output().unwrap();
+    assert!(start.elapsed() < Duration::from_secs(20), "timed out");
+    out
+}
+
+#[cfg(unix)]
+#[test]
+fn self_referential_symlink_named_makefile() {
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink("Makefile", dir.path().join("Makefile")).unwrap();
+    let out = run_bounded(bin().current_dir(dir.path()).args(["check", "Makefile"]));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert!(err.contains("Makefile"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loop_in_a_walked_directory_does_not_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // A file loop (`loop -> loop`), a looping `sub/Makefile -> Makefile`, a
+    // directory cycle (`sub/up -> ..`) and a real Makefile that must be
+    // reported exactly once.
+    std::os::unix::fs::symlink("loop", d.join("loop")).unwrap();
+    std::fs::create_dir_all(d.join("sub")).unwrap();
+    std::os::unix::fs::symlink("..", d.join("sub/up")).unwrap();
+    std::os::unix::fs::symlink("Makefile", d.join("sub/Makefile")).unwrap();
+    std::fs::write(d.join("go.mod"), "module example.com/tmp\n\ngo 1.24\n").unwrap();
+    std::fs::create_dir_all(d.join("scripts/gen")).unwrap();
+    std::fs::write(d.join("scripts/gen/main.go"), GO_MAIN).unwrap();
+    std::fs::write(d.join("Makefile"), ONE_CALLSITE).unwrap();
+    let out = run_bounded(bin().current_dir(d).args(["check", "--format", "json"]));
+    let err = stderr_of(&out);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(matches!(out.status.code(), Some(1) | Some(2)), "{err}");
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        locations(&doc),
+        [("Makefile".to_string(), 2, "GR001".to_string())]
+    );
+
+    // Through the cycle explicitly: still bounded, still the one finding.
+    let out =
+        run_bounded(
+            bin()
+                .current_dir(d)
+                .args(["check", "--format", "json", "sub/up/sub/up"]),
+        );
+    assert!(!stderr_of(&out).contains("panicked"));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(diagnostics(&doc).len(), 1, "{doc}");
+}
+
+#[cfg(unix)]
+#[test]
+fn directory_symlink_cycle_given_explicitly() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // a/b -> ../a: a directory cycle; `a/b/b/b/Makefile` resolves to a/Makefile.
+    std::fs::create_dir_all(d.join("a")).unwrap();
+    std::os::unix::fs::symlink("../a", d.join("a/b")).unwrap();
+    std::fs::write(d.join("a/Makefile"), ONE_CALLSITE).unwrap();
+    let out = run_bounded(
+        bin()
+            .current_dir(d)
+            .args(["check", "--quiet", "a", "a/b/b/b/Makefile"]),
+    );
+    assert!(!stderr_of(&out).contains("panicked"));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+}
+
+#[test]
+fn missing_include_warns_without_changing_the_exit_code() {
+    let clean = module_with("include mk/missing.mk\n\nall:\n\t@echo hi\n");
+    let out = bin()
+        .current_dir(clean.path())
+        .args(["check"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert!(err.contains("warning"), "{err}");
+    assert!(err.contains("Makefile:1:"), "{err}");
+    assert!(err.contains("mk/missing.mk"), "{err}");
+
+    let dirty = module_with("include mk/missing.mk\n\ngen:\n\tgo run ./scripts/gen\n");
+    let out = bin()
+        .current_dir(dirty.path())
+        .args(["check"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("mk/missing.mk"));
+}
+
+#[test]
+fn optional_missing_include_is_silent() {
+    let dir = module_with("-include local.mk\nsinclude other.mk\n\nall:\n\t@echo hi\n");
+    bin()
+        .current_dir(dir.path())
+        .args(["check"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::is_empty());
+}
+
+#[test]
+fn a_200kb_line_works() {
+    let dir = fixture("bad-input/pos/longline");
+    let len = std::fs::read_to_string(dir.join("Makefile"))
+        .unwrap()
+        .lines()
+        .map(str::len)
+        .max()
+        .unwrap();
+    assert!(len > 200_000, "the fixture has a long line ({len})");
+    let start = Instant::now();
+    let doc = json_in(&dir, &[], 1);
+    assert!(start.elapsed() < Duration::from_secs(20));
+    assert_eq!(
+        locations(&doc),
+        [
+            ("Makefile".to_string(), 9, "GR001".to_string()),
+            ("Makefile".to_string(), 11, "GR001".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn crlf_callsites_are_on_the_right_lines() {
+    let doc = json_in(&fixture("bad-input/pos/crlf"), &[], 1);
+    let diags = diagnostics(&doc);
+    assert_eq!(
+        locations(&doc),
+        [
+            ("Makefile".to_string(), 8, "GR001".to_string()),
+            ("Makefile".to_string(), 12, "GR001".to_string()),
+        ]
+    );
+    // `$(GO) run ./gen` on line 8 starts after the tab.
+    assert_eq!(diags[0]["column"], 2);
+    assert_eq!(diags[0]["package"], "./gen");
+    // No `\r` leaks into what is reported.
+    for d in diags {
+        assert!(!d.to_string().contains("\\r"), "{d}");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// --stdin-filename
+// ---------------------------------------------------------------------------
+
+#[test]
+fn stdin_filename_reports_that_path() {
+    let dir = module_with("all:\n\t@echo on disk\n");
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["check", "--format", "json", "--stdin-filename", "Makefile"])
+        .write_stdin("# from stdin\ngen:\n\tgo run ./scripts/gen -v\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        locations(&doc),
+        [("Makefile".to_string(), 3, "GR001".to_string())]
+    );
+    assert_eq!(diagnostics(&doc)[0]["tool"], "gen");
+}
+
+#[test]
+fn stdin_filename_in_a_subdirectory() {
+    let dir = module_with("");
+    bin()
+        .current_dir(dir.path())
+        .args(["check", "--quiet", "--stdin-filename", "build/rules.mk"])
+        .write_stdin("gen:\n\tgo run ../scripts/gen\n")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::starts_with("build/rules.mk:2:2: GR001"));
+}
+
+#[test]
+fn stdin_clean_text_exits_0() {
+    bin()
+        .args(["check", "--stdin-filename", "Makefile"])
+        .write_stdin("all:\n\tgo build ./...\n")
+        .assert()
+        .code(0);
+}
+
+// ---------------------------------------------------------------------------
+// Allowlist
+// ---------------------------------------------------------------------------
+
+#[test]
+fn allowlist_hides_allowed_callsites_and_reports_unused_entries() {
+    let dir = fixture("allowlist/pos");
+    let doc = json_in(&dir, &[], 1);
+    let toml = std::fs::read_to_string(dir.join(".gorun-lint.toml")).unwrap();
+    let unused_line = toml
+        .lines()
+        .position(|l| l.starts_with("unused-tool"))
+        .unwrap() as u64
+        + 1;
+    assert_eq!(
+        locations(&doc),
+        [
+            (
+                ".gorun-lint.toml".to_string(),
+                unused_line,
+                "GR006".to_string()
+            ),
+            ("Makefile".to_string(), 16, "GR001".to_string()),
+            ("Makefile".to_string(), 29, "GR001".to_string()),
+        ]
+    );
+    let diags = diagnostics(&doc);
+    assert_eq!(diags[0]["name"], "unused-allow");
+    assert_eq!(diags[0]["severity"], "warning");
+    assert!(diags[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("unused-tool"));
+    assert_eq!(diags[1]["tool"], "migrate-test-data");
+    assert_eq!(diags[2]["tool"], "apitypings");
+    // migrate-ci, migrate-test and the two allowed `gen` callsites.
+    assert_eq!(doc["summary"]["allowed"], 4);
+    let tools: Vec<&str> = diags.iter().filter_map(|d| d["tool"].as_str()).collect();
+    for allowed in ["migrate-ci", "migrate-test", "gen"] {
+        assert!(!tools.contains(&allowed), "{allowed} is allowed: {tools:?}");
+    }
+}
+
+#[test]
+fn allowlist_unused_entries_need_the_whole_directory() {
+    let doc = json_in(&fixture("allowlist/pos"), &["Makefile"], 1);
+    assert_eq!(
+        locations(&doc),
+        [
+            ("Makefile".to_string(), 16, "GR001".to_string()),
+            ("Makefile".to_string(), 29, "GR001".to_string()),
+        ]
+    );
+    assert_eq!(doc["summary"]["allowed"], 4);
+}
+
+#[test]
+fn allowlist_neg_has_no_callsites_so_every_allowance_is_unused() {
+    // The negative twin has the same config and allow comments but no
+    // `go run`: nothing but GR006 for each entry and each comment.
+    let doc = json_in(&fixture("allowlist/neg"), &[], 1);
+    assert_eq!(
+        locations(&doc),
+        [
+            (".gorun-lint.toml".to_string(), 2, "GR006".to_string()),
+            (".gorun-lint.toml".to_string(), 3, "GR006".to_string()),
+            (".gorun-lint.toml".to_string(), 4, "GR006".to_string()),
+            ("Makefile".to_string(), 12, "GR006".to_string()),
+            ("Makefile".to_string(), 14, "GR006".to_string()),
+        ]
+    );
+    assert_eq!(doc["summary"]["allowed"], 0);
+}
+
+#[test]
+fn unused_inline_allow_comment_is_reported() {
+    let dir =
+        module_with("gen:\n# gorun-lint: allow other -- not this one\n\tgo build ./scripts/gen\n");
+    let doc = json_in(dir.path(), &[], 1);
+    assert_eq!(
+        locations(&doc),
+        [("Makefile".to_string(), 2, "GR006".to_string())]
+    );
+}
