@@ -1,0 +1,934 @@
+//! End-to-end proof that `gorun-lint fix` is behaviour-preserving and stops
+//! `go run` from piling executables into GOCACHE.
+//!
+//! For every fixture repository under `fixtures/e2e/<name>/` the test makes
+//! two copies, `orig` and `fixed`, runs `gorun-lint fix .` in `fixed` only and
+//! then drives both with real `make` and `go`:
+//!
+//! 1. `make gen` on both: every generated file must be byte-identical;
+//! 2. GOCACHE: `orig` holds one cached `go run` executable per helper,
+//!    `fixed` holds none named after a helper;
+//! 3. repeat runs (outputs deleted, `_gen/bin` kept): `fixed` is faster and
+//!    does not rebuild its helper binaries;
+//! 4. staleness: identical edits to a helper, an imported package and an
+//!    embedded file reach the outputs on both sides;
+//! 5. `make -j8 gen` from a clean tree, `make clean` removing `_gen/bin`,
+//!    `.gitignore` covering the binaries;
+//! 6. `gorun-lint fix --diff .` on the fixed copy is a silent no-op.
+//!
+//! Needs `go` (>= 1.24), GNU `make` and `git` on PATH. Without them the tests
+//! print one `E2E SKIPPED` line and pass, unless `CI` is set: then they fail.
+//! Set `GORUN_E2E_KEEP=1` to keep the temporary copies for inspection.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ffi::OsStr;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant, SystemTime};
+
+/// An identical edit applied to both copies in the staleness step.
+struct Edit {
+    /// File to edit, relative to the repository root.
+    file: &'static str,
+    from: &'static str,
+    to: &'static str,
+    /// Generated files whose content this edit must change (checked on `orig`
+    /// so that the staleness step cannot pass vacuously).
+    changes: &'static [&'static str],
+}
+
+struct Fixture {
+    name: &'static str,
+    /// Name of the executable that `go run` caches under
+    /// `GOCACHE/??/<hash>-d/` for each helper the fix converts: the package
+    /// directory's name, or `main` for `go run dir/main.go`.
+    cached_exes: &'static [&'static str],
+    /// Files `make gen` must produce (sanity check of the fixture itself).
+    outputs: &'static [&'static str],
+    edits: &'static [Edit],
+}
+
+const MULTI: Fixture = Fixture {
+    name: "multi",
+    cached_exes: &[
+        "upper", "render", "tagged", "main", "gen2", "concat", "docs", "subgen",
+    ],
+    outputs: &[
+        "out/words.txt",
+        "out/page.html",
+        "out/tagged.txt",
+        "out/single.txt",
+        "out/gen2.txt",
+        "out/x.txt",
+        "out/api.md",
+        "out/sub/settings.txt",
+    ],
+    edits: &[
+        // a helper's own file (its rule reads `$^`)
+        Edit {
+            file: "scripts/concat/main.go",
+            from: r#""== %s (%d bytes) ==\n""#,
+            to: r#""=== %s [%d bytes] ===\n""#,
+            changes: &["out/x.txt"],
+        },
+        // a package of the module imported by three helpers, one of them
+        // built from the sub-directory Makefile
+        Edit {
+            file: "internal/shared/shared.go",
+            from: r#"const Banner = "multi-gen v1""#,
+            to: r#"const Banner = "multi-gen v2""#,
+            changes: &["out/words.txt", "out/page.html", "out/sub/settings.txt"],
+        },
+        // the embedded template
+        Edit {
+            file: "scripts/render/tmpl/page.tmpl",
+            from: "<h1>{{.Title}}</h1>",
+            to: "<h1 class=\"title\">{{.Title}}</h1>",
+            changes: &["out/page.html"],
+        },
+        // the file that only exists under `-tags gen`
+        Edit {
+            file: "hack/tagged/mode_gen.go",
+            from: "return i * i * 10",
+            to: "return i * i * 100",
+            changes: &["out/tagged.txt"],
+        },
+        // the single-file helper
+        Edit {
+            file: "scripts/single/main.go",
+            from: "lines=%d words=%d",
+            to: "l=%d w=%d",
+            changes: &["out/single.txt"],
+        },
+        // the helper of the nested tools module
+        Edit {
+            file: "tools/gen2/main.go",
+            from: "rounds=%d",
+            to: "n=%d",
+            changes: &["out/gen2.txt"],
+        },
+    ],
+};
+
+const EIGHT: Fixture = Fixture {
+    name: "eight",
+    cached_exes: &[
+        "report",
+        "prettyjson",
+        "consts",
+        "csvsum",
+        "checksums",
+        "xmlgen",
+        "mdhtml",
+        "enumstr",
+        "bundle",
+        "badge",
+    ],
+    outputs: &[
+        "out/report.txt",
+        "out/catalog.pretty.json",
+        "out/consts.go.txt",
+        "out/summary.csv",
+        "out/checksums.txt",
+        "out/catalog.xml",
+        "out/readme.html",
+        "out/color_string.go.txt",
+        "out/bundle.b64",
+        "out/badge.png",
+    ],
+    edits: &[
+        Edit {
+            file: "scripts/checksums/main.go",
+            from: "# file sha256",
+            to: "# path sha256",
+            changes: &["out/checksums.txt"],
+        },
+        Edit {
+            file: "internal/textutil/textutil.go",
+            from: r#"const Version = "eight-gen 1.0""#,
+            to: r#"const Version = "eight-gen 1.1""#,
+            changes: &[
+                "out/report.txt",
+                "out/catalog.pretty.json",
+                "out/consts.go.txt",
+                "out/catalog.xml",
+                "out/color_string.go.txt",
+            ],
+        },
+        Edit {
+            file: "scripts/report/report.tmpl",
+            from: "CATALOG REPORT\n==============",
+            to: "INVENTORY REPORT\n================",
+            changes: &["out/report.txt"],
+        },
+    ],
+};
+
+#[test]
+fn multi() {
+    run_fixture(&MULTI);
+}
+
+#[test]
+fn eight() {
+    run_fixture(&EIGHT);
+}
+
+// ---------------------------------------------------------------------------
+// the scenario
+// ---------------------------------------------------------------------------
+
+fn run_fixture(fx: &Fixture) {
+    if !tools_available() {
+        return;
+    }
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/e2e")
+        .join(fx.name);
+    assert!(
+        src.join("go.mod").is_file(),
+        "fixture {} is missing",
+        src.display()
+    );
+
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!("gorun-e2e-{}-", fx.name))
+        .tempdir()
+        .expect("create temp dir");
+    let root = tmp.path().to_path_buf();
+    let _keep = KeepOnRequest(Some(tmp));
+
+    let orig = Side::new("orig", &root);
+    let fixed = Side::new("fixed", &root);
+    copy_tree(&src, &orig.dir, true);
+    copy_tree(&src, &fixed.dir, true);
+    let pristine = snapshot(&orig.dir);
+
+    // --- `fix --diff` reports a change, exits 1 and writes nothing ---------
+    let out = gorun_lint(&orig, &["fix", "--diff", "."]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "[{}] `gorun-lint fix --diff .` on the untouched copy should exit 1\n{}",
+        fx.name,
+        describe_output(&out)
+    );
+    assert!(
+        !out.stdout.is_empty(),
+        "[{}] `gorun-lint fix --diff .` on the untouched copy printed no diff\n{}",
+        fx.name,
+        describe_output(&out)
+    );
+    assert_trees_equal(
+        &pristine,
+        &snapshot(&orig.dir),
+        &BTreeSet::new(),
+        ("before", "after"),
+        &format!("[{}] `fix --diff` must write nothing", fx.name),
+    );
+
+    // --- `fix` rewrites the fixed copy -------------------------------------
+    let out = gorun_lint(&fixed, &["fix", "."]);
+    assert!(
+        out.status.success(),
+        "[{}] `gorun-lint fix .` failed\n{}",
+        fx.name,
+        describe_output(&out)
+    );
+    let changed = changed_paths(&pristine, &snapshot(&fixed.dir));
+    assert!(
+        !changed.is_empty(),
+        "[{}] `gorun-lint fix .` exited 0 but changed no file\n{}",
+        fx.name,
+        describe_output(&out)
+    );
+    for path in &changed {
+        assert!(
+            is_make_or_ignore_file(path),
+            "[{}] `gorun-lint fix .` touched {path}, which is neither a Makefile, a .mk file nor a .gitignore (changed: {changed:?})",
+            fx.name
+        );
+    }
+    eprintln!("[{}] fix changed: {changed:?}", fx.name);
+
+    // --- first `make gen`: identical outputs -------------------------------
+    orig.make(&["gen"]);
+    fixed.make(&["gen"]);
+    let generated = snapshot(&orig.dir);
+    for want in fx.outputs {
+        let got = generated.get(*want);
+        assert!(
+            got.is_some_and(|bytes| !bytes.is_empty()),
+            "[{}] fixture broken: `make gen` in orig did not produce non-empty {want}",
+            fx.name
+        );
+    }
+    compare_sides(fx, &orig, &fixed, &changed, "first `make gen`");
+
+    // --- GOCACHE: go run executables only on the orig side ------------------
+    check_gocache(fx, &orig, &fixed, "after first `make gen`");
+    let bins = gen_bin_files(&fixed.dir);
+    assert!(
+        bins.len() >= fx.cached_exes.len(),
+        "[{}] expected at least {} helper binaries under _gen/bin in the fixed copy, found {bins:?}",
+        fx.name,
+        fx.cached_exes.len()
+    );
+
+    // --- repeat runs: outputs deleted, _gen/bin kept ------------------------
+    let bin_mtimes = mtimes(&fixed.dir, &bins);
+    let mut orig_times = Vec::new();
+    let mut fixed_times = Vec::new();
+    for _ in 0..3 {
+        for (side, times) in [(&orig, &mut orig_times), (&fixed, &mut fixed_times)] {
+            remove_outputs(&side.dir);
+            let start = Instant::now();
+            side.make(&["gen"]);
+            times.push(start.elapsed());
+        }
+    }
+    compare_sides(fx, &orig, &fixed, &changed, "repeat `make gen`");
+    let orig_min = orig_times.iter().min().copied().unwrap();
+    let fixed_min = fixed_times.iter().min().copied().unwrap();
+    eprintln!(
+        "[{}] repeat `make gen`: orig min {orig_min:?} {orig_times:?}, fixed min {fixed_min:?} {fixed_times:?}",
+        fx.name
+    );
+    assert!(
+        fixed_min < orig_min,
+        "[{}] repeat `make gen` should be faster after the fix: orig runs {orig_times:?}, fixed runs {fixed_times:?}",
+        fx.name
+    );
+    assert_eq!(
+        bin_mtimes,
+        mtimes(&fixed.dir, &bins),
+        "[{}] repeat `make gen` with unchanged sources rebuilt helper binaries under _gen/bin (mtimes changed)",
+        fx.name
+    );
+
+    // --- staleness: edit sources identically, regenerate -------------------
+    // One edit at a time, so that an edit to a shared package cannot mask a
+    // missing prerequisite on, say, the embedded template.
+    for edit in fx.edits {
+        let before_edit = snapshot(&orig.dir);
+        for side in [&orig, &fixed] {
+            apply_edit(&side.dir, edit);
+            remove_outputs(&side.dir);
+        }
+        make_newer_than_binaries(&fixed.dir.join(edit.file), &fixed.dir);
+        for side in [&orig, &fixed] {
+            side.make(&["gen"]);
+        }
+        let after_edit = snapshot(&orig.dir);
+        for out_path in edit.changes {
+            assert_ne!(
+                before_edit.get(*out_path),
+                after_edit.get(*out_path),
+                "[{}] fixture broken: editing {} did not change {out_path} in orig",
+                fx.name,
+                edit.file
+            );
+        }
+        compare_sides(
+            fx,
+            &orig,
+            &fixed,
+            &changed,
+            &format!("`make gen` after editing {}", edit.file),
+        );
+    }
+
+    // --- make -j8 from a clean state ---------------------------------------
+    for side in [&orig, &fixed] {
+        side.make(&["clean"]);
+        remove_gen_dirs(&side.dir);
+        side.make(&["-j8", "gen"]);
+    }
+    compare_sides(
+        fx,
+        &orig,
+        &fixed,
+        &changed,
+        "`make -j8 gen` from a clean tree",
+    );
+
+    // --- make clean removes _gen/bin ---------------------------------------
+    for side in [&orig, &fixed] {
+        side.make(&["clean"]);
+    }
+    let leftovers = find_gen_bin_dirs(&fixed.dir);
+    assert!(
+        leftovers.is_empty(),
+        "[{}] `make clean` in the fixed copy left these _gen/bin directories: {leftovers:?}",
+        fx.name
+    );
+    compare_sides(fx, &orig, &fixed, &changed, "`make clean`");
+
+    // --- .gitignore covers the helper binaries ------------------------------
+    fixed.make(&["gen"]);
+    let bins = gen_bin_files(&fixed.dir);
+    assert!(
+        !bins.is_empty(),
+        "[{}] no helper binaries under _gen/bin after `make gen`",
+        fx.name
+    );
+    fixed.git(&["init", "-q"]);
+    for bin in &bins {
+        let out = fixed.git_output(&["check-ignore", "-q", bin]);
+        assert!(
+            out.status.success(),
+            "[{}] `git check-ignore -q {bin}` failed in the fixed copy: the binary is not ignored\n.gitignore:\n{}\n{}",
+            fx.name,
+            fs::read_to_string(fixed.dir.join(".gitignore")).unwrap_or_else(|e| format!("<{e}>")),
+            describe_output(&out)
+        );
+    }
+
+    // --- a second fix is a no-op -------------------------------------------
+    let before = snapshot(&fixed.dir);
+    let out = gorun_lint(&fixed, &["fix", "--diff", "."]);
+    assert!(
+        out.status.code() == Some(0) && out.stdout.is_empty() && out.stderr.is_empty(),
+        "[{}] `gorun-lint fix --diff .` on the fixed copy should exit 0 and print nothing\n{}",
+        fx.name,
+        describe_output(&out)
+    );
+    assert_trees_equal(
+        &before,
+        &snapshot(&fixed.dir),
+        &BTreeSet::new(),
+        ("before", "after"),
+        &format!("[{}] second `fix --diff` must write nothing", fx.name),
+    );
+
+    // Final GOCACHE check covers the staleness rebuild and the -j8 run too.
+    check_gocache(fx, &orig, &fixed, "at the end");
+}
+
+/// Compares both copies file by file, ignoring `_gen/`, `.git` and the files
+/// the fix itself changed.
+#[track_caller]
+fn compare_sides(fx: &Fixture, orig: &Side, fixed: &Side, changed: &BTreeSet<String>, step: &str) {
+    assert_trees_equal(
+        &snapshot(&orig.dir),
+        &snapshot(&fixed.dir),
+        changed,
+        ("orig", "fixed"),
+        &format!("[{}] {step}: orig vs fixed", fx.name),
+    );
+}
+
+#[track_caller]
+fn check_gocache(fx: &Fixture, orig: &Side, fixed: &Side, when: &str) {
+    let orig_exes = cached_executables(&orig.gocache);
+    let fixed_exes = cached_executables(&fixed.gocache);
+    for name in fx.cached_exes {
+        assert!(
+            orig_exes.iter().any(|(n, _)| n == name),
+            "[{}] {when}: expected a cached `go run` executable named {name:?} under {}/??/*-d/ on the orig side; found {:?}",
+            fx.name,
+            orig.gocache.display(),
+            names(&orig_exes)
+        );
+    }
+    let offenders: Vec<_> = fixed_exes
+        .iter()
+        .filter(|(n, _)| fx.cached_exes.contains(&n.as_str()))
+        .collect();
+    assert!(
+        offenders.is_empty(),
+        "[{}] {when}: the fixed side still caches `go run` executables: {offenders:?}",
+        fx.name
+    );
+    eprintln!(
+        "[{}] GOCACHE executables {when}: orig {} {:?}, fixed {} {:?}",
+        fx.name,
+        orig_exes.len(),
+        names(&orig_exes),
+        fixed_exes.len(),
+        names(&fixed_exes)
+    );
+}
+
+// ---------------------------------------------------------------------------
+// environment: tools on PATH, per-side Go environment
+// ---------------------------------------------------------------------------
+
+/// Returns false (after one loud line on stderr) when the tools are missing;
+/// panics instead when `CI` is set.
+fn tools_available() -> bool {
+    let problem = if find_on_path("go").is_none() {
+        Some("go not found on PATH".to_string())
+    } else if find_on_path("make").is_none() {
+        Some("make not found on PATH".to_string())
+    } else if find_on_path("git").is_none() {
+        Some("git not found on PATH".to_string())
+    } else {
+        match Command::new("go")
+            .arg("version")
+            .env("GOTOOLCHAIN", "local")
+            .output()
+        {
+            Err(e) => Some(format!("`go version` failed to start: {e}")),
+            Ok(out) if !out.status.success() => {
+                Some(format!("`go version` failed\n{}", describe_output(&out)))
+            }
+            Ok(out) => {
+                let text = String::from_utf8_lossy(&out.stdout).into_owned();
+                match parse_go_version(&text) {
+                    Some((1, minor)) if minor < 24 => {
+                        Some(format!("go >= 1.24 required, found {}", text.trim()))
+                    }
+                    _ => None,
+                }
+            }
+        }
+    };
+    match problem {
+        None => true,
+        Some(why) if std::env::var_os("CI").is_some() => {
+            panic!("E2E cannot run: {why} (CI is set, so this is an error)")
+        }
+        Some(why) => {
+            // Written to the real stderr, not via eprintln!, which the test
+            // harness captures and hides for passing tests.
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "E2E SKIPPED: {why} (tests e2e_fix::* did not run)"
+            );
+            false
+        }
+    }
+}
+
+fn find_on_path(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|p| is_executable(p))
+}
+
+#[cfg(unix)]
+fn is_executable(p: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+#[cfg(not(unix))]
+fn is_executable(p: &Path) -> bool {
+    p.is_file() || p.with_extension("exe").is_file()
+}
+
+/// `go version go1.26.8 linux/amd64` -> (1, 26). `None` for devel builds.
+fn parse_go_version(text: &str) -> Option<(u32, u32)> {
+    let word = text.split_whitespace().find(|w| w.starts_with("go1"))?;
+    let mut parts = word.trim_start_matches("go").split('.');
+    let major = parts.next()?.parse().ok()?;
+    let minor: String = parts
+        .next()?
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    Some((major, minor.parse().ok()?))
+}
+
+/// One copy of the fixture with its own Go build cache.
+struct Side {
+    label: &'static str,
+    dir: PathBuf,
+    gocache: PathBuf,
+    gomodcache: PathBuf,
+}
+
+impl Side {
+    fn new(label: &'static str, root: &Path) -> Side {
+        let side = Side {
+            label,
+            dir: root.join(label),
+            gocache: root.join(format!("gocache-{label}")),
+            gomodcache: root.join(format!("gomodcache-{label}")),
+        };
+        fs::create_dir_all(&side.gocache).unwrap();
+        side
+    }
+
+    /// Applies the isolated Go environment (and a make-neutral one) to `cmd`.
+    fn env(&self, cmd: &mut Command) {
+        cmd.current_dir(&self.dir)
+            .env("GOCACHE", &self.gocache)
+            .env("GOMODCACHE", &self.gomodcache)
+            .env("GOFLAGS", "-modcacherw")
+            .env("GOTOOLCHAIN", "local")
+            .env("GOPROXY", "off")
+            .env("GOWORK", "off")
+            .env("GOENV", "off")
+            .env("LC_ALL", "C");
+        for var in [
+            "GO",
+            "GOOS",
+            "GOARCH",
+            "GOEXPERIMENT",
+            "MAKEFLAGS",
+            "MFLAGS",
+            "MAKELEVEL",
+            "MAKEFILES",
+            "GNUMAKEFLAGS",
+            "GIT_DIR",
+            "GIT_WORK_TREE",
+            "GIT_INDEX_FILE",
+        ] {
+            cmd.env_remove(var);
+        }
+    }
+
+    fn make(&self, args: &[&str]) -> Output {
+        let mut cmd = Command::new("make");
+        cmd.args(args);
+        self.env(&mut cmd);
+        run_ok(cmd, &format!("{}: make {}", self.label, args.join(" ")))
+    }
+
+    fn git(&self, args: &[&str]) -> Output {
+        let mut cmd = Command::new("git");
+        cmd.args(args);
+        self.env(&mut cmd);
+        run_ok(cmd, &format!("{}: git {}", self.label, args.join(" ")))
+    }
+
+    fn git_output(&self, args: &[&str]) -> Output {
+        let mut cmd = Command::new("git");
+        cmd.args(args);
+        self.env(&mut cmd);
+        cmd.output().expect("start git")
+    }
+}
+
+fn gorun_lint(side: &Side, args: &[&str]) -> Output {
+    let mut cmd = assert_cmd::Command::cargo_bin("gorun-lint").expect("gorun-lint binary");
+    cmd.args(args)
+        .current_dir(&side.dir)
+        .env("GOCACHE", &side.gocache)
+        .env("GOMODCACHE", &side.gomodcache)
+        .env("GOFLAGS", "-modcacherw")
+        .env("GOTOOLCHAIN", "local")
+        .env("GOPROXY", "off")
+        .env("GOWORK", "off")
+        .env("GOENV", "off")
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE");
+    cmd.output().expect("start gorun-lint")
+}
+
+/// Runs `cmd`, panicking with its output unless it succeeds.
+fn run_ok(mut cmd: Command, what: &str) -> Output {
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("`{what}` failed to start: {e}"));
+    assert!(
+        out.status.success(),
+        "`{what}` failed\n{}",
+        describe_output(&out)
+    );
+    out
+}
+
+fn describe_output(out: &Output) -> String {
+    format!(
+        "status: {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// Keeps the temporary directory when `GORUN_E2E_KEEP` is set.
+struct KeepOnRequest(Option<tempfile::TempDir>);
+
+impl Drop for KeepOnRequest {
+    fn drop(&mut self) {
+        if std::env::var_os("GORUN_E2E_KEEP").is_some() {
+            if let Some(dir) = self.0.take() {
+                let path = dir.keep();
+                eprintln!("GORUN_E2E_KEEP: left {}", path.display());
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// file-tree helpers
+// ---------------------------------------------------------------------------
+
+type Tree = BTreeMap<String, Vec<u8>>;
+
+fn skipped_component(name: &OsStr) -> bool {
+    name == "_gen" || name == ".git"
+}
+
+/// Every file under `root` as relative path (with `/`) -> content, skipping
+/// `_gen` and `.git` directories at any depth. Symlinks are recorded by target.
+fn snapshot(root: &Path) -> Tree {
+    let mut tree = Tree::new();
+    walk(root, root, &mut tree);
+    tree
+}
+
+fn walk(root: &Path, dir: &Path, tree: &mut Tree) {
+    let mut entries: Vec<_> = fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
+        .map(|e| e.unwrap())
+        .collect();
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let path = entry.path();
+        if skipped_component(&entry.file_name()) {
+            continue;
+        }
+        let ty = entry.file_type().unwrap();
+        if ty.is_dir() {
+            walk(root, &path, tree);
+            continue;
+        }
+        let bytes = if ty.is_symlink() {
+            let target = fs::read_link(&path).unwrap();
+            format!("<symlink to {}>", target.display()).into_bytes()
+        } else {
+            fs::read(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+        };
+        tree.insert(rel(root, &path), bytes);
+    }
+}
+
+fn rel(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap();
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn changed_paths(before: &Tree, after: &Tree) -> BTreeSet<String> {
+    before
+        .keys()
+        .chain(after.keys())
+        .filter(|k| before.get(*k) != after.get(*k))
+        .cloned()
+        .collect()
+}
+
+#[track_caller]
+fn assert_trees_equal(
+    left: &Tree,
+    right: &Tree,
+    ignore: &BTreeSet<String>,
+    (lname, rname): (&str, &str),
+    what: &str,
+) {
+    let mut problems = Vec::new();
+    for path in changed_paths(left, right) {
+        if ignore.contains(&path) {
+            continue;
+        }
+        match (left.get(&path), right.get(&path)) {
+            (Some(_), None) => problems.push(format!("{path}: only in {lname}")),
+            (None, Some(_)) => problems.push(format!("{path}: only in {rname}")),
+            (Some(a), Some(b)) => problems.push(format!(
+                "{path}: contents differ ({} vs {} bytes)\n  {lname}: {}\n  {rname}: {}",
+                a.len(),
+                b.len(),
+                preview(a),
+                preview(b)
+            )),
+            (None, None) => unreachable!(),
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{what}: {} file(s) differ\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+fn preview(bytes: &[u8]) -> String {
+    const MAX: usize = 400;
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(MAX)]);
+    let more = if bytes.len() > MAX { "…" } else { "" };
+    format!("{:?}{more}", text)
+}
+
+fn is_make_or_ignore_file(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    matches!(name, "Makefile" | "makefile" | "GNUmakefile" | ".gitignore") || name.ends_with(".mk")
+}
+
+/// Copies a fixture; `top` marks its root, whose `out/` (left by a local
+/// `make gen` in the fixture) is not copied, like `_gen` and `.git` anywhere.
+fn copy_tree(from: &Path, to: &Path, top: bool) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        if skipped_component(&name) || (top && name == "out") {
+            continue;
+        }
+        let (src, dst) = (entry.path(), to.join(&name));
+        let ty = entry.file_type().unwrap();
+        if ty.is_dir() {
+            copy_tree(&src, &dst, false);
+        } else if ty.is_symlink() {
+            #[cfg(unix)]
+            std::os::unix::fs::symlink(fs::read_link(&src).unwrap(), &dst).unwrap();
+        } else {
+            fs::copy(&src, &dst)
+                .unwrap_or_else(|e| panic!("copy {} -> {}: {e}", src.display(), dst.display()));
+        }
+    }
+}
+
+fn remove_outputs(dir: &Path) {
+    let out = dir.join("out");
+    if out.exists() {
+        fs::remove_dir_all(&out).unwrap();
+    }
+}
+
+fn apply_edit(dir: &Path, edit: &Edit) {
+    let path = dir.join(edit.file);
+    let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    assert!(
+        text.contains(edit.from),
+        "fixture broken: {} does not contain {:?}",
+        path.display(),
+        edit.from
+    );
+    fs::write(&path, text.replacen(edit.from, edit.to, 1)).unwrap();
+}
+
+/// make compares mtimes: keep an edited source strictly newer than every
+/// helper binary even on a file system with coarse timestamps.
+fn make_newer_than_binaries(file: &Path, root: &Path) {
+    let newest = mtimes(root, &gen_bin_files(root))
+        .into_iter()
+        .map(|(_, t)| t)
+        .max();
+    let Some(newest) = newest else { return };
+    for _ in 0..3 {
+        if fs::metadata(file).unwrap().modified().unwrap() > newest {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(1100));
+        let f = fs::OpenOptions::new().append(true).open(file).unwrap();
+        f.set_modified(SystemTime::now()).unwrap();
+    }
+    panic!(
+        "could not make {} newer than the helper binaries",
+        file.display()
+    );
+}
+
+/// Directories named `bin` directly inside a directory named `_gen`.
+fn find_gen_bin_dirs(root: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    find_dirs(
+        root,
+        &mut |p| {
+            p.file_name() == Some(OsStr::new("bin"))
+                && p.parent().and_then(Path::file_name) == Some(OsStr::new("_gen"))
+        },
+        &mut found,
+    );
+    found.iter().map(|p| rel(root, p)).collect()
+}
+
+fn remove_gen_dirs(root: &Path) {
+    let mut found = Vec::new();
+    find_dirs(
+        root,
+        &mut |p| p.file_name() == Some(OsStr::new("_gen")),
+        &mut found,
+    );
+    for dir in found {
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}
+
+fn find_dirs(dir: &Path, pred: &mut dyn FnMut(&Path) -> bool, found: &mut Vec<PathBuf>) {
+    for entry in fs::read_dir(dir).unwrap() {
+        let entry = entry.unwrap();
+        if !entry.file_type().unwrap().is_dir() || entry.file_name() == ".git" {
+            continue;
+        }
+        let path = entry.path();
+        if pred(&path) {
+            found.push(path);
+        } else {
+            find_dirs(&path, pred, found);
+        }
+    }
+}
+
+/// Files inside every `_gen/bin` directory, relative to `root`.
+fn gen_bin_files(root: &Path) -> Vec<String> {
+    let mut files = Vec::new();
+    for dir in find_gen_bin_dirs(root) {
+        for entry in fs::read_dir(root.join(&dir)).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_file() {
+                files.push(rel(root, &entry.path()));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+fn mtimes(root: &Path, files: &[String]) -> Vec<(String, SystemTime)> {
+    files
+        .iter()
+        .map(|f| {
+            (
+                f.clone(),
+                fs::metadata(root.join(f)).unwrap().modified().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Executables that `go run` left in the build cache: files in the
+/// directories `GOCACHE/??/<hash>-d/` (ordinary cache entries are files named
+/// `<hash>-d`; only linked executables get such a directory), as
+/// (file name, path).
+fn cached_executables(gocache: &Path) -> Vec<(String, PathBuf)> {
+    let mut found = Vec::new();
+    let Ok(top) = fs::read_dir(gocache) else {
+        return found;
+    };
+    for shard in top.map(|e| e.unwrap()) {
+        let shard_name = shard.file_name().to_string_lossy().into_owned();
+        let is_shard = shard_name.len() == 2 && shard_name.chars().all(|c| c.is_ascii_hexdigit());
+        if !is_shard || !shard.file_type().unwrap().is_dir() {
+            continue;
+        }
+        for entry in fs::read_dir(shard.path()).unwrap().map(|e| e.unwrap()) {
+            let is_exe_dir = entry.file_name().to_string_lossy().ends_with("-d")
+                && entry.file_type().unwrap().is_dir();
+            if !is_exe_dir {
+                continue;
+            }
+            for exe in fs::read_dir(entry.path()).unwrap().map(|e| e.unwrap()) {
+                if exe.file_type().unwrap().is_file() {
+                    found.push((exe.file_name().to_string_lossy().into_owned(), exe.path()));
+                }
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+fn names(exes: &[(String, PathBuf)]) -> Vec<&str> {
+    exes.iter().map(|(n, _)| n.as_str()).collect()
+}
