@@ -81,6 +81,8 @@ pub struct Analysis {
     pub dirs: Vec<PathBuf>,
     /// Allowlist keys used, per config file.
     pub used_allow: HashMap<PathBuf, Vec<String>>,
+    /// The working directory paths are shown relative to.
+    pub cwd: PathBuf,
 }
 
 /// Options shared by the commands that analyse.
@@ -110,6 +112,7 @@ impl Analysis {
         let mut analysis = Analysis {
             errors: std::mem::take(&mut found.errors),
             dirs: found.dirs.clone(),
+            cwd: cwd.to_path_buf(),
             ..Default::default()
         };
         let mut parser = MakeParser::new();
@@ -294,8 +297,8 @@ impl Analysis {
         out
     }
 
-    /// The files connected to `i` by includes (both ways), `i` first.
-    fn component(&self, i: usize) -> Vec<usize> {
+    /// The files connected to `i` by includes (both ways), its root first.
+    pub fn component(&self, i: usize) -> Vec<usize> {
         let mut root = i;
         let mut steps = 0;
         while let Some(p) = self.files[root].included_by {
@@ -448,21 +451,16 @@ pub fn project_root(base: &Path, config: &Config) -> PathBuf {
             return d.to_path_buf();
         }
     }
-    let mut cur = Some(base);
-    while let Some(d) = cur {
-        if d.join(".git").exists() {
-            return d.to_path_buf();
-        }
-        cur = d.parent();
-    }
-    let mut cur = Some(base);
-    while let Some(d) = cur {
-        if d.join("go.mod").is_file() {
-            return d.to_path_buf();
-        }
-        cur = d.parent();
-    }
-    base.to_path_buf()
+    nearest_ancestor(base, ".git")
+        .or_else(|| nearest_ancestor(base, "go.mod"))
+        .unwrap_or_else(|| base.to_path_buf())
+}
+
+/// The nearest directory from `dir` upwards that holds `marker`.
+pub fn nearest_ancestor(dir: &Path, marker: &str) -> Option<PathBuf> {
+    dir.ancestors()
+        .find(|d| d.join(marker).exists())
+        .map(Path::to_path_buf)
 }
 
 /// `to` relative to the directory `from` (both absolute), with `/`.

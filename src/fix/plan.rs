@@ -116,23 +116,11 @@ fn consumers(analysis: &Analysis, fi: usize, name: &str) -> Vec<(usize, usize)> 
 
 /// The root of the include tree holding file `fi`.
 fn root_of(analysis: &Analysis, fi: usize) -> usize {
-    let mut r = fi;
-    let mut steps = 0;
-    while let Some(p) = analysis.files[r].included_by {
-        r = p;
-        steps += 1;
-        if steps > analysis.files.len() {
-            break;
-        }
-    }
-    r
+    analysis.component(fi)[0]
 }
 
 fn component(analysis: &Analysis, fi: usize) -> Vec<usize> {
-    let root = root_of(analysis, fi);
-    (0..analysis.files.len())
-        .filter(|&j| root_of(analysis, j) == root)
-        .collect()
+    analysis.component(fi)
 }
 
 /// One helper to build.
@@ -332,7 +320,7 @@ pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str
         })
         .collect();
     for (root, dirs) in gitignores {
-        if let Some(fe) = gitignore_edit(&root, &dirs, analysis) {
+        if let Some(fe) = gitignore_edit(&root, &dirs, &analysis.cwd) {
             files.push(fe);
         }
     }
@@ -559,30 +547,16 @@ fn clean_edits(analysis: &Analysis, comp: &[usize], clean: &str, out_rel: &str) 
 }
 
 /// The directory whose `.gitignore` anchors `dir`: the nearest ancestor
-/// holding `.git`, else the directory above the out dir's top component.
+/// holding `.git`, else the module root, else the out dir's parent.
 fn git_root(dir: &Path) -> PathBuf {
-    let mut cur = Some(dir);
-    while let Some(d) = cur {
-        if d.join(".git").exists() {
-            return d.to_path_buf();
-        }
-        cur = d.parent();
-    }
-    // No repository: the project root (two levels above `_gen/bin`, or the
-    // nearest go.mod).
-    let mut cur = Some(dir);
-    while let Some(d) = cur {
-        if d.join("go.mod").is_file() {
-            return d.to_path_buf();
-        }
-        cur = d.parent();
-    }
-    dir.parent().unwrap_or(dir).to_path_buf()
+    crate::analysis::nearest_ancestor(dir, ".git")
+        .or_else(|| crate::analysis::nearest_ancestor(dir, "go.mod"))
+        .unwrap_or_else(|| dir.parent().unwrap_or(dir).to_path_buf())
 }
 
 /// Append the out dirs to `<root>/.gitignore` unless git would already
 /// ignore them (checked with gitignore semantics over the files between).
-fn gitignore_edit(root: &Path, dirs: &BTreeSet<PathBuf>, analysis: &Analysis) -> Option<FileEdits> {
+fn gitignore_edit(root: &Path, dirs: &BTreeSet<PathBuf>, cwd: &Path) -> Option<FileEdits> {
     let path = root.join(".gitignore");
     let mut missing = Vec::new();
     for d in dirs {
@@ -603,10 +577,8 @@ fn gitignore_edit(root: &Path, dirs: &BTreeSet<PathBuf>, analysis: &Analysis) ->
         text.push_str(&m);
         text.push('\n');
     }
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let _ = analysis;
     Some(FileEdits {
-        display: crate::source::display_path(&path, &cwd),
+        display: crate::source::display_path(&path, cwd),
         created: !path.exists(),
         edits: vec![Edit::insert(original.len(), text)],
         original,
