@@ -83,6 +83,127 @@ pub struct Analysis {
     pub used_allow: HashMap<PathBuf, Vec<String>>,
     /// The working directory paths are shown relative to.
     pub cwd: PathBuf,
+    /// Files the walk found (also those skipped because they cannot hold a
+    /// callsite).
+    pub files_walked: usize,
+}
+
+/// A file read, parsed and ready to analyse.
+struct Loaded {
+    file: SourceFile,
+    config: Arc<Config>,
+    doc: MakeDoc,
+}
+
+fn read_and_parse(
+    path: &Path,
+    text: Option<&str>,
+    cwd: &Path,
+    configs: &Configs,
+    parser: &mut MakeParser,
+) -> Result<Loaded, Error> {
+    let file = match text {
+        Some(t) => SourceFile::new(path, cwd, t.to_string(), false),
+        None => SourceFile::read(path, cwd)?,
+    };
+    let config = configs.for_dir(file.dir())?;
+    let doc = MakeDoc::parse(&file.text, parser);
+    Ok(Loaded { file, config, doc })
+}
+
+/// Whether a file's bytes can matter: a callsite needs a `run` word (or a
+/// variable named like one) and a file that includes others decides their
+/// base directory. Everything else is skipped before parsing; a skipped
+/// file that another one includes is read then.
+fn may_matter(bytes: &[u8]) -> bool {
+    use memchr::memmem;
+    static FINDERS: std::sync::OnceLock<[memmem::Finder<'static>; 4]> = std::sync::OnceLock::new();
+    let [run, upper, title, include] = FINDERS.get_or_init(|| {
+        [
+            memmem::Finder::new("run"),
+            memmem::Finder::new("RUN"),
+            memmem::Finder::new("Run"),
+            memmem::Finder::new("include"),
+        ]
+    });
+    if run.find(bytes).is_some() || upper.find(bytes).is_some() || title.find(bytes).is_some() {
+        return true;
+    }
+    // `include`, `-include` or `sinclude` as a directive: at the start of a
+    // line, after blanks.
+    include.find_iter(bytes).any(|i| {
+        let line_start = memchr::memrchr(b'\n', &bytes[..i]).map_or(0, |n| n + 1);
+        let lead = &bytes[line_start..i];
+        let lead = lead
+            .strip_suffix(b"-")
+            .or_else(|| lead.strip_suffix(b"s"))
+            .unwrap_or(lead);
+        lead.iter().all(|c| *c == b' ' || *c == b'\t')
+            && bytes.get(i + 7).is_none_or(|c| c.is_ascii_whitespace())
+    })
+}
+
+/// Read, filter and parse the walked files on every core, one parser per
+/// thread; results come back in the order of `files`. `Ok(None)` is a file
+/// that cannot hold a callsite: it is dropped, so memory stays flat however
+/// large the tree.
+fn load_all(
+    files: &[Found],
+    stdin: Option<&str>,
+    cwd: &Path,
+    configs: &Configs,
+) -> Vec<LoadResult> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(files.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<LoadResult> = (0..files.len()).map(|_| Ok(None)).collect();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut parser = MakeParser::new();
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(f) = files.get(i) else { break };
+                        done.push((i, load_one(f, stdin, cwd, configs, &mut parser)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        for w in workers {
+            for (i, r) in w.join().expect("a loader thread panicked") {
+                results[i] = r;
+            }
+        }
+    });
+    results
+}
+
+/// A walked file: loaded, skipped (`None`), or unreadable.
+type LoadResult = Result<Option<Loaded>, Error>;
+
+fn load_one(
+    f: &Found,
+    stdin: Option<&str>,
+    cwd: &Path,
+    configs: &Configs,
+    parser: &mut MakeParser,
+) -> Result<Option<Loaded>, Error> {
+    if let Some(t) = stdin {
+        return read_and_parse(&f.path, Some(t), cwd, configs, parser).map(Some);
+    }
+    let bytes = crate::source::read_bytes(&f.path)?;
+    // Explicit files are always checked; walked ones only when they may matter.
+    if !f.explicit && !may_matter(&bytes) {
+        return Ok(None);
+    }
+    let file = SourceFile::from_bytes(&f.path, cwd, bytes)?;
+    let config = configs.for_dir(file.dir())?;
+    let doc = MakeDoc::parse(&file.text, parser);
+    Ok(Some(Loaded { file, config, doc }))
 }
 
 /// Options shared by the commands that analyse.
@@ -117,29 +238,27 @@ impl Analysis {
         };
         let mut parser = MakeParser::new();
         let mut index: HashMap<PathBuf, usize> = HashMap::new();
-        for f in &found.files {
-            let text = opts.stdin.as_ref().map(|(_, t)| t.clone());
-            analysis.load(
-                &f.path,
-                f.explicit,
-                text,
-                cwd,
-                &configs,
-                &mut parser,
-                &mut index,
-            );
+        let stdin = opts.stdin.as_ref().map(|(_, t)| t.as_str());
+        let loaded_all = load_all(&found.files, stdin, cwd, &configs);
+        for (f, loaded) in found.files.iter().zip(loaded_all) {
+            match loaded {
+                Ok(Some(l)) => {
+                    analysis.files_walked += 1;
+                    analysis.push(l, f.explicit, &mut index);
+                }
+                Ok(None) => analysis.files_walked += 1,
+                Err(e) => analysis.errors.push(e),
+            }
         }
         analysis.follow_includes(cwd, &configs, &mut parser, &mut index);
         analysis.find_sites(opts);
         Ok(analysis)
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Load a file found through an `include` line.
     fn load(
         &mut self,
         path: &Path,
-        explicit: bool,
-        text: Option<String>,
         cwd: &Path,
         configs: &Configs,
         parser: &mut MakeParser,
@@ -148,38 +267,33 @@ impl Analysis {
         if let Some(&i) = index.get(path) {
             return Some(i);
         }
-        let file = match text {
-            Some(t) => Ok(SourceFile::new(path, cwd, t, false)),
-            None => SourceFile::read(path, cwd),
-        };
-        let file = match file {
-            Ok(f) => f,
+        match read_and_parse(path, None, cwd, configs, parser) {
+            Ok(l) => {
+                self.files_walked += 1;
+                Some(self.push(l, false, index))
+            }
             Err(e) => {
                 self.errors.push(e);
-                return None;
+                None
             }
-        };
-        let config = match configs.for_dir(file.dir()) {
-            Ok(c) => c,
-            Err(e) => {
-                self.errors.push(e);
-                return None;
-            }
-        };
-        if file.lossy {
+        }
+    }
+
+    fn push(&mut self, l: Loaded, explicit: bool, index: &mut HashMap<PathBuf, usize>) -> usize {
+        if l.file.lossy {
             self.warnings.push(format!(
                 "{}: not valid UTF-8; checked with invalid bytes replaced, `fix` will not edit it",
-                file.display
+                l.file.display
             ));
         }
-        let doc = MakeDoc::parse(&file.text, parser);
-        let suppressions = find_suppressions(&file);
-        let base = file.dir().to_path_buf();
+        let suppressions = find_suppressions(&l.file);
+        let base = l.file.dir().to_path_buf();
+        let path = l.file.path.clone();
         self.files.push(FileAnalysis {
-            file: Arc::new(file),
-            doc,
+            file: Arc::new(l.file),
+            doc: l.doc,
             base,
-            config,
+            config: l.config,
             sites: Vec::new(),
             suppressions,
             includes: Vec::new(),
@@ -188,8 +302,8 @@ impl Analysis {
             out_dir: PathBuf::new(),
         });
         let i = self.files.len() - 1;
-        index.insert(path.to_path_buf(), i);
-        Some(i)
+        index.insert(path, i);
+        i
     }
 
     /// Resolve `include` lines breadth-first from the files nothing includes,
@@ -229,9 +343,7 @@ impl Analysis {
                 for (path, optional, line) in self.include_targets(i, &base) {
                     let j = match index.get(&path) {
                         Some(&j) => Some(j),
-                        None if path.is_file() => {
-                            self.load(&path, false, None, cwd, configs, parser, index)
-                        }
+                        None if path.is_file() => self.load(&path, cwd, configs, parser, index),
                         None => {
                             if !optional {
                                 self.warnings.push(format!(

@@ -49,7 +49,7 @@ impl Report {
 /// Turn an analysis into diagnostics.
 pub fn check(analysis: &Analysis, selection: &Selection, cwd: &Path) -> Report {
     let mut report = Report {
-        files_checked: analysis.files.len(),
+        files_checked: analysis.files_walked.max(analysis.files.len()),
         ..Default::default()
     };
     let offers = crate::fix::plan::offers(analysis);

@@ -25,7 +25,7 @@ use crate::error::Error;
 pub const FILE_NAME: &str = ".gorun-lint.toml";
 
 /// One loaded configuration file (or the defaults).
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Config {
     #[serde(default)]
@@ -48,6 +48,11 @@ pub struct Config {
     /// 1-based line of each allow key in the file, for reports.
     #[serde(skip)]
     pub allow_lines: BTreeMap<String, usize>,
+    /// `include` and `exclude`, compiled.
+    #[serde(skip)]
+    pub include_set: globset::GlobSet,
+    #[serde(skip)]
+    pub exclude_set: globset::GlobSet,
 }
 
 fn default_out_dir() -> String {
@@ -70,6 +75,8 @@ impl Default for Config {
             allow: BTreeMap::new(),
             path: None,
             allow_lines: BTreeMap::new(),
+            include_set: globset::GlobSet::empty(),
+            exclude_set: globset::GlobSet::empty(),
         }
     }
 }
@@ -130,6 +137,8 @@ impl Config {
             .keys()
             .filter_map(|k| Some((k.clone(), line_of_key(text, k)?)))
             .collect();
+        cfg.include_set = compile_globs(path, &cfg.include)?;
+        cfg.exclude_set = compile_globs(path, &cfg.exclude)?;
         cfg.path = Some(path.to_path_buf());
         Ok(cfg)
     }
@@ -138,6 +147,29 @@ impl Config {
     pub fn dir(&self) -> Option<&Path> {
         self.path.as_deref().and_then(Path::parent)
     }
+}
+
+/// Compile globs; `dir/**` also matches what is below `dir`.
+fn compile_globs(path: &Path, patterns: &[String]) -> Result<globset::GlobSet, Error> {
+    let mut b = globset::GlobSetBuilder::new();
+    for p in patterns {
+        let glob = globset::Glob::new(p).map_err(|e| Error::Config {
+            path: path.to_path_buf(),
+            message: format!("invalid glob `{p}`: {e}"),
+            line: None,
+        })?;
+        b.add(glob);
+        if let Some(stripped) = p.strip_suffix("/**") {
+            if let Ok(g) = globset::Glob::new(&format!("{stripped}/**/*")) {
+                b.add(g);
+            }
+        }
+    }
+    b.build().map_err(|e| Error::Config {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+        line: None,
+    })
 }
 
 fn line_of_key(text: &str, key: &str) -> Option<usize> {
@@ -177,24 +209,28 @@ impl Configs {
         if let Some(c) = &self.explicit {
             return Ok(c.clone());
         }
-        let mut cur = Some(dir);
-        while let Some(d) = cur {
-            let cached = self.cache.lock().expect("config cache").get(d).cloned();
-            if let Some(c) = cached {
-                return Ok(c);
+        // Walk up to the nearest config (or a cached answer), then remember
+        // the answer for every directory passed on the way.
+        let mut visited = Vec::new();
+        let mut found = None;
+        for d in dir.ancestors() {
+            if let Some(c) = self.cache.lock().expect("config cache").get(d).cloned() {
+                found = Some(c);
+                break;
             }
+            visited.push(d.to_path_buf());
             let p = d.join(FILE_NAME);
             if p.is_file() {
-                let c = std::sync::Arc::new(Config::load(&p)?);
-                self.cache
-                    .lock()
-                    .expect("config cache")
-                    .insert(d.to_path_buf(), c.clone());
-                return Ok(c);
+                found = Some(std::sync::Arc::new(Config::load(&p)?));
+                break;
             }
-            cur = d.parent();
         }
-        Ok(self.default.clone())
+        let c = found.unwrap_or_else(|| self.default.clone());
+        let mut cache = self.cache.lock().expect("config cache");
+        for d in visited {
+            cache.insert(d, c.clone());
+        }
+        Ok(c)
     }
 
     /// Every configuration loaded so far (for unused-allow reports).

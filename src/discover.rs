@@ -4,8 +4,6 @@
 
 use std::path::{Path, PathBuf};
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
-
 use crate::classify::normalize;
 use crate::config::{Config, Configs};
 use crate::error::Error;
@@ -61,6 +59,7 @@ pub fn discover(paths: &[PathBuf], cwd: &Path, configs: &Configs) -> Discovered 
     out
 }
 
+/// Walk one directory on every core (the `ignore` crate's parallel walker).
 fn walk(dir: &Path, configs: &Configs, out: &mut Discovered) {
     out.dirs.push(dir.to_path_buf());
     let walker = ignore::WalkBuilder::new(dir)
@@ -68,58 +67,85 @@ fn walk(dir: &Path, configs: &Configs, out: &mut Discovered) {
         .git_ignore(true)
         .git_global(false)
         .git_exclude(true)
+        .ignore(false)
         .require_git(false)
         .parents(true)
         .filter_entry(|e| e.file_name() != ".git")
-        .build();
-    for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                out.errors.push(Error::Input {
-                    path: dir.to_path_buf(),
-                    message: walk_error(&e),
-                });
-                continue;
-            }
-        };
-        let is_file = entry.file_type().is_some_and(|t| t.is_file())
-            || (entry.path_is_symlink() && entry.path().is_file());
-        if !is_file {
-            // A symlink named like a Makefile that leads nowhere (or loops).
-            if entry.path_is_symlink()
-                && !entry.path().exists()
-                && is_makefile_name(&entry.file_name().to_string_lossy())
-            {
-                out.errors.push(Error::Input {
-                    path: entry.path().to_path_buf(),
-                    message: "symlink that cannot be followed (dangling or a loop), not checked"
-                        .into(),
-                });
-            }
-            continue;
-        }
-        let path = entry.path();
-        let Some(parent) = path.parent() else {
-            continue;
-        };
-        let cfg = match configs.for_dir(parent) {
-            Ok(c) => c,
-            Err(e) => {
-                // One broken config would otherwise be reported per file.
-                if !out.errors.iter().any(|o| o.to_string() == e.to_string()) {
-                    out.errors.push(e);
+        .build_parallel();
+    let found = std::sync::Mutex::new((Vec::new(), Vec::new()));
+    walker.run(|| {
+        let found = &found;
+        Box::new(move |entry| {
+            let result = visit(dir, configs, entry);
+            if !matches!(result, Visit::Skip) {
+                let mut f = found.lock().expect("walk results");
+                match result {
+                    Visit::File(p) => f.0.push(Found {
+                        path: p,
+                        explicit: false,
+                    }),
+                    Visit::Error(e) => f.1.push(e),
+                    Visit::Skip => {}
                 }
-                continue;
             }
-        };
-        let name = entry.file_name().to_string_lossy();
-        if selected(path, &name, &cfg) {
-            out.files.push(Found {
-                path: path.to_path_buf(),
-                explicit: false,
+            ignore::WalkState::Continue
+        })
+    });
+    let (files, errors) = found.into_inner().expect("walk results");
+    out.files.extend(files);
+    for e in errors {
+        // One broken config would otherwise be reported per file.
+        if !out
+            .errors
+            .iter()
+            .any(|o: &Error| o.to_string() == e.to_string())
+        {
+            out.errors.push(e);
+        }
+    }
+}
+
+enum Visit {
+    File(PathBuf),
+    Error(Error),
+    Skip,
+}
+
+fn visit(dir: &Path, configs: &Configs, entry: Result<ignore::DirEntry, ignore::Error>) -> Visit {
+    let entry = match entry {
+        Ok(e) => e,
+        Err(e) => {
+            return Visit::Error(Error::Input {
+                path: dir.to_path_buf(),
+                message: walk_error(&e),
+            })
+        }
+    };
+    let is_file = entry.file_type().is_some_and(|t| t.is_file())
+        || (entry.path_is_symlink() && entry.path().is_file());
+    let name = entry.file_name().to_string_lossy();
+    if !is_file {
+        // A symlink named like a Makefile that leads nowhere (or loops).
+        if entry.path_is_symlink() && !entry.path().exists() && is_makefile_name(&name) {
+            return Visit::Error(Error::Input {
+                path: entry.path().to_path_buf(),
+                message: "symlink that cannot be followed (dangling or a loop), not checked".into(),
             });
         }
+        return Visit::Skip;
+    }
+    let path = entry.path();
+    let Some(parent) = path.parent() else {
+        return Visit::Skip;
+    };
+    let cfg = match configs.for_dir(parent) {
+        Ok(c) => c,
+        Err(e) => return Visit::Error(e),
+    };
+    if selected(path, &name, &cfg) {
+        Visit::File(path.to_path_buf())
+    } else {
+        Visit::Skip
     }
 }
 
@@ -139,26 +165,10 @@ fn selected(path: &Path, name: &str, cfg: &Config) -> bool {
         .dir()
         .and_then(|d| path.strip_prefix(d).ok())
         .unwrap_or(path);
-    if !cfg.exclude.is_empty() && globs(&cfg.exclude).is_match(rel) {
+    if cfg.exclude_set.is_match(rel) {
         return false;
     }
-    is_makefile_name(name) || (!cfg.include.is_empty() && globs(&cfg.include).is_match(rel))
-}
-
-fn globs(patterns: &[String]) -> GlobSet {
-    let mut b = GlobSetBuilder::new();
-    for p in patterns {
-        if let Ok(g) = Glob::new(p) {
-            b.add(g);
-        }
-        // `dir/**` also matches `dir` itself for excludes of whole trees.
-        if let Some(stripped) = p.strip_suffix("/**") {
-            if let Ok(g) = Glob::new(&format!("{stripped}/**/*")) {
-                b.add(g);
-            }
-        }
-    }
-    b.build().unwrap_or_else(|_| GlobSet::empty())
+    is_makefile_name(name) || cfg.include_set.is_match(rel)
 }
 
 #[cfg(test)]

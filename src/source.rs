@@ -27,24 +27,7 @@ pub struct SourceFile {
 impl SourceFile {
     /// Read a file, refusing binary content.
     pub fn read(path: &Path, cwd: &Path) -> Result<SourceFile, Error> {
-        let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
-        if meta.is_dir() {
-            return Err(Error::Input {
-                path: path.to_path_buf(),
-                message: "is a directory".into(),
-            });
-        }
-        if meta.len() > MAX_FILE_BYTES {
-            return Err(Error::Input {
-                path: path.to_path_buf(),
-                message: format!(
-                    "file is too large ({} bytes; the limit is {MAX_FILE_BYTES})",
-                    meta.len()
-                ),
-            });
-        }
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        SourceFile::from_bytes(path, cwd, bytes)
+        SourceFile::from_bytes(path, cwd, read_bytes(path)?)
     }
 
     pub fn from_bytes(path: &Path, cwd: &Path, bytes: Vec<u8>) -> Result<SourceFile, Error> {
@@ -111,7 +94,28 @@ impl SourceFile {
 }
 
 fn memchr_nul(b: &[u8]) -> Option<usize> {
-    b.iter().position(|&c| c == 0)
+    memchr::memchr(0, b)
+}
+
+/// The bytes of a file that may be checked: not a directory, not too large.
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Error> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if meta.is_dir() {
+        return Err(Error::Input {
+            path: path.to_path_buf(),
+            message: "is a directory".into(),
+        });
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(Error::Input {
+            path: path.to_path_buf(),
+            message: format!(
+                "file is too large ({} bytes; the limit is {MAX_FILE_BYTES})",
+                meta.len()
+            ),
+        });
+    }
+    std::fs::read(path).map_err(|e| Error::io(path, e))
 }
 
 /// `path` relative to `cwd` when below it, else as given.

@@ -60,46 +60,173 @@ impl MakeParser {
         if root.has_error() {
             collect_missing(root, &mut errors);
         }
-        let q = query();
-        let names = q.capture_names();
-        let mut cursor = QueryCursor::new();
-        let mut matches = cursor.matches(q, root, src.as_bytes());
-        while let Some(m) = matches.next() {
-            for cap in m.captures {
-                let node = cap.node;
-                match names[cap.index as usize] {
-                    "rule" => {
-                        let (s, e, _) = lines::next_logical_line(src, node.start_byte());
-                        if let Some(r) = parse_rule_header(src, s, e) {
-                            items.rules.push(r);
-                        }
-                    }
-                    "recipe.line" => items.recipe_lines.push(recipe_line(node)),
-                    "assignment" | "assignment.shell" => {
-                        if let Some(a) = assignment(node, src) {
-                            items.assignments.push(a);
-                        }
-                    }
-                    "define" => items.defines.push(define(node, src)),
-                    "include" => {}
-                    "include.files" => {
-                        let inc = node.parent().unwrap_or(node);
-                        let text = &src[inc.byte_range()];
-                        items.includes.push(Include {
-                            files: lines::words_with_spans(src, node.start_byte(), node.end_byte()),
-                            optional: text.starts_with('-') || text.starts_with("sinclude"),
-                            span: inc.byte_range(),
-                            recovered: false,
-                        });
-                    }
-                    "toplevel.call" => items.toplevel.push(node.byte_range()),
-                    "error" => errors.push(node.byte_range()),
-                    _ => {}
+        walk_captures(root, &mut |name, node, ancestry| match name {
+            "rule" => {
+                let (s, e, _) = lines::next_logical_line(src, node.start_byte());
+                if let Some(r) = parse_rule_header(src, s, e) {
+                    items.rules.push(r);
                 }
             }
-        }
+            "recipe.line" => items.recipe_lines.push(RecipeLine {
+                span: node.byte_range(),
+                rule_header: ancestry.rule,
+                rule: None,
+                in_conditional: ancestry.in_conditional,
+                recovered: false,
+            }),
+            "assignment" | "assignment.shell" => {
+                if let Some(a) = assignment(node, src) {
+                    items.assignments.push(a);
+                }
+            }
+            "define" => items.defines.push(define(node, src)),
+            "include.files" => {
+                let inc = node.parent().unwrap_or(node);
+                let text = &src[inc.byte_range()];
+                items.includes.push(Include {
+                    files: lines::words_with_spans(src, node.start_byte(), node.end_byte()),
+                    optional: text.starts_with('-') || text.starts_with("sinclude"),
+                    span: inc.byte_range(),
+                    recovered: false,
+                });
+            }
+            "toplevel.call" => items.toplevel.push(node.byte_range()),
+            "error" => errors.push(node.byte_range()),
+            _ => {}
+        });
         Parsed { items, errors }
     }
+}
+
+/// Visit the nodes `queries/structure.scm` captures, with the same capture
+/// names, by one cursor walk over the tree.
+///
+/// The query file is the declarative statement of what is read from the
+/// tree; the walk is its fast path (the query engine cost as much as the
+/// parse itself on ordinary Makefiles). A test runs both over every fixture
+/// and requires the same captures.
+pub fn walk_captures<'t>(root: Node<'t>, visit: &mut dyn FnMut(&'static str, Node<'t>, &Ancestry)) {
+    let mut cursor = root.walk();
+    // The ancestors of the cursor's node (`Node::parent` walks down from the
+    // root each time, so it is not used here): kind and start byte.
+    let mut parents: Vec<(&'static str, usize)> = Vec::new();
+    loop {
+        let node = cursor.node();
+        let parent_kind = parents.last().map(|p| p.0);
+        let ancestry = Ancestry::of(&parents);
+        let mut visit = |name: &'static str, n: Node<'t>| visit(name, n, &ancestry);
+        let descend = match node.kind() {
+            "rule" => {
+                visit("rule", node);
+                true
+            }
+            "recipe_line" => {
+                visit("recipe.line", node);
+                node.has_error()
+            }
+            "variable_assignment" => {
+                visit("assignment", node);
+                node.has_error()
+            }
+            "shell_assignment" => {
+                visit("assignment.shell", node);
+                node.has_error()
+            }
+            "define_directive" => {
+                visit("define", node);
+                node.has_error()
+            }
+            "include_directive" => {
+                visit("include", node);
+                if let Some(files) = node
+                    .child_by_field_name("filenames")
+                    .filter(|f| f.kind() == "list")
+                {
+                    visit("include.files", files);
+                }
+                node.has_error()
+            }
+            "function_call" | "shell_function"
+                if parent_kind == Some("makefile")
+                    || (parent_kind == Some("conditional")
+                        && cursor.field_name() == Some("consequence")) =>
+            {
+                visit("toplevel.call", node);
+                node.has_error()
+            }
+            "ifeq_directive" | "ifneq_directive" => {
+                visit("toplevel.call", node);
+                node.has_error()
+            }
+            "ERROR" => {
+                visit("error", node);
+                true
+            }
+            "makefile" | "recipe" | "conditional" | "else_directive" | "elsif_directive"
+            | "export_directive" | "override_directive" | "private_directive" => true,
+            _ => node.has_error(),
+        };
+        if descend && cursor.goto_first_child() {
+            parents.push((node.kind(), node.start_byte()));
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+            parents.pop();
+        }
+    }
+}
+
+/// What the walk knows about a node's ancestors.
+#[derive(Debug, Clone, Copy)]
+pub struct Ancestry {
+    /// Start byte of the nearest enclosing `rule`.
+    pub rule: Option<usize>,
+    /// A `conditional` lies between the node and that rule.
+    pub in_conditional: bool,
+}
+
+impl Ancestry {
+    fn of(parents: &[(&'static str, usize)]) -> Ancestry {
+        let mut in_conditional = false;
+        for (kind, start) in parents.iter().rev() {
+            match *kind {
+                "rule" => {
+                    return Ancestry {
+                        rule: Some(*start),
+                        in_conditional,
+                    }
+                }
+                "conditional" => in_conditional = true,
+                _ => {}
+            }
+        }
+        Ancestry {
+            rule: None,
+            in_conditional,
+        }
+    }
+}
+
+/// The captures of `queries/structure.scm` run as a query (the reference the
+/// walk is tested against).
+pub fn query_captures<'t>(root: Node<'t>, src: &str) -> Vec<(&'static str, Node<'t>)> {
+    let q = query();
+    let names = q.capture_names();
+    let mut out = Vec::new();
+    let mut cursor = QueryCursor::new();
+    let mut matches = cursor.matches(q, root, src.as_bytes());
+    while let Some(m) = matches.next() {
+        for cap in m.captures {
+            out.push((names[cap.index as usize], cap.node));
+        }
+    }
+    out
 }
 
 fn collect_missing(node: Node, out: &mut Vec<Span>) {
@@ -113,30 +240,6 @@ fn collect_missing(node: Node, out: &mut Vec<Span>) {
     let mut c = node.walk();
     for child in node.children(&mut c) {
         collect_missing(child, out);
-    }
-}
-
-fn recipe_line(node: Node) -> RecipeLine {
-    let mut in_conditional = false;
-    let mut owner = None;
-    let mut p = node.parent();
-    while let Some(n) = p {
-        match n.kind() {
-            "conditional" => in_conditional = true,
-            "rule" => {
-                owner = Some(n.start_byte());
-                break;
-            }
-            _ => {}
-        }
-        p = n.parent();
-    }
-    RecipeLine {
-        span: node.byte_range(),
-        rule_header: owner,
-        rule: None,
-        in_conditional,
-        recovered: false,
     }
 }
 
@@ -240,6 +343,49 @@ mod tests {
         assert_eq!(&src[p.items.defines[0].body.clone()], "\tgo run ./d\n");
         assert!(p.items.includes[0].optional);
         assert_eq!(p.items.includes[0].files[0].0, "x.mk");
+    }
+
+    /// The cursor walk captures exactly what the query file captures, on
+    /// every fixture Makefile.
+    #[test]
+    fn walk_agrees_with_the_query_on_every_fixture() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut stack = vec![root];
+        let mut files = 0;
+        let mut parser = Parser::new();
+        parser.set_language(&language()).unwrap();
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                    continue;
+                }
+                let name = p.file_name().unwrap().to_string_lossy().to_string();
+                if !crate::discover::is_makefile_name(&name) {
+                    continue;
+                }
+                let src = String::from_utf8_lossy(&std::fs::read(&p).unwrap()).into_owned();
+                let tree = parser.parse(&src, None).unwrap();
+                let key =
+                    |(n, node): &(&str, Node)| (node.start_byte(), node.end_byte(), n.to_string());
+                let mut want: Vec<_> = query_captures(tree.root_node(), &src)
+                    .iter()
+                    .map(key)
+                    .collect();
+                let mut got = Vec::new();
+                walk_captures(tree.root_node(), &mut |n, node, _| {
+                    got.push((node.start_byte(), node.end_byte(), n.to_string()))
+                });
+                want.sort();
+                want.dedup();
+                got.sort();
+                got.dedup();
+                assert_eq!(got, want, "{}", p.display());
+                files += 1;
+            }
+        }
+        assert!(files > 30, "only {files} fixture Makefiles found");
     }
 
     #[test]
