@@ -67,6 +67,12 @@ pub struct FileAnalysis {
     pub explicit: bool,
     /// Where helper binaries go (absolute).
     pub out_dir: PathBuf,
+    /// `go build` commands (helper targets' recipes).
+    pub builds: Vec<callsite::Callsite>,
+    /// Recipe commands run by path.
+    pub execs: Vec<callsite::Exec>,
+    /// The variables visible to this file.
+    pub env: VarEnv,
 }
 
 /// The whole analysis.
@@ -112,10 +118,13 @@ fn read_and_parse(
 }
 
 /// Whether a file's bytes can matter: a callsite needs a `run` word (or a
-/// variable named like one) and a file that includes others decides their
-/// base directory. Everything else is skipped before parsing; a skipped
+/// variable named like one), the guard rules need the out dir, and a file
+/// that includes others decides their base directory. Everything else is skipped before parsing; a skipped
 /// file that another one includes is read then.
-fn may_matter(bytes: &[u8]) -> bool {
+fn may_matter(bytes: &[u8], out_dir: &str) -> bool {
+    if !out_dir.is_empty() && memchr::memmem::find(bytes, out_dir.as_bytes()).is_some() {
+        return true;
+    }
     use memchr::memmem;
     static FINDERS: std::sync::OnceLock<[memmem::Finder<'static>; 4]> = std::sync::OnceLock::new();
     let [run, upper, title, include] = FINDERS.get_or_init(|| {
@@ -196,12 +205,12 @@ fn load_one(
         return read_and_parse(&f.path, Some(t), cwd, configs, parser).map(Some);
     }
     let bytes = crate::source::read_bytes(&f.path)?;
+    let config = configs.for_dir(f.path.parent().unwrap_or(cwd))?;
     // Explicit files are always checked; walked ones only when they may matter.
-    if !f.explicit && !may_matter(&bytes) {
+    if !f.explicit && !may_matter(&bytes, &config.out_dir) {
         return Ok(None);
     }
     let file = SourceFile::from_bytes(&f.path, cwd, bytes)?;
-    let config = configs.for_dir(file.dir())?;
     let doc = MakeDoc::parse(&file.text, parser);
     Ok(Some(Loaded { file, config, doc }))
 }
@@ -300,6 +309,9 @@ impl Analysis {
             included_by: None,
             explicit,
             out_dir: PathBuf::new(),
+            builds: Vec::new(),
+            execs: Vec::new(),
+            env: VarEnv::default(),
         });
         let i = self.files.len() - 1;
         index.insert(path, i);
@@ -463,9 +475,9 @@ impl Analysis {
             let env = self.var_env(i);
             let component = self.component(i);
             let f = &self.files[i];
-            let callsites = callsite::find(&f.file.text, &f.doc, &env);
+            let commands = callsite::find(&f.file.text, &f.doc, &env);
             let mut sites = Vec::new();
-            for cs in callsites {
+            for cs in commands.runs().cloned() {
                 let class = classify::classify(&cs, &f.base, &env, &modules);
                 let deferred_read_time = match &cs.origin {
                     Origin::Deferred { variable } => component
@@ -485,6 +497,9 @@ impl Analysis {
                 });
             }
             self.files[i].sites = sites;
+            self.files[i].builds = commands.builds().cloned().collect();
+            self.files[i].execs = commands.execs;
+            self.files[i].env = env;
         }
         self.apply_allowlist();
         self.name_targets(opts);

@@ -74,9 +74,19 @@ impl RunTarget {
     }
 }
 
-/// One `go run` callsite.
+/// The go subcommand of a callsite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verb {
+    /// `go run`: what gorun-lint reports.
+    Run,
+    /// `go build`: read by the guard rules (helper targets).
+    Build,
+}
+
+/// One `go run` (or `go build`) callsite.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Callsite {
+    pub verb: Verb,
     pub origin: Origin,
     /// The word that names the go command (`go`, `$(GO)`, `./tool/go`), or the
     /// variable holding `go run` itself (`$(GO_RUN)`).
@@ -163,9 +173,39 @@ const VALUE_FLAGS: [&str; 18] = [
 /// `go run` only: `-exec prog`.
 const RUN_VALUE_FLAGS: [&str; 1] = ["exec"];
 
+/// A recipe command whose command word is a path (`_gen/bin/x`,
+/// `$(CURDIR)/bin/tool`): what the guard rules match against helpers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exec {
+    pub word: Word,
+    pub cwd: Cwd,
+    /// Index into [`MakeDoc::rules`].
+    pub rule: Option<usize>,
+    pub line_span: Span,
+}
+
+/// Everything the shell scan of one Makefile found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Commands {
+    /// `go run` and `go build` callsites, in file order.
+    pub calls: Vec<Callsite>,
+    pub execs: Vec<Exec>,
+}
+
+impl Commands {
+    pub fn runs(&self) -> impl Iterator<Item = &Callsite> {
+        self.calls.iter().filter(|c| c.verb == Verb::Run)
+    }
+
+    pub fn builds(&self) -> impl Iterator<Item = &Callsite> {
+        self.calls.iter().filter(|c| c.verb == Verb::Build)
+    }
+}
+
 /// Find every callsite in one parsed Makefile.
-pub fn find(src: &str, doc: &MakeDoc, vars: &VarEnv) -> Vec<Callsite> {
+pub fn find(src: &str, doc: &MakeDoc, vars: &VarEnv) -> Commands {
     let mut out = Vec::new();
+    let mut execs = Vec::new();
     // Recipe lines; under `.ONESHELL` a rule's whole recipe is one script.
     for unit in recipe_units(doc) {
         let first = &doc.recipe_lines[unit[0]];
@@ -188,6 +228,15 @@ pub fn find(src: &str, doc: &MakeDoc, vars: &VarEnv) -> Vec<Callsite> {
             };
             if let Some(cs) = callsite(c, vars, origin, line.span.clone(), line.recovered) {
                 out.push(cs);
+            } else if let Some(k) = command_index(&c.words) {
+                if c.words[k].text.contains('/') {
+                    execs.push(Exec {
+                        word: c.words[k].clone(),
+                        cwd: c.cwd.clone(),
+                        rule: line.rule,
+                        line_span: line.span.clone(),
+                    });
+                }
             }
         }
     }
@@ -284,7 +333,7 @@ pub fn find(src: &str, doc: &MakeDoc, vars: &VarEnv) -> Vec<Callsite> {
     }
     out.sort_by_key(|c| c.span.start);
     out.dedup_by_key(|c| c.span.start);
-    out
+    Commands { calls: out, execs }
 }
 
 /// Recipe lines grouped into the scripts one shell runs: each line alone,
@@ -367,14 +416,16 @@ fn callsite(
     let i = command_index(&c.words)?;
     let go = &c.words[i];
     let spelling = vars.go_spelling(go)?;
-    let (run, rest_start) = if spelling.holds_run() {
-        (None, i + 1)
+    let (verb, run, rest_start) = if spelling.holds_run() {
+        (Verb::Run, None, i + 1)
     } else {
         let run = c.words.get(i + 1)?;
-        if run.literal() != Some("run") {
-            return None;
-        }
-        (Some(run.clone()), i + 2)
+        let verb = match run.literal() {
+            Some("run") => Verb::Run,
+            Some("build") => Verb::Build,
+            _ => return None,
+        };
+        (verb, Some(run.clone()), i + 2)
     };
     let env: Vec<Word> = c.words[..i]
         .iter()
@@ -396,8 +447,9 @@ fn callsite(
                 Some((n, v)) => (n.to_string(), Some(v.to_string())),
                 None => (f.to_string(), None),
             };
-            let takes_value =
-                VALUE_FLAGS.contains(&name.as_str()) || RUN_VALUE_FLAGS.contains(&name.as_str());
+            let takes_value = VALUE_FLAGS.contains(&name.as_str())
+                || (verb == Verb::Run && RUN_VALUE_FLAGS.contains(&name.as_str()))
+                || (verb == Verb::Build && name == "o");
             if takes_value && value.is_none() {
                 if let Some(v) = rest.get(k + 1) {
                     flags.push(GoFlag {
@@ -456,6 +508,7 @@ fn callsite(
         .or_else(|| run.as_ref().map(|r| r.span.end))
         .unwrap_or(go.span.end);
     Some(Callsite {
+        verb,
         origin,
         go: go.clone(),
         spelling,

@@ -90,6 +90,18 @@ pub fn check(analysis: &Analysis, selection: &Selection, cwd: &Path) -> Report {
             }
         }
     }
+    for tree in crate::guard::analyse(analysis) {
+        let ctx = rules::guard_common::GuardCtx {
+            analysis,
+            tree: &tree,
+        };
+        for d in rules::check_guard(&ctx) {
+            let ignore = &analysis.files[tree.root].config.ignore;
+            if selection.wants(d.rule, ignore) {
+                report.diagnostics.push(d);
+            }
+        }
+    }
     unused_config_entries(analysis, selection, cwd, &mut report);
     report
         .diagnostics

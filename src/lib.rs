@@ -18,6 +18,7 @@ pub mod discover;
 pub mod error;
 pub mod fix;
 pub mod gomod;
+pub mod guard;
 pub mod parse;
 pub mod render;
 pub mod rules;

@@ -654,7 +654,10 @@ fn json_and_github_never_have_colour() {
 fn rules_lists_every_rule() {
     assert_eq!(
         rule_codes(),
-        ["GR001", "GR002", "GR003", "GR004", "GR005", "GR006", "GR007"]
+        [
+            "GR001", "GR002", "GR003", "GR004", "GR005", "GR006", "GR007", "GR008", "GR009",
+            "GR010", "GR011", "GR012", "GR013", "GR014"
+        ]
     );
     bin()
         .arg("rules")

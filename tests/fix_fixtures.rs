@@ -83,6 +83,22 @@ fn fix_round_trip(rel: &str, snapshot: &str) {
         fixable.is_empty(),
         "{rel}: still fixable after fix: {fixable:#?}"
     );
+    // The guard rules (issue 5) hold on what fix wrote.
+    let guard: Vec<&serde_json::Value> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| {
+            [
+                "GR008", "GR009", "GR010", "GR011", "GR012", "GR013", "GR014",
+            ]
+            .contains(&d["rule"].as_str().unwrap())
+        })
+        .collect();
+    assert!(
+        guard.is_empty(),
+        "{rel}: guard rules fire after fix: {guard:#?}"
+    );
 }
 
 macro_rules! fix_cases {

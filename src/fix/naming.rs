@@ -29,6 +29,10 @@ pub struct BuildKey {
     pub env: Vec<String>,
 }
 
+/// Names a helper never gets: `_gen/bin/go` ends in `/go`, so a second
+/// `check` would read `_gen/bin/go run ...` as the go command running again.
+const RESERVED: [&str; 1] = ["go"];
+
 /// Assign a unique name to each build. `wanted` is the tool name of each
 /// build; the result maps each key to its name.
 pub fn assign(builds: &BTreeMap<BuildKey, String>) -> BTreeMap<BuildKey, String> {
@@ -40,13 +44,13 @@ pub fn assign(builds: &BTreeMap<BuildKey, String>) -> BTreeMap<BuildKey, String>
     let mut out = BTreeMap::new();
     // Names without a clash first, so that they never move.
     for (tool, keys) in &by_tool {
-        if keys.len() == 1 {
+        if keys.len() == 1 && !RESERVED.contains(tool) {
             taken.insert(tool.to_string());
             out.insert(keys[0].clone(), tool.to_string());
         }
     }
     for (tool, keys) in &by_tool {
-        if keys.len() == 1 {
+        if keys.len() == 1 && !RESERVED.contains(tool) {
             continue;
         }
         // The plain build of the shortest path keeps the plain name.
@@ -61,7 +65,7 @@ pub fn assign(builds: &BTreeMap<BuildKey, String>) -> BTreeMap<BuildKey, String>
         });
         for (i, key) in keys.iter().enumerate() {
             let mut candidates = Vec::new();
-            if i == 0 {
+            if i == 0 && !RESERVED.contains(tool) {
                 candidates.push(tool.to_string());
             }
             let variant: Vec<String> = key
@@ -153,5 +157,18 @@ mod tests {
             names[&key("/r/hack/tagged", &["-tags gen"])],
             "tagged-tags-gen"
         );
+    }
+
+    #[test]
+    fn a_helper_is_never_named_go() {
+        // Found by fuzzing: `go run ./cmd/go` became `_gen/bin/go`, which the
+        // next `check` read as the go command.
+        let mut b = BTreeMap::new();
+        b.insert(key("/r/cmd/go", &[]), "go".to_string());
+        b.insert(key("/go", &[]), "go".to_string());
+        let names = assign(&b);
+        assert_eq!(names[&key("/r/cmd/go", &[])], "cmd-go");
+        assert_eq!(names[&key("/go", &[])], "go-2");
+        assert!(names.values().all(|n| n != "go"));
     }
 }

@@ -508,14 +508,19 @@ fn dirs_under(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-enum CleanEdit {
+pub(crate) enum CleanEdit {
     /// The clean target already removes the out dir (or a parent).
     Done,
     Insert(usize, Edit),
     Create,
 }
 
-fn clean_edits(analysis: &Analysis, comp: &[usize], clean: &str, out_rel: &str) -> CleanEdit {
+pub(crate) fn clean_edits(
+    analysis: &Analysis,
+    comp: &[usize],
+    clean: &str,
+    out_rel: &str,
+) -> CleanEdit {
     for &j in comp {
         let g = &analysis.files[j];
         for (r, rule) in g.doc.rules.iter().enumerate() {
@@ -548,7 +553,7 @@ fn clean_edits(analysis: &Analysis, comp: &[usize], clean: &str, out_rel: &str) 
 
 /// The directory whose `.gitignore` anchors `dir`: the nearest ancestor
 /// holding `.git`, else the module root, else the out dir's parent.
-fn git_root(dir: &Path) -> PathBuf {
+pub(crate) fn git_root(dir: &Path) -> PathBuf {
     crate::analysis::nearest_ancestor(dir, ".git")
         .or_else(|| crate::analysis::nearest_ancestor(dir, "go.mod"))
         .unwrap_or_else(|| dir.parent().unwrap_or(dir).to_path_buf())

@@ -10,11 +10,24 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::SourceFile;
 
 #[allow(clippy::tabs_in_doc_comments)] // Makefile examples need real tabs.
+pub mod clean_missing_out_dir;
+#[allow(clippy::tabs_in_doc_comments)] // Makefile examples need real tabs.
 pub mod dependency_go_run;
+pub mod guard_common;
+#[allow(clippy::tabs_in_doc_comments)] // Makefile examples need real tabs.
+pub mod helper_not_prerequisite;
+#[allow(clippy::tabs_in_doc_comments)] // Makefile examples need real tabs.
+pub mod helper_stale_prerequisites;
+#[allow(clippy::tabs_in_doc_comments)] // Makefile examples need real tabs.
+pub mod helper_without_output;
 #[allow(clippy::tabs_in_doc_comments)] // Makefile examples need real tabs.
 pub mod local_go_run;
 #[allow(clippy::tabs_in_doc_comments)] // Makefile examples need real tabs.
+pub mod out_dir_not_ignored;
+#[allow(clippy::tabs_in_doc_comments)] // Makefile examples need real tabs.
 pub mod parse_error;
+#[allow(clippy::tabs_in_doc_comments)] // Makefile examples need real tabs.
+pub mod phony_helper;
 #[allow(clippy::tabs_in_doc_comments)] // Makefile examples need real tabs.
 pub mod read_time_go_run;
 #[allow(clippy::tabs_in_doc_comments)] // Makefile examples need real tabs.
@@ -23,6 +36,8 @@ pub mod remote_go_run;
 pub mod unresolved_go_run;
 #[allow(clippy::tabs_in_doc_comments)] // Makefile examples need real tabs.
 pub mod unused_allow;
+#[allow(clippy::tabs_in_doc_comments)] // Makefile examples need real tabs.
+pub mod unused_helper;
 
 /// Whether a rule offers a fix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,7 +83,7 @@ impl PartialEq for RuleInfo {
 }
 
 /// Every rule, in code order.
-pub fn all() -> [&'static RuleInfo; 7] {
+pub fn all() -> [&'static RuleInfo; 14] {
     [
         &local_go_run::RULE,
         &read_time_go_run::RULE,
@@ -77,7 +92,27 @@ pub fn all() -> [&'static RuleInfo; 7] {
         &unresolved_go_run::RULE,
         &unused_allow::RULE,
         &parse_error::RULE,
+        &helper_stale_prerequisites::RULE,
+        &helper_not_prerequisite::RULE,
+        &phony_helper::RULE,
+        &helper_without_output::RULE,
+        &clean_missing_out_dir::RULE,
+        &out_dir_not_ignored::RULE,
+        &unused_helper::RULE,
     ]
+}
+
+/// Run every guard rule over one include tree.
+pub fn check_guard(ctx: &guard_common::GuardCtx) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    out.extend(helper_stale_prerequisites::check(ctx));
+    out.extend(helper_not_prerequisite::check(ctx));
+    out.extend(phony_helper::check(ctx));
+    out.extend(helper_without_output::check(ctx));
+    out.extend(clean_missing_out_dir::check(ctx));
+    out.extend(out_dir_not_ignored::check(ctx));
+    out.extend(unused_helper::check(ctx));
+    out
 }
 
 /// A rule by code (`GR001`, any case) or name (`local-go-run`).

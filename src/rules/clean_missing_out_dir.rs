@@ -1,0 +1,81 @@
+//! # GR012 clean-missing-out-dir
+//!
+//! ## What it does
+//! Checks that when the Makefile has helper targets, its `clean` target
+//! (config `clean-target`) removes the out dir or a parent of it.
+//!
+//! ## Why is this bad?
+//! `make clean` is how people recover from a bad state; a helper binary it
+//! leaves behind survives, and a stale one keeps generating old output.
+//!
+//! ## Example
+//! ```make
+//! clean:
+//! 	rm -rf out
+//! ```
+//! Use instead:
+//! ```make
+//! clean:
+//! 	rm -rf out
+//! 	rm -rf _gen/bin
+//! ```
+//!
+//! ## Fix safety
+//! No automatic fix here; `gorun-lint fix` adds the line when it creates
+//! helpers.
+
+use super::guard_common::GuardCtx;
+use super::{FixAvailability, RuleInfo};
+use crate::diagnostic::{Diagnostic, Severity};
+
+pub static RULE: RuleInfo = RuleInfo {
+    code: "GR012",
+    name: "clean-missing-out-dir",
+    summary: "no `clean` target removes the helper out dir",
+    severity: Severity::Warning,
+    fix: FixAvailability::Never,
+    source: include_str!("clean_missing_out_dir.rs"),
+};
+
+pub fn check(ctx: &GuardCtx) -> Vec<Diagnostic> {
+    if ctx.tree.clean_ok {
+        return Vec::new();
+    }
+    let Some((hf, hspan)) = ctx.first_helper() else {
+        return Vec::new();
+    };
+    let root = &ctx.analysis.files[ctx.tree.root];
+    let clean = &root.config.clean_target;
+    let (fi, span, message) = match ctx.tree.clean_rule {
+        Some((fi, r)) => {
+            let f = &ctx.analysis.files[fi];
+            let out_rel = crate::analysis::relative(&f.base, &f.out_dir);
+            (
+                fi,
+                ctx.header(fi, r),
+                format!("`{clean}` does not remove `{out_rel}`"),
+            )
+        }
+        None => (
+            hf,
+            hspan,
+            format!(
+                "there is no `{clean}` target to remove `{}`",
+                out_rel(ctx, hf)
+            ),
+        ),
+    };
+    let fix_rel = out_rel(ctx, fi);
+    vec![ctx.at(
+        &RULE,
+        fi,
+        span,
+        message,
+        &format!("add `rm -rf {fix_rel}` to `{clean}`"),
+    )]
+}
+
+fn out_rel(ctx: &GuardCtx, fi: usize) -> String {
+    let f = &ctx.analysis.files[fi];
+    crate::analysis::relative(&f.base, &f.out_dir)
+}

@@ -1,0 +1,54 @@
+//! Shared by the guard rules (GR008-GR014): what they read and how they
+//! report. Not a rule.
+
+use crate::analysis::Analysis;
+use crate::diagnostic::Diagnostic;
+use crate::guard::Tree;
+use crate::parse::Span;
+
+use super::RuleInfo;
+
+/// One include tree's guard state, as the guard rules see it.
+pub struct GuardCtx<'a> {
+    pub analysis: &'a Analysis,
+    pub tree: &'a Tree,
+}
+
+impl GuardCtx<'_> {
+    /// A diagnostic at `span` of file `fi`.
+    pub fn at(
+        &self,
+        rule: &'static RuleInfo,
+        fi: usize,
+        span: Span,
+        message: String,
+        help: &str,
+    ) -> Diagnostic {
+        Diagnostic {
+            rule,
+            file: self.analysis.files[fi].file.clone(),
+            span,
+            message,
+            help: Some(help.to_string()),
+            tool: None,
+            package: None,
+            target: None,
+            fix: None,
+        }
+    }
+
+    /// The rule line of a helper target (its header, first line).
+    pub fn header(&self, fi: usize, rule: usize) -> Span {
+        let h = &self.analysis.files[fi].doc.rules[rule].header;
+        let text = &self.analysis.files[fi].file.text[h.clone()];
+        h.start..h.start + text.find('\n').unwrap_or(text.len())
+    }
+
+    /// Where tree-wide findings go: the first helper target's rule line.
+    pub fn first_helper(&self) -> Option<(usize, Span)> {
+        self.tree
+            .helpers
+            .first()
+            .map(|h| (h.file, self.header(h.file, h.rule)))
+    }
+}

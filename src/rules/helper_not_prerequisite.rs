@@ -1,0 +1,57 @@
+//! # GR009 helper-not-prerequisite
+//!
+//! ## What it does
+//! Finds a recipe that runs a helper binary from the out dir
+//! (`_gen/bin/x`, `$(CURDIR)/_gen/bin/x`, `../_gen/bin/x` after a `cd`)
+//! while its rule does not depend on that helper.
+//!
+//! ## Why is this bad?
+//! Without the prerequisite, `make -j` may run the recipe before the helper
+//! is built, and a clean checkout fails with "No such file or directory".
+//!
+//! ## Example
+//! ```make
+//! gen:
+//! 	_gen/bin/apitypings > api.ts
+//! ```
+//! Use instead:
+//! ```make
+//! gen: | _gen/bin/apitypings
+//! 	_gen/bin/apitypings > api.ts
+//! ```
+//!
+//! ## Fix safety
+//! No automatic fix yet; add the helper as an order-only prerequisite
+//! (after `|`), which leaves `$<`, `$^`, `$+` and `$?` unchanged.
+
+use super::guard_common::GuardCtx;
+use super::{FixAvailability, RuleInfo};
+use crate::diagnostic::{Diagnostic, Severity};
+
+pub static RULE: RuleInfo = RuleInfo {
+    code: "GR009",
+    name: "helper-not-prerequisite",
+    summary: "recipe runs a helper binary its rule does not depend on",
+    severity: Severity::Error,
+    fix: FixAvailability::Never,
+    source: include_str!("helper_not_prerequisite.rs"),
+};
+
+pub fn check(ctx: &GuardCtx) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for run in ctx.tree.runs.iter().filter(|r| !r.listed) {
+        let f = &ctx.analysis.files[run.file];
+        let exec = &f.execs[run.exec];
+        let target = crate::analysis::relative(&f.base, &run.path);
+        let mut d = ctx.at(
+            &RULE,
+            run.file,
+            exec.word.span.clone(),
+            format!("runs `{}` but its rule does not depend on `{target}`: `make -j` may run it before it is built", exec.word.text),
+            &format!("add `| {target}` to the rule's prerequisites"),
+        );
+        d.target = Some(target);
+        out.push(d);
+    }
+    out
+}
