@@ -83,6 +83,13 @@ pub struct CheckArgs {
     /// Do not report these rules (codes or names, comma-separated).
     #[arg(long, value_delimiter = ',')]
     pub ignore: Vec<String>,
+    /// Record today's findings in FILE (for a legacy repository) and exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
+    /// Report only findings not recorded in FILE; list entries that no
+    /// longer match anything.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -207,7 +214,7 @@ fn run_check(args: CheckArgs) -> Result<i32, Error> {
     }
     let cwd = cwd()?;
     let analysis = Analysis::run(&args.common.options()?, &cwd)?;
-    let report = check::check(
+    let mut report = check::check(
         &analysis,
         &Selection {
             select: args.select.clone(),
@@ -215,6 +222,36 @@ fn run_check(args: CheckArgs) -> Result<i32, Error> {
         },
         &cwd,
     );
+    if let Some(path) = &args.write_baseline {
+        let n = crate::baseline::write(path, &report.diagnostics)?;
+        eprintln!(
+            "gorun-lint: wrote {n} baseline entr{} to {}",
+            if n == 1 { "y" } else { "ies" },
+            path.display()
+        );
+        return Ok(if analysis.errors.is_empty() {
+            EXIT_OK
+        } else {
+            EXIT_ERROR
+        });
+    }
+    if let Some(path) = &args.baseline {
+        let entries = crate::baseline::read(path)?;
+        for stale in crate::baseline::filter(&mut report.diagnostics, &entries) {
+            eprintln!(
+                "gorun-lint: warning: baseline entry no longer matches: {} {} {} `{}`{}",
+                stale.file,
+                stale.rule,
+                stale.tool,
+                stale.command,
+                if stale.count > 1 {
+                    format!(" ({} times)", stale.count)
+                } else {
+                    String::new()
+                }
+            );
+        }
+    }
     let stdout = std::io::stdout();
     let opts = RenderOptions {
         color: args.common.color_enabled(stdout.is_terminal()),

@@ -8,6 +8,7 @@
 //! [`fix`] (edits as data) → [`render`] or apply.
 
 pub mod analysis;
+pub mod baseline;
 pub mod callsite;
 pub mod check;
 pub mod classify;
