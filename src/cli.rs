@@ -30,6 +30,16 @@ pub enum Command {
     Check(CheckArgs),
     /// Rewrite repo-local `go run` callsites into `go build -o` file targets.
     Fix(FixArgs),
+    /// Migrate a legacy repository: print the plan, and with --apply fix it,
+    /// allowlist what stays on `go run` and print the CI lines.
+    Migrate(MigrateArgs),
+    /// Print shell completions.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
     /// List the rules.
     Rules,
     /// Print a rule's documentation.
@@ -109,6 +119,22 @@ pub struct FixArgs {
     pub out_dir: Option<String>,
 }
 
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// The repository (default: the current directory).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Apply the plan.
+    #[arg(long)]
+    pub apply: bool,
+    /// Also apply fixes that may change behaviour.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Use this configuration file instead of the closest `.gorun-lint.toml`.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
 impl Common {
     pub fn color_enabled(&self, stream_is_terminal: bool) -> bool {
         match self.color {
@@ -160,6 +186,21 @@ fn dispatch(cli: Cli) -> Result<i32, Error> {
     match cli.command {
         Command::Check(args) => run_check(args),
         Command::Fix(args) => run_fix(args),
+        Command::Migrate(args) => run_migrate(args),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "gorun-lint", &mut std::io::stdout());
+            Ok(EXIT_OK)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_mangen::Man::new(cmd)
+                .render(&mut out)
+                .map_err(|e| Error::Usage(format!("cannot render the man page: {e}")))?;
+            let _ = std::io::stdout().write_all(&out);
+            Ok(EXIT_OK)
+        }
         Command::Rules => {
             let mut out = String::new();
             for r in rules::all() {
@@ -361,4 +402,87 @@ fn plural(n: usize) -> &'static str {
     } else {
         "s"
     }
+}
+
+fn run_migrate(args: MigrateArgs) -> Result<i32, Error> {
+    let cwd = cwd()?;
+    let opts = Options {
+        paths: vec![args.path.clone()],
+        config: args.config.clone(),
+        out_dir: None,
+        stdin: None,
+    };
+    let spinner = std::io::stderr().is_terminal().then(|| {
+        let s = indicatif::ProgressBar::new_spinner();
+        s.set_message(format!("reading {}", args.path.display()));
+        s.enable_steady_tick(std::time::Duration::from_millis(100));
+        s
+    });
+    let analysis = Analysis::run(&opts, &cwd)?;
+    if let Some(s) = spinner {
+        s.finish_and_clear();
+    }
+    for w in &analysis.warnings {
+        eprintln!("gorun-lint: warning: {w}");
+    }
+    for e in &analysis.errors {
+        eprintln!("gorun-lint: error: {}", relative_message(e, &cwd));
+    }
+    let plan = crate::migrate::plan(&analysis);
+    print!("{}", crate::migrate::render(&plan));
+    if !args.apply {
+        println!("\nNothing was changed. Run `gorun-lint migrate --apply` to apply this plan.");
+        return Ok(if analysis.errors.is_empty() {
+            EXIT_OK
+        } else {
+            EXIT_ERROR
+        });
+    }
+    if !analysis.errors.is_empty() {
+        return Err(Error::Usage(
+            "not applying the migration: some files could not be read (see above)".into(),
+        ));
+    }
+    let fix = crate::fix::plan::plan(&analysis, args.unsafe_fixes, None);
+    let changes = crate::fix::apply::render(&fix.files)?;
+    // Record what stays on `go run` in the allowlist, with the reason.
+    let root = crate::classify::normalize(&cwd.join(&args.path));
+    let config_path = match &args.config {
+        Some(p) => p.clone(),
+        None => crate::config::Configs::new(None)?
+            .for_dir(&root)?
+            .path
+            .clone()
+            .unwrap_or_else(|| root.join(crate::config::FILE_NAME)),
+    };
+    let entries = crate::migrate::allow_entries(&plan);
+    let mut config_change = None;
+    if !entries.is_empty() || !config_path.exists() {
+        let original = std::fs::read_to_string(&config_path).unwrap_or_default();
+        let new_text = crate::migrate::add_allow_entries(&original, &entries, "_gen/bin");
+        crate::config::Config::from_text(&config_path, &new_text)?;
+        config_change = Some((original, new_text));
+    }
+    crate::fix::apply::write_all(&changes)?;
+    if let Some((_, text)) = &config_change {
+        crate::fix::apply::write_atomic(&config_path, text.as_bytes())?;
+    }
+    println!(
+        "\nFixed {} callsite{} in {} file{}.",
+        fix.fixed,
+        plural(fix.fixed),
+        changes.len(),
+        plural(changes.len())
+    );
+    if config_change.is_some() {
+        println!(
+            "Recorded {} helper{} that stay{} on `go run` in {} (review the reasons).",
+            entries.len(),
+            plural(entries.len()),
+            if entries.len() == 1 { "s" } else { "" },
+            crate::source::display_path(&config_path, &cwd)
+        );
+    }
+    println!("\n{}", crate::migrate::ci_lines(&root, &cwd));
+    Ok(EXIT_OK)
 }

@@ -20,6 +20,7 @@ pub mod error;
 pub mod fix;
 pub mod gomod;
 pub mod guard;
+pub mod migrate;
 pub mod parse;
 pub mod render;
 pub mod rules;
