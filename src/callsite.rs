@@ -313,7 +313,7 @@ pub fn find(src: &str, doc: &MakeDoc, vars: &VarEnv) -> Commands {
     }
     // `define` bodies: canned recipes and `$(eval)` templates.
     for d in &doc.defines {
-        let body = MakeDoc::read_lines(src, d.body.clone());
+        let body = MakeDoc::read_define_body(src, d.body.clone());
         let origin = Origin::Define {
             name: d.name.clone(),
         };

@@ -521,34 +521,72 @@ pub(crate) fn clean_edits(
     clean: &str,
     out_rel: &str,
 ) -> CleanEdit {
-    for &j in comp {
+    // Rules by target, across the include tree.
+    let rules_of = |target: &str| -> Vec<(usize, usize)> {
+        comp.iter()
+            .flat_map(|&j| {
+                analysis.files[j]
+                    .doc
+                    .rules
+                    .iter()
+                    .enumerate()
+                    .filter(move |(_, r)| r.targets.iter().any(|t| t == target))
+                    .map(move |(r, _)| (j, r))
+            })
+            .collect()
+    };
+    let Some(&(cj, cr)) = rules_of(clean).first() else {
+        return CleanEdit::Create;
+    };
+    // `clean` and the targets it depends on (`clean: clean-bin`), transitively.
+    let mut todo = vec![(cj, cr)];
+    let mut seen = Vec::new();
+    while let Some((j, r)) = todo.pop() {
+        if seen.contains(&(j, r)) || seen.len() > 64 {
+            continue;
+        }
+        seen.push((j, r));
         let g = &analysis.files[j];
-        for (r, rule) in g.doc.rules.iter().enumerate() {
-            if !rule.targets.iter().any(|t| t == clean) {
-                continue;
-            }
-            let lines: Vec<&crate::parse::RecipeLine> = g
-                .doc
-                .recipe_lines
-                .iter()
-                .filter(|l| l.rule == Some(r))
-                .collect();
-            let removes = lines.iter().any(|l| {
-                let text = &g.file.text[l.span.clone()];
-                text.contains("rm ")
-                    && text.split_whitespace().any(|w| {
-                        let w = w.trim_end_matches('/').trim_start_matches("./");
-                        out_rel == w || out_rel.starts_with(&format!("{w}/"))
-                    })
-            });
-            if removes {
-                return CleanEdit::Done;
-            }
-            let at = lines.last().map_or(rule.header.end, |l| l.span.end);
-            return CleanEdit::Insert(j, Edit::insert(at, format!("\n\trm -rf {out_rel}")));
+        let removes = g
+            .doc
+            .recipe_lines
+            .iter()
+            .filter(|l| l.rule == Some(r))
+            .any(|l| removes_dir(&g.file.text[l.span.clone()], out_rel));
+        if removes {
+            return CleanEdit::Done;
+        }
+        for p in &g.doc.rules[r].prerequisites {
+            todo.extend(rules_of(p));
         }
     }
-    CleanEdit::Create
+    let g = &analysis.files[cj];
+    let rule = &g.doc.rules[cr];
+    let at = g
+        .doc
+        .recipe_lines
+        .iter()
+        .rfind(|l| l.rule == Some(cr))
+        .map_or(rule.header.end, |l| l.span.end);
+    CleanEdit::Insert(cj, Edit::insert(at, format!("\n\trm -rf {out_rel}")))
+}
+
+/// Whether a recipe line removes `out_rel` or a parent of it (`rm -rf`,
+/// `$(RM) -r`, with or without `./` and a trailing `/`).
+fn removes_dir(line: &str, out_rel: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let rm_at = words.iter().position(|w| {
+        let w = w.trim_start_matches(['@', '-', '+']);
+        w == "rm" || w == "$(RM)" || w == "${RM}" || w.ends_with("/rm")
+    });
+    let Some(i) = rm_at else { return false };
+    words[i + 1..].iter().any(|w| {
+        let w = w
+            .trim_end_matches([';'])
+            .trim_end_matches('/')
+            .trim_start_matches("./");
+        !w.is_empty() && (out_rel == w || out_rel.starts_with(&format!("{w}/")))
+    })
 }
 
 /// The directory whose `.gitignore` anchors `dir`: the nearest ancestor
@@ -594,28 +632,41 @@ fn gitignore_edit(root: &Path, dirs: &BTreeSet<PathBuf>, cwd: &Path) -> Option<F
 /// Whether git would ignore a file inside `dir`, reading each `.gitignore`
 /// from `root` down to `dir`.
 pub fn ignored(root: &Path, dir: &Path) -> bool {
-    let probe = dir.join("gorun-lint-probe");
-    let mut cur = Some(dir);
-    let mut chain = Vec::new();
-    while let Some(d) = cur {
-        chain.push(d.to_path_buf());
-        if d == root {
-            break;
-        }
-        cur = d.parent();
-    }
-    for d in chain.iter().rev() {
-        let gi = d.join(".gitignore");
-        if !gi.is_file() {
-            continue;
-        }
-        let (matcher, _) = ignore::gitignore::Gitignore::new(&gi);
-        if matcher
-            .matched_path_or_any_parents(&probe, false)
-            .is_ignore()
-        {
+    // The directories from the root down to `dir`, then a file inside it.
+    let mut chain: Vec<PathBuf> = dir
+        .ancestors()
+        .take_while(|d| d.starts_with(root))
+        .map(Path::to_path_buf)
+        .collect();
+    chain.reverse();
+    let matchers: Vec<(PathBuf, ignore::gitignore::Gitignore)> = chain
+        .iter()
+        .filter(|d| d.join(".gitignore").is_file())
+        .map(|d| {
+            (
+                d.clone(),
+                ignore::gitignore::Gitignore::new(d.join(".gitignore")).0,
+            )
+        })
+        .collect();
+    // Git decides each path by the deepest `.gitignore` with a matching
+    // pattern, and never looks inside an ignored directory: a file there
+    // stays ignored whatever a later `!pattern` says.
+    let decide = |path: &Path, is_dir: bool| -> Option<bool> {
+        matchers
+            .iter()
+            .rev()
+            .filter(|(d, _)| path.starts_with(d) && path != d.as_path())
+            .find_map(|(_, m)| match m.matched(path, is_dir) {
+                ignore::Match::Ignore(_) => Some(true),
+                ignore::Match::Whitelist(_) => Some(false),
+                ignore::Match::None => None,
+            })
+    };
+    for d in chain.iter().skip(1) {
+        if decide(d, true) == Some(true) {
             return true;
         }
     }
-    false
+    decide(&dir.join("gorun-lint-probe"), false) == Some(true)
 }

@@ -73,6 +73,19 @@ const DIRECTIVES_COND: [&str; 6] = ["ifeq", "ifneq", "ifdef", "ifndef", "else", 
 
 /// Read `range` of `src` line by line.
 pub(crate) fn read(src: &str, range: Span) -> Items {
+    read_with(src, range, false)
+}
+
+/// Read a `define` body: as [`read`], except that a recipe-prefix line is a
+/// recipe line even before any rule line (unless it is a conditional or
+/// `define`), since a body expanded in a recipe is a canned recipe.
+/// `\tCI=true go run ./x` there is a command with an env prefix, not the
+/// assignment it would be at the top of a Makefile.
+pub(crate) fn read_body(src: &str, range: Span) -> Items {
+    read_with(src, range, true)
+}
+
+fn read_with(src: &str, range: Span, canned: bool) -> Items {
     let mut items = Items::default();
     let mut prefix = b'\t';
     let mut rule: Option<usize> = None; // header start of the current rule
@@ -85,7 +98,12 @@ pub(crate) fn read(src: &str, range: Span) -> Items {
         pos = next;
         let line = &src[start..end];
         if line.as_bytes().first() == Some(&prefix)
-            && (rule.is_some() || !looks_like_directive(&line[1..]))
+            && (rule.is_some()
+                || if canned {
+                    !looks_like_block_directive(&line[1..])
+                } else {
+                    !looks_like_directive(&line[1..])
+                })
         {
             items.recipe_lines.push(RecipeLine {
                 span: start + 1..end,
@@ -225,6 +243,16 @@ fn looks_like_directive(text: &str) -> bool {
         || find_assignment_op(text).is_some()
 }
 
+/// A conditional or `define` line: directives that open or close blocks.
+fn looks_like_block_directive(text: &str) -> bool {
+    let w = text
+        .trim_start()
+        .split(|c: char| c.is_whitespace())
+        .next()
+        .unwrap_or("");
+    DIRECTIVES_COND.contains(&w) || matches!(w, "define" | "endef")
+}
+
 fn read_assignment(
     src: &str,
     start: usize,
@@ -345,6 +373,25 @@ mod tests {
         );
         assert_eq!(items.recipe_lines.len(), 1);
         assert_eq!(&src[items.recipe_lines[0].span.clone()], "go run ./z");
+    }
+
+    #[test]
+    fn define_bodies_read_prefixed_lines_as_recipe_lines() {
+        // Found by the property tests: `\tCI=true go run ./x` in a canned
+        // recipe was read as the assignment `CI = true go run ./x`.
+        let src = "\tCI=true go run ./x\n\t(X=1 go run ./y)\nifdef A\n\tgo run ./z\nendif\n";
+        let lines: Vec<String> = read_body(src, 0..src.len())
+            .recipe_lines
+            .iter()
+            .map(|l| src[l.span.clone()].to_string())
+            .collect();
+        assert_eq!(
+            lines,
+            ["CI=true go run ./x", "(X=1 go run ./y)", "go run ./z"]
+        );
+        // At the top of a Makefile the first line is an assignment.
+        let top = read(src, 0..src.len());
+        assert_eq!(top.assignments[0].name, "CI");
     }
 
     #[test]

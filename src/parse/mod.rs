@@ -221,6 +221,13 @@ impl MakeDoc {
         MakeDoc::assemble(src, items, Vec::new())
     }
 
+    /// Read a `define` body (a canned recipe or an `$(eval)` template) with
+    /// the line reader: recipe-prefix lines are recipe lines.
+    pub fn read_define_body(src: &str, range: Span) -> MakeDoc {
+        let items = lines::read_body(src, range);
+        MakeDoc::assemble(src, items, Vec::new())
+    }
+
     fn assemble(src: &str, mut items: Items, error_regions: Vec<Span>) -> MakeDoc {
         items.rules.sort_by_key(|r| r.header.start);
         items.rules.dedup_by_key(|r| r.header.start);

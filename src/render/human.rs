@@ -102,9 +102,11 @@ fn to_miette(d: &Diagnostic) -> miette::Report {
         Severity::Warning => miette::Severity::Warning,
         Severity::Info => miette::Severity::Advice,
     };
-    let label = match (&d.target, d.severity()) {
-        (Some(_), _) | (None, Severity::Error) => "go run here",
-        _ => "here",
+    // Callsite rules carry the package; the others point at a rule or line.
+    let label = if d.package.is_some() {
+        "go run here"
+    } else {
+        "here"
     };
     let mut m = MietteDiagnostic::new(d.message.clone())
         .with_code(format!("{}({})", d.rule.code, d.rule.name))
