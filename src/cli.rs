@@ -344,6 +344,15 @@ fn run_fix(args: FixArgs) -> Result<i32, Error> {
     }
     let plan = crate::fix::plan::plan(&analysis, args.unsafe_fixes, None);
     let changes = crate::fix::apply::render(&plan.files)?;
+    let guard = if plan.guard_fixes > 0 {
+        format!(
+            "; {} missing helper prerequisite{} added",
+            plan.guard_fixes,
+            plural(plan.guard_fixes)
+        )
+    } else {
+        String::new()
+    };
     let held = if plan.held_back > 0 {
         format!(
             "; {} unsafe fix{} held back (use --unsafe-fixes)",
@@ -362,7 +371,7 @@ fn run_fix(args: FixArgs) -> Result<i32, Error> {
         let _ = lock.flush();
         if !changes.is_empty() {
             eprintln!(
-                "Would fix {} callsite{} in {} file{}{held}.",
+                "Would fix {} callsite{} in {} file{}{guard}{held}.",
                 plan.fixed,
                 plural(plan.fixed),
                 changes.len(),
@@ -382,7 +391,7 @@ fn run_fix(args: FixArgs) -> Result<i32, Error> {
         eprintln!("Nothing to fix{held}.");
     } else {
         eprintln!(
-            "Fixed {} callsite{} in {} file{}{held}.",
+            "Fixed {} callsite{} in {} file{}{guard}{held}.",
             plan.fixed,
             plural(plan.fixed),
             changes.len(),

@@ -156,3 +156,61 @@ fn guard_fixtures_match_their_annotations() {
         assert!(tripped.iter().any(|c| c == code), "no fixture trips {code}");
     }
 }
+
+/// GR009, GR012 and GR013 have safe fixes: after `fix`, their pos
+/// fixtures trip nothing, and a second fix changes nothing.
+#[test]
+fn guard_fixes_clear_their_findings() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/guard");
+    let mut fixed = 0;
+    for e in std::fs::read_dir(&root).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().to_string();
+        if !["gr009", "gr012", "gr013"]
+            .iter()
+            .any(|c| name.starts_with(c))
+        {
+            continue;
+        }
+        let mut projects = vec![p.join("pos")];
+        if !p.join("pos/Makefile").is_file() {
+            projects = std::fs::read_dir(p.join("pos"))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.is_dir())
+                .collect();
+        }
+        for src in projects {
+            let tmp = tempfile::tempdir().unwrap();
+            let dir = tmp.path().join("repo");
+            copy_dir(&src, &dir);
+            assert!(!found(&dir).is_empty(), "{}: nothing to fix", src.display());
+            let bin = |args: &[&str]| {
+                Command::cargo_bin("gorun-lint")
+                    .unwrap()
+                    .current_dir(&dir)
+                    .args(args)
+                    .output()
+                    .unwrap()
+            };
+            let out = bin(&["fix"]);
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let left = found(&dir);
+            assert!(left.is_empty(), "{}: after fix: {left:?}", src.display());
+            let out = bin(&["fix", "--diff"]);
+            assert_eq!(
+                String::from_utf8_lossy(&out.stdout),
+                "",
+                "{}: second fix not empty",
+                src.display()
+            );
+            fixed += 1;
+        }
+    }
+    assert!(fixed >= 5, "{fixed}");
+}

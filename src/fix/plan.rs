@@ -53,6 +53,8 @@ pub struct Plan {
     pub fixed: usize,
     /// Unsafe fixes not applied (no `--unsafe-fixes`).
     pub held_back: usize,
+    /// Guard findings fixed (missing helper prerequisites).
+    pub guard_fixes: usize,
 }
 
 /// The marker comment of the helper block.
@@ -183,6 +185,25 @@ pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str
             .entry(helper.clone())
             .or_insert_with(|| helper_target(f, s, &analysis.files[root].base, &helper, &modules));
         plan.fixed += 1;
+    }
+    // Guard fixes (issue 5) on Makefiles already migrated: a recipe that runs
+    // a helper its rule does not depend on gets it as an order-only
+    // prerequisite; trees with helper targets get `clean` and `.gitignore`
+    // right below.
+    for tree in crate::guard::analyse(analysis) {
+        for run in tree.runs.iter().filter(|r| !r.listed) {
+            let f = &analysis.files[run.file];
+            if let Some(r) = f.execs[run.exec].rule {
+                prereqs
+                    .entry((run.file, r))
+                    .or_default()
+                    .insert(relative(&f.base, &run.path));
+                plan.guard_fixes += 1;
+            }
+        }
+        if !tree.helpers.is_empty() {
+            helpers.entry(tree.root).or_default();
+        }
     }
     // Order-only prerequisites on the consuming rules.
     for ((fi, r), targets) in &prereqs {

@@ -21,10 +21,10 @@
 //! ```
 //!
 //! ## Fix safety
-//! No automatic fix here; `gorun-lint fix` adds the line when it creates
-//! helpers.
+//! Safe: `gorun-lint fix` adds `rm -rf <out-dir>` to `clean` (or creates
+//! a `.PHONY` `clean` target); it only removes build outputs.
 
-use super::guard_common::GuardCtx;
+use super::guard_common::{with_safe_fix, GuardCtx};
 use super::{FixAvailability, RuleInfo};
 use crate::diagnostic::{Diagnostic, Severity};
 
@@ -33,7 +33,7 @@ pub static RULE: RuleInfo = RuleInfo {
     name: "clean-missing-out-dir",
     summary: "no `clean` target removes the helper out dir",
     severity: Severity::Warning,
-    fix: FixAvailability::Never,
+    fix: FixAvailability::Always,
     source: include_str!("clean_missing_out_dir.rs"),
 };
 
@@ -66,12 +66,15 @@ pub fn check(ctx: &GuardCtx) -> Vec<Diagnostic> {
         ),
     };
     let fix_rel = out_rel(ctx, fi);
-    vec![ctx.at(
-        &RULE,
-        fi,
-        span,
-        message,
-        &format!("add `rm -rf {fix_rel}` to `{clean}`"),
+    vec![with_safe_fix(
+        ctx.at(
+            &RULE,
+            fi,
+            span,
+            message,
+            &format!("add `rm -rf {fix_rel}` to `{clean}`"),
+        ),
+        "Make `clean` remove the out dir",
     )]
 }
 

@@ -52,3 +52,12 @@ impl GuardCtx<'_> {
             .map(|h| (h.file, self.header(h.file, h.rule)))
     }
 }
+
+/// `d` with a safe fix described by `description`.
+pub fn with_safe_fix(mut d: Diagnostic, description: &str) -> Diagnostic {
+    d.fix = Some(crate::diagnostic::FixSummary {
+        applicability: crate::fix::Applicability::Safe,
+        description: description.to_string(),
+    });
+    d
+}

@@ -21,10 +21,11 @@
 //! ```
 //!
 //! ## Fix safety
-//! No automatic fix yet; add the helper as an order-only prerequisite
-//! (after `|`), which leaves `$<`, `$^`, `$+` and `$?` unchanged.
+//! Safe: `gorun-lint fix` adds the helper as an order-only prerequisite
+//! (after `|`), which leaves `$<`, `$^`, `$+` and `$?` unchanged and only
+//! orders the build.
 
-use super::guard_common::GuardCtx;
+use super::guard_common::{with_safe_fix, GuardCtx};
 use super::{FixAvailability, RuleInfo};
 use crate::diagnostic::{Diagnostic, Severity};
 
@@ -33,7 +34,7 @@ pub static RULE: RuleInfo = RuleInfo {
     name: "helper-not-prerequisite",
     summary: "recipe runs a helper binary its rule does not depend on",
     severity: Severity::Error,
-    fix: FixAvailability::Never,
+    fix: FixAvailability::Always,
     source: include_str!("helper_not_prerequisite.rs"),
 };
 
@@ -51,7 +52,10 @@ pub fn check(ctx: &GuardCtx) -> Vec<Diagnostic> {
             &format!("add `| {target}` to the rule's prerequisites"),
         );
         d.target = Some(target);
-        out.push(d);
+        out.push(with_safe_fix(
+            d,
+            "Add the helper as an order-only prerequisite",
+        ));
     }
     out
 }

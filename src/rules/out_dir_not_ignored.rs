@@ -18,10 +18,10 @@
 //! ```
 //!
 //! ## Fix safety
-//! No automatic fix here; `gorun-lint fix` appends the entry when it creates
-//! helpers.
+//! Safe: `gorun-lint fix` appends the out dir to the repository's
+//! `.gitignore`.
 
-use super::guard_common::GuardCtx;
+use super::guard_common::{with_safe_fix, GuardCtx};
 use super::{FixAvailability, RuleInfo};
 use crate::diagnostic::{Diagnostic, Severity};
 
@@ -30,7 +30,7 @@ pub static RULE: RuleInfo = RuleInfo {
     name: "out-dir-not-ignored",
     summary: "git does not ignore the helper out dir",
     severity: Severity::Warning,
-    fix: FixAvailability::Never,
+    fix: FixAvailability::Always,
     source: include_str!("out_dir_not_ignored.rs"),
 };
 
@@ -44,17 +44,20 @@ pub fn check(ctx: &GuardCtx) -> Vec<Diagnostic> {
     let root = &ctx.analysis.files[ctx.tree.root];
     let git_root = crate::fix::plan::git_root(&root.out_dir);
     let entry = format!("/{}/", crate::analysis::relative(&git_root, &root.out_dir));
-    vec![ctx.at(
-        &RULE,
-        fi,
-        span,
-        format!(
-            "git does not ignore the helper binaries in `{}`",
-            crate::analysis::relative(&root.base, &root.out_dir)
+    vec![with_safe_fix(
+        ctx.at(
+            &RULE,
+            fi,
+            span,
+            format!(
+                "git does not ignore the helper binaries in `{}`",
+                crate::analysis::relative(&root.base, &root.out_dir)
+            ),
+            &format!(
+                "add `{entry}` to {}/.gitignore",
+                crate::analysis::relative(&root.base, &git_root)
+            ),
         ),
-        &format!(
-            "add `{entry}` to {}/.gitignore",
-            crate::analysis::relative(&root.base, &git_root)
-        ),
+        "Add the out dir to .gitignore",
     )]
 }
