@@ -2,7 +2,7 @@
 //! dispatched to the library. `main` maps the outcome to exit codes.
 
 use std::io::{IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -149,11 +149,20 @@ impl Common {
     pub fn options(&self) -> Result<Options, Error> {
         let stdin = match &self.stdin_filename {
             Some(p) => {
-                let mut text = String::new();
+                let mut bytes = Vec::new();
                 std::io::stdin()
-                    .read_to_string(&mut text)
+                    .read_to_end(&mut bytes)
                     .map_err(|e| Error::Usage(format!("cannot read standard input: {e}")))?;
-                Some((p.clone(), text))
+                // The same rules as for a file on disk: binary is refused,
+                // invalid UTF-8 is checked with the bytes replaced.
+                let file = crate::source::SourceFile::from_bytes(p, Path::new(""), bytes)?;
+                if file.lossy {
+                    eprintln!(
+                        "gorun-lint: warning: {} (standard input): not valid UTF-8; checked with invalid bytes replaced",
+                        p.display()
+                    );
+                }
+                Some((p.clone(), file.text))
             }
             None => None,
         };

@@ -10,10 +10,12 @@
 //!     "package": "./scripts/apitypings", "target": "_gen/bin/apitypings",
 //!     "fix": {"applicability": "safe", "description": "..."}
 //!   }],
-//!   "summary": {"files": 3, "diagnostics": 1, "allowed": 0, "fixable": 1}
+//!   "summary": {"files": 3, "diagnostics": 1, "findings": 1, "allowed": 0, "fixable": 1}
 //! }
 //! ```
-//! `file` is relative to the working directory; lines and columns are
+//! `summary.findings` counts the diagnostics that fail the run (warnings
+//! and errors; `diagnostics` also counts info notes). `file` is relative to
+//! the working directory; lines and columns are
 //! 1-based, columns count characters, `end_*` is exclusive.
 
 use serde::Serialize;
@@ -35,6 +37,8 @@ struct Out<'a> {
 struct Summary {
     files: usize,
     diagnostics: usize,
+    /// Diagnostics that fail the run (warnings and errors, not info notes).
+    findings: usize,
     allowed: usize,
     fixable: usize,
 }
@@ -85,6 +89,11 @@ impl Renderer for Json {
             summary: Summary {
                 files: report.files_checked,
                 diagnostics: report.diagnostics.len(),
+                findings: report
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.severity() >= crate::diagnostic::Severity::Warning)
+                    .count(),
                 allowed: report.allowed,
                 fixable: report
                     .diagnostics
