@@ -33,6 +33,9 @@ pub enum Command {
     /// Migrate a legacy repository: print the plan, and with --apply fix it,
     /// allowlist what stays on `go run` and print the CI lines.
     Migrate(MigrateArgs),
+    /// Report the executables `go run` and `go tool` left in GOCACHE (per
+    /// tool: copies, size, last use); --prune removes them.
+    Cache(CacheArgs),
     /// Print shell completions.
     Completions {
         /// bash, zsh, fish, elvish or powershell.
@@ -135,6 +138,33 @@ pub struct MigrateArgs {
     pub config: Option<PathBuf>,
 }
 
+#[derive(Debug, Args)]
+pub struct CacheArgs {
+    /// The repository whose helpers to look for.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// The Go build cache (default: $GOCACHE, else the go env file, else the
+    /// platform default; go is not run).
+    #[arg(long, value_name = "DIR")]
+    pub gocache: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: crate::cache::Format,
+    /// Remove the cached executables of this repository's helpers (only
+    /// executables in `<hash>-d` entries; the go command rebuilds on a miss).
+    #[arg(long)]
+    pub prune: bool,
+    /// With --prune: report what would be removed, remove nothing.
+    #[arg(long, requires = "prune")]
+    pub dry_run: bool,
+    /// With --prune: remove every cached executable, not only the helpers'.
+    #[arg(long, requires = "prune")]
+    pub all_executables: bool,
+    /// Use this configuration file instead of the closest `.gorun-lint.toml`.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
 impl Common {
     pub fn color_enabled(&self, stream_is_terminal: bool) -> bool {
         match self.color {
@@ -196,6 +226,7 @@ fn dispatch(cli: Cli) -> Result<i32, Error> {
         Command::Check(args) => run_check(args),
         Command::Fix(args) => run_fix(args),
         Command::Migrate(args) => run_migrate(args),
+        Command::Cache(args) => run_cache(args),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "gorun-lint", &mut std::io::stdout());
@@ -422,6 +453,23 @@ fn plural(n: usize) -> &'static str {
     }
 }
 
+fn run_cache(args: CacheArgs) -> Result<i32, Error> {
+    let opts = crate::cache::CacheOptions {
+        path: args.path,
+        config: args.config,
+        gocache: args.gocache,
+        format: args.format,
+        prune: args.prune,
+        dry_run: args.dry_run,
+        all_executables: args.all_executables,
+    };
+    Ok(if crate::cache::run(&opts, &cwd()?)? {
+        EXIT_OK
+    } else {
+        EXIT_ERROR
+    })
+}
+
 fn run_migrate(args: MigrateArgs) -> Result<i32, Error> {
     let cwd = cwd()?;
     let opts = Options {
@@ -446,6 +494,9 @@ fn run_migrate(args: MigrateArgs) -> Result<i32, Error> {
     for e in &analysis.errors {
         eprintln!("gorun-lint: error: {}", relative_message(e, &cwd));
     }
+    // What `go run` of the helpers has left in GOCACHE (one line if unknown).
+    let (cache_text, cache_report) = crate::cache::migrate_report(&analysis, &args.path, &cwd);
+    println!("{cache_text}");
     let plan = crate::migrate::plan(&analysis);
     print!("{}", crate::migrate::render(&plan));
     if !args.apply {
@@ -502,5 +553,8 @@ fn run_migrate(args: MigrateArgs) -> Result<i32, Error> {
         );
     }
     println!("\n{}", crate::migrate::ci_lines(&root, &cwd));
+    if let Some(t) = crate::cache::migrate_reclaim(cache_report.as_ref(), &args.path) {
+        print!("{t}");
+    }
     Ok(EXIT_OK)
 }

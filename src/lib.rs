@@ -9,6 +9,7 @@
 
 pub mod analysis;
 pub mod baseline;
+pub mod cache;
 pub mod callsite;
 pub mod check;
 pub mod classify;
