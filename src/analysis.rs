@@ -92,6 +92,8 @@ pub struct Analysis {
     /// Files the walk found (also those skipped because they cannot hold a
     /// callsite).
     pub files_walked: usize,
+    /// Walked files the prefilter skipped.
+    skipped: std::collections::HashSet<PathBuf>,
 }
 
 /// A file read, parsed and ready to analyse.
@@ -121,21 +123,27 @@ fn read_and_parse(
 /// variable named like one), the guard rules need the out dir, and a file
 /// that includes others decides their base directory. Everything else is skipped before parsing; a skipped
 /// file that another one includes is read then.
-fn may_matter(bytes: &[u8], out_dir: &str) -> bool {
-    if !out_dir.is_empty() && memchr::memmem::find(bytes, out_dir.as_bytes()).is_some() {
+fn may_matter(bytes: &[u8], out_dir: &str, go_commands: &[String]) -> bool {
+    use memchr::memmem;
+    static FINDERS: std::sync::OnceLock<[memmem::Finder<'static>; 3]> = std::sync::OnceLock::new();
+    let [run, upper, include] = FINDERS
+        .get_or_init(|| [memmem::Finder::new("run"), memmem::Finder::new("RUN"), memmem::Finder::new("include")]);
+    // The guard rules read the out dir; suppression comments are checked
+    // for use.
+    if (!out_dir.is_empty() && memmem::find(bytes, out_dir.as_bytes()).is_some())
+        || memmem::find(bytes, b"gorun-lint:").is_some()
+    {
         return true;
     }
-    use memchr::memmem;
-    static FINDERS: std::sync::OnceLock<[memmem::Finder<'static>; 4]> = std::sync::OnceLock::new();
-    let [run, upper, title, include] = FINDERS.get_or_init(|| {
-        [
-            memmem::Finder::new("run"),
-            memmem::Finder::new("RUN"),
-            memmem::Finder::new("Run"),
-            memmem::Finder::new("include"),
-        ]
-    });
-    if run.find(bytes).is_some() || upper.find(bytes).is_some() || title.find(bytes).is_some() {
+    // A variable holding `go run`: `$(GO_RUN)`, `$(GORUN)`.
+    let run_variable = |i: usize| {
+        matches!(bytes.get(i + 3), Some(b')' | b'}'))
+            && (bytes[..i].ends_with(b"_") || bytes[..i].ends_with(b"GO"))
+    };
+    if upper.find_iter(bytes).any(run_variable) {
+        return true;
+    }
+    if run.find_iter(bytes).any(|i| run_after_go(bytes, i, go_commands)) {
         return true;
     }
     // `include`, `-include` or `sinclude` as a directive: at the start of a
@@ -143,13 +151,48 @@ fn may_matter(bytes: &[u8], out_dir: &str) -> bool {
     include.find_iter(bytes).any(|i| {
         let line_start = memchr::memrchr(b'\n', &bytes[..i]).map_or(0, |n| n + 1);
         let lead = &bytes[line_start..i];
-        let lead = lead
-            .strip_suffix(b"-")
-            .or_else(|| lead.strip_suffix(b"s"))
-            .unwrap_or(lead);
+        let lead = lead.strip_suffix(b"-").or_else(|| lead.strip_suffix(b"s")).unwrap_or(lead);
+        let line_end = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |n| i + n);
+        // Only literal names are followed (`-include $(DEPS)` is not).
         lead.iter().all(|c| *c == b' ' || *c == b'\t')
             && bytes.get(i + 7).is_none_or(|c| c.is_ascii_whitespace())
+            && !bytes[i..line_end].contains(&b'$')
     })
+}
+
+/// Whether the `run` at `i` may be the subcommand of a go command: a whole
+/// word after blanks (or `\`-newlines) that follow `go`, a path ending in
+/// `/go`, a reference (`$(GO)`, `${GO}`, `"$GO"`) or a configured wrapper;
+/// or the end of a variable name (`$(go_run)`).
+fn run_after_go(bytes: &[u8], i: usize, go_commands: &[String]) -> bool {
+    let after = bytes.get(i + 3).copied();
+    if matches!(after, Some(b')' | b'}')) && i > 0 && matches!(bytes[i - 1], b'_' | b'-') {
+        return true;
+    }
+    if after.is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-') {
+        return false;
+    }
+    let mut j = i;
+    let mut blanks = false;
+    while j > 0 && matches!(bytes[j - 1], b' ' | b'\t' | b'\n' | b'\r' | b'\\') {
+        j -= 1;
+        blanks = true;
+    }
+    if !blanks || j == 0 {
+        return false;
+    }
+    let before = &bytes[..j];
+    if matches!(before.last(), Some(b')' | b'}' | b'"' | b'\'')) {
+        return true;
+    }
+    let word_start = before.iter().rposition(|c| c.is_ascii_whitespace() || matches!(c, b'(' | b';' | b'&' | b'|' | b'`' | b'@' | b'-' | b'+')).map_or(0, |p| p + 1);
+    let word = &before[word_start..];
+    word == b"go"
+        || word.ends_with(b"/go")
+        || go_commands.iter().any(|g| {
+            let name = g.rsplit('/').next().unwrap_or(g);
+            !name.is_empty() && word.ends_with(name.as_bytes())
+        })
 }
 
 /// Read, filter and parse the walked files on every core, one parser per
@@ -207,7 +250,7 @@ fn load_one(
     let bytes = crate::source::read_bytes(&f.path)?;
     let config = configs.for_dir(f.path.parent().unwrap_or(cwd))?;
     // Explicit files are always checked; walked ones only when they may matter.
-    if !f.explicit && !may_matter(&bytes, &config.out_dir) {
+    if !f.explicit && !may_matter(&bytes, &config.out_dir, &config.go_commands) {
         return Ok(None);
     }
     let file = SourceFile::from_bytes(&f.path, cwd, bytes)?;
@@ -255,7 +298,10 @@ impl Analysis {
                     analysis.files_walked += 1;
                     analysis.push(l, f.explicit, &mut index);
                 }
-                Ok(None) => analysis.files_walked += 1,
+                Ok(None) => {
+                    analysis.files_walked += 1;
+                    analysis.skipped.insert(f.path.clone());
+                }
                 Err(e) => analysis.errors.push(e),
             }
         }
@@ -278,7 +324,11 @@ impl Analysis {
         }
         match read_and_parse(path, None, cwd, configs, parser) {
             Ok(l) => {
-                self.files_walked += 1;
+                // Counted once: a walked file skipped by the prefilter was
+                // counted already.
+                if !self.skipped.contains(path) {
+                    self.files_walked += 1;
+                }
                 Some(self.push(l, false, index))
             }
             Err(e) => {
@@ -724,4 +774,42 @@ fn find_suppressions(file: &SourceFile) -> Vec<Suppression> {
         offset += line.len() + 1;
     }
     out
+}
+
+#[cfg(test)]
+mod prefilter_tests {
+    use super::may_matter;
+
+    #[test]
+    fn prefilter_keeps_what_may_hold_a_callsite() {
+        let keep = |t: &str| may_matter(t.as_bytes(), "_gen/bin", &["./hack/gow".to_string()]);
+        for t in [
+            "x:\n\tgo run ./a",
+            "x:\n\t$(GO) run ./a",
+            "x:\n\t${GO} run ./a",
+            "x:\n\tgo \\\n\t\trun ./a",
+            "x:\n\t$(GO_RUN) ./a",
+            "x:\n\t$(go_run) ./a",
+            "x:\n\t/usr/local/go/bin/go run ./a",
+            "x:\n\t./hack/gow run ./a",
+            "x:\n\tCI=1 \"$GO\" run ./a",
+            "include mk/x.mk\n",
+            "-include mk/x.mk\n",
+            "x:\n\t$(GORUN) ./a",
+            "x:\n\t_gen/bin/tool\n",
+        ] {
+            assert!(keep(t), "{t:?}");
+        }
+        for t in [
+            "x:\n\tdocker run img",
+            "x:\n\tgo test -run X",
+            "x:\n\tnpm run build",
+            "CFLAGS = -I include/a.h\n",
+            "x: runner\n",
+            "-include $(OBJS:.o=.d)\n",
+            "x:\n\tgo test -run '$(RUN)' ./...",
+        ] {
+            assert!(!keep(t), "{t:?}");
+        }
+    }
 }
