@@ -1,0 +1,254 @@
+#!/usr/bin/env bash
+# Whole-process benchmarks of gorun-lint (issue 4), side by side in one run:
+#
+#   1. `gorun-lint check --format json .` against
+#      `grep -rn --include=Makefile 'go run' .` on generated trees of 400,
+#      4,000 and 40,000 Makefiles (about 3 KB each; a mix of Go, C, infra
+#      and docs projects) and 4,000 all-Go ones: warm page cache, and
+#      cold (page cache dropped before every run) where that is allowed;
+#      the ratio of the means, against the goal of 1.5x.
+#   2. Peak memory (max RSS, /usr/bin/time -v) of both on each tree.
+#   3. `gorun-lint fix --diff` on a generated 30 KB Makefile with 15
+#      callsites (goal: under 20 ms).
+#
+# Before timing, each command is run once and its output checked against
+# what the generator planted (every callsite found, every file read), so a
+# fast wrong answer cannot pass for a fast right one.
+#
+# usage: scripts/bench/run.sh [--quick] [--debug]
+#   --quick  the 400-file tree only, 2 runs each, no cold cache, installs
+#            nothing (CI: keeps the harness from rotting). Never fails on
+#            timing; fails when a command fails or finds the wrong thing.
+#   --debug  measure the dev-profile binary (what `cargo test` built) instead
+#            of `cargo build --release`; timings are then not representative.
+#
+# Environment:
+#   GORUN_LINT_BIN  measure this binary, build nothing
+#   BENCH_OUT       results directory (default target/bench/run-<stamp>)
+#   BENCH_WORK      where trees are generated (default a temp dir)
+#   BENCH_KEEP=1    keep the generated trees
+#   BENCH_SIZES     tree sizes, N or N:MIX (default "400 4000 40000 4000:go")
+#   BENCH_IDLE_WAIT seconds to wait for an idle machine (default 300)
+#   BENCH_NICE=0    do not raise the priority (full mode as root: nice -10)
+#   BENCH_HYPERFINE=0  time with the bash loop even where hyperfine is
+#
+# Needs: cargo, python3 (3.11+, stdlib), grep; hyperfine and GNU time are
+# used when present, and installed with apt-get in full mode when root.
+set -euo pipefail
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
+
+quick=0
+profile=release
+while [ $# -gt 0 ]; do
+  case $1 in
+    --quick) quick=1 ;;
+    --debug) profile=dev ;;
+    -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown argument: $1 (usage: run.sh [--quick] [--debug])" ;;
+  esac
+  shift
+done
+
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+if [ "$quick" = 1 ]; then
+  out=${BENCH_OUT:-$bench_repo/target/bench/quick}
+  sizes=${BENCH_SIZES:-400}
+else
+  out=${BENCH_OUT:-$bench_repo/target/bench/run-$stamp}
+  sizes=${BENCH_SIZES:-400 4000 40000 4000:go}
+fi
+rm -rf "$out"
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+if [ -n "${BENCH_WORK:-}" ]; then
+  work=$BENCH_WORK
+  mkdir -p "$work"
+else
+  work=$(mktemp -d "${TMPDIR:-/tmp}/gorun-lint-bench.XXXXXX")
+fi
+work=$(cd "$work" && pwd)
+cleanup() { if [ "${BENCH_KEEP:-0}" != 1 ]; then rm -rf "$work"; fi; }
+trap cleanup EXIT
+
+machine_info > "$out/machine.md"
+build_binary "$profile"
+if [ "$quick" = 1 ]; then
+  setup_hyperfine 0
+  HAVE_GNU_TIME=0
+  /usr/bin/time -v true >/dev/null 2>&1 && HAVE_GNU_TIME=1
+  cold=0
+else
+  setup_hyperfine 1
+  setup_gnu_time
+  cold=0
+  if can_drop_caches; then cold=1; else log "cannot drop the page cache (needs root): warm runs only"; fi
+fi
+if [ "$quick" = 0 ]; then wait_for_idle; raise_priority; fi
+# machine_info again now that hyperfine may be installed.
+machine_info > "$out/machine.md"
+cat "$out/machine.md" >&2
+gen=$bench_repo/scripts/bench/gen-tree.py
+
+# runs_for SIZE KIND -> "RUNS WARMUP"
+runs_for() {
+  if [ "$quick" = 1 ]; then echo "2 1"; return; fi
+  case "$2:$1" in
+    warm:400) echo "30 3" ;;
+    warm:4000) echo "15 2" ;;
+    warm:*) echo "7 1" ;;
+    cold:40000) echo "3 0" ;;
+    cold:*) echo "5 0" ;;
+  esac
+}
+
+# check_outputs SIZE TREE: run both commands once, judge their output.
+check_outputs() {
+  local n=$1 tree=$2 rc=0
+  (cd "$tree" && "$BIN" check --format json . >"$out/check-$n.json" 2>"$out/check-$n.stderr") || rc=$?
+  [ "$rc" -le 1 ] || die "gorun-lint check exited $rc on the $n-file tree (see $out/check-$n.stderr)"
+  rc=0
+  (cd "$tree" && grep -rn --include=Makefile 'go run' . >"$out/grep-$n.txt") || rc=$?
+  [ "$rc" = 0 ] || die "grep exited $rc on the $n-file tree"
+  python3 - "$tree/bench-manifest.json" "$out/check-$n.json" "$out/grep-$n.txt" <<'EOF' || die "the $n-file tree's results are not what the generator planted"
+import collections, json, sys
+m = json.load(open(sys.argv[1]))
+d = json.load(open(sys.argv[2]))
+grep_lines = sum(1 for _ in open(sys.argv[3], encoding="utf-8"))
+rules = collections.Counter(x["rule"] for x in d["diagnostics"])
+problems = []
+if d["summary"]["files"] != m["makefiles"]:
+    problems.append(f"gorun-lint checked {d['summary']['files']} files, the tree has {m['makefiles']}")
+if rules["GR001"] != m["local_callsites"]:
+    problems.append(f"GR001: {rules['GR001']} found, {m['local_callsites']} planted")
+if rules["GR003"] != m["remote_callsites"]:
+    problems.append(f"GR003: {rules['GR003']} found, {m['remote_callsites']} planted")
+if grep_lines != m["grep_lines"]:
+    problems.append(f"grep: {grep_lines} lines, {m['grep_lines']} expected")
+for p in problems:
+    print("  MISMATCH:", p, file=sys.stderr)
+print(f"  checked: {d['summary']['files']} files, {dict(sorted(rules.items()))}; "
+      f"grep: {grep_lines} lines", file=sys.stderr)
+sys.exit(1 if problems else 0)
+EOF
+}
+
+for entry in $sizes; do
+  # An entry is N (the default mix of projects) or N:MIX (gen-tree.py --mix).
+  n=${entry%%:*}
+  mix=default
+  label=$n
+  if [ "$entry" != "$n" ]; then mix=${entry#*:}; label=$n-$mix; fi
+  tree=$work/tree-$label
+  if [ ! -f "$tree/bench-manifest.json" ]; then
+    log "+ gen-tree.py --files $n --mix $mix --out $tree"
+    python3 "$gen" --files "$n" --mix "$mix" --out "$tree" --force >/dev/null
+  fi
+  cp "$tree/bench-manifest.json" "$out/manifest-$label.json"
+  log "== $n Makefiles, mix $mix ($(du -sh "$tree" | cut -f1) on disk)"
+  check_outputs "$label" "$tree"
+  (
+    cd "$tree"
+    read -r runs warmup < <(runs_for "$n" warm)
+    measure "$out/warm-$label-gorun-lint.json" "$runs" "$warmup" 0 "gorun-lint check ($label, warm)" \
+      "$BIN" check --format json .
+    measure "$out/warm-$label-grep.json" "$runs" "$warmup" 0 "grep -rn ($label, warm)" \
+      grep -rn --include=Makefile 'go run' .
+    # Cold cache and memory for the default mix only.
+    if [ "$cold" = 1 ] && [ "$mix" = default ]; then
+      read -r runs warmup < <(runs_for "$n" cold)
+      measure "$out/cold-$label-gorun-lint.json" "$runs" "$warmup" 1 "gorun-lint check ($label, cold)" \
+        "$BIN" check --format json .
+      measure "$out/cold-$label-grep.json" "$runs" "$warmup" 1 "grep -rn ($label, cold)" \
+        grep -rn --include=Makefile 'go run' .
+    fi
+    if [ "$HAVE_GNU_TIME" = 1 ] && [ "$mix" = default ]; then
+      rss_runs=3
+      [ "$quick" = 1 ] && rss_runs=1
+      g=$(max_rss_kb "$rss_runs" "$BIN" check --format json .)
+      r=$(max_rss_kb "$rss_runs" grep -rn --include=Makefile 'go run' .)
+      big=$(find . -name Makefile -printf '%s\n' | sort -n | tail -1)
+      printf '{"gorun-lint": %s, "grep": %s, "runs": %s, "largest": %s}\n' "$g" "$r" "$rss_runs" "$big" >"$out/rss-$label.json"
+      log "  max RSS: gorun-lint $g KiB, grep $r KiB"
+    fi
+  )
+done
+
+# fix --diff on the 30 KB Makefile with 15 callsites.
+fixdir=$work/fix30k
+if [ ! -f "$fixdir/bench-manifest.json" ]; then
+  python3 "$gen" --fix-makefile --out "$fixdir" --force >/dev/null
+fi
+cp "$fixdir/bench-manifest.json" "$out/manifest-fix.json"
+log "== fix --diff on a $(wc -c <"$fixdir/Makefile")-byte Makefile"
+(
+  cd "$fixdir"
+  rc=0
+  "$BIN" fix --diff >"$out/fix.diff" 2>"$out/fix.stderr" || rc=$?
+  [ "$rc" = 1 ] || die "gorun-lint fix --diff exited $rc, expected 1 (changes); see $out/fix.stderr"
+  grep -q "Would fix 15 callsites in 2 files" "$out/fix.stderr" ||
+    die "fix --diff did not plan the 15 fixes: $(cat "$out/fix.stderr")"
+  if [ -e _gen ] || [ -e .gitignore ]; then die "fix --diff wrote files"; fi
+  log "  $(cat "$out/fix.stderr")"
+  if [ "$quick" = 1 ]; then runs=2 warmup=1; else runs=50 warmup=5; fi
+  measure "$out/fix-diff.json" "$runs" "$warmup" 0 "gorun-lint fix --diff (30 KB, 15 callsites)" \
+    "$BIN" fix --diff
+)
+
+echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/machine.md"
+
+# The summary, as markdown.
+python3 - "$out" "$sizes" "$quick" "$profile" <<'EOF' | tee "$out/summary.md"
+import json, os, sys
+out, sizes, quick, profile = sys.argv[1], sys.argv[2].split(), sys.argv[3] == "1", sys.argv[4]
+def load(name):
+    p = os.path.join(out, name)
+    return json.load(open(p)) if os.path.exists(p) else None
+def ms(r):
+    return f"{r['mean']*1e3:.1f} ± {r['stddev']*1e3:.1f}" if r else "n/a"
+print(f"## gorun-lint benchmarks{' (quick mode: not representative)' if quick else ''}\n")
+if profile != "release":
+    print("Binary: dev profile (--debug), not representative.\n")
+print(open(os.path.join(out, "machine.md")).read())
+print("### check vs grep (mean ± stddev, ms)\n")
+def label(entry):
+    n, _, mix = entry.partition(":")
+    return (f"{n}-{mix}" if mix else n), int(n), mix or "default"
+print("| Makefiles | MB | files with `run` | cache | gorun-lint check --format json . | grep -rn --include=Makefile 'go run' . | ratio | goal ≤ 1.5x | runs |")
+print("|--:|--:|--:|--|--:|--:|--:|--|--:|")
+for entry in sizes:
+    lab, n, mix = label(entry)
+    m = load(f"manifest-{lab}.json")
+    shown = f"{n:,}" + ("" if mix == "default" else f" ({mix} mix)")
+    share = f"{100 * m['makefiles_with_run'] / m['makefiles']:.0f}%"
+    for cache in ("warm", "cold"):
+        g, r = load(f"{cache}-{lab}-gorun-lint.json"), load(f"{cache}-{lab}-grep.json")
+        if not g or not r:
+            continue
+        ratio = g["mean"] / r["mean"]
+        goal = "met" if ratio <= 1.5 else "NOT met"
+        print(f"| {shown} | {m['makefile_bytes']/1e6:.1f} | {share} | {cache} | {ms(g)} | {ms(r)} | "
+              f"{ratio:.2f}x | {goal} | {g['runs']} + {r['runs']} |")
+print()
+rows = [(label(e), load(f"rss-{label(e)[0]}.json")) for e in sizes]
+if any(r for _, r in rows):
+    print("### Peak memory (max RSS of the runs, MiB)\n")
+    print("| Makefiles | largest Makefile, KB | gorun-lint | grep |")
+    print("|--:|--:|--:|--:|")
+    for (lab, n, mix), r in rows:
+        if r:
+            print(f"| {n:,} | {r['largest']/1e3:.1f} | {r['gorun-lint']/1024:.1f} | {r['grep']/1024:.1f} |")
+    print()
+f = load("fix-diff.json")
+if f:
+    fm = load("manifest-fix.json")
+    verdict = "met" if f["mean"] < 0.020 else "NOT met"
+    print("### fix --diff\n")
+    print("| input | mean ± stddev | median | min | max | runs | goal < 20 ms |")
+    print("|--|--:|--:|--:|--:|--:|--|")
+    print(f"| {fm['makefile_bytes']:,} B, {fm['local_callsites']} callsites | {ms(f)} ms | "
+          f"{f['median']*1e3:.1f} ms | {f['min']*1e3:.1f} ms | {f['max']*1e3:.1f} ms | {f['runs']} | {verdict} |")
+    print()
+print(f"Raw results: {out}")
+EOF
+log "done: $out/summary.md"
