@@ -126,8 +126,13 @@ fn read_and_parse(
 fn may_matter(bytes: &[u8], out_dir: &str, go_commands: &[String]) -> bool {
     use memchr::memmem;
     static FINDERS: std::sync::OnceLock<[memmem::Finder<'static>; 3]> = std::sync::OnceLock::new();
-    let [run, upper, include] = FINDERS
-        .get_or_init(|| [memmem::Finder::new("run"), memmem::Finder::new("RUN"), memmem::Finder::new("include")]);
+    let [run, upper, include] = FINDERS.get_or_init(|| {
+        [
+            memmem::Finder::new("run"),
+            memmem::Finder::new("RUN"),
+            memmem::Finder::new("include"),
+        ]
+    });
     // The guard rules read the out dir; suppression comments are checked
     // for use.
     if (!out_dir.is_empty() && memmem::find(bytes, out_dir.as_bytes()).is_some())
@@ -143,7 +148,10 @@ fn may_matter(bytes: &[u8], out_dir: &str, go_commands: &[String]) -> bool {
     if upper.find_iter(bytes).any(run_variable) {
         return true;
     }
-    if run.find_iter(bytes).any(|i| run_after_go(bytes, i, go_commands)) {
+    if run
+        .find_iter(bytes)
+        .any(|i| run_after_go(bytes, i, go_commands))
+    {
         return true;
     }
     // `include`, `-include` or `sinclude` as a directive: at the start of a
@@ -151,7 +159,10 @@ fn may_matter(bytes: &[u8], out_dir: &str, go_commands: &[String]) -> bool {
     include.find_iter(bytes).any(|i| {
         let line_start = memchr::memrchr(b'\n', &bytes[..i]).map_or(0, |n| n + 1);
         let lead = &bytes[line_start..i];
-        let lead = lead.strip_suffix(b"-").or_else(|| lead.strip_suffix(b"s")).unwrap_or(lead);
+        let lead = lead
+            .strip_suffix(b"-")
+            .or_else(|| lead.strip_suffix(b"s"))
+            .unwrap_or(lead);
         let line_end = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |n| i + n);
         // Only literal names are followed (`-include $(DEPS)` is not).
         lead.iter().all(|c| *c == b' ' || *c == b'\t')
@@ -185,7 +196,13 @@ fn run_after_go(bytes: &[u8], i: usize, go_commands: &[String]) -> bool {
     if matches!(before.last(), Some(b')' | b'}' | b'"' | b'\'')) {
         return true;
     }
-    let word_start = before.iter().rposition(|c| c.is_ascii_whitespace() || matches!(c, b'(' | b';' | b'&' | b'|' | b'`' | b'@' | b'-' | b'+')).map_or(0, |p| p + 1);
+    let word_start = before
+        .iter()
+        .rposition(|c| {
+            c.is_ascii_whitespace()
+                || matches!(c, b'(' | b';' | b'&' | b'|' | b'`' | b'@' | b'-' | b'+')
+        })
+        .map_or(0, |p| p + 1);
     let word = &before[word_start..];
     word == b"go"
         || word.ends_with(b"/go")

@@ -150,7 +150,25 @@ pub fn scan_recipe(src: &str, range: Span, oneshell: bool) -> (Scan, Cwd) {
 }
 
 fn scan_with(src: &str, range: Span, dialect: Dialect, cwd: Cwd, oneshell: bool) -> (Scan, Cwd) {
+    scan_nested(src, range, dialect, cwd, oneshell, 0)
+}
+
+/// Substitutions, subshells and make references nested deeper than this are
+/// skipped unread: no real recipe comes close, and the scanner recurses per
+/// level, so hostile input (`$$($$($$(...` 100k deep) must not overflow the
+/// stack.
+pub const MAX_NESTING: usize = 32;
+
+fn scan_nested(
+    src: &str,
+    range: Span,
+    dialect: Dialect,
+    cwd: Cwd,
+    oneshell: bool,
+    nesting: usize,
+) -> (Scan, Cwd) {
     let mut s = Scanner {
+        nesting,
         oneshell,
         b: src.as_bytes(),
         src,
@@ -168,6 +186,8 @@ fn scan_with(src: &str, range: Span, dialect: Dialect, cwd: Cwd, oneshell: bool)
 }
 
 struct Scanner<'a> {
+    /// How deep the scanner that started this one was nested.
+    nesting: usize,
     /// Lines after the first start with the recipe prefix and `@ - +`.
     oneshell: bool,
     b: &'a [u8],
@@ -218,6 +238,10 @@ impl Scanner<'_> {
 
     /// Read a list of commands until `close` (or the end).
     fn list(&mut self, close: Option<u8>, depth: usize) {
+        if self.nesting + depth > MAX_NESTING {
+            self.skip_unread(close);
+            return;
+        }
         let mut words: Vec<Word> = Vec::new();
         loop {
             if self.budget == 0 {
@@ -301,6 +325,36 @@ impl Scanner<'_> {
                     }
                 }
             }
+        }
+    }
+
+    /// Skip to the end of a list nested too deep to read: past its closing
+    /// byte (balanced for parentheses), or to the end.
+    fn skip_unread(&mut self, close: Option<u8>) {
+        match close {
+            Some(b')') => {
+                let mut depth = 1usize;
+                while let Some(c) = self.peek() {
+                    self.pos += 1;
+                    if c == b'(' {
+                        depth += 1;
+                    } else if c == b')' {
+                        depth -= 1;
+                        if depth == 0 {
+                            return;
+                        }
+                    }
+                }
+            }
+            Some(close) => {
+                while let Some(c) = self.peek() {
+                    self.pos += 1;
+                    if c == close {
+                        return;
+                    }
+                }
+            }
+            None => self.pos = self.end,
         }
     }
 
@@ -607,7 +661,14 @@ impl Scanner<'_> {
         w.make_ref = true;
         w.text.push_str(&self.src[start..end]);
         for seg in shell_segments(self.src, inner) {
-            let (scan, _) = scan(self.src, seg, Dialect::Make, self.cur_cwd());
+            let (scan, _) = scan_nested(
+                self.src,
+                seg,
+                Dialect::Make,
+                self.cur_cwd(),
+                false,
+                self.nesting + depth + 1,
+            );
             for mut c in scan.commands {
                 c.depth += depth + 1;
                 self.out.push(c);
@@ -648,24 +709,32 @@ impl Scanner<'_> {
 }
 
 /// End (exclusive) of the make reference starting at `start` (`$(` or `${`).
+/// Nested references are skipped whole, each counting only its own kind of
+/// bracket; iterative, so any depth of nesting is fine.
 pub fn make_ref_end(b: &[u8], start: usize, limit: usize) -> Option<usize> {
+    let closer = |open: u8| if open == b'(' { b')' } else { b'}' };
+    // Per open reference: its opening and closing byte and how many of its
+    // brackets are open.
     let open = *b.get(start + 1)?;
-    let close = if open == b'(' { b')' } else { b'}' };
-    let mut depth = 1usize;
+    let mut stack: Vec<(u8, u8, usize)> = vec![(open, closer(open), 1)];
     let mut i = start + 2;
     while i < limit {
         let c = b[i];
         if c == b'$' && i + 1 < limit && (b[i + 1] == b'(' || b[i + 1] == b'{') {
-            // A nested reference: skip it whole.
-            i = make_ref_end(b, i, limit)?;
+            stack.push((b[i + 1], closer(b[i + 1]), 1));
+            i += 2;
             continue;
         }
-        if c == open {
-            depth += 1;
-        } else if c == close {
-            depth -= 1;
-            if depth == 0 {
-                return Some(i + 1);
+        let top = stack.last_mut()?;
+        if c == top.0 {
+            top.2 += 1;
+        } else if c == top.1 {
+            top.2 -= 1;
+            if top.2 == 0 {
+                stack.pop();
+                if stack.is_empty() {
+                    return Some(i + 1);
+                }
             }
         }
         i += 1;
@@ -746,8 +815,16 @@ fn function_args(src: &str, inner: Span) -> Option<(&str, Span)> {
 /// argument of each `$(shell ...)` found in `range`, at any depth
 /// (`$(foreach x,$(patsubst ...,$(shell ...)),...)`).
 pub fn make_text_shell_segments(src: &str, range: Span) -> Vec<Span> {
-    let b = src.as_bytes();
     let mut out = Vec::new();
+    shell_segments_in_make_text(src, range, 0, &mut out);
+    out
+}
+
+fn shell_segments_in_make_text(src: &str, range: Span, nesting: usize, out: &mut Vec<Span>) {
+    if nesting > MAX_NESTING {
+        return;
+    }
+    let b = src.as_bytes();
     let mut i = range.start;
     while i + 1 < range.end {
         if b[i] == b'$' && b[i + 1] == b'$' {
@@ -760,7 +837,7 @@ pub fn make_text_shell_segments(src: &str, range: Span) -> Vec<Span> {
                     let inner = i + 2..e - 1;
                     match function_args(src, inner) {
                         Some(("shell", args)) => out.push(args),
-                        Some((_, args)) => out.extend(make_text_shell_segments(src, args)),
+                        Some((_, args)) => shell_segments_in_make_text(src, args, nesting + 1, out),
                         None => {}
                     }
                     i = e;
@@ -771,7 +848,6 @@ pub fn make_text_shell_segments(src: &str, range: Span) -> Vec<Span> {
         }
         i += 1;
     }
-    out
 }
 
 /// Shell keywords and prefix commands after which the next word is the command.
@@ -906,6 +982,37 @@ mod tests {
                 "cd a",
                 "[a] go run .",
                 "go run ./z"
+            ]
+        );
+    }
+
+    #[test]
+    fn deep_nesting_neither_overflows_nor_loses_shallow_callsites() {
+        // Found by the bad-input tests: 100k levels of `$(`, `$(shell` or
+        // `$$(` overflowed the stack (recursive `make_ref_end` and scanner).
+        let n = 100_000;
+        let refs = format!("echo {}go run ./x{}", "$(".repeat(n), ")".repeat(n));
+        let b = refs.as_bytes();
+        assert_eq!(make_ref_end(b, 5, b.len()), Some(b.len()));
+        assert_eq!(make_ref_end(b, 5, b.len() - 1), None);
+        assert_eq!(commands(&refs).len(), 1);
+        let shells = format!("{}go run ./x{}", "$(shell ".repeat(n), ")".repeat(n));
+        assert_eq!(make_text_shell_segments(&shells, 0..shells.len()).len(), 1);
+        let foreach = format!("{}go run ./x{}", "$(foreach x,y,".repeat(n), ")".repeat(n));
+        assert!(make_text_shell_segments(&foreach, 0..foreach.len()).is_empty());
+        let subst = format!("{}go run ./x{}", "$$(".repeat(n), ")".repeat(n));
+        assert!(commands(&subst).len() <= MAX_NESTING + 1);
+        let subshells = format!("{}go run ./x{}", "( ".repeat(n), ")".repeat(n));
+        commands(&subshells);
+        // Within the limit, a nested callsite is still found.
+        let shallow = "x=$$(echo $$(go run ./v)) && go run ./w";
+        assert_eq!(
+            commands(shallow),
+            [
+                "go run ./v",
+                "echo $$(go run ./v)",
+                "x=$$(echo $$(go run ./v))",
+                "go run ./w"
             ]
         );
     }

@@ -84,6 +84,18 @@ fn offer(analysis: &Analysis, fi: usize, s: &Site) -> Option<Applicability> {
     if s.callsite.chdir().is_some() && s.callsite.prefix.start != s.callsite.prefix.end {
         return None; // `X=1 go run -C dir`: no subshell can keep the env prefix.
     }
+    // The fix writes the package's paths into rule lines, where make reads
+    // `#` as a comment and `:`, `;`, `=`, `%`, `,` and blanks as syntax; a
+    // Go package directory cannot hold such characters anyway.
+    let sources = s.build.iter().flat_map(|b| b.sources.iter());
+    let module = s.class.module().map(|m| m.root.as_path());
+    if !sources
+        .map(|p| p.as_path())
+        .chain(module)
+        .all(|p| make_safe(&relative(&f.base, p)))
+    {
+        return None;
+    }
     match &s.callsite.origin {
         Origin::Recipe { rule: Some(_), .. } => Some(Applicability::Safe),
         Origin::Define { name } | Origin::Deferred { variable: name } if !s.deferred_read_time => {
@@ -91,6 +103,12 @@ fn offer(analysis: &Analysis, fi: usize, s: &Site) -> Option<Applicability> {
         }
         _ => None,
     }
+}
+
+/// Whether a path reads literally in a make rule line and in `$(wildcard)`.
+fn make_safe(path: &str) -> bool {
+    path.chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '+' | '~' | '@' | '/'))
 }
 
 /// Rules whose recipe expands `$(name)` or `$(call name,...)`: (file, rule).
@@ -690,4 +708,29 @@ pub fn ignored(root: &Path, dir: &Path) -> bool {
         }
     }
     decide(&dir.join("gorun-lint-probe"), false) == Some(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_literal_paths_are_make_safe() {
+        // Found by fuzzing: `go run ./cm#` became `proto: | _gen/bin/cm#`
+        // and `$(wildcard cm#/*.go) \`, where `#` starts a comment.
+        for p in [
+            "scripts/gen",
+            "../tools/x-y_z.v2",
+            "cmd/a+b",
+            "go.mod",
+            "ünïcode",
+        ] {
+            assert!(make_safe(p), "{p}");
+        }
+        for p in [
+            "cm#", "a b", "a:b", "a;b", "a=b", "a%b", "a,b", "a$b", "a\\b", "a(b",
+        ] {
+            assert!(!make_safe(p), "{p}");
+        }
+    }
 }

@@ -87,7 +87,9 @@ pub(crate) fn read_body(src: &str, range: Span) -> Items {
 
 fn read_with(src: &str, range: Span, canned: bool) -> Items {
     let mut items = Items::default();
-    let mut prefix = b'\t';
+    // A char, not a byte: a non-ASCII `.RECIPEPREFIX` must not split a
+    // UTF-8 sequence.
+    let mut prefix = '\t';
     let mut rule: Option<usize> = None; // header start of the current rule
     let mut cond_depth = 0usize;
     let mut pos = range.start;
@@ -97,16 +99,17 @@ fn read_with(src: &str, range: Span, canned: bool) -> Items {
         let next = next.min(range.end).max(start + 1);
         pos = next;
         let line = &src[start..end];
-        if line.as_bytes().first() == Some(&prefix)
+        let plen = prefix.len_utf8();
+        if line.starts_with(prefix)
             && (rule.is_some()
                 || if canned {
-                    !looks_like_block_directive(&line[1..])
+                    !looks_like_block_directive(&line[plen..])
                 } else {
-                    !looks_like_directive(&line[1..])
+                    !looks_like_directive(&line[plen..])
                 })
         {
             items.recipe_lines.push(RecipeLine {
-                span: start + 1..end,
+                span: start + plen..end,
                 rule_header: rule,
                 rule: None,
                 in_conditional: cond_depth > 0,
@@ -174,7 +177,7 @@ fn read_with(src: &str, range: Span, canned: bool) -> Items {
         }
         if let Some(a) = read_assignment(src, body, end, false) {
             if a.name == ".RECIPEPREFIX" {
-                prefix = src[a.value.clone()].bytes().next().unwrap_or(b'\t');
+                prefix = src[a.value.clone()].chars().next().unwrap_or('\t');
             }
             items.assignments.push(a);
             rule = None;
@@ -373,6 +376,20 @@ mod tests {
         );
         assert_eq!(items.recipe_lines.len(), 1);
         assert_eq!(&src[items.recipe_lines[0].span.clone()], "go run ./z");
+    }
+
+    #[test]
+    fn non_ascii_recipe_prefix() {
+        // Found by fuzzing: a multi-byte `.RECIPEPREFIX` was taken as its
+        // first byte, and the line was sliced inside the character.
+        let src = ".RECIPEPREFIX = \u{bb}\nx:\n\u{bb}go run ./z\n\u{bb}\u{f5}y\n";
+        let items = read(src, 0..src.len());
+        let lines: Vec<&str> = items
+            .recipe_lines
+            .iter()
+            .map(|l| &src[l.span.clone()])
+            .collect();
+        assert_eq!(lines, ["go run ./z", "\u{f5}y"]);
     }
 
     #[test]

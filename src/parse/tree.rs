@@ -63,8 +63,13 @@ impl MakeParser {
         walk_captures(root, &mut |name, node, ancestry| match name {
             "rule" => {
                 let (s, e, _) = lines::next_logical_line(src, node.start_byte());
-                if let Some(r) = parse_rule_header(src, s, e) {
-                    items.rules.push(r);
+                match parse_rule_header(src, s, e) {
+                    Some(r) => items.rules.push(r),
+                    // Not a rule line as make reads it: the grammar's error
+                    // recovery made a rule of other lines (seen: an `else`
+                    // without `ifeq` took the lines up to the next rule,
+                    // `define`s included). Let the line reader read them.
+                    None => errors.push(node.byte_range()),
                 }
             }
             "recipe.line" => items.recipe_lines.push(RecipeLine {
@@ -108,12 +113,18 @@ impl MakeParser {
 pub fn walk_captures<'t>(root: Node<'t>, visit: &mut dyn FnMut(&'static str, Node<'t>, &Ancestry)) {
     let mut cursor = root.walk();
     // The ancestors of the cursor's node (`Node::parent` walks down from the
-    // root each time, so it is not used here): kind and start byte.
-    let mut parents: Vec<(&'static str, usize)> = Vec::new();
+    // root each time, so it is not used here): kind, and what the node's
+    // children know about their ancestors (kept per level, so that deep
+    // nesting costs no rescan of the ancestors per node).
+    let mut parents: Vec<(&'static str, Ancestry)> = Vec::new();
+    let top = Ancestry {
+        rule: None,
+        in_conditional: false,
+    };
     loop {
         let node = cursor.node();
         let parent_kind = parents.last().map(|p| p.0);
-        let ancestry = Ancestry::of(&parents);
+        let ancestry = parents.last().map_or(top, |p| p.1);
         let mut visit = |name: &'static str, n: Node<'t>| visit(name, n, &ancestry);
         let descend = match node.kind() {
             "rule" => {
@@ -167,7 +178,10 @@ pub fn walk_captures<'t>(root: Node<'t>, visit: &mut dyn FnMut(&'static str, Nod
             _ => node.has_error(),
         };
         if descend && cursor.goto_first_child() {
-            parents.push((node.kind(), node.start_byte()));
+            parents.push((
+                node.kind(),
+                ancestry.child_of(node.kind(), node.start_byte()),
+            ));
             continue;
         }
         loop {
@@ -192,23 +206,19 @@ pub struct Ancestry {
 }
 
 impl Ancestry {
-    fn of(parents: &[(&'static str, usize)]) -> Ancestry {
-        let mut in_conditional = false;
-        for (kind, start) in parents.iter().rev() {
-            match *kind {
-                "rule" => {
-                    return Ancestry {
-                        rule: Some(*start),
-                        in_conditional,
-                    }
-                }
-                "conditional" => in_conditional = true,
-                _ => {}
-            }
-        }
-        Ancestry {
-            rule: None,
-            in_conditional,
+    /// The ancestry of the children of a node of `kind` starting at `start`
+    /// whose own ancestry is `self`.
+    fn child_of(self, kind: &str, start: usize) -> Ancestry {
+        match kind {
+            "rule" => Ancestry {
+                rule: Some(start),
+                in_conditional: false,
+            },
+            "conditional" => Ancestry {
+                in_conditional: true,
+                ..self
+            },
+            _ => self,
         }
     }
 }
@@ -343,6 +353,49 @@ mod tests {
         assert_eq!(&src[p.items.defines[0].body.clone()], "\tgo run ./d\n");
         assert!(p.items.includes[0].optional);
         assert_eq!(p.items.includes[0].files[0].0, "x.mk");
+    }
+
+    #[test]
+    fn a_rule_node_without_a_rule_line_is_an_error_region() {
+        // Found by fuzzing: after `else` without `ifeq`, tree-sitter-make
+        // read the following lines, a `define` and a rule, as one rule
+        // whose "header" is `else`; the define was lost, so `$(GO)` was
+        // taken for go only once text was appended.
+        let src = "X = 1\nelse\nY != date\ndefine GO\nendef\n\nz: a\n\tgo build\n";
+        let p = parse(src);
+        let start = src.find("else").unwrap();
+        assert!(
+            p.errors
+                .iter()
+                .any(|e| e.start <= start && e.end > src.find("endef").unwrap()),
+            "{:?}",
+            p.errors
+        );
+        let doc = crate::parse::MakeDoc::parse(src, &mut MakeParser::new());
+        assert_eq!(doc.defines.len(), 1);
+        assert!(doc.rules.iter().any(|r| r.targets == ["z"]));
+    }
+
+    #[test]
+    fn deeply_nested_conditionals_are_linear() {
+        // Found by the bad-input tests: the walk rescanned every ancestor
+        // per node, so 100k nested `ifeq`s took minutes.
+        let n = 20_000;
+        let src = format!(
+            "{}gen:\n\tgo run ./x\n{}",
+            "ifeq (a,b)\n".repeat(n),
+            "endif\n".repeat(n)
+        );
+        let start = std::time::Instant::now();
+        let p = parse(&src);
+        assert!(start.elapsed() < std::time::Duration::from_secs(10));
+        let line = &p.items.recipe_lines[0];
+        assert_eq!(&src[line.span.clone()], "go run ./x");
+        assert_eq!(line.rule_header, src.find("gen:"));
+        assert!(!line.in_conditional, "the conditional is around the rule");
+        let inner = parse("x:\nifdef A\n\tgo run ./y\nendif\n");
+        assert!(inner.items.recipe_lines[0].in_conditional);
+        assert_eq!(inner.items.recipe_lines[0].rule_header, Some(0));
     }
 
     /// The cursor walk captures exactly what the query file captures, on
