@@ -1,22 +1,12 @@
 //! `check --write-baseline` / `--baseline`: fingerprints survive edits that
 //! move every line, new findings are reported, stale entries are listed.
 
+mod common;
+use common::copy_dir;
+
 use std::path::Path;
 
 use assert_cmd::Command;
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
-}
 
 fn check(dir: &Path, args: &[&str]) -> std::process::Output {
     Command::cargo_bin("gorun-lint")

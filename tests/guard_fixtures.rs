@@ -2,6 +2,9 @@
 //! annotation matches a finding on the next line, no other guard finding
 //! appears, and the fully migrated repository trips none.
 
+mod common;
+use common::copy_dir;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -10,19 +13,6 @@ use assert_cmd::Command;
 const GUARD: [&str; 7] = [
     "GR008", "GR009", "GR010", "GR011", "GR012", "GR013", "GR014",
 ];
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
-}
 
 /// (file relative to the fixture, line) -> expected codes.
 fn expectations(root: &Path) -> BTreeMap<(String, usize), Vec<String>> {
