@@ -209,7 +209,12 @@ pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str
     // prerequisite; trees with helper targets get `clean` and `.gitignore`
     // right below.
     for tree in crate::guard::analyse(analysis) {
-        for run in tree.runs.iter().filter(|r| !r.listed) {
+        // Files decoded lossily are never edited (their bytes would change).
+        for run in tree
+            .runs
+            .iter()
+            .filter(|r| !r.listed && !analysis.files[r.file].file.lossy)
+        {
             let f = &analysis.files[run.file];
             if let Some(r) = f.execs[run.exec].rule {
                 prereqs
@@ -219,7 +224,7 @@ pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str
                 plan.guard_fixes += 1;
             }
         }
-        if !tree.helpers.is_empty() {
+        if !tree.helpers.is_empty() && !analysis.files[tree.root].file.lossy {
             helpers.entry(tree.root).or_default();
         }
     }
@@ -268,6 +273,9 @@ pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str
         .collect();
     let mut gitignores: BTreeMap<PathBuf, BTreeSet<PathBuf>> = BTreeMap::new();
     for root in &roots {
+        if analysis.files[*root].file.lossy {
+            continue;
+        }
         let hs = helpers.get(root).unwrap_or(&no_helpers);
         let f = &analysis.files[*root];
         let comp = component(analysis, *root);

@@ -1,0 +1,50 @@
+//! Inputs the fuzzers found, kept as regression tests.
+
+use assert_cmd::Command;
+
+/// Found by `check_fix_bytes` in CI: a Makefile that is not valid UTF-8 and
+/// runs a helper its rule does not depend on. The guard fix (GR009) was
+/// planned for it although such files are never edited, so `fix` failed and
+/// the fix was not idempotent. Now nothing is planned for the file.
+#[test]
+fn guard_fixes_leave_non_utf8_files_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(dir.join("go.mod"), "module example.com/m\n\ngo 1.24\n").unwrap();
+    let original: &[u8] =
+        b"# caf\xe9\nabs:\n\t_gen/bin/tool -check\n\n_gen/bin/tool: go.mod\n\tgo build -o $@ .\n";
+    std::fs::write(dir.join("Makefile"), original).unwrap();
+    let run = |args: &[&str]| {
+        Command::cargo_bin("gorun-lint")
+            .unwrap()
+            .current_dir(dir)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["fix", "--diff"]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "",
+        "a diff was planned for a non-UTF-8 file"
+    );
+    let out = run(&["fix"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read(dir.join("Makefile")).unwrap(), original);
+    // The finding is still reported.
+    let out = run(&["check", "--format", "json", "--exit-zero"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["rule"] == "GR009"),
+        "{json}"
+    );
+}
