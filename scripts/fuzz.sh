@@ -43,6 +43,7 @@ for t in "${targets[@]}"; do
     -timeout="${FUZZ_TIMEOUT:-10}" \
     -rss_limit_mb="${FUZZ_RSS_MB:-2048}" \
     -max_len="${FUZZ_MAX_LEN:-16384}" \
+    ${FUZZ_RUNS:+-runs="$FUZZ_RUNS" -seed="${FUZZ_SEED:-1}"} \
     -print_final_stats=1 || status=1
 done
 exit $status
