@@ -98,7 +98,8 @@ enum Item {
     Rule {
         target: usize,
         prereqs: Vec<usize>,
-        order_only: bool,
+        /// 0: none, 1: ` | out`, 2: a bare ` |` (an empty order-only list).
+        order_only: usize,
         recipe: Vec<Line>,
         /// Put the recipe lines after the first inside `ifdef CI ... endif`.
         conditional: bool,
@@ -166,7 +167,7 @@ fn item(with_go: bool) -> impl Strategy<Value = Item> {
         4 => (
             0..TARGETS.len(),
             prop::collection::vec(0..PREREQS.len(), 0..3),
-            any::<bool>(),
+            0..3usize,
             prop::collection::vec(line(with_go), 0..4),
             any::<bool>(),
             any::<bool>(),
@@ -312,8 +313,10 @@ impl Writer {
                     self.text.push(' ');
                     self.text.push_str(PREREQS[*p]);
                 }
-                if *order_only {
-                    self.text.push_str(" | out");
+                match order_only {
+                    1 => self.text.push_str(" | out"),
+                    2 => self.text.push_str(" |"),
+                    _ => {}
                 }
                 self.text.push('\n');
                 for (i, l) in recipe.iter().enumerate() {
@@ -567,6 +570,80 @@ define GO\r\nendef",
     fn equals_sign_in_a_package_path() {
         check_and_fix(
             b".ONESHELL:\n\tCI=true BASE_PATH=\".\" go run ./scripts/apitypings\ndefine\"\"\"\"\"\"\"\"\"\"\" USAGE\nUsage: go run ./hings\n\t\tgo run ./yscripts/apitypings\n\tenv -u GOOS -u GOARCH -- go run ./scripts/a=1.2.3\" ./cmd/mkversion\n\tgo rxn -ldflags \"-s -w -X 'main.version=$(VERSION)'\" -buildvcs=f",
+        );
+    }
+
+    /// `gen:: ... |` (an empty order-only list at the end of the line): the
+    /// grammar read the first recipe line as more prerequisites, so its
+    /// callsite was missed until a fix filled the list.
+    #[test]
+    fn trailing_pipe_swallowed_the_first_recipe_line() {
+        check_and_fix(
+            b"define GOCMD\r\n\tenv -u GOOS -- GOOS=linux $(HOSTGO) run -v main.go $@\r\nendef\r\ndefine GOFLAGS\r\nendef\r\n\
+gen:: _gen/bin/gen go.mod |\r\n\ttime $(HOSTGO) run example.com/fz/cmd/tool; cd scripts && x=$$(CGO_ENABLED=0 $(GOCMD) run -C sub) ;\\\r\n\
+\tcd scripts && command $(GOCMD) run main.go\r\n\tcd cmd && x=$$(X=\"a b\" \\\r\n\
+\t$(GOROOT)/bin/go run ./cmd/tool $<) | cd .. && command ./tool/go run $(PKG) | tee log \\\r\n\
+\t\t--; time go run a.go b.go\r\n# between recipe lines\r\nexport GO_RUN := gen tool\r\n",
+        );
+        check_and_fix(
+            b"define GOCMD\nendef\n.ONESHELL gen: | a.txt go.mod\ndefine GOFLAGS\n\tcd .. && x=$$(${GO} run -mod=mod \"quoted arg\")\n\
+\tcd .. && command GOOS=linux \\\n\t${GO} run ./cmd/...\nendef\n.ONESHELL: |\ngen: | ; time @echo done\n\
+\t@@@echo $(shell CI=true CGO_ENABLED=0 GOFLAGS=-mod=mod \\\n\t./tool/go run ./tools/x out.txt -o)\n\n",
+        );
+    }
+
+    /// An unterminated `$(` in a recipe line: tree-sitter-make made one
+    /// recipe line of the rest of the file, its ERROR covered only the first
+    /// lines, and the `clean` recipe below was read by neither reader, so
+    /// each run added `rm -rf _gen/bin` again.
+    #[test]
+    fn unterminated_reference_in_a_recipe_line() {
+        check_and_fix(
+            b"proto:\n\t$(GOGS := -X main.version=$(VERSION) -X main.commit=$(GIT_SHA)\nclean:\n\
+# No -o: writes ./apitypings in the current directory.\n\
+_gen/bin/apitypings: $(wildcard scripts/apitypings/*.go) $(wildcard internal/shared/*.go) go.mod $(wildcard go.sum)\n\
+>ipts/signshortDescri ./scripts/lintcfg)",
+        );
+    }
+
+    /// A migrated Makefile that is not valid UTF-8 got the guard fixes'
+    /// `clean` and helper block (fixed in the planner: files decoded lossily
+    /// are never edited).
+    #[test]
+    fn guard_fixes_on_a_file_that_is_not_utf8() {
+        check_and_fix(
+            b"_gen/bin/site: \\\n# expect: lo'cal enumgen\n\tgo run -tags\xe5\x8b\x90\x90ls ./cmd/enumead-time buildinfo",
+        );
+    }
+
+    /// `x=$$(go run -C x ...)` became `x=$$((cd x && ...) | tee log)`: `$((`
+    /// is arithmetic to a POSIX shell (and to the scanner, which then lost
+    /// the `cd /tmp` after it, so the next run fixed a callsite it had
+    /// rightly left alone). Now `$$( (cd x && ...)`.
+    #[test]
+    fn chdir_subshell_right_after_a_substitution() {
+        check_and_fix(b"gen: | ; cd scripts && x=$$(CGO_ENABLED=0 CI=true \\\r\n\t$(GOROOT)/bin/go run example.com/fz/cmd/tool out.txt \\\r\n\t\tout.txt out.txt)\r\n\t+command $(GO) run ./scripts/gen/main.go > gen.go $< 2>&1 > gen.go\r\nX := $(shell date)\r\ndefine TOOLS\r\nendef\r\ngen: | _gen/bin/gen b c go.mod ; echo $(shell $(GO) run -trimpath -trimpath -trimpath ./scripts/gen/main.go)\r\n\t+@-cd $(DIR) && x=$$(CGO_ENABLED=0 $(HOSTGO) run -tags=x -mod=mod ./scripts/gen/main.go)\r\n\t-+cd scripts && echo `$(GOROOT)/bin/go run -tags=x ./scripts/gen/main.go`\r\n# between recipe lines\r\n\ttime go run ./scripts/gen/main.go; cd sub && x=$$($(HOSTGO) run -mod=mod -C x -exec x main.go | tee log); cd /tmp && echo $(shell ./tool/go run -v -exec sub ./scripts/gen/main.go) | time go run -ldflags sub -mod=mod ./scripts/gen/main.go\r\n# between recipe lines\r\n\tenv -u GOOS -- GOFLAGS=-mod=mod go run ./scripts/gen 'single'; cd .. && command X=\"a b\" CI=true X=\"a b\" \\\r\n\t$(GOROOT)/bin/go run -race ../gen\r\n\r\n");
+    }
+
+    /// fuzz/open-findings/check_fix_bytes-not-idempotent, minimized: the
+    /// unterminated `$(HOS` swallowed `docs:` into `gen`'s first recipe line,
+    /// so the grammar gave `docs`'s last recipe line to `gen`, and the guard
+    /// fix added `_gen/bin/mkversion` to `gen` on the second run.
+    #[test]
+    fn swallowed_rule_line_gives_its_recipe_to_the_rule_above() {
+        check_and_fix(
+            b"gen:\n\t$(HOS version netcheck docs\ndocs:\n\t$(GO) run -C tools ./gen\n\t./tool/go run ./cmd/mkversion",
+        );
+    }
+
+    /// Found by the property tests: the grammar read `gen: |` and `gen:` as
+    /// one broken rule and gave the recipe of the second to the first, so
+    /// the prerequisite went on the wrong rule and the next run added it
+    /// again.
+    #[test]
+    fn empty_order_only_list_then_the_same_target() {
+        check_and_fix(
+            b"ifeq ($(OS),Windows_NT)\ninclude common.mk\nelse\ngen: |\ngen:\n\t@cd scripts && go run ./gen\nendif\n",
         );
     }
 }

@@ -406,10 +406,17 @@ fn callsite_edits(f: &FileAnalysis, s: &Site, helper: &Path) -> Vec<Edit> {
         Some(dir) => {
             // `go run -C dir pkg args` runs the program in `dir`.
             let end = cs.args.last().map_or(cs.span.end, |a| a.span.end);
+            // Right after `$(` a `(` would make `$((`, an arithmetic
+            // expansion to a POSIX shell (dash): keep them apart.
+            let space = if f.file.text[..cs.span.start].ends_with('(') {
+                " "
+            } else {
+                ""
+            };
             vec![
                 Edit {
                     span: cs.span.clone(),
-                    text: format!("(cd {dir} && {path}"),
+                    text: format!("{space}(cd {dir} && {path}"),
                 },
                 Edit::insert(end, ")"),
             ]
@@ -721,6 +728,42 @@ pub fn ignored(root: &Path, dir: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_chdir_subshell_never_makes_arithmetic_expansion() {
+        // Found by fuzzing: `x=$$(go run -C x ./y)` became
+        // `x=$$((cd x && ...))`, which dash reads as `$((` arithmetic.
+        let d = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(d.path().join("x/y")).unwrap();
+        std::fs::write(d.path().join("go.mod"), "module example.com/t\n\ngo 1.24\n").unwrap();
+        std::fs::write(
+            d.path().join("x/y/main.go"),
+            "package main\n\nfunc main() {}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            d.path().join("Makefile"),
+            "gen:\n\tv=$$(go run -C x ./y) && echo $$v\n",
+        )
+        .unwrap();
+        let opts = crate::analysis::Options {
+            paths: vec![d.path().to_path_buf()],
+            ..Default::default()
+        };
+        let analysis = Analysis::run(&opts, d.path()).unwrap();
+        let p = plan(&analysis, true, None);
+        let changes = crate::fix::apply::render(&p.files).unwrap();
+        let mk = changes
+            .iter()
+            .find(|c| c.edits.display.ends_with("Makefile"))
+            .unwrap();
+        assert!(
+            mk.new_text
+                .contains("v=$$( (cd x && ../_gen/bin/y)) && echo $$v"),
+            "{}",
+            mk.new_text
+        );
+    }
 
     #[test]
     fn only_literal_paths_are_make_safe() {

@@ -161,7 +161,7 @@ impl MakeDoc {
             return MakeDoc::read_lines(src, 0..src.len());
         }
         let parsed = parser.parse(src);
-        let regions = widen_to_lines(src, &parsed.errors);
+        let regions = cover_dropped_items(src, &parsed.items, widen_to_lines(src, &parsed.errors));
         if regions.is_empty() {
             return MakeDoc::assemble(src, parsed.items, Vec::new());
         }
@@ -172,6 +172,23 @@ impl MakeDoc {
         };
         let mut items = parsed.items;
         retain_outside(&mut items, &overlaps);
+        // A recipe line the tree gave to a rule whose header, or part of
+        // whose recipe, lies in a region: the grammar may have given it to
+        // the wrong rule (seen: `gen: |` followed by `gen:`, and a rule line
+        // swallowed by the recipe line above it). The line reader decides.
+        let reader_owner: std::collections::HashMap<usize, Option<usize>> = all
+            .recipe_lines
+            .iter()
+            .map(|l| (l.span.start, l.rule_header))
+            .collect();
+        for l in &mut items.recipe_lines {
+            let Some(h) = l.rule_header else { continue };
+            if regions.iter().any(|r| r.start < l.span.start && r.end > h) {
+                if let Some(owner) = reader_owner.get(&l.span.start) {
+                    l.rule_header = *owner;
+                }
+            }
+        }
         // Rules whose header lies outside the regions but whose recipe runs
         // into one: the line reader knows them too; keep the tree's copy, or
         // the reader's when the tree lost it.
@@ -295,6 +312,53 @@ fn retain_inside(items: &mut Items, overlaps: &dyn Fn(&Span) -> bool) {
     items.defines.retain(|d| overlaps(&d.span));
     items.includes.retain(|i| overlaps(&i.span));
     items.toplevel.retain(overlaps);
+}
+
+/// Grow the error regions until every tree item that overlaps one lies
+/// inside it: such an item is dropped whole for the line reader's version,
+/// and the line reader only reads inside the regions, so the lines of the
+/// item outside them would be lost. (Seen: an unterminated `$(` in a recipe
+/// line made one recipe line of the rest of the file; the ERROR covered its
+/// first lines only, and a `clean` recipe below was read by neither.)
+fn cover_dropped_items(src: &str, items: &Items, mut regions: Vec<Span>) -> Vec<Span> {
+    if regions.is_empty() {
+        return regions;
+    }
+    let spans: Vec<Span> = items
+        .rules
+        .iter()
+        .map(|r| r.header.clone())
+        .chain(items.recipe_lines.iter().map(|l| l.span.clone()))
+        .chain(items.assignments.iter().map(|a| a.span.clone()))
+        .chain(items.defines.iter().map(|d| d.span.clone()))
+        .chain(items.includes.iter().map(|i| i.span.clone()))
+        .chain(items.toplevel.iter().cloned())
+        .collect();
+    for _ in 0..8 {
+        if regions.is_empty() {
+            return regions;
+        }
+        let mut grown = regions.clone();
+        for s in &spans {
+            let end = s.end.max(s.start + 1);
+            // Regions are sorted and disjoint: the last one starting
+            // before `end` is the only candidate.
+            let i = regions.partition_point(|r| r.start < end);
+            if i > 0
+                && regions[i - 1].end > s.start
+                && !(regions[i - 1].start <= s.start && s.end <= regions[i - 1].end)
+            {
+                grown.push(s.clone());
+            }
+        }
+        let next = widen_to_lines(src, &grown);
+        if next == regions {
+            return regions;
+        }
+        regions = next;
+    }
+    // Still growing: read the whole file with the line reader.
+    std::iter::once(0..src.len()).collect()
 }
 
 /// Widen error spans to whole logical lines and merge those that touch.
@@ -539,6 +603,53 @@ mod tests {
         assert_eq!(r.prerequisites, ["a.txt", "$(wildcard x/*.go)"]);
         assert_eq!(r.order_only, Some(vec!["dir".to_string()]));
         assert_eq!(&src[..r.prereq_end], "gen: a.txt $(wildcard x/*.go) | dir");
+    }
+
+    #[test]
+    fn error_regions_cover_the_tree_items_they_drop() {
+        // Found by fuzzing: an unterminated `$(` in a recipe line became one
+        // recipe line to the end of the file, with an ERROR near its start
+        // only; the `clean` recipe below it was lost.
+        let src = "proto:\n\t$(GOGS := -X main.version=$(VERSION) -X main.commit=$(GIT_SHA)\n\
+                   clean:\n\trm -rf _gen/bin\n# No -o: writes ./apitypings here.\n\
+                   _gen/bin/apitypings: $(wildcard scripts/apitypings/*.go) go.mod\n\
+                   >ipts/signshortDescri ./scripts/lintcfg)";
+        let doc = MakeDoc::parse(src, &mut tree::MakeParser::new());
+        let lines: Vec<&str> = doc
+            .recipe_lines
+            .iter()
+            .map(|l| &src[l.span.clone()])
+            .collect();
+        assert!(
+            lines.contains(&"rm -rf _gen/bin"),
+            "{lines:?} {:?}",
+            doc.error_regions
+        );
+        let clean = doc
+            .rules
+            .iter()
+            .position(|r| r.targets == ["clean"])
+            .unwrap();
+        assert!(doc.recipe_lines.iter().any(|l| l.rule == Some(clean)));
+    }
+
+    #[test]
+    fn recipe_lines_near_a_region_belong_to_the_rule_the_line_reader_sees() {
+        // Found by the property tests and the fuzzer: the grammar gave the
+        // recipe of `gen:` to `gen: |` above it, and the last recipe line of
+        // a rule line swallowed by an unterminated `$(` to the rule above.
+        for (src, owner) in [
+            ("x:\ngen: |\ngen:\n\t@cd scripts && go run ./gen\n", "gen:"),
+            (
+                "gen:\n\t$(HOS x\ndocs: | a\n\t(cd t && b)\n\t_gen/bin/m\n",
+                "docs: | a",
+            ),
+        ] {
+            let doc = MakeDoc::parse(src, &mut tree::MakeParser::new());
+            let last = doc.recipe_lines.last().unwrap();
+            let rule = &doc.rules[last.rule.unwrap()];
+            assert_eq!(&src[rule.header.clone()], owner, "{src:?}");
+        }
     }
 
     #[test]

@@ -63,13 +63,21 @@ impl MakeParser {
         walk_captures(root, &mut |name, node, ancestry| match name {
             "rule" => {
                 let (s, e, _) = lines::next_logical_line(src, node.start_byte());
+                // The grammar's targets and prerequisites must end on the
+                // rule line: after a trailing `|` (an empty order-only
+                // list) tree-sitter-make reads the next line, the first
+                // recipe line, as more prerequisites, without an ERROR.
+                let on_the_line = ["targets", "normal", "order_only"].iter().all(|f| {
+                    node.child_by_field_name(f)
+                        .is_none_or(|c| c.end_byte() <= e)
+                });
                 match parse_rule_header(src, s, e) {
-                    Some(r) => items.rules.push(r),
+                    Some(r) if on_the_line => items.rules.push(r),
                     // Not a rule line as make reads it: the grammar's error
                     // recovery made a rule of other lines (seen: an `else`
                     // without `ifeq` took the lines up to the next rule,
                     // `define`s included). Let the line reader read them.
-                    None => errors.push(node.byte_range()),
+                    _ => errors.push(node.byte_range()),
                 }
             }
             "recipe.line" => items.recipe_lines.push(RecipeLine {
@@ -374,6 +382,28 @@ mod tests {
         let doc = crate::parse::MakeDoc::parse(src, &mut MakeParser::new());
         assert_eq!(doc.defines.len(), 1);
         assert!(doc.rules.iter().any(|r| r.targets == ["z"]));
+    }
+
+    #[test]
+    fn a_trailing_pipe_does_not_swallow_the_first_recipe_line() {
+        // Found by fuzzing: `gen: a |` made tree-sitter-make read the next
+        // line as order-only prerequisites, so its callsite was missed.
+        for src in [
+            "gen: a |\n\tgo run ./x\n",
+            "gen: |\r\n\ttime go run ./x; echo\r\n",
+        ] {
+            let doc = crate::parse::MakeDoc::parse(src, &mut MakeParser::new());
+            assert_eq!(doc.rules.len(), 1, "{src:?}");
+            assert_eq!(doc.rules[0].order_only, Some(vec![]));
+            let lines: Vec<&str> = doc
+                .recipe_lines
+                .iter()
+                .map(|l| &src[l.span.clone()])
+                .collect();
+            assert_eq!(lines.len(), 1, "{src:?}");
+            assert!(lines[0].contains("go run ./x"), "{lines:?}");
+            assert_eq!(doc.recipe_lines[0].rule, Some(0));
+        }
     }
 
     #[test]
