@@ -618,9 +618,14 @@ impl Analysis {
                 }
             }
         }
+        let existing = self.existing_helpers();
+        let none = BTreeMap::new();
         let names: BTreeMap<PathBuf, BTreeMap<BuildKey, String>> = groups
             .into_iter()
-            .map(|(k, builds)| (k, naming::assign(&builds)))
+            .map(|(k, builds)| {
+                let names = naming::assign(&builds, existing.get(&k).unwrap_or(&none));
+                (k, names)
+            })
             .collect();
         for f in &mut self.files {
             let Some(group) = names.get(&f.out_dir) else {
@@ -634,6 +639,47 @@ impl Analysis {
                 }
             }
         }
+    }
+}
+
+impl Analysis {
+    /// The helper targets the Makefiles already define, per out dir: name ->
+    /// the build its recipe performs (`None` when it has no `go build` whose
+    /// package we can resolve).
+    fn existing_helpers(&self) -> BTreeMap<PathBuf, BTreeMap<String, Option<BuildKey>>> {
+        let modules = Modules::default();
+        let mut out: BTreeMap<PathBuf, BTreeMap<String, Option<BuildKey>>> = BTreeMap::new();
+        for f in &self.files {
+            for (ri, rule) in f.doc.rules.iter().enumerate() {
+                for target in &rule.targets {
+                    let Some(path) = crate::guard::resolve(f, target) else {
+                        continue;
+                    };
+                    if path.parent() != Some(f.out_dir.as_path()) {
+                        continue;
+                    }
+                    let Some(name) = path.file_name() else {
+                        continue;
+                    };
+                    let key = f
+                        .builds
+                        .iter()
+                        .find(|b| b.rule() == Some(ri))
+                        .and_then(|b| {
+                            build_key(b, &classify::classify(b, &f.base, &f.env, &modules))
+                        });
+                    let slot = out
+                        .entry(f.out_dir.clone())
+                        .or_default()
+                        .entry(name.to_string_lossy().into_owned())
+                        .or_insert(None);
+                    if slot.is_none() {
+                        *slot = key;
+                    }
+                }
+            }
+        }
+        out
     }
 }
 
@@ -735,7 +781,8 @@ fn build_key(cs: &Callsite, class: &Classified) -> Option<BuildKey> {
     let flags = cs
         .flags
         .iter()
-        .filter(|f| !NON_BUILD_FLAGS.contains(&f.name.as_str()))
+        // `-o` is a `go build` flag: an existing helper's build has it.
+        .filter(|f| !NON_BUILD_FLAGS.contains(&f.name.as_str()) && f.name != "o")
         .map(|f| format!("-{}", f.text.trim_start_matches('-')))
         .collect();
     let env = cs

@@ -30,6 +30,20 @@ pub enum Origin {
     Deferred { variable: String },
     /// A `define` body (a canned recipe or an `$(eval)` template).
     Define { name: String },
+    /// A line of a shell script (`*.sh`, `*.bash`, a `sh`/`bash` shebang).
+    Script,
+    /// A `//go:generate` directive in a `.go` file, run by `go generate` in
+    /// the file's package directory.
+    Generate,
+    /// A `run:` step of a CI workflow (`.github/workflows/*.yml`).
+    Workflow {
+        /// The job id.
+        job: String,
+        /// The step's `name:` or `id:`, else its 1-based index in the job.
+        step: String,
+        /// The step's `shell:` (`bash` when not set).
+        shell: String,
+    },
 }
 
 /// A flag of `go run` with its value.
@@ -81,6 +95,9 @@ pub enum Verb {
     Run,
     /// `go build`: read by the guard rules (helper targets).
     Build,
+    /// `go tool X`: since Go 1.24 it caches its executables in GOCACHE as
+    /// `go run` does. Its `target` is the tool name.
+    Tool,
 }
 
 /// One `go run` (or `go build`) callsite.
@@ -226,7 +243,7 @@ pub fn find(src: &str, doc: &MakeDoc, vars: &VarEnv) -> Commands {
                 line: i,
                 in_make_shell: c.depth > 0 && in_make_shell(src, line.span.clone(), c),
             };
-            if let Some(cs) = callsite(c, vars, origin, line.span.clone(), line.recovered) {
+            if let Some(cs) = from_command(c, vars, origin, line.span.clone(), line.recovered) {
                 out.push(cs);
             } else if let Some(k) = command_index(&c.words) {
                 if c.words[k].text.contains('/') {
@@ -325,7 +342,7 @@ pub fn find(src: &str, doc: &MakeDoc, vars: &VarEnv) -> Commands {
             let start = skip_recipe_prefixes(src, span.clone());
             let (scan, _) = shell::scan(src, start..span.end, Dialect::Make, Cwd::base());
             for c in &scan.commands {
-                if let Some(cs) = callsite(c, vars, origin.clone(), span.clone(), d.recovered) {
+                if let Some(cs) = from_command(c, vars, origin.clone(), span.clone(), d.recovered) {
                     out.push(cs);
                 }
             }
@@ -377,7 +394,7 @@ fn scan_segments(
     for seg in segments {
         let (scan, _) = shell::scan(src, seg.clone(), Dialect::Make, Cwd::base());
         for c in &scan.commands {
-            if let Some(cs) = callsite(c, vars, origin.clone(), line.clone(), recovered) {
+            if let Some(cs) = from_command(c, vars, origin.clone(), line.clone(), recovered) {
                 out.push(cs);
             }
         }
@@ -405,8 +422,10 @@ pub fn skip_recipe_prefixes(src: &str, span: Span) -> usize {
     i
 }
 
-/// Build a callsite from a simple command, if it is `go run`.
-fn callsite(
+/// Build a callsite from a simple command, if it is `go run`, `go build` or
+/// `go tool`. Every source of shell text (Makefiles, scripts, `//go:generate`
+/// directives, workflows) turns its commands into callsites here.
+pub fn from_command(
     c: &Command,
     vars: &VarEnv,
     origin: Origin,
@@ -423,6 +442,7 @@ fn callsite(
         let verb = match run.literal() {
             Some("run") => Verb::Run,
             Some("build") => Verb::Build,
+            Some("tool") => Verb::Tool,
             _ => return None,
         };
         (verb, Some(run.clone()), i + 2)

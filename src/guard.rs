@@ -195,7 +195,7 @@ fn helper_targets(analysis: &Analysis, fi: usize, modules: &Modules) -> Vec<Help
 }
 
 /// A make word naming a file, resolved against the file's base directory.
-fn resolve(f: &FileAnalysis, word: &str) -> Option<PathBuf> {
+pub(crate) fn resolve(f: &FileAnalysis, word: &str) -> Option<PathBuf> {
     let word = word
         .strip_prefix("$(CURDIR)/")
         .or_else(|| word.strip_prefix("${CURDIR}/"))

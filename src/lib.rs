@@ -27,4 +27,5 @@ pub mod render;
 pub mod rules;
 pub mod shell;
 pub mod source;
+pub mod sources;
 pub mod vars;

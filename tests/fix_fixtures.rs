@@ -146,3 +146,50 @@ fn fix_keeps_missing_final_newline_and_crlf() {
         "{text:?}"
     );
 }
+
+/// A repo where `_gen/bin/tool` already builds `./a/tool`, and a recipe runs
+/// `go run <pkg>`.
+fn repo_with_existing_helper(pkg: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(dir.join("go.mod"), "module example.com/m\n\ngo 1.24\n").unwrap();
+    for p in ["a/tool", "b/tool"] {
+        std::fs::create_dir_all(dir.join(p)).unwrap();
+        std::fs::write(
+            dir.join(p).join("main.go"),
+            "package main\n\nfunc main() {}\n",
+        )
+        .unwrap();
+    }
+    std::fs::write(dir.join(".gitignore"), "/_gen/\n").unwrap();
+    std::fs::write(
+        dir.join("Makefile"),
+        format!(
+            "gen: | _gen/bin/tool\n\t_gen/bin/tool > a.txt\n\tgo run {pkg} > b.txt\n\n\
+             _gen/bin/tool: go.mod a/tool/main.go\n\tgo build -o $@ ./a/tool\n\n\
+             clean:\n\trm -rf _gen/bin\n"
+        ),
+    )
+    .unwrap();
+    tmp
+}
+
+#[test]
+fn fix_never_reuses_a_helper_that_builds_another_package() {
+    let tmp = repo_with_existing_helper("./b/tool");
+    bin(tmp.path()).arg("fix").assert().success();
+    let text = std::fs::read_to_string(tmp.path().join("Makefile")).unwrap();
+    assert!(text.contains("\tgo build -o $@ ./a/tool\n"), "{text}");
+    assert!(text.contains("\t_gen/bin/b-tool > b.txt\n"), "{text}");
+    assert!(text.contains("\tgo build -o $@ ./b/tool\n"), "{text}");
+    assert!(!text.contains("_gen/bin/tool > b.txt"), "{text}");
+}
+
+#[test]
+fn fix_reuses_the_helper_that_already_builds_the_package() {
+    let tmp = repo_with_existing_helper("./a/tool");
+    bin(tmp.path()).arg("fix").assert().success();
+    let text = std::fs::read_to_string(tmp.path().join("Makefile")).unwrap();
+    assert!(text.contains("\t_gen/bin/tool > b.txt\n"), "{text}");
+    assert_eq!(text.matches("go build").count(), 1, "{text}");
+}

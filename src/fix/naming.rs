@@ -33,24 +33,41 @@ pub struct BuildKey {
 /// `check` would read `_gen/bin/go run ...` as the go command running again.
 const RESERVED: [&str; 1] = ["go"];
 
-/// Assign a unique name to each build. `wanted` is the tool name of each
-/// build; the result maps each key to its name.
-pub fn assign(builds: &BTreeMap<BuildKey, String>) -> BTreeMap<BuildKey, String> {
+/// Assign a unique name to each build. `builds` maps each build to its tool
+/// name; `existing` maps the names of helper targets the Makefiles already
+/// have to the build each performs (`None`: not known). A build an existing
+/// helper already performs gets that helper's name; every other existing
+/// name is taken, so that a new build never reuses a target that builds
+/// something else.
+pub fn assign(
+    builds: &BTreeMap<BuildKey, String>,
+    existing: &BTreeMap<String, Option<BuildKey>>,
+) -> BTreeMap<BuildKey, String> {
+    let mut taken: BTreeSet<String> = existing.keys().cloned().collect();
+    let mut out = BTreeMap::new();
+    for (name, key) in existing {
+        if let Some(key) = key.as_ref().filter(|k| builds.contains_key(k)) {
+            out.entry(key.clone()).or_insert_with(|| name.clone());
+        }
+    }
     let mut by_tool: BTreeMap<&str, Vec<&BuildKey>> = BTreeMap::new();
     for (key, tool) in builds {
-        by_tool.entry(tool.as_str()).or_default().push(key);
+        if !out.contains_key(key) {
+            by_tool.entry(tool.as_str()).or_default().push(key);
+        }
     }
-    let mut taken: BTreeSet<String> = BTreeSet::new();
-    let mut out = BTreeMap::new();
     // Names without a clash first, so that they never move.
+    let plain = |tool: &str, keys: &[&BuildKey]| {
+        keys.len() == 1 && !RESERVED.contains(&tool) && !existing.contains_key(tool)
+    };
     for (tool, keys) in &by_tool {
-        if keys.len() == 1 && !RESERVED.contains(tool) {
+        if plain(tool, keys) {
             taken.insert(tool.to_string());
             out.insert(keys[0].clone(), tool.to_string());
         }
     }
     for (tool, keys) in &by_tool {
-        if keys.len() == 1 && !RESERVED.contains(tool) {
+        if plain(tool, keys) {
             continue;
         }
         // The plain build of the shortest path keeps the plain name.
@@ -65,7 +82,7 @@ pub fn assign(builds: &BTreeMap<BuildKey, String>) -> BTreeMap<BuildKey, String>
         });
         for (i, key) in keys.iter().enumerate() {
             let mut candidates = Vec::new();
-            if i == 0 && !RESERVED.contains(tool) {
+            if i == 0 && !RESERVED.contains(tool) && !taken.contains(*tool) {
                 candidates.push(tool.to_string());
             }
             let variant: Vec<String> = key
@@ -149,7 +166,7 @@ mod tests {
         b.insert(key("/r/tools/gen", &[]), "gen".to_string());
         b.insert(key("/r/hack/tagged", &[]), "tagged".to_string());
         b.insert(key("/r/hack/tagged", &["-tags gen"]), "tagged".to_string());
-        let names = assign(&b);
+        let names = assign(&b, &BTreeMap::new());
         assert_eq!(names[&key("/r/scripts/gen", &[])], "gen");
         assert_eq!(names[&key("/r/tools/gen", &[])], "tools-gen");
         assert_eq!(names[&key("/r/hack/tagged", &[])], "tagged");
@@ -166,9 +183,26 @@ mod tests {
         let mut b = BTreeMap::new();
         b.insert(key("/r/cmd/go", &[]), "go".to_string());
         b.insert(key("/go", &[]), "go".to_string());
-        let names = assign(&b);
+        let names = assign(&b, &BTreeMap::new());
         assert_eq!(names[&key("/r/cmd/go", &[])], "cmd-go");
         assert_eq!(names[&key("/go", &[])], "go-2");
         assert!(names.values().all(|n| n != "go"));
+    }
+
+    #[test]
+    fn existing_helpers_keep_their_builds() {
+        // `_gen/bin/tool` already builds ./a/tool: a new `go run ./b/tool`
+        // must not be pointed at it, and `go run ./a/tool` reuses it.
+        let mut b = BTreeMap::new();
+        b.insert(key("/r/b/tool", &[]), "tool".to_string());
+        b.insert(key("/r/a/tool", &[]), "tool".to_string());
+        b.insert(key("/r/c/other", &[]), "other".to_string());
+        let mut existing = BTreeMap::new();
+        existing.insert("tool".to_string(), Some(key("/r/a/tool", &[])));
+        existing.insert("other".to_string(), None);
+        let names = assign(&b, &existing);
+        assert_eq!(names[&key("/r/a/tool", &[])], "tool");
+        assert_eq!(names[&key("/r/b/tool", &[])], "b-tool");
+        assert_eq!(names[&key("/r/c/other", &[])], "c-other");
     }
 }
