@@ -20,6 +20,7 @@ use crate::parse::tree::MakeParser;
 use crate::parse::{AssignOp, MakeDoc};
 use crate::shell::Cwd;
 use crate::source::SourceFile;
+use crate::sources::{self, Kind, Kinds};
 use crate::vars::VarEnv;
 
 /// One classified callsite with what the later stages decided about it.
@@ -53,10 +54,20 @@ pub struct Suppression {
 #[derive(Debug)]
 pub struct FileAnalysis {
     pub file: Arc<SourceFile>,
+    pub kind: Kind,
+    /// Read for what it tells about other files (a Makefile under `--only
+    /// scripts`): its findings are not reported and `fix` does not edit it.
+    pub context_only: bool,
+    /// The Makefile structure (empty for other kinds).
     pub doc: MakeDoc,
-    /// Where make runs for this file: its own directory, or the base of the
-    /// file that includes it.
+    /// The directory callsite working directories are relative to. For a
+    /// Makefile, where make runs: its own directory, or the base of the file
+    /// that includes it. For a script: the directory of the recipe that runs
+    /// it, else the repository root ([`FileAnalysis::base_note`]). For a `.go`
+    /// file: its package directory. For a workflow: the repository root.
     pub base: PathBuf,
+    /// How a script's base was chosen, for messages.
+    pub base_note: Option<String>,
     pub config: Arc<Config>,
     pub sites: Vec<Site>,
     pub suppressions: Vec<Suppression>,
@@ -71,6 +82,8 @@ pub struct FileAnalysis {
     pub builds: Vec<callsite::Callsite>,
     /// Recipe commands run by path.
     pub execs: Vec<callsite::Exec>,
+    /// `go tool X` callsites.
+    pub tools: Vec<Callsite>,
     /// The variables visible to this file.
     pub env: VarEnv,
 }
@@ -99,6 +112,8 @@ pub struct Analysis {
 /// A file read, parsed and ready to analyse.
 struct Loaded {
     file: SourceFile,
+    kind: Kind,
+    context_only: bool,
     config: Arc<Config>,
     doc: MakeDoc,
 }
@@ -116,7 +131,13 @@ fn read_and_parse(
     };
     let config = configs.for_dir(file.dir())?;
     let doc = MakeDoc::parse(&file.text, parser);
-    Ok(Loaded { file, config, doc })
+    Ok(Loaded {
+        file,
+        kind: Kind::Makefile,
+        context_only: false,
+        config,
+        doc,
+    })
 }
 
 /// Whether a file's bytes can matter: a callsite needs a `run` word (or a
@@ -154,6 +175,13 @@ fn may_matter(bytes: &[u8], out_dir: &str, go_commands: &[String]) -> bool {
     {
         return true;
     }
+    // `go tool X` (reported too), and recipes that run shell scripts
+    // (they decide the scripts' working directory).
+    if memmem::find_iter(bytes, b"tool").any(|i| word_after_go(bytes, i, 4, go_commands))
+        || memmem::find(bytes, b".sh").is_some()
+    {
+        return true;
+    }
     // `include`, `-include` or `sinclude` as a directive: at the start of a
     // line, after blanks.
     include.find_iter(bytes).any(|i| {
@@ -176,7 +204,13 @@ fn may_matter(bytes: &[u8], out_dir: &str, go_commands: &[String]) -> bool {
 /// `/go`, a reference (`$(GO)`, `${GO}`, `"$GO"`) or a configured wrapper;
 /// or the end of a variable name (`$(go_run)`).
 fn run_after_go(bytes: &[u8], i: usize, go_commands: &[String]) -> bool {
-    let after = bytes.get(i + 3).copied();
+    word_after_go(bytes, i, 3, go_commands)
+}
+
+/// Whether the `len`-byte word at `i` may be the subcommand of a go command
+/// (see [`run_after_go`]).
+fn word_after_go(bytes: &[u8], i: usize, len: usize, go_commands: &[String]) -> bool {
+    let after = bytes.get(i + len).copied();
     if matches!(after, Some(b')' | b'}')) && i > 0 && matches!(bytes[i - 1], b'_' | b'-') {
         return true;
     }
@@ -261,6 +295,9 @@ fn load_one(
     configs: &Configs,
     parser: &mut MakeParser,
 ) -> Result<Option<Loaded>, Error> {
+    if f.kind != Kind::Makefile {
+        return load_other(f, stdin, cwd, configs);
+    }
     if let Some(t) = stdin {
         return read_and_parse(&f.path, Some(t), cwd, configs, parser).map(Some);
     }
@@ -272,7 +309,63 @@ fn load_one(
     }
     let file = SourceFile::from_bytes(&f.path, cwd, bytes)?;
     let doc = MakeDoc::parse(&file.text, parser);
-    Ok(Some(Loaded { file, config, doc }))
+    Ok(Some(Loaded {
+        file,
+        kind: Kind::Makefile,
+        context_only: f.context_only,
+        config,
+        doc,
+    }))
+}
+
+/// Load a script, `.go` file or workflow; `None` when it cannot hold a
+/// callsite (no `go` word, no directive, not a shell script).
+fn load_other(f: &Found, stdin: Option<&str>, cwd: &Path, configs: &Configs) -> LoadResult {
+    let config = configs.for_dir(f.path.parent().unwrap_or(cwd))?;
+    let name = f
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let bytes = match stdin {
+        Some(t) => t.as_bytes().to_vec(),
+        None => {
+            // A file without an extension is a script only with a shell
+            // shebang: read its head first (it may be a large binary).
+            if f.kind == Kind::Script && !f.explicit && !name.contains('.') {
+                let head = read_head(&f.path)?;
+                if !sources::script::is_script(&name, &head) {
+                    return Ok(None);
+                }
+            }
+            crate::source::read_bytes(&f.path)?
+        }
+    };
+    let wanted = |bytes: &[u8]| match f.kind {
+        Kind::Generate => memchr::memmem::find(bytes, b"//go:generate").is_some(),
+        _ => memchr::memmem::find(bytes, b"go").is_some(),
+    };
+    if !f.explicit && !wanted(&bytes) {
+        return Ok(None);
+    }
+    let file = SourceFile::from_bytes(&f.path, cwd, bytes)?;
+    Ok(Some(Loaded {
+        file,
+        kind: f.kind,
+        context_only: f.context_only,
+        config,
+        doc: MakeDoc::default(),
+    }))
+}
+
+/// The first bytes of a file (for its shebang).
+fn read_head(path: &Path) -> Result<Vec<u8>, Error> {
+    use std::io::Read;
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(256).read_to_end(&mut head))
+        .map_err(|e| Error::io(path, e))?;
+    Ok(head)
 }
 
 /// Options shared by the commands that analyse.
@@ -284,20 +377,27 @@ pub struct Options {
     pub out_dir: Option<String>,
     /// Text to check in place of the file at this path (`--stdin-filename`).
     pub stdin: Option<(PathBuf, String)>,
+    /// `--only`: the sources to read (overrides config `sources`).
+    pub only: Option<Kinds>,
 }
 
 impl Analysis {
     pub fn run(opts: &Options, cwd: &Path) -> Result<Analysis, Error> {
         let configs = Configs::new(opts.config.as_deref())?;
         let mut found = match &opts.stdin {
-            Some((p, _)) => discover::Discovered {
-                files: vec![Found {
-                    path: normalize(&cwd.join(p)),
-                    explicit: true,
-                }],
-                ..Default::default()
-            },
-            None => discover::discover(&opts.paths, cwd, &configs),
+            Some((p, _)) => {
+                let path = normalize(&cwd.join(p));
+                discover::Discovered {
+                    files: vec![Found {
+                        kind: sources::kind_of(&path, p).unwrap_or(Kind::Makefile),
+                        path,
+                        explicit: true,
+                        context_only: false,
+                    }],
+                    ..Default::default()
+                }
+            }
+            None => discover::discover(&opts.paths, cwd, &configs, opts.only),
         };
         let mut analysis = Analysis {
             errors: std::mem::take(&mut found.errors),
@@ -323,7 +423,7 @@ impl Analysis {
             }
         }
         analysis.follow_includes(cwd, &configs, &mut parser, &mut index);
-        analysis.find_sites(opts);
+        analysis.find_sites(opts, cwd, &configs);
         Ok(analysis)
     }
 
@@ -362,13 +462,21 @@ impl Analysis {
                 l.file.display
             ));
         }
-        let suppressions = find_suppressions(&l.file);
-        let base = l.file.dir().to_path_buf();
+        let suppressions = find_suppressions(&l.file, l.kind);
+        let base = match l.kind {
+            // `.github/workflows/x.yml`: steps run in the repository root.
+            Kind::Workflow => l.file.dir().ancestors().nth(2).unwrap_or(l.file.dir()),
+            _ => l.file.dir(),
+        }
+        .to_path_buf();
         let path = l.file.path.clone();
         self.files.push(FileAnalysis {
             file: Arc::new(l.file),
+            kind: l.kind,
+            context_only: l.context_only,
             doc: l.doc,
             base,
+            base_note: None,
             config: l.config,
             sites: Vec::new(),
             suppressions,
@@ -378,6 +486,7 @@ impl Analysis {
             out_dir: PathBuf::new(),
             builds: Vec::new(),
             execs: Vec::new(),
+            tools: Vec::new(),
             env: VarEnv::default(),
         });
         let i = self.files.len() - 1;
@@ -536,9 +645,14 @@ impl Analysis {
         env
     }
 
-    fn find_sites(&mut self, opts: &Options) {
+    fn find_sites(&mut self, opts: &Options, cwd: &Path, configs: &Configs) {
         let modules = Modules::default();
+        // Makefiles first: the recipes that run scripts decide where the
+        // scripts' relative paths lead.
         for i in 0..self.files.len() {
+            if self.files[i].kind != Kind::Makefile {
+                continue;
+            }
             let env = self.var_env(i);
             let component = self.component(i);
             let f = &self.files[i];
@@ -565,11 +679,133 @@ impl Analysis {
             }
             self.files[i].sites = sites;
             self.files[i].builds = commands.builds().cloned().collect();
+            self.files[i].tools = commands.tools().cloned().collect();
             self.files[i].execs = commands.execs;
             self.files[i].env = env;
         }
+        self.place_scripts(cwd, configs);
+        for i in 0..self.files.len() {
+            if self.files[i].kind == Kind::Makefile {
+                continue;
+            }
+            let f = &self.files[i];
+            let mut go_commands = vec!["go".to_string()];
+            go_commands.extend(f.config.go_commands.iter().cloned());
+            let env = VarEnv::new(&go_commands);
+            let calls = match sources::callsites(f, &go_commands) {
+                Ok(calls) => calls,
+                Err(message) => {
+                    self.errors.push(Error::Input {
+                        path: f.file.path.clone(),
+                        message,
+                    });
+                    continue;
+                }
+            };
+            let mut sites = Vec::new();
+            let mut tools = Vec::new();
+            let mut builds = Vec::new();
+            for cs in calls {
+                match cs.verb {
+                    callsite::Verb::Run => {
+                        let class = classify::classify(&cs, &f.base, &env, &modules);
+                        let build = build_key(&cs, &class);
+                        sites.push(Site {
+                            callsite: cs,
+                            class,
+                            allowed: None,
+                            deferred_read_time: false,
+                            build,
+                            target: None,
+                            helper: None,
+                        });
+                    }
+                    callsite::Verb::Tool => tools.push(cs),
+                    callsite::Verb::Build => builds.push(cs),
+                }
+            }
+            let f = &mut self.files[i];
+            f.sites = sites;
+            f.tools = tools;
+            f.builds = builds;
+            f.env = env;
+        }
         self.apply_allowlist();
         self.name_targets(opts);
+    }
+
+    /// Give each script its base directory: the directory of the first
+    /// Makefile recipe (in file order) that runs it, else the repository
+    /// root. A script a recipe runs is read even when the walk did not take
+    /// it (excluded, or outside the paths given).
+    fn place_scripts(&mut self, cwd: &Path, configs: &Configs) {
+        let mut callers: BTreeMap<PathBuf, Vec<(PathBuf, String)>> = BTreeMap::new();
+        for f in &self.files {
+            if f.kind != Kind::Makefile {
+                continue;
+            }
+            for e in &f.execs {
+                let Some(path) = crate::guard::exec_path(f, e) else {
+                    continue;
+                };
+                let Cwd::Known(dir) = &e.cwd else { continue };
+                let line = f.file.line_col(e.line_span.start).0;
+                callers.entry(path).or_default().push((
+                    normalize(&f.base.join(dir)),
+                    format!("{}:{line}", f.file.display),
+                ));
+            }
+        }
+        let walked: std::collections::HashSet<PathBuf> =
+            self.files.iter().map(|f| f.file.path.clone()).collect();
+        for path in callers.keys() {
+            if walked.contains(path) || self.skipped.contains(path) || !path.is_file() {
+                continue;
+            }
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+            let head = read_head(path).unwrap_or_default();
+            if !sources::script::is_script(name.as_deref().unwrap_or(""), &head) {
+                continue;
+            }
+            let found = Found {
+                path: path.clone(),
+                explicit: false,
+                kind: Kind::Script,
+                context_only: false,
+            };
+            match load_other(&found, None, cwd, configs) {
+                Ok(Some(l)) => {
+                    self.files_walked += 1;
+                    let mut index = HashMap::new();
+                    self.push(l, false, &mut index);
+                }
+                Ok(None) => {}
+                Err(e) => self.errors.push(e),
+            }
+        }
+        for f in &mut self.files {
+            if f.kind != Kind::Script {
+                continue;
+            }
+            match callers.get(&f.file.path).and_then(|c| c.first()) {
+                Some((dir, at)) => {
+                    f.base = dir.clone();
+                    f.base_note = Some(format!(
+                        "relative paths taken from `{}`, where the recipe at {at} runs this script",
+                        crate::source::display_path(dir, cwd)
+                    ));
+                }
+                None => {
+                    let root = nearest_ancestor(f.file.dir(), ".git")
+                        .unwrap_or_else(|| project_root(f.file.dir(), &f.config));
+                    f.base_note = Some(format!(
+                        "relative paths taken from the repository root `{}`: no Makefile recipe runs this script",
+                        crate::source::display_path(&root, cwd)
+                    ));
+                    f.base = root;
+                }
+            }
+        }
     }
 
     fn apply_allowlist(&mut self) {
@@ -816,11 +1052,23 @@ fn suppression_regex() -> &'static Regex {
     })
 }
 
-fn find_suppressions(file: &SourceFile) -> Vec<Suppression> {
+/// `// gorun-lint: allow <tool> -- <reason>` in a `.go` file.
+fn go_suppression_regex() -> &'static Regex {
+    static RE: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"//\s*gorun-lint:\s*allow\s+(\S+)(?:\s+--\s*(.*?))?\s*$")
+            .expect("suppression regex compiles")
+    })
+}
+
+fn find_suppressions(file: &SourceFile, kind: Kind) -> Vec<Suppression> {
     if !file.text.contains("gorun-lint:") {
         return Vec::new();
     }
-    let re = suppression_regex();
+    let re = match kind {
+        Kind::Generate => go_suppression_regex(),
+        _ => suppression_regex(),
+    };
     let mut out = Vec::new();
     let mut offset = 0;
     for (i, line) in file.text.split('\n').enumerate() {

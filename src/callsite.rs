@@ -217,6 +217,10 @@ impl Commands {
     pub fn builds(&self) -> impl Iterator<Item = &Callsite> {
         self.calls.iter().filter(|c| c.verb == Verb::Build)
     }
+
+    pub fn tools(&self) -> impl Iterator<Item = &Callsite> {
+        self.calls.iter().filter(|c| c.verb == Verb::Tool)
+    }
 }
 
 /// Find every callsite in one parsed Makefile.
@@ -246,9 +250,27 @@ pub fn find(src: &str, doc: &MakeDoc, vars: &VarEnv) -> Commands {
             if let Some(cs) = from_command(c, vars, origin, line.span.clone(), line.recovered) {
                 out.push(cs);
             } else if let Some(k) = command_index(&c.words) {
-                if c.words[k].text.contains('/') {
+                // A path run directly, or a script given to a shell
+                // (`bash scripts/gen.sh`, `sh -e ./x.sh`).
+                let word = if c.words[k].text.contains('/') {
+                    Some(&c.words[k])
+                } else if matches!(
+                    c.words[k].literal(),
+                    Some("sh" | "bash" | "dash" | "ksh" | "zsh" | "source" | ".")
+                ) {
+                    c.words[k + 1..]
+                        .iter()
+                        .find(|w| !w.text.starts_with('-'))
+                        .filter(|w| {
+                            w.literal()
+                                .is_some_and(|t| t.contains('/') || t.ends_with(".sh"))
+                        })
+                } else {
+                    None
+                };
+                if let Some(word) = word {
                     execs.push(Exec {
-                        word: c.words[k].clone(),
+                        word: word.clone(),
                         cwd: c.cwd.clone(),
                         rule: line.rule,
                         line_span: line.span.clone(),

@@ -54,6 +54,14 @@ pub fn check(analysis: &Analysis, selection: &Selection, cwd: &Path) -> Report {
     };
     let offers = crate::fix::plan::offers(analysis);
     for (fi, f) in analysis.files.iter().enumerate() {
+        if f.context_only {
+            continue;
+        }
+        for t in &f.tools {
+            if selection.wants(&rules::go_tool::RULE, &f.config.ignore) {
+                report.diagnostics.push(rules::go_tool::check(&f.file, t));
+            }
+        }
         for (si, s) in f.sites.iter().enumerate() {
             if s.allowed.is_some() {
                 report.allowed += 1;
@@ -91,6 +99,9 @@ pub fn check(analysis: &Analysis, selection: &Selection, cwd: &Path) -> Report {
         }
     }
     for tree in crate::guard::analyse(analysis) {
+        if analysis.files[tree.root].context_only {
+            continue;
+        }
         let ctx = rules::guard_common::GuardCtx {
             analysis,
             tree: &tree,

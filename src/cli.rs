@@ -69,9 +69,13 @@ pub struct Common {
     /// Colour: auto (a terminal, unless NO_COLOR is set), always, never.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
-    /// Read the Makefile text from standard input and report it as this path.
+    /// Read the file's text from standard input and report it as this path.
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<PathBuf>,
+    /// Read only these sources (comma-separated: makefiles, scripts,
+    /// generate, workflows; default: config `sources`, else all).
+    #[arg(long, value_delimiter = ',', value_name = "SOURCES")]
+    pub only: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -201,11 +205,20 @@ impl Common {
         } else {
             self.paths.clone()
         };
+        let only = if self.only.is_empty() {
+            None
+        } else {
+            Some(
+                crate::sources::Kinds::parse(&self.only)
+                    .map_err(|m| Error::Usage(format!("--only: {m}")))?,
+            )
+        };
         Ok(Options {
             paths,
             config: self.config.clone(),
             out_dir: None,
             stdin,
+            only,
         })
     }
 }
@@ -477,6 +490,7 @@ fn run_migrate(args: MigrateArgs) -> Result<i32, Error> {
         config: args.config.clone(),
         out_dir: None,
         stdin: None,
+        only: None,
     };
     let spinner = std::io::stderr().is_terminal().then(|| {
         let s = indicatif::ProgressBar::new_spinner();

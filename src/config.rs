@@ -8,6 +8,8 @@
 //! out-dir = "_gen/bin"              # where `fix` puts helper binaries
 //! clean-target = "clean"            # the target that must remove out-dir
 //! ignore = ["GR003"]                # rules (codes or names) not to report
+//! sources = ["makefiles", "scripts"] # what to read (default: all of
+//!                                    # makefiles, scripts, generate, workflows)
 //!
 //! [allow]                            # tools or packages allowed to stay on `go run`
 //! migrate-ci = "CI-only helper, not on developer paths"
@@ -42,6 +44,13 @@ pub struct Config {
     pub ignore: Vec<String>,
     #[serde(default)]
     pub allow: BTreeMap<String, String>,
+    /// Which sources to read (`makefiles`, `scripts`, `generate`,
+    /// `workflows`); all when absent.
+    #[serde(default)]
+    pub sources: Option<Vec<String>>,
+    /// `sources`, parsed.
+    #[serde(skip)]
+    pub kinds: crate::sources::Kinds,
     /// The file this came from (`None` for the defaults).
     #[serde(skip)]
     pub path: Option<PathBuf>,
@@ -73,6 +82,8 @@ impl Default for Config {
             clean_target: default_clean_target(),
             ignore: Vec::new(),
             allow: BTreeMap::new(),
+            sources: None,
+            kinds: crate::sources::Kinds::ALL,
             path: None,
             allow_lines: BTreeMap::new(),
             include_set: globset::GlobSet::empty(),
@@ -131,6 +142,13 @@ impl Config {
                     line: None,
                 });
             }
+        }
+        if let Some(names) = &cfg.sources {
+            cfg.kinds = crate::sources::Kinds::parse(names).map_err(|message| Error::Config {
+                path: path.to_path_buf(),
+                message: format!("{message} in sources"),
+                line: line_of_key(text, "sources"),
+            })?;
         }
         cfg.allow_lines = cfg
             .allow

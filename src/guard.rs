@@ -15,6 +15,7 @@ use crate::fix::sources;
 use crate::gomod::Modules;
 use crate::parse::split_words;
 use crate::shell::Cwd;
+use crate::sources::Kind;
 
 /// A rule whose target is a file in the out dir.
 #[derive(Debug, Clone)]
@@ -71,6 +72,9 @@ pub fn analyse(analysis: &Analysis) -> Vec<Tree> {
     roots.sort();
     roots.dedup();
     for root in roots {
+        if analysis.files[root].context_only || analysis.files[root].kind != Kind::Makefile {
+            continue;
+        }
         let comp = analysis.component(root);
         let mut helpers = Vec::new();
         for &fi in &comp {
@@ -212,7 +216,7 @@ pub(crate) fn resolve(f: &FileAnalysis, word: &str) -> Option<PathBuf> {
 }
 
 /// The path a recipe command runs, when it is a literal path.
-fn exec_path(f: &FileAnalysis, e: &crate::callsite::Exec) -> Option<PathBuf> {
+pub(crate) fn exec_path(f: &FileAnalysis, e: &crate::callsite::Exec) -> Option<PathBuf> {
     let Cwd::Known(cwd) = &e.cwd else { return None };
     let text = &e.word.text;
     if let Some(rest) = text

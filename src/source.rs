@@ -115,7 +115,20 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Error> {
             ),
         });
     }
-    std::fs::read(path).map_err(|e| Error::io(path, e))
+    // Bounded even where the size lies (`/dev/zero`, a FIFO, a file that
+    // grows while read).
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| Error::io(path, e))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(Error::Input {
+            path: path.to_path_buf(),
+            message: format!("file is too large (more than {MAX_FILE_BYTES} bytes)"),
+        });
+    }
+    Ok(bytes)
 }
 
 /// `path` relative to `cwd` when below it, else as given.

@@ -1,6 +1,8 @@
-//! Every `# expect: <class> <tool>` annotation in `fixtures/check` must match
-//! a callsite found on the logical line after it, and every callsite found
-//! must be annotated; negative twins (`# expect: none`) must have none.
+//! Every `# expect: <class> <tool>` annotation in `fixtures/check` and
+//! `fixtures/sources` (`// expect:` in Go files) must match a callsite found
+//! on the logical line after it, and every callsite found must be annotated;
+//! negative twins (`# expect: none`) must have none. In `fixtures/sources`,
+//! `go tool X` callsites are expected as `tool X`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -36,12 +38,19 @@ fn expectations(root: &Path) -> BTreeMap<(PathBuf, usize), Vec<String>> {
         let mut i = 0;
         while i < lines.len() {
             let l = lines[i].trim_end_matches('\r').trim_start();
-            if let Some(rest) = l.strip_prefix("# expect:") {
+            if let Some(rest) = l
+                .strip_prefix("# expect:")
+                .or_else(|| l.strip_prefix("// expect:"))
+            {
                 let rest = rest.trim();
                 if rest != "none" {
                     pending.push(rest.split_whitespace().collect::<Vec<_>>().join(" "));
                 }
-            } else if !pending.is_empty() && !l.starts_with("# gorun-lint:") && !l.is_empty() {
+            } else if !pending.is_empty()
+                && !l.starts_with("# gorun-lint:")
+                && !l.starts_with("// gorun-lint:")
+                && !l.is_empty()
+            {
                 out.insert((entry.clone(), i + 1), std::mem::take(&mut pending));
             }
             i += 1;
@@ -59,8 +68,7 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
             if p.is_dir() {
                 stack.push(p);
             } else {
-                let name = p.file_name().unwrap().to_string_lossy().to_string();
-                if gorun_lint::discover::is_makefile_name(&name) {
+                if gorun_lint::sources::kind_of(&p, &p).is_some() {
                     out.push(p);
                 }
             }
@@ -72,8 +80,9 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 
 fn check_group(group: &str) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/check")
+        .join("fixtures")
         .join(group);
+    let tools = group.starts_with("sources/");
     let cwd = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut problems = Vec::new();
     for side in ["pos", "neg"] {
@@ -88,7 +97,23 @@ fn check_group(group: &str) {
         )
         .unwrap();
         let mut found: BTreeMap<(PathBuf, usize), Vec<String>> = BTreeMap::new();
-        for f in &analysis.files {
+        // Only bad-input has a file that is refused (binary).
+        assert!(
+            analysis.errors.is_empty() || group.ends_with("bad-input"),
+            "{group}/{side}: {:?}",
+            analysis.errors
+        );
+        for f in analysis.files.iter().filter(|f| !f.context_only) {
+            if tools {
+                for t in &f.tools {
+                    let start = logical_line_start(&f.file.text, t.span.start);
+                    let line = f.file.line_col(start).0;
+                    found
+                        .entry((f.file.path.clone(), line))
+                        .or_default()
+                        .push(format!("tool {}", t.target.text()));
+                }
+            }
             for s in &f.sites {
                 let start = logical_line_start(&f.file.text, s.callsite.span.start);
                 let line = f.file.line_col(start).0;
@@ -135,14 +160,14 @@ macro_rules! groups {
 }
 
 groups! {
-    basic => "basic",
-    shell_syntax => "shell-syntax",
-    which_go => "which-go",
-    arguments => "arguments",
-    classes => "classes",
-    read_time => "read-time",
-    grammar_errors => "grammar-errors",
-    structure => "structure",
-    allowlist => "allowlist",
-    bad_input => "bad-input",
+    basic => "check/basic",
+    shell_syntax => "check/shell-syntax",
+    which_go => "check/which-go",
+    arguments => "check/arguments",
+    classes => "check/classes",
+    read_time => "check/read-time",
+    grammar_errors => "check/grammar-errors",
+    structure => "check/structure",
+    allowlist => "check/allowlist",
+    bad_input => "check/bad-input",
 }

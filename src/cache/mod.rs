@@ -169,6 +169,7 @@ pub fn run(opts: &CacheOptions, cwd: &Path) -> Result<bool, Error> {
             config: opts.config.clone(),
             out_dir: None,
             stdin: None,
+            only: None,
         },
         cwd,
     )?;

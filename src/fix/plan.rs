@@ -75,7 +75,12 @@ pub fn offers(analysis: &Analysis) -> HashMap<(usize, usize), Applicability> {
 
 fn offer(analysis: &Analysis, fi: usize, s: &Site) -> Option<Applicability> {
     let f = &analysis.files[fi];
-    if s.allowed.is_some() || s.helper.is_none() || s.class.module().is_none() || f.file.lossy {
+    if s.allowed.is_some()
+        || s.helper.is_none()
+        || s.class.module().is_none()
+        || f.file.lossy
+        || f.context_only
+    {
         return None;
     }
     if !matches!(s.callsite.dir(), Cwd::Known(_)) {

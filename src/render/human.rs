@@ -103,7 +103,9 @@ fn to_miette(d: &Diagnostic) -> miette::Report {
         Severity::Info => miette::Severity::Advice,
     };
     // Callsite rules carry the package; the others point at a rule or line.
-    let label = if d.package.is_some() {
+    let label = if d.rule.code == crate::rules::go_tool::RULE.code {
+        "go tool here"
+    } else if d.package.is_some() {
         "go run here"
     } else {
         "here"

@@ -13,6 +13,8 @@ use crate::source::SourceFile;
 pub mod clean_missing_out_dir;
 #[allow(clippy::tabs_in_doc_comments)] // Makefile examples need real tabs.
 pub mod dependency_go_run;
+#[allow(clippy::tabs_in_doc_comments)] // Makefile examples need real tabs.
+pub mod go_tool;
 pub mod guard_common;
 #[allow(clippy::tabs_in_doc_comments)] // Makefile examples need real tabs.
 pub mod helper_not_prerequisite;
@@ -83,7 +85,7 @@ impl PartialEq for RuleInfo {
 }
 
 /// Every rule, in code order.
-pub fn all() -> [&'static RuleInfo; 14] {
+pub fn all() -> [&'static RuleInfo; 15] {
     [
         &local_go_run::RULE,
         &read_time_go_run::RULE,
@@ -99,6 +101,7 @@ pub fn all() -> [&'static RuleInfo; 14] {
         &clean_missing_out_dir::RULE,
         &out_dir_not_ignored::RULE,
         &unused_helper::RULE,
+        &go_tool::RULE,
     ]
 }
 

@@ -6,3 +6,253 @@
 pub mod generate;
 pub mod script;
 pub mod workflow;
+
+use std::path::Path;
+
+use crate::analysis::FileAnalysis;
+use crate::callsite::{Callsite, Origin};
+use crate::shell::{self, Cwd, Dialect};
+use crate::vars::VarEnv;
+
+/// The callsites of a script, `.go` file or workflow, with working
+/// directories relative to the file's base directory. An error is a file
+/// that cannot be read as what it claims to be (invalid YAML).
+pub fn callsites(f: &FileAnalysis, go_commands: &[String]) -> Result<Vec<Callsite>, String> {
+    let text = &f.file.text;
+    Ok(match f.kind {
+        Kind::Makefile => Vec::new(),
+        Kind::Script => {
+            let ctx = script::ScriptContext {
+                script_dir: crate::analysis::relative(&f.base, f.file.dir()),
+                repo_root: crate::analysis::relative(
+                    &f.base,
+                    &crate::analysis::nearest_ancestor(f.file.dir(), ".git")
+                        .unwrap_or_else(|| f.base.clone()),
+                ),
+                go_commands,
+            };
+            script::callsites(text, &ctx)
+        }
+        Kind::Generate => {
+            let gofile = f
+                .file
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            generate::callsites(text, &gofile, go_package(text).unwrap_or_default())
+        }
+        Kind::Workflow => workflow_callsites(text, go_commands)?,
+    })
+}
+
+/// The name in a Go file's `package` clause.
+fn go_package(text: &str) -> Option<&str> {
+    text.lines().find_map(|l| {
+        let rest = l.strip_prefix("package")?;
+        let name = rest
+            .trim()
+            .split(|c: char| c.is_whitespace() || c == '/')
+            .next()?;
+        (!name.is_empty() && rest.starts_with([' ', '\t'])).then_some(name)
+    })
+}
+
+/// Shells whose `run:` text goes through the shell layer.
+fn posix_shell(shell: Option<&str>) -> bool {
+    match shell {
+        None => true,
+        Some(s) => {
+            let prog = s.split_whitespace().next().unwrap_or("");
+            matches!(prog.rsplit('/').next(), Some("bash" | "sh"))
+        }
+    }
+}
+
+fn workflow_callsites(text: &str, go_commands: &[String]) -> Result<Vec<Callsite>, String> {
+    let steps = workflow::run_steps(text).map_err(|e| e.to_string())?;
+    let masked = workflow::masked(text, &steps);
+    let vars = VarEnv::new(go_commands);
+    let mut out = Vec::new();
+    for step in &steps {
+        let (Some(first), Some(last)) = (step.lines.first(), step.lines.last()) else {
+            continue;
+        };
+        let cwd = match step.working_directory.as_deref() {
+            None => Cwd::base(),
+            Some(d) if d.contains('$') || d.starts_with('/') || d.starts_with('~') => Cwd::Unknown(
+                format!("`working-directory: {d}` is not a path in the repository"),
+            ),
+            Some(d) => Cwd::Known(shell::join_rel("", d)),
+        };
+        let origin = Origin::Workflow {
+            job: step.job.clone(),
+            step: step.step.clone(),
+            shell: step.shell.clone().unwrap_or_else(|| "bash".into()),
+        };
+        let posix = posix_shell(step.shell.as_deref());
+        // In pwsh, cmd or python only a `go` command that starts a line is
+        // read, one line at a time.
+        let ranges: Vec<std::ops::Range<usize>> = if posix {
+            vec![first.start..last.end]
+        } else {
+            step.lines.clone()
+        };
+        for range in ranges {
+            let (scan, _) = shell::scan(&masked, range.clone(), Dialect::Shell, cwd.clone());
+            for c in &scan.commands {
+                let starts_line =
+                    c.span().start == range.start + leading_blanks(&masked[range.clone()]);
+                if !posix && (!starts_line || c.depth > 0) {
+                    continue;
+                }
+                let line = line_of(text, c.span().start);
+                if let Some(cs) =
+                    crate::callsite::from_command(c, &vars, origin.clone(), line, false)
+                {
+                    out.push(cs);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn leading_blanks(s: &str) -> usize {
+    s.len() - s.trim_start_matches([' ', '\t']).len()
+}
+
+/// The line of `text` holding `offset`, line ending excluded.
+fn line_of(text: &str, offset: usize) -> std::ops::Range<usize> {
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    let end = if text[..end].ends_with('\r') {
+        end - 1
+    } else {
+        end
+    };
+    start..end
+}
+
+/// The kinds of file gorun-lint reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Makefile,
+    Script,
+    /// A `.go` file's `//go:generate` directives.
+    Generate,
+    Workflow,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [Kind::Makefile, Kind::Script, Kind::Generate, Kind::Workflow];
+
+    /// The name `--only` and config `sources` use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Makefile => "makefiles",
+            Kind::Script => "scripts",
+            Kind::Generate => "generate",
+            Kind::Workflow => "workflows",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.name() == name.trim())
+    }
+}
+
+/// A set of kinds (`--only`, config `sources`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Kinds(u8);
+
+impl Kinds {
+    pub const ALL: Kinds = Kinds(0b1111);
+
+    pub fn contains(self, k: Kind) -> bool {
+        self.0 & (1 << k as u8) != 0
+    }
+
+    /// Parse names; the error names the first unknown one.
+    pub fn parse<S: AsRef<str>>(names: &[S]) -> Result<Kinds, String> {
+        let mut set = 0;
+        for n in names {
+            let k = Kind::parse(n.as_ref()).ok_or_else(|| {
+                format!(
+                    "unknown source `{}` (expected one of: {})",
+                    n.as_ref(),
+                    Kind::ALL.map(Kind::name).join(", ")
+                )
+            })?;
+            set |= 1 << k as u8;
+        }
+        Ok(Kinds(set))
+    }
+}
+
+impl Default for Kinds {
+    fn default() -> Kinds {
+        Kinds::ALL
+    }
+}
+
+/// What a file is by its path: `rel` is the path below the walked root
+/// (`/`-separated components), used to skip `vendor/` and `testdata/` Go
+/// files. Files without an extension may be scripts: their shebang decides
+/// when they are read ([`script::is_script`]).
+pub fn kind_of(path: &Path, rel: &Path) -> Option<Kind> {
+    let name = path.file_name()?.to_str()?;
+    if crate::discover::is_makefile_name(name) {
+        return Some(Kind::Makefile);
+    }
+    if let Some(ext) = name.rsplit_once('.').map(|(_, e)| e) {
+        return match ext {
+            "go" if !rel
+                .components()
+                .any(|c| matches!(c.as_os_str().to_str(), Some("vendor" | "testdata"))) =>
+            {
+                Some(Kind::Generate)
+            }
+            "yml" | "yaml" if is_workflow(path) => Some(Kind::Workflow),
+            "sh" | "bash" => Some(Kind::Script),
+            _ => None,
+        };
+    }
+    Some(Kind::Script)
+}
+
+/// `.github/workflows/<file>`.
+fn is_workflow(path: &Path) -> bool {
+    let mut up = path.ancestors().skip(1);
+    up.next().and_then(Path::file_name) == Some("workflows".as_ref())
+        && up.next().and_then(Path::file_name) == Some(".github".as_ref())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_by_path() {
+        let k = |p: &str| kind_of(Path::new(p), Path::new(p));
+        assert_eq!(k("Makefile"), Some(Kind::Makefile));
+        assert_eq!(k("mk/rules.mk"), Some(Kind::Makefile));
+        assert_eq!(k("scripts/gen.sh"), Some(Kind::Script));
+        assert_eq!(k("hack/update-codegen"), Some(Kind::Script));
+        assert_eq!(k("internal/x/types.go"), Some(Kind::Generate));
+        assert_eq!(k("vendor/a/b.go"), None);
+        assert_eq!(k("x/testdata/b.go"), None);
+        assert_eq!(k(".github/workflows/ci.yml"), Some(Kind::Workflow));
+        assert_eq!(k(".github/workflows/ci.yaml"), Some(Kind::Workflow));
+        assert_eq!(k("deploy/ci.yml"), None);
+        assert_eq!(k("README.md"), None);
+    }
+
+    #[test]
+    fn kinds_parse() {
+        let only = Kinds::parse(&["scripts", "workflows"]).unwrap();
+        assert!(only.contains(Kind::Script) && only.contains(Kind::Workflow));
+        assert!(!only.contains(Kind::Makefile));
+        assert!(Kinds::parse(&["bogus"]).unwrap_err().contains("`bogus`"));
+    }
+}

@@ -1,0 +1,66 @@
+//! # GR015 go-tool
+//!
+//! ## What it does
+//! Notes `go tool X` in a recipe, a script, a `//go:generate` directive or a
+//! workflow step. Informational: it never fails a run.
+//!
+//! ## Why is this bad?
+//! It is not bad as such: a go.mod `tool` directive run with `go tool` is the
+//! supported way to pin a tool. But since Go 1.24 `go tool` links the tool
+//! and caches the executable in GOCACHE exactly as `go run` does, and pays
+//! the same staleness check on every call. In a hot loop (a generator run
+//! per package) a binary built once is faster and keeps GOCACHE small.
+//!
+//! ## Example
+//! ```go
+//! //go:generate go tool stringer -type=Kind
+//! ```
+//! Where it matters, build it once:
+//! ```make
+//! _gen/bin/stringer: go.mod go.sum
+//! 	go build -o $@ golang.org/x/tools/cmd/stringer
+//! ```
+//!
+//! ## Fix safety
+//! No fix: `go tool` is a deliberate choice.
+
+use std::sync::Arc;
+
+use super::{FixAvailability, RuleInfo};
+use crate::callsite::Callsite;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::SourceFile;
+
+pub static RULE: RuleInfo = RuleInfo {
+    code: "GR015",
+    name: "go-tool",
+    summary: "`go tool X` caches its executable in GOCACHE as `go run` does (informational)",
+    severity: Severity::Info,
+    fix: FixAvailability::Never,
+    source: include_str!("go_tool.rs"),
+};
+
+pub fn check(file: &Arc<SourceFile>, cs: &Callsite) -> Diagnostic {
+    let tool = cs.target.text();
+    let shown = if tool.is_empty() {
+        "<tool>"
+    } else {
+        tool.as_str()
+    };
+    Diagnostic {
+        rule: &RULE,
+        file: file.clone(),
+        span: cs.span.clone(),
+        message: format!(
+            "`go tool {shown}` links and caches the tool in GOCACHE on every change, as `go run` does"
+        ),
+        help: Some(
+            "fine for a pinned tool; where it runs often, build it once with `go build -o` into a file target"
+                .into(),
+        ),
+        tool: (!tool.is_empty()).then(|| tool.rsplit('/').next().unwrap_or(&tool).to_string()),
+        package: (!tool.is_empty()).then_some(tool.clone()),
+        target: None,
+        fix: None,
+    }
+}
