@@ -94,7 +94,7 @@ fn workflow_callsites(text: &str, go_commands: &[String]) -> Result<Vec<Callsite
         // In pwsh, cmd or python only a `go` command that starts a line is
         // read, one line at a time.
         let ranges: Vec<std::ops::Range<usize>> = if posix {
-            vec![first.start..last.end]
+            std::iter::once(first.start..last.end).collect()
         } else {
             step.lines.clone()
         };
