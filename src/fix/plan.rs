@@ -103,11 +103,101 @@ fn offer(analysis: &Analysis, fi: usize, s: &Site) -> Option<Applicability> {
     }
     match &s.callsite.origin {
         Origin::Recipe { rule: Some(_), .. } => Some(Applicability::Safe),
+        Origin::Script => script_offer(f, s),
         Origin::Define { name } | Origin::Deferred { variable: name } if !s.deferred_read_time => {
             (!consumers(analysis, fi, name).is_empty()).then_some(Applicability::Safe)
         }
         _ => None,
     }
+}
+
+/// The variable a fixed script builds its helpers into.
+pub const SCRIPT_BIN_VAR: &str = "GORUN_LINT_BIN";
+
+/// A script callsite gets `go build -o "$GORUN_LINT_BIN/<tool>" PKG &&
+/// "$GORUN_LINT_BIN/<tool>" args` where that keeps its meaning: not after
+/// `!`, `|` or `||` (the `&&` would bind differently), not with `-C` or
+/// `-exec` (the program would run elsewhere or through another program), and
+/// not where `go run` is one variable.
+fn script_offer(f: &FileAnalysis, s: &Site) -> Option<Applicability> {
+    let cs = &s.callsite;
+    if cs.run.is_none()
+        || cs
+            .flags
+            .iter()
+            .any(|fl| fl.name == "C" || fl.name == "exec")
+    {
+        return None;
+    }
+    let text = &f.file.text;
+    let prefix = &text[cs.prefix.clone()];
+    if prefix.split_whitespace().any(|w| w == "!") {
+        return None;
+    }
+    let before = text[..cs.prefix.start].trim_end_matches([' ', '\t']);
+    if before.ends_with('|') || before.ends_with("|&") || before.ends_with('!') {
+        return None;
+    }
+    Some(Applicability::Safe)
+}
+
+/// The edits of one script callsite (see [`script_offer`]).
+fn script_edits(f: &FileAnalysis, s: &Site, helper: &Path) -> Vec<Edit> {
+    let cs = &s.callsite;
+    let text = &f.file.text;
+    let Some(run) = &cs.run else {
+        return Vec::new();
+    };
+    let name = helper
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let bin = format!("\"${SCRIPT_BIN_VAR}/{name}\"");
+    let env: Vec<&str> = cs.env.iter().map(|w| &text[w.span.clone()]).collect();
+    let mut program = env.join(" ");
+    if !program.is_empty() {
+        program.push(' ');
+    }
+    program.push_str(&bin);
+    let replacement = format!(
+        "{} build -o {bin}{} && {program}",
+        &text[cs.go.span.clone()],
+        &text[run.span.end..cs.span.end]
+    );
+    vec![Edit {
+        span: cs.span.clone(),
+        text: replacement,
+    }]
+}
+
+/// The line that sets `GORUN_LINT_BIN` at the top of a fixed script: the out
+/// dir found from the script's own location, so it works from any caller
+/// and after any `cd`.
+fn script_header(f: &FileAnalysis) -> Option<Edit> {
+    let text = &f.file.text;
+    if text.contains(&format!("{SCRIPT_BIN_VAR}=")) {
+        return None;
+    }
+    let root = crate::analysis::project_root(f.file.dir(), &f.config);
+    let up = relative(f.file.dir(), &root);
+    let out = relative(&root, &f.out_dir);
+    let at = if text.starts_with("#!") {
+        text.find('\n').map_or(text.len(), |i| i + 1)
+    } else {
+        0
+    };
+    let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let lead = if at == text.len() && !text.is_empty() && !text.ends_with('\n') {
+        nl
+    } else {
+        ""
+    };
+    Some(Edit::insert(
+        at,
+        format!(
+            "{lead}# gorun-lint: helpers are built once into the out dir instead of cached by `go run`.{nl}{SCRIPT_BIN_VAR}=\"$(cd \"$(dirname \"$0\")/{up}\" && pwd)/{out}\"{nl}"
+        ),
+    ))
 }
 
 /// Whether a path reads literally in a make rule line and in `$(wildcard)`.
@@ -169,6 +259,8 @@ pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str
     let mut prereqs: BTreeMap<(usize, usize), BTreeSet<String>> = BTreeMap::new();
     // Helpers per include-tree root: helper path -> Helper.
     let mut helpers: BTreeMap<usize, BTreeMap<PathBuf, Helper>> = BTreeMap::new();
+    // Out dirs that fixed scripts build into (for .gitignore).
+    let mut script_out_dirs: BTreeSet<PathBuf> = BTreeSet::new();
     let mut keys: Vec<&(usize, usize)> = offers.keys().collect();
     keys.sort();
     for &(fi, si) in keys {
@@ -180,6 +272,16 @@ pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str
         let f = &analysis.files[fi];
         let s = &f.sites[si];
         let helper = s.helper.clone().expect("offered fixes have a helper");
+        if s.callsite.origin == Origin::Script {
+            let e = edits.entry(fi).or_default();
+            if e.is_empty() {
+                e.extend(script_header(f));
+            }
+            e.extend(script_edits(f, s, &helper));
+            script_out_dirs.insert(f.out_dir.clone());
+            plan.fixed += 1;
+            continue;
+        }
         edits
             .entry(fi)
             .or_default()
@@ -277,6 +379,9 @@ pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str
         .chain(cleaners.iter().copied())
         .collect();
     let mut gitignores: BTreeMap<PathBuf, BTreeSet<PathBuf>> = BTreeMap::new();
+    for d in script_out_dirs {
+        gitignores.entry(git_root(&d)).or_default().insert(d);
+    }
     for root in &roots {
         if analysis.files[*root].file.lossy {
             continue;

@@ -3,7 +3,8 @@
 //! ## What it does
 //! Finds `go run` of a package or files of this repository in a Makefile
 //! recipe (`go run ./scripts/<tool>`, `$(GO) run gen.go`, an import path of
-//! this module).
+//! this module), a shell script, a `//go:generate` directive or a CI
+//! workflow step.
 //!
 //! ## Why is this bad?
 //! Since Go 1.24, `go run` stores every linked executable in the build cache
@@ -36,6 +37,12 @@
 //! builds it first. Not offered where the working directory depends on a
 //! variable, or the rule structure was recovered from a region the grammar
 //! could not parse and is ambiguous.
+//!
+//! In a shell script the fix rewrites `go run PKG args` into
+//! `go build -o "<out-dir>/<tool>" PKG && "<out-dir>/<tool>" args`, with the
+//! out dir found from the script's own location, so it works from any
+//! caller: safe. No fix for `//go:generate` directives and workflow steps:
+//! the help says what to do by hand.
 //!
 //! ## Options
 //! `out-dir`, `clean-target`, `[allow]`.
@@ -78,6 +85,9 @@ pub fn check(site: &Site) -> Option<Diagnostic> {
     if let Some(n) = site.spelling_note() {
         notes.push(n);
     }
+    if let Some(n) = site.source_note() {
+        notes.push(n);
+    }
     if !notes.is_empty() {
         message.push_str(&format!("; {}", notes.join("; ")));
     }
@@ -94,8 +104,9 @@ pub fn check(site: &Site) -> Option<Diagnostic> {
             });
         }
         _ => {
-            d.help =
+            d.help = site.manual_help().or_else(|| {
                 Some("build it with `go build -o` into a file target and run the binary".into())
+            })
         }
     }
     Some(d)

@@ -137,6 +137,8 @@ pub struct Site<'a> {
     /// For `NAME = $(shell go run ...)`: the variable is expanded when the
     /// Makefile is read somewhere.
     pub deferred_read_time: bool,
+    /// For a script: which directory its relative paths were taken from.
+    pub base_note: Option<&'a str>,
 }
 
 impl Site<'_> {
@@ -160,6 +162,41 @@ impl Site<'_> {
             package: Some(self.class.package.clone()),
             target: None,
             fix: None,
+        }
+    }
+
+    /// Add [`Site::source_note`] to a diagnostic's message.
+    pub fn note_source(&self, mut d: Diagnostic) -> Diagnostic {
+        if let Some(n) = self.source_note() {
+            d.message.push_str(&format!("; {n}"));
+        }
+        d
+    }
+
+    /// Where the callsite is, for messages: `None` for a Makefile recipe.
+    pub fn source_note(&self) -> Option<String> {
+        use crate::callsite::Origin;
+        match &self.callsite.origin {
+            Origin::Script => self.base_note.map(str::to_string),
+            Origin::Workflow { job, step, .. } => {
+                Some(format!("in workflow job `{job}`, step `{step}`"))
+            }
+            _ => None,
+        }
+    }
+
+    /// The help for a callsite no fix can rewrite, by where it is.
+    pub fn manual_help(&self) -> Option<String> {
+        use crate::callsite::Origin;
+        let target = self.target.unwrap_or("_gen/bin/<tool>");
+        match &self.callsite.origin {
+            Origin::Generate => Some(format!(
+                "no automatic fix for `//go:generate`: build it once with `go build -o {target}` (a Makefile file target that the `go generate` target depends on) and run that binary in the directive, or allowlist it with a reason"
+            )),
+            Origin::Workflow { .. } => Some(format!(
+                "no automatic fix for workflows: build it in an earlier step (`go build -o {target} <package>`, or the make target that does) and run the binary, or allowlist this CI-only helper with a reason"
+            )),
+            _ => None,
         }
     }
 
