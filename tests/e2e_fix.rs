@@ -175,6 +175,94 @@ fn eight() {
     run_fixture(&EIGHT);
 }
 
+/// Issue 7: a Makefile recipe runs a script that runs two helpers with `go
+/// run` (one by a path relative to the caller, one through the script's own
+/// location). `fix` rewrites only the script (and .gitignore); afterwards
+/// `make gen` writes the same outputs, GOCACHE holds no executable of either
+/// helper, and a second `fix --diff` is empty.
+#[test]
+fn script_run_by_make() {
+    if !tools_available() {
+        return;
+    }
+    let fx = Fixture {
+        name: "script",
+        cached_exes: &["upper", "count"],
+        outputs: &["out/upper.txt", "out/count.txt"],
+        edits: &[],
+    };
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/e2e/script");
+    let tmp = tempfile::Builder::new()
+        .prefix("gorun-e2e-script-")
+        .tempdir()
+        .expect("create temp dir");
+    let root = tmp.path().to_path_buf();
+    let _keep = KeepOnRequest(Some(tmp));
+    let orig = Side::new("orig", &root);
+    let fixed = Side::new("fixed", &root);
+    copy_tree(&src, &orig.dir, true);
+    copy_tree(&src, &fixed.dir, true);
+    let pristine = snapshot(&fixed.dir);
+
+    let out = gorun_lint(&fixed, &["fix", "."]);
+    assert!(
+        out.status.success(),
+        "[script] `gorun-lint fix .` failed\n{}",
+        describe_output(&out)
+    );
+    let changed = changed_paths(&pristine, &snapshot(&fixed.dir));
+    let want: BTreeSet<String> = [".gitignore", "scripts/gen.sh"]
+        .into_iter()
+        .map(String::from)
+        .collect();
+    assert_eq!(
+        changed, want,
+        "[script] fix should change only the script and .gitignore"
+    );
+
+    orig.make(&["gen"]);
+    fixed.make(&["gen"]);
+    let generated = snapshot(&orig.dir);
+    for want in fx.outputs {
+        assert!(
+            generated.get(*want).is_some_and(|b| !b.is_empty()),
+            "[script] fixture broken: `make gen` in orig did not produce {want}"
+        );
+    }
+    compare_sides(&fx, &orig, &fixed, &changed, "`make gen`");
+    check_gocache(&fx, &orig, &fixed, "after `make gen`");
+    let bins = gen_bin_files(&fixed.dir);
+    assert_eq!(
+        bins.len(),
+        2,
+        "[script] helper binaries under _gen/bin: {bins:?}"
+    );
+
+    // A second run from another directory: the binary path comes from the
+    // script's own location.
+    remove_outputs(&orig.dir);
+    remove_outputs(&fixed.dir);
+    orig.make(&["gen"]);
+    fixed.make(&["gen"]);
+    compare_sides(&fx, &orig, &fixed, &changed, "repeat `make gen`");
+    check_gocache(&fx, &orig, &fixed, "after repeat `make gen`");
+
+    let before = snapshot(&fixed.dir);
+    let out = gorun_lint(&fixed, &["fix", "--diff", "."]);
+    assert!(
+        out.status.code() == Some(0) && out.stdout.is_empty(),
+        "[script] second `fix --diff` should be empty\n{}",
+        describe_output(&out)
+    );
+    assert_trees_equal(
+        &before,
+        &snapshot(&fixed.dir),
+        &BTreeSet::new(),
+        ("before", "after"),
+        "[script] second `fix --diff` must write nothing",
+    );
+}
+
 // ---------------------------------------------------------------------------
 // the scenario
 // ---------------------------------------------------------------------------
