@@ -1193,4 +1193,88 @@ mod tests {
         assert_eq!(cs.len(), 1);
         assert_eq!(cs[0].spelling, GoSpelling::Configured);
     }
+
+    /// The fixtures' `// expect:` lines against what [`callsites`] finds and
+    /// [`crate::classify::classify`] makes of it, keyed by the directive line
+    /// (`line_span`): `go tool X` is `tool X`, `go build` is not reported.
+    #[test]
+    fn fixtures_match_their_expectations() {
+        use crate::classify::{classify, Class};
+        use crate::gomod::Modules;
+        use std::collections::BTreeMap;
+        use std::path::{Path, PathBuf};
+
+        fn go_files(dir: &Path, out: &mut Vec<PathBuf>) {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let p = e.unwrap().path();
+                let name = p.file_name().unwrap().to_string_lossy().into_owned();
+                if p.is_dir() {
+                    if name != "testdata" && name != "vendor" {
+                        go_files(&p, out);
+                    }
+                } else if name.ends_with(".go") {
+                    out.push(p);
+                }
+            }
+        }
+
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sources/generate");
+        let modules = Modules::default();
+        let vars = VarEnv::new(&[]);
+        let mut problems = Vec::new();
+        let mut annotated = 0;
+        for side in ["pos", "neg"] {
+            let mut files = Vec::new();
+            go_files(&root.join(side), &mut files);
+            files.sort();
+            for path in files {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                let dir = path.parent().unwrap();
+                let line_of = |offset: usize| text[..offset].matches('\n').count() + 1;
+                let mut want: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+                let mut pending = Vec::new();
+                for (i, l) in text.lines().enumerate() {
+                    match l.trim().strip_prefix("// expect:") {
+                        Some(e) if e.trim() == "none" => {}
+                        Some(e) => pending.push(e.split_whitespace().collect::<Vec<_>>().join(" ")),
+                        None if !pending.is_empty() && !l.trim().is_empty() => {
+                            want.insert(i + 1, std::mem::take(&mut pending));
+                        }
+                        None => {}
+                    }
+                }
+                annotated += want.len();
+                let mut got: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+                for cs in callsites(&text, &name, &vars) {
+                    let found = match cs.verb {
+                        Verb::Build => continue,
+                        Verb::Tool => format!("tool {}", cs.target.text()),
+                        Verb::Run => {
+                            let c = classify(&cs, dir, &vars, &modules);
+                            let (class, tool) = match c.class {
+                                Class::Local { .. } => ("local", c.tool),
+                                Class::Remote { .. } => ("remote", c.tool),
+                                Class::Dependency { .. } => ("dependency", c.tool),
+                                Class::Pattern => ("pattern", c.tool),
+                                Class::Dynamic { .. } => ("dynamic", Some(cs.target.text())),
+                            };
+                            format!("{class} {}", tool.unwrap_or_default())
+                        }
+                    };
+                    got.entry(line_of(cs.line_span.start))
+                        .or_default()
+                        .push(found);
+                }
+                if side == "neg" {
+                    assert!(want.is_empty(), "{}: expectations in neg", path.display());
+                }
+                if want != got {
+                    problems.push(format!("{}: want {want:?}\n   got {got:?}", path.display()));
+                }
+            }
+        }
+        assert!(annotated > 20, "only {annotated} annotated directives");
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
 }
