@@ -1277,4 +1277,49 @@ mod tests {
         assert!(annotated > 20, "only {annotated} annotated directives");
         assert!(problems.is_empty(), "{}", problems.join("\n"));
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// Any directive text: no panic, and every span is a slice of the
+        /// file on character boundaries.
+        #[test]
+        fn spans_always_slice_the_text(
+            lines in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::sample::select(vec![
+                        "go", "run", "tool", "./gen", "x.go", " ", "\t", "\"", "\\", "\\\"",
+                        "\\n", "\\x4", "\\u00e9", "\\U0001F600", "\\377", "é", "$", "{", "}",
+                        "$GOFILE", "${GOLINE}", "$DOLLAR", "$X", "${", "'", "sh", "-c", "-ec",
+                        "bash", "&&", "|", ";", "(", ")", "`", "-command", "g", "env", "A=1",
+                        "\r", "cd", "#", "@v1",
+                    ]),
+                    0..14,
+                ),
+                1..6,
+            )
+        ) {
+            let mut text = String::from("package p\n");
+            for words in &lines {
+                text.push_str("//go:generate ");
+                text.push_str(&words.concat());
+                text.push('\n');
+            }
+            let ok = |r: &Span| {
+                r.start <= r.end && text.get(r.clone()).is_some()
+            };
+            for d in directives(&text, "p.go") {
+                proptest::prop_assert!(ok(&d.line));
+                for c in &d.commands {
+                    for w in &c.words {
+                        proptest::prop_assert!(ok(&w.span), "{:?} in {:?}", w, text);
+                    }
+                }
+            }
+            for cs in callsites(&text, "p.go", &VarEnv::new(&[])) {
+                proptest::prop_assert!(ok(&cs.span), "{:?} in {:?}", cs.span, text);
+                proptest::prop_assert!(ok(&cs.prefix));
+            }
+        }
+    }
 }
