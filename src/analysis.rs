@@ -689,8 +689,7 @@ impl Analysis {
                 continue;
             }
             let f = &self.files[i];
-            let mut go_commands = vec!["go".to_string()];
-            go_commands.extend(f.config.go_commands.iter().cloned());
+            let go_commands = f.config.go_commands.clone();
             let env = VarEnv::new(&go_commands);
             let calls = match sources::callsites(f, &go_commands) {
                 Ok(calls) => calls,

@@ -106,7 +106,11 @@ fn check_group(group: &str) {
         for f in analysis.files.iter().filter(|f| !f.context_only) {
             if tools {
                 for t in &f.tools {
-                    let start = logical_line_start(&f.file.text, t.span.start);
+                    let start = if f.kind == gorun_lint::sources::Kind::Generate {
+                        t.line_span.start
+                    } else {
+                        logical_line_start(&f.file.text, t.span.start)
+                    };
                     let line = f.file.line_col(start).0;
                     found
                         .entry((f.file.path.clone(), line))
@@ -115,7 +119,13 @@ fn check_group(group: &str) {
                 }
             }
             for s in &f.sites {
-                let start = logical_line_start(&f.file.text, s.callsite.span.start);
+                // A directive using a `-command` alias: its span is on the
+                // alias line, the directive is the line that runs it.
+                let start = if f.kind == gorun_lint::sources::Kind::Generate {
+                    s.callsite.line_span.start
+                } else {
+                    logical_line_start(&f.file.text, s.callsite.span.start)
+                };
                 let line = f.file.line_col(start).0;
                 let tool = match &s.class.class {
                     Class::Dynamic { .. } => s.callsite.target.text(),
@@ -170,4 +180,5 @@ groups! {
     structure => "check/structure",
     allowlist => "check/allowlist",
     bad_input => "check/bad-input",
+    generate => "sources/generate",
 }

@@ -40,21 +40,9 @@ pub fn callsites(f: &FileAnalysis, go_commands: &[String]) -> Result<Vec<Callsit
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            generate::callsites(text, &gofile, go_package(text).unwrap_or_default())
+            generate::callsites(text, &gofile, &VarEnv::new(go_commands))
         }
         Kind::Workflow => workflow_callsites(text, go_commands)?,
-    })
-}
-
-/// The name in a Go file's `package` clause.
-fn go_package(text: &str) -> Option<&str> {
-    text.lines().find_map(|l| {
-        let rest = l.strip_prefix("package")?;
-        let name = rest
-            .trim()
-            .split(|c: char| c.is_whitespace() || c == '/')
-            .next()?;
-        (!name.is_empty() && rest.starts_with([' ', '\t'])).then_some(name)
     })
 }
 
