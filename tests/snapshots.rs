@@ -31,9 +31,10 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// A tempdir holding a copy of `fixtures/check/<group>/pos` at that path.
+/// A tempdir holding a copy of `fixtures/<group>/pos` at that path; a
+/// group without a `/` is under `check/`.
 fn copy_group(group: &str) -> tempfile::TempDir {
-    let rel = format!("fixtures/check/{group}/pos");
+    let rel = format!("fixtures/{}/pos", qualified(group));
     let dir = tempfile::tempdir().unwrap();
     copy_tree(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join(&rel),
@@ -52,11 +53,19 @@ fn check(root: &Path, group: &str, format: &str) -> (Option<i32>, String) {
         .current_dir(root)
         .env_remove("NO_COLOR")
         .args(["check", "--color", "never", "--format", format])
-        .arg(format!("fixtures/check/{group}/pos"))
+        .arg(format!("fixtures/{}/pos", qualified(group)))
         .output()
         .unwrap();
     let stdout = String::from_utf8(out.stdout).expect("stdout is UTF-8");
     (out.status.code(), stdout)
+}
+
+fn qualified(group: &str) -> String {
+    if group.contains('/') {
+        group.to_string()
+    } else {
+        format!("check/{group}")
+    }
 }
 
 /// Both snapshots of one group; `code` is the expected exit code.
@@ -69,7 +78,7 @@ fn snapshot_group(group: &str, code: i32) {
     serde_json::from_str::<serde_json::Value>(&json).expect("JSON output parses");
     assert!(!human.contains("\x1b["), "--color never has no escapes");
 
-    let name = group.replace('-', "_");
+    let name = group.replace(['-', '/'], "_");
     insta::assert_snapshot!(format!("{name}_human"), human);
     insta::assert_snapshot!(format!("{name}_json"), json);
 }
@@ -124,6 +133,11 @@ fn structure() {
 #[test]
 fn which_go() {
     snapshot_group("which-go", 1);
+}
+
+#[test]
+fn sources_generate() {
+    snapshot_group("sources/generate", 1);
 }
 
 /// Every group under fixtures/check has a snapshot test above.
