@@ -228,7 +228,13 @@ pub fn run(cli: Cli) -> i32 {
     match dispatch(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("gorun-lint: error: {e}");
+            // Paths below the working directory are shown relative to it,
+            // as in every report.
+            let msg = match std::env::current_dir() {
+                Ok(cwd) => relative_message(&e, &cwd),
+                Err(_) => e.to_string(),
+            };
+            eprintln!("gorun-lint: error: {msg}");
             EXIT_ERROR
         }
     }
@@ -290,7 +296,7 @@ fn dispatch(cli: Cli) -> Result<i32, Error> {
 /// relative to it, as reports show them.
 fn relative_message(e: &Error, cwd: &std::path::Path) -> String {
     let prefix = format!("{}/", cwd.display());
-    e.to_string().replacen(&prefix, "", 1)
+    e.to_string().replace(&prefix, "")
 }
 
 fn cwd() -> Result<PathBuf, Error> {
