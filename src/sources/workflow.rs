@@ -1122,6 +1122,89 @@ mod tests {
         );
     }
 
+    /// The fixtures' `go run` / `go tool` commands, as the integrator will
+    /// find them: through the shell layer for bash and sh steps, at the
+    /// start of a line for other shells; as (1-based line, is `go tool`).
+    fn fixture_calls(text: &str) -> Vec<(usize, bool)> {
+        let line_of = |at: usize| text[..at].matches('\n').count() + 1;
+        let steps = run_steps(text).unwrap();
+        let m = masked(text, &steps);
+        let mut out = Vec::new();
+        for s in &steps {
+            let posix = s
+                .shell
+                .as_deref()
+                .is_none_or(|sh| sh.starts_with("bash") || sh.starts_with("sh"));
+            if !posix {
+                for r in &s.lines {
+                    let l = &text[r.clone()];
+                    if l.starts_with("go run ") || l.starts_with("go tool ") {
+                        out.push((line_of(r.start), l.starts_with("go tool")));
+                    }
+                }
+                continue;
+            }
+            let range = s.lines[0].start..s.lines[s.lines.len() - 1].end;
+            let (scan, _) = shell::scan(&m, range, Dialect::Shell, Cwd::base());
+            for c in &scan.commands {
+                let Some(i) = shell::command_index(&c.words) else {
+                    continue;
+                };
+                let (go, verb) = (&c.words[i], c.words.get(i + 1));
+                let verb = verb.map(|v| &text[v.span.clone()]);
+                if &text[go.span.clone()] == "go" && matches!(verb, Some("run" | "tool")) {
+                    out.push((line_of(go.span.start), verb == Some("tool")));
+                }
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+
+    /// The `# expect:` annotations: (the line after the stack, is `tool`).
+    fn fixture_expectations(text: &str) -> Vec<(usize, bool)> {
+        let lines: Vec<&str> = text.lines().collect();
+        let mut out = Vec::new();
+        for (i, l) in lines.iter().enumerate() {
+            let Some(e) = l.trim_start().strip_prefix("# expect: ") else {
+                continue;
+            };
+            if e == "none" {
+                continue;
+            }
+            let target = (i..lines.len())
+                .find(|&k| !lines[k].trim_start().starts_with("# expect: "))
+                .unwrap();
+            out.push((target + 1, e.starts_with("tool ")));
+        }
+        out.sort_unstable();
+        out
+    }
+
+    #[test]
+    fn fixtures_callsites_sit_under_their_expect_lines() {
+        let root =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sources/workflows");
+        for side in ["pos", "neg"] {
+            let dir = root.join(side).join(".github/workflows");
+            let mut files: Vec<_> = std::fs::read_dir(&dir)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .collect();
+            files.sort();
+            assert!(!files.is_empty(), "{}", dir.display());
+            for f in files {
+                let text = std::fs::read_to_string(&f).unwrap();
+                let want = fixture_expectations(&text);
+                assert_eq!(side == "pos", !want.is_empty(), "{}", f.display());
+                if side == "neg" {
+                    assert!(text.starts_with("# expect: none\n"), "{}", f.display());
+                }
+                assert_eq!(fixture_calls(&text), want, "{}", f.display());
+            }
+        }
+    }
+
     /// A generated script line: no leading blank (the first line's
     /// indentation would change the block's), at least one visible byte.
     fn script_line() -> impl Strategy<Value = String> {
