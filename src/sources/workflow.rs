@@ -56,7 +56,8 @@ pub struct RunStep {
     pub lines: Vec<Range<usize>>,
 }
 
-/// The workflow is not valid YAML (or is too deeply nested to read).
+/// The workflow is not valid YAML, or is too large to read (nesting deeper
+/// than 256 levels, aliases that repeat more than a million script lines).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkflowError {
     /// 1-based line of the error.
