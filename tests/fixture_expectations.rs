@@ -181,4 +181,5 @@ groups! {
     allowlist => "check/allowlist",
     bad_input => "check/bad-input",
     generate => "sources/generate",
+    workflows => "sources/workflows",
 }

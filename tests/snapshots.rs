@@ -140,6 +140,11 @@ fn sources_generate() {
     snapshot_group("sources/generate", 1);
 }
 
+#[test]
+fn sources_workflows() {
+    snapshot_group("sources/workflows", 1);
+}
+
 /// Every group under fixtures/check has a snapshot test above.
 #[test]
 fn every_group_is_snapshotted() {

@@ -189,12 +189,13 @@ impl Site<'_> {
     pub fn manual_help(&self) -> Option<String> {
         use crate::callsite::Origin;
         let target = self.target.unwrap_or("_gen/bin/<tool>");
+        let package = &self.class.package;
         match &self.callsite.origin {
             Origin::Generate => Some(format!(
-                "no automatic fix for `//go:generate`: build it once with `go build -o {target}` (a Makefile file target that the `go generate` target depends on) and run that binary in the directive, or allowlist it with a reason"
+                "no automatic fix for `//go:generate`: build it once (`go build -o {target} {package}`, a Makefile file target that the `go generate` target depends on) and run that binary in the directive, or allowlist it with a reason"
             )),
             Origin::Workflow { .. } => Some(format!(
-                "no automatic fix for workflows: build it in an earlier step (`go build -o {target} <package>`, or the make target that does) and run the binary, or allowlist this CI-only helper with a reason"
+                "no automatic fix for workflows: build it in an earlier step (`go build -o {target} {package}`, or the make target that does) and run the binary, or allowlist this CI-only helper with a reason"
             )),
             _ => None,
         }
