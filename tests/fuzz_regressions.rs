@@ -48,3 +48,44 @@ fn guard_fixes_leave_non_utf8_files_alone() {
         "{json}"
     );
 }
+
+/// Found by a longer local run of `check_fix_bytes`: a rule line swallowed by
+/// the continued line above it. The planner proposed edits that added parse
+/// errors (the CLI refused them); `fix` on this input now writes a Makefile
+/// that re-parses as well as the original and that a second `fix` leaves
+/// alone.
+#[test]
+fn swallowed_rule_line_fix_is_idempotent() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(dir.join("go.mod"), "module example.com/m\n\ngo 1.24\n").unwrap();
+    let input = include_bytes!("fuzz_inputs/check_fix_bytes-not-idempotent.txt");
+    std::fs::write(dir.join("Makefile"), input).unwrap();
+    let run = |args: &[&str]| {
+        Command::cargo_bin("gorun-lint")
+            .unwrap()
+            .current_dir(dir)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["fix"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_ne!(
+        std::fs::read(dir.join("Makefile")).unwrap(),
+        input,
+        "the input has fixable callsites"
+    );
+    let out = run(&["fix", "--diff"]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "",
+        "fix is not idempotent"
+    );
+    assert_eq!(out.status.code(), Some(0));
+}
