@@ -334,11 +334,7 @@ impl Scanner<'_, '_> {
         let dir = self.cur_dir();
         self.cwd.push(dir);
         self.list(Some(close), depth + 1);
-        if self.shell() {
-            self.cwd.truncate(n.max(1));
-        } else {
-            self.cwd.pop();
-        }
+        self.cwd.truncate(n.max(1));
     }
 
     /// A command substitution's list up to `close`, reported to the
@@ -962,9 +958,6 @@ impl Scanner<'_, '_> {
             Some(b'(') if self.at(1) == Some(b'(') => {
                 // `$((...))`: the balanced skip takes both closing parens.
                 self.skip_balanced(b'(', b')');
-                if !self.shell() {
-                    self.skip_balanced(b'(', b')');
-                }
                 true
             }
             Some(b'(') => {
@@ -1582,6 +1575,21 @@ mod tests {
         assert_eq!(last.words[0].text, "go");
         assert_eq!(last.words[0].literal(), Some("go"));
         assert_eq!(&src[last.words[0].span.clone()], "$GO");
+    }
+
+    #[test]
+    fn arithmetic_and_subshell_scopes_in_make_text() {
+        // `$$((...))` used to swallow the rest of the line.
+        assert_eq!(
+            commands("echo $$((1+2)); go run ./x"),
+            ["echo $$((1+2))", "go run ./x"]
+        );
+        // A `pushd` inside a subshell used to leave the subshell's `cd`
+        // behind when the subshell closed.
+        assert_eq!(
+            commands("(cd a; pushd b); go run ./x"),
+            ["cd a", "[a] pushd b", "go run ./x"]
+        );
     }
 
     #[test]
