@@ -14,6 +14,15 @@
 //! assignments and prefix commands (`env -u X --`, `exec`, `time`, ...) and
 //! shell keywords (`if`, `then`, `do`, `!`, ...). Quoted strings, comments,
 //! heredoc bodies and redirection targets are never commands.
+//!
+//! Plain shell text ([`Dialect::Shell`], scripts) has no make layer: `$(...)`
+//! is a command substitution and `${...}` a parameter. It also reads what
+//! scripts use more than recipes do: `case` patterns (never commands, and
+//! their `)` never closes a substitution), `[[ ... ]]` operators, function
+//! definitions (`f() {`, `function f {`), arrays (`a=(...)`), `&>`, and
+//! `cd -P`. [`scan_resolved`] hands each command to a [`Resolver`] as it is
+//! read, so a script's variables can be resolved in text order (see
+//! `sources::script`).
 
 use std::ops::Range;
 
