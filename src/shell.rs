@@ -14,6 +14,15 @@
 //! assignments and prefix commands (`env -u X --`, `exec`, `time`, ...) and
 //! shell keywords (`if`, `then`, `do`, `!`, ...). Quoted strings, comments,
 //! heredoc bodies and redirection targets are never commands.
+//!
+//! Plain shell text ([`Dialect::Shell`], scripts) has no make layer: `$(...)`
+//! is a command substitution and `${...}` a parameter. It also reads what
+//! scripts use more than recipes do: `case` patterns (never commands, and
+//! their `)` never closes a substitution), `[[ ... ]]` operators, function
+//! definitions (`f() {`, `function f {`), arrays (`a=(...)`), `&>`, and
+//! `cd -P`. [`scan_resolved`] hands each command to a [`Resolver`] as it is
+//! read, so a script's variables can be resolved in text order (see
+//! `sources::script`).
 
 use std::ops::Range;
 
@@ -137,20 +146,76 @@ pub struct Scan {
     pub commands: Vec<Command>,
 }
 
+/// An expansion inside a word as the scanner read it: a parameter (`$x`,
+/// `${x:-go}`), a command substitution (`$(...)`, a backtick), arithmetic,
+/// an array. Reported to a [`Resolver`] only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expansion {
+    /// Where it sits in the word's `text`, as written there (a backtick
+    /// inside double quotes reads `` `...` ``).
+    pub at: Range<usize>,
+    /// Its bytes in the source, from its `$` or backtick.
+    pub span: Span,
+    /// Inside double quotes: its value is not split into words.
+    pub quoted: bool,
+}
+
+/// Follows shell text as the scanner reads it, in text order: a script
+/// resolves the variables it assigned earlier. The commands nested in a word
+/// (substitutions) are reported before the command that holds the word.
+pub trait Resolver {
+    /// A simple command was read, before `cd`, `pushd` and `popd` are
+    /// followed. `expansions[i]` are those of `words[i]`; `anchored` tells
+    /// that the working directory came from [`Resolver::chdir`]. The resolver
+    /// may rewrite the words (their `text` and `shell_expansion`): the
+    /// command is kept as rewritten, and `cd` follows the rewritten text.
+    fn command(
+        &mut self,
+        words: &mut [Word],
+        expansions: &[Vec<Expansion>],
+        cwd: &Cwd,
+        anchored: bool,
+    );
+
+    /// A command substitution (`$(...)` or a backtick; `span` from its `$`
+    /// or backtick to its end) was read; `commands` are the simple commands
+    /// directly inside it (not those of deeper substitutions), in order.
+    fn substitution(&mut self, span: Span, commands: &[&Command]) {
+        let _ = (span, commands);
+    }
+
+    /// Where `cd` or `pushd` with `arg` goes, when the resolver knows the
+    /// argument's location itself, and whether that directory is *anchored*
+    /// (does not depend on where the text started; relative `cd`s keep it
+    /// so). `None`: follow the word's text from `cwd`.
+    fn chdir(&mut self, arg: &Word, cwd: &Cwd) -> Option<(Cwd, bool)> {
+        let _ = (arg, cwd);
+        None
+    }
+}
+
 /// Scan `src[range]` as shell text starting in `cwd`; returns the commands
 /// and the working directory at the end (for `.ONESHELL` recipes).
 pub fn scan(src: &str, range: Span, dialect: Dialect, cwd: Cwd) -> (Scan, Cwd) {
-    scan_with(src, range, dialect, cwd, false)
+    scan_nested(src, range, dialect, cwd, false, 0, None)
+}
+
+/// [`scan`] with a [`Resolver`] that sees every command as it is read (in
+/// make text, not those inside make's `$(shell ...)`).
+pub fn scan_resolved(
+    src: &str,
+    range: Span,
+    dialect: Dialect,
+    cwd: Cwd,
+    resolver: &mut dyn Resolver,
+) -> (Scan, Cwd) {
+    scan_nested(src, range, dialect, cwd, false, 0, Some(resolver))
 }
 
 /// Scan a recipe: one line, or under `.ONESHELL` the whole recipe, where the
 /// recipe prefix and the `@ - +` prefixes of each line are not shell text.
 pub fn scan_recipe(src: &str, range: Span, oneshell: bool) -> (Scan, Cwd) {
-    scan_with(src, range, Dialect::Make, Cwd::base(), oneshell)
-}
-
-fn scan_with(src: &str, range: Span, dialect: Dialect, cwd: Cwd, oneshell: bool) -> (Scan, Cwd) {
-    scan_nested(src, range, dialect, cwd, oneshell, 0)
+    scan_nested(src, range, Dialect::Make, Cwd::base(), oneshell, 0, None)
 }
 
 /// Substitutions, subshells and make references nested deeper than this are
@@ -166,6 +231,7 @@ fn scan_nested(
     cwd: Cwd,
     oneshell: bool,
     nesting: usize,
+    resolver: Option<&mut dyn Resolver>,
 ) -> (Scan, Cwd) {
     let mut s = Scanner {
         nesting,
@@ -176,16 +242,31 @@ fn scan_nested(
         end: range.end.min(src.len()),
         dialect,
         out: Vec::new(),
-        cwd: vec![cwd],
+        cwd: vec![Dir {
+            cwd,
+            anchored: false,
+        }],
         pending_heredocs: Vec::new(),
         budget: 200_000 + (range.end - range.start) * 4,
+        resolver,
+        word_exps: Vec::new(),
+        last_exps: Vec::new(),
+        in_dquote: false,
     };
     s.list(None, 0);
-    let cwd = s.cwd.pop().unwrap_or_else(Cwd::base);
+    let cwd = s.cwd.pop().map_or_else(Cwd::base, |d| d.cwd);
     (Scan { commands: s.out }, cwd)
 }
 
-struct Scanner<'a> {
+/// A working directory on the scanner's stack.
+#[derive(Debug, Clone)]
+struct Dir {
+    cwd: Cwd,
+    /// Set by [`Resolver::chdir`] rather than relative to the start.
+    anchored: bool,
+}
+
+struct Scanner<'a, 'r> {
     /// How deep the scanner that started this one was nested.
     nesting: usize,
     /// Lines after the first start with the recipe prefix and `@ - +`.
@@ -196,13 +277,21 @@ struct Scanner<'a> {
     end: usize,
     dialect: Dialect,
     out: Vec<Command>,
-    cwd: Vec<Cwd>,
+    /// Subshells and substitutions push a scope; `pushd` pushes too.
+    cwd: Vec<Dir>,
     pending_heredocs: Vec<(String, bool)>,
     /// Steps left: bounds the work on hostile input.
     budget: usize,
+    resolver: Option<&'r mut dyn Resolver>,
+    /// Expansions of the word being read (recorded only for a resolver).
+    word_exps: Vec<Expansion>,
+    /// Expansions of the word [`Scanner::word`] returned last.
+    last_exps: Vec<Expansion>,
+    /// Reading inside double quotes.
+    in_dquote: bool,
 }
 
-impl Scanner<'_> {
+impl Scanner<'_, '_> {
     fn peek(&self) -> Option<u8> {
         (self.pos < self.end).then(|| self.b[self.pos])
     }
@@ -212,8 +301,19 @@ impl Scanner<'_> {
         (p < self.end).then(|| self.b[p])
     }
 
+    fn cur_dir(&self) -> Dir {
+        self.cwd.last().cloned().unwrap_or(Dir {
+            cwd: Cwd::base(),
+            anchored: false,
+        })
+    }
+
     fn cur_cwd(&self) -> Cwd {
-        self.cwd.last().cloned().unwrap_or_else(Cwd::base)
+        self.cur_dir().cwd
+    }
+
+    fn shell(&self) -> bool {
+        self.dialect == Dialect::Shell
     }
 
     /// A `\`-newline continuation at the cursor: its length (including a
@@ -236,13 +336,55 @@ impl Scanner<'_> {
         n
     }
 
+    /// A nested list up to `close` (a subshell, a substitution) in its own
+    /// working-directory scope: a `cd` or `pushd` inside does not leak out.
+    fn sub_list(&mut self, close: u8, depth: usize) {
+        let n = self.cwd.len();
+        let dir = self.cur_dir();
+        self.cwd.push(dir);
+        self.list(Some(close), depth + 1);
+        self.cwd.truncate(n.max(1));
+    }
+
+    /// A command substitution's list up to `close`, reported to the
+    /// resolver; `start` is its `$` or backtick.
+    fn substitution(&mut self, close: u8, depth: usize, start: usize) {
+        let first = self.out.len();
+        self.sub_list(close, depth);
+        if let Some(r) = self.resolver.as_deref_mut() {
+            let direct: Vec<&Command> = self.out[first..]
+                .iter()
+                .filter(|c| c.depth == depth + 1)
+                .collect();
+            r.substitution(start..self.pos, &direct);
+        }
+    }
+
+    /// Note an expansion of the word being read (for a resolver).
+    fn record(&mut self, at: Range<usize>, span: Span) {
+        if self.resolver.is_some() {
+            self.word_exps.push(Expansion {
+                at,
+                span,
+                quoted: self.in_dquote,
+            });
+        }
+    }
+
     /// Read a list of commands until `close` (or the end).
     fn list(&mut self, close: Option<u8>, depth: usize) {
         if self.nesting + depth > MAX_NESTING {
             self.skip_unread(close);
             return;
         }
+        let shell = self.shell();
         let mut words: Vec<Word> = Vec::new();
+        let mut exps: Vec<Vec<Expansion>> = Vec::new();
+        // Plain shell only: inside `[[ ... ]]` (with its open parentheses),
+        // the `case`s open, and whether a `case` pattern comes next.
+        let mut test: Option<usize> = None;
+        let mut cases = 0usize;
+        let mut pattern = false;
         loop {
             if self.budget == 0 {
                 self.pos = self.end;
@@ -256,19 +398,61 @@ impl Scanner<'_> {
                     _ => break,
                 }
             }
+            if pattern && self.peek().is_some() {
+                pattern = false;
+                if self.case_pattern() {
+                    cases = cases.saturating_sub(1);
+                }
+                continue;
+            }
             let Some(c) = self.peek() else {
-                self.finish(&mut words, depth);
+                self.finish(&mut words, &mut exps, depth);
                 return;
             };
+            if let Some(parens) = test.as_mut() {
+                // `[[ ... ]]`: `&&`, `||`, `<`, `>` and parentheses are
+                // operators of the test, not of the shell.
+                let op = match c {
+                    b'(' => {
+                        *parens += 1;
+                        1
+                    }
+                    b')' if *parens > 0 => {
+                        *parens -= 1;
+                        1
+                    }
+                    b'&' | b'|' if self.at(1) == Some(c) => 2,
+                    b'<' | b'>' => 1,
+                    b'\n' => {
+                        test = None;
+                        0
+                    }
+                    _ => 0,
+                };
+                if op > 0 {
+                    let span = self.pos..self.pos + op;
+                    words.push(Word {
+                        text: self.src[span.clone()].to_string(),
+                        span,
+                        quoted: false,
+                        make_ref: false,
+                        shell_expansion: false,
+                        assignment: false,
+                    });
+                    exps.push(Vec::new());
+                    self.pos += op;
+                    continue;
+                }
+            }
             if Some(c) == close {
                 self.pos += 1;
-                self.finish(&mut words, depth);
+                self.finish(&mut words, &mut exps, depth);
                 return;
             }
             match c {
                 b'\n' => {
                     self.pos += 1;
-                    self.finish(&mut words, depth);
+                    self.finish(&mut words, &mut exps, depth);
                     self.skip_heredoc_bodies();
                     if self.oneshell {
                         while matches!(self.peek(), Some(b'\t' | b'@' | b'-' | b'+')) {
@@ -276,12 +460,26 @@ impl Scanner<'_> {
                         }
                     }
                 }
+                b'&' if shell && self.at(1) == Some(b'>') => {
+                    // `&>file`, `&>>file`: a redirection of both streams.
+                    self.pos += 1;
+                    self.redirection(depth);
+                }
                 b';' | b'&' | b'|' => {
+                    let op = self.pos;
                     self.pos += 1;
                     if matches!(self.peek(), Some(b';' | b'&' | b'|')) {
                         self.pos += 1;
                     }
-                    self.finish(&mut words, depth);
+                    self.finish(&mut words, &mut exps, depth);
+                    test = None;
+                    if shell && cases > 0 && matches!(&self.b[op..self.pos], b";;" | b";&") {
+                        // The end of a `case` item (`;;`, `;&`, `;;&`).
+                        if self.peek() == Some(b'&') {
+                            self.pos += 1;
+                        }
+                        pattern = true;
+                    }
                 }
                 b'(' if words.is_empty() => {
                     self.pos += 1;
@@ -290,15 +488,27 @@ impl Scanner<'_> {
                         self.skip_balanced(b'(', b')');
                         continue;
                     }
-                    let cwd = self.cur_cwd();
-                    self.cwd.push(cwd);
-                    self.list(Some(b')'), depth + 1);
-                    self.cwd.pop();
+                    self.sub_list(b')', depth);
+                }
+                b'(' if shell => {
+                    // `name ()`: a function definition; the name is no command.
+                    let mut k = 1;
+                    while matches!(self.at(k), Some(b' ' | b'\t')) {
+                        k += 1;
+                    }
+                    if self.at(k) == Some(b')') {
+                        words.clear();
+                        exps.clear();
+                        self.pos += k + 1;
+                    } else {
+                        self.pos += 1;
+                    }
                 }
                 b')' => {
                     // A `case` pattern's `)`: what came before was a pattern.
                     self.pos += 1;
                     words.clear();
+                    exps.clear();
                 }
                 b'#' => {
                     while let Some(c) = self.peek() {
@@ -316,14 +526,117 @@ impl Scanner<'_> {
                     self.redirection(depth);
                 }
                 _ => {
-                    let w = self.word(close, depth);
-                    if let Some(w) = w {
-                        words.push(w);
-                    } else {
+                    let Some(w) = self.word(close, depth) else {
                         // Nothing consumed: skip one byte to make progress.
+                        self.pos += 1;
+                        continue;
+                    };
+                    words.push(w);
+                    exps.push(std::mem::take(&mut self.last_exps));
+                    if !shell {
+                        continue;
+                    }
+                    let n = words.len();
+                    let at_command = command_index(&words) == Some(n - 1);
+                    match words[n - 1].literal() {
+                        Some("esac") if cases > 0 && at_command => {
+                            words.pop();
+                            exps.pop();
+                            cases -= 1;
+                        }
+                        Some("in")
+                            if n >= 3
+                                && words[n - 3].literal() == Some("case")
+                                && command_index(&words[..n - 2]) == Some(n - 3) =>
+                        {
+                            self.finish(&mut words, &mut exps, depth);
+                            cases += 1;
+                            pattern = true;
+                        }
+                        Some("[[") if at_command => test = Some(0),
+                        Some("]]") => test = None,
+                        _ if n == 2 && words[0].literal() == Some("function") => {
+                            // `function name`: a definition's header.
+                            words.clear();
+                            exps.clear();
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+
+    /// In a `case` where a pattern comes next: skip blank lines and comments,
+    /// then read `esac` (returns true) or a pattern up to its `)`. Patterns
+    /// are never commands.
+    fn case_pattern(&mut self) -> bool {
+        loop {
+            match self.peek() {
+                Some(b' ' | b'\t' | b'\r') => self.pos += 1,
+                Some(b'\n') => {
+                    self.pos += 1;
+                    self.skip_heredoc_bodies();
+                }
+                Some(b'\\') if self.continuation() > 0 => self.pos += self.continuation(),
+                Some(b'#') => {
+                    while self.peek().is_some_and(|c| c != b'\n') {
                         self.pos += 1;
                     }
                 }
+                _ => break,
+            }
+        }
+        let rest = &self.b[self.pos..self.end];
+        if rest.starts_with(b"esac")
+            && rest.get(4).is_none_or(|c| {
+                matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b';' | b'&' | b'|' | b')')
+            })
+        {
+            self.pos += 4;
+            return true;
+        }
+        if self.peek() == Some(b'(') {
+            self.pos += 1;
+        }
+        let mut parens = 0usize;
+        while let Some(c) = self.peek() {
+            self.pos += 1;
+            match c {
+                b'\\' => {
+                    self.next_char();
+                }
+                b'\'' => self.skip_single_quoted(),
+                b'"' => self.skip_double_quoted(),
+                b'(' => parens += 1,
+                b')' if parens == 0 => return false,
+                b')' => parens -= 1,
+                _ => {}
+            }
+        }
+        false
+    }
+
+    /// Past a `'...'` string whose opening quote was read.
+    fn skip_single_quoted(&mut self) {
+        while self.peek().is_some_and(|c| c != b'\'') {
+            self.pos += 1;
+        }
+        if self.peek().is_some() {
+            self.pos += 1;
+        }
+    }
+
+    /// Past a `"..."` string whose opening quote was read (not scanned).
+    fn skip_double_quoted(&mut self) {
+        while let Some(c) = self.peek() {
+            self.pos += 1;
+            match c {
+                b'\\' => {
+                    self.next_char();
+                }
+                b'"' => return,
+                _ => {}
             }
         }
     }
@@ -373,10 +686,7 @@ impl Scanner<'_> {
         if self.peek() == Some(b'(') {
             // Process substitution.
             self.pos += 1;
-            let cwd = self.cur_cwd();
-            self.cwd.push(cwd);
-            self.list(Some(b')'), depth + 1);
-            self.cwd.pop();
+            self.sub_list(b')', depth);
             return;
         }
         let mut heredoc = false;
@@ -444,8 +754,11 @@ impl Scanner<'_> {
     }
 
     /// Read one word; nested substitutions are scanned as command lists.
+    /// Its expansions are left in `last_exps`.
     fn word(&mut self, close: Option<u8>, depth: usize) -> Option<Word> {
         let start = self.pos;
+        let outer_exps = std::mem::take(&mut self.word_exps);
+        let outer_dquote = std::mem::replace(&mut self.in_dquote, false);
         let mut w = Word {
             span: start..start,
             text: String::new(),
@@ -462,6 +775,14 @@ impl Scanner<'_> {
             match c {
                 b' ' | b'\t' | b'\n' | b'\r' | b';' | b'&' | b'|' | b'<' | b'>' | b')' => break,
                 b'(' if w.text.is_empty() => break,
+                b'(' if self.shell() => {
+                    // `name=(...)` is an array; any other `(` ends the word
+                    // (`name()` of a function definition).
+                    if !(w.assignment && w.text.ends_with('=')) {
+                        break;
+                    }
+                    self.array(&mut w);
+                }
                 b'\\' => {
                     let n = self.continuation();
                     if n > 0 {
@@ -494,15 +815,15 @@ impl Scanner<'_> {
                 }
                 b'`' => {
                     name_ok = false;
+                    let tick = self.pos;
                     self.pos += 1;
                     w.shell_expansion = true;
                     let s = self.pos;
-                    let cwd = self.cur_cwd();
-                    self.cwd.push(cwd);
-                    self.list(Some(b'`'), depth + 1);
-                    self.cwd.pop();
+                    self.substitution(b'`', depth, tick);
+                    let at = w.text.len();
                     w.text.push('`');
                     w.text.push_str(&self.src[s..self.pos]);
+                    self.record(at..w.text.len(), tick..self.pos);
                 }
                 b'$' => {
                     name_ok = false;
@@ -525,11 +846,41 @@ impl Scanner<'_> {
                 }
             }
         }
+        self.last_exps = std::mem::replace(&mut self.word_exps, outer_exps);
+        self.in_dquote = outer_dquote;
         if self.pos == start {
             return None;
         }
         w.span = start..self.pos;
         Some(w)
+    }
+
+    /// `name=(...)`: a bash array, kept whole in the word (not resolved).
+    fn array(&mut self, w: &mut Word) {
+        let start = self.pos;
+        let mut parens = 0usize;
+        while let Some(c) = self.peek() {
+            self.pos += 1;
+            match c {
+                b'\\' => {
+                    self.next_char();
+                }
+                b'\'' => self.skip_single_quoted(),
+                b'"' => self.skip_double_quoted(),
+                b'(' => parens += 1,
+                b')' => {
+                    parens -= 1;
+                    if parens == 0 {
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let at = w.text.len();
+        w.text.push_str(&self.src[start..self.pos]);
+        w.shell_expansion = true;
+        self.record(at..w.text.len(), start..self.pos);
     }
 
     fn next_char(&mut self) -> Option<char> {
@@ -539,11 +890,12 @@ impl Scanner<'_> {
     }
 
     fn double_quoted(&mut self, w: &mut Word, depth: usize) {
+        let outer = std::mem::replace(&mut self.in_dquote, true);
         while let Some(c) = self.peek() {
             match c {
                 b'"' => {
                     self.pos += 1;
-                    return;
+                    break;
                 }
                 b'\\' => {
                     let n = self.continuation();
@@ -560,13 +912,13 @@ impl Scanner<'_> {
                     }
                 }
                 b'`' => {
+                    let tick = self.pos;
                     self.pos += 1;
                     w.shell_expansion = true;
-                    let cwd = self.cur_cwd();
-                    self.cwd.push(cwd);
-                    self.list(Some(b'`'), depth + 1);
-                    self.cwd.pop();
+                    self.substitution(b'`', depth, tick);
+                    let at = w.text.len();
                     w.text.push_str("`...`");
+                    self.record(at..w.text.len(), tick..self.pos);
                 }
                 b'$' => self.dollar(w, depth),
                 _ => {
@@ -575,6 +927,7 @@ impl Scanner<'_> {
                 }
             }
         }
+        self.in_dquote = outer;
     }
 
     /// A `$` at the cursor: a make reference (make text), a shell expansion,
@@ -608,41 +961,50 @@ impl Scanner<'_> {
     /// The shell's `$` at the cursor; `start` is where the text began
     /// (including make's escaping `$`).
     fn shell_dollar(&mut self, w: &mut Word, depth: usize, start: usize) {
+        let at = w.text.len();
         self.pos += 1; // the `$`
-        match self.peek() {
+        let expanded = match self.peek() {
             Some(b'(') if self.at(1) == Some(b'(') => {
+                // `$((...))`: the balanced skip takes both closing parens.
                 self.skip_balanced(b'(', b')');
-                self.skip_balanced(b'(', b')');
-                w.shell_expansion = true;
+                true
             }
             Some(b'(') => {
                 self.pos += 1;
-                let cwd = self.cur_cwd();
-                self.cwd.push(cwd);
-                self.list(Some(b')'), depth + 1);
-                self.cwd.pop();
-                w.shell_expansion = true;
+                self.substitution(b')', depth, start);
+                true
             }
             Some(b'{') => {
                 self.skip_balanced(b'{', b'}');
-                w.shell_expansion = true;
+                true
             }
-            Some(c) if c.is_ascii_alphanumeric() || c == b'_' => {
+            Some(c) if c.is_ascii_digit() => {
+                // `$1`: one digit (`$10` is `$1` then `0`).
+                self.pos += 1;
+                true
+            }
+            Some(c) if c.is_ascii_alphabetic() || c == b'_' => {
                 while self
                     .peek()
                     .is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_')
                 {
                     self.pos += 1;
                 }
-                w.shell_expansion = true;
+                true
             }
             Some(b'@' | b'*' | b'#' | b'?' | b'!' | b'-' | b'$') => {
                 self.pos += 1;
-                w.shell_expansion = true;
+                true
             }
-            _ => {}
+            _ => false,
+        };
+        if expanded {
+            w.shell_expansion = true;
         }
         w.text.push_str(&self.src[start..self.pos]);
+        if expanded {
+            self.record(at..w.text.len(), start..self.pos);
+        }
     }
 
     /// `$(...)` or `${...}` in make text. `$(shell X)` scans X as shell text;
@@ -668,6 +1030,7 @@ impl Scanner<'_> {
                 self.cur_cwd(),
                 false,
                 self.nesting + depth + 1,
+                None,
             );
             for mut c in scan.commands {
                 c.depth += depth + 1;
@@ -677,35 +1040,74 @@ impl Scanner<'_> {
         self.pos = end;
     }
 
-    fn finish(&mut self, words: &mut Vec<Word>, depth: usize) {
+    fn finish(&mut self, words: &mut Vec<Word>, exps: &mut Vec<Vec<Expansion>>, depth: usize) {
         if words.is_empty() {
+            exps.clear();
             return;
         }
-        let words = std::mem::take(words);
-        let cwd = self.cur_cwd();
+        let mut words = std::mem::take(words);
+        let exps = std::mem::take(exps);
+        let dir = self.cur_dir();
+        if let Some(r) = self.resolver.as_deref_mut() {
+            r.command(&mut words, &exps, &dir.cwd, dir.anchored);
+        }
         // Follow `cd`, `pushd` and `popd` for the commands after this one.
         if let Some(i) = command_index(&words) {
-            let new = match words[i].literal() {
-                Some("cd") => Some(cwd.cd(words.get(i + 1).filter(|w| !w.text.starts_with('-')))),
-                Some("pushd") => {
-                    let next = cwd.cd(words.get(i + 1));
-                    self.cwd.push(next);
-                    None
+            match words[i].literal() {
+                Some(cmd @ ("cd" | "pushd")) => {
+                    let arg = cd_argument(self.dialect, cmd, &words[i + 1..]);
+                    let new = self.chdir(&dir, arg);
+                    if cmd == "pushd" {
+                        self.cwd.push(new);
+                    } else if let Some(top) = self.cwd.last_mut() {
+                        *top = new;
+                    }
                 }
                 Some("popd") if self.cwd.len() > 1 => {
                     self.cwd.pop();
-                    None
                 }
-                _ => None,
-            };
-            if let Some(new) = new {
-                if let Some(top) = self.cwd.last_mut() {
-                    *top = new;
-                }
+                _ => {}
             }
         }
-        self.out.push(Command { words, cwd, depth });
+        self.out.push(Command {
+            words,
+            cwd: dir.cwd,
+            depth,
+        });
     }
+
+    /// The directory `cd arg` moves to from `dir`.
+    fn chdir(&mut self, dir: &Dir, arg: Option<&Word>) -> Dir {
+        if let (Some(r), Some(a)) = (self.resolver.as_deref_mut(), arg) {
+            if let Some((cwd, anchored)) = r.chdir(a, &dir.cwd) {
+                return Dir { cwd, anchored };
+            }
+        }
+        Dir {
+            cwd: dir.cwd.cd(arg),
+            anchored: dir.anchored,
+        }
+    }
+}
+
+/// The directory argument of `cd` or `pushd`. In plain shell text the
+/// options `-P`, `-L`, `-e`, `-@` and `--` are skipped; make text keeps its
+/// long-standing reading (an option after `cd` means no known directory).
+fn cd_argument<'w>(dialect: Dialect, cmd: &str, args: &'w [Word]) -> Option<&'w Word> {
+    if dialect == Dialect::Make {
+        return args
+            .first()
+            .filter(|w| cmd == "pushd" || !w.text.starts_with('-'));
+    }
+    let mut rest = args.iter();
+    while let Some(w) = rest.next() {
+        match w.literal() {
+            Some("-P" | "-L" | "-e" | "-@") => {}
+            Some("--") => return rest.next(),
+            _ => return Some(w),
+        }
+    }
+    None
 }
 
 /// End (exclusive) of the make reference starting at `start` (`$(` or `${`).
@@ -1014,6 +1416,188 @@ mod tests {
                 "x=$$(echo $$(go run ./v))",
                 "go run ./w"
             ]
+        );
+    }
+
+    fn shell_commands(src: &str) -> Vec<String> {
+        let (s, _) = scan(src, 0..src.len(), Dialect::Shell, Cwd::base());
+        s.commands
+            .iter()
+            .map(|c| {
+                let words: Vec<&str> = c.words.iter().map(|w| w.text.as_str()).collect();
+                let cwd = match &c.cwd {
+                    Cwd::Known(p) if p.is_empty() => String::new(),
+                    Cwd::Known(p) => format!("[{p}] "),
+                    Cwd::Unknown(_) => "[?] ".into(),
+                };
+                format!("{cwd}{}", words.join(" "))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn plain_shell_expansions_and_redirections() {
+        assert_eq!(
+            shell_commands(
+                "x=$(go run \"$d\"/m.go <<< \"$dep\") && echo ${x:-y} $((1+2)); go run ./z"
+            ),
+            [
+                "go run $d/m.go",
+                "x=$(go run \"$d\"/m.go <<< \"$dep\")",
+                "echo ${x:-y} $((1+2))",
+                "go run ./z"
+            ]
+        );
+        let (s, _) = scan("echo $x ${y}", 0..12, Dialect::Shell, Cwd::base());
+        assert!(s.commands[0].words[1].shell_expansion);
+        assert!(!s.commands[0].words[1].make_ref);
+        assert_eq!(
+            shell_commands("gen --schema <(go run \"$m\") &> log\ndiff <(a) >(b)"),
+            ["go run $m", "gen --schema", "a", "b", "diff"]
+        );
+        assert_eq!(
+            shell_commands("cat <<'EOF'\ngo run ./a\nEOF\necho `go run ./b`"),
+            ["cat", "go run ./b", "echo `go run ./b`"]
+        );
+    }
+
+    #[test]
+    fn plain_shell_compound_commands() {
+        // `[[ ]]` operators are the test's; function names are not commands.
+        assert_eq!(
+            shell_commands("[[ -n $a && ( $b < c || -f d ) ]] && go run ./x"),
+            ["[[ -n $a && ( $b < c || -f d ) ]]", "go run ./x"]
+        );
+        assert_eq!(
+            shell_commands("run() { \"$@\"; }\nfunction gen {\n go run ./g\n}\nrun go test ./..."),
+            ["{ $@", "}", "{", "go run ./g", "}", "run go test ./..."]
+        );
+        // `case` patterns are never commands, even with `(`, `|` or quotes.
+        assert_eq!(
+            shell_commands(
+                "case \"$1\" in\n  (go) a ;;\n  'go run'|run) b ;;&\n  *) case $2 in x) c;; esac ;;\nesac; d"
+            ),
+            ["case $1 in", "a", "b", "case $2 in", "c", "d"]
+        );
+        assert_eq!(
+            shell_commands("v=$(case $y in a) go run ./a ;; esac) && go run ./b"),
+            [
+                "case $y in",
+                "go run ./a",
+                "v=$(case $y in a) go run ./a ;; esac)",
+                "go run ./b"
+            ]
+        );
+        assert_eq!(
+            shell_commands("args=(go run \"./x\") && go run ./y"),
+            ["args=(go run \"./x\")", "go run ./y"]
+        );
+    }
+
+    #[test]
+    fn plain_shell_directories() {
+        assert_eq!(
+            shell_commands("cd -P -- tools && go run .; (cd x; pushd y); go run ./z"),
+            [
+                "cd -P -- tools",
+                "[tools] go run .",
+                "[tools] cd x",
+                "[tools/x] pushd y",
+                "[tools] go run ./z"
+            ]
+        );
+    }
+
+    /// Records what a resolver is told, and rewrites `$GO` to `go`.
+    #[derive(Default)]
+    struct Recorder {
+        seen: Vec<String>,
+    }
+
+    impl Resolver for Recorder {
+        fn command(
+            &mut self,
+            words: &mut [Word],
+            expansions: &[Vec<Expansion>],
+            cwd: &Cwd,
+            anchored: bool,
+        ) {
+            let exps: Vec<String> = expansions
+                .iter()
+                .zip(words.iter())
+                .flat_map(|(es, w)| {
+                    es.iter().map(|e| {
+                        format!(
+                            "{}{}",
+                            if e.quoted { "q" } else { "" },
+                            &w.text[e.at.clone()]
+                        )
+                    })
+                })
+                .collect();
+            self.seen.push(format!(
+                "{} {exps:?} {cwd:?} {anchored}",
+                words
+                    .iter()
+                    .map(|w| w.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ));
+            for w in words.iter_mut() {
+                if w.text == "$GO" {
+                    w.text = "go".into();
+                    w.shell_expansion = false;
+                }
+            }
+        }
+
+        fn substitution(&mut self, span: Span, commands: &[&Command]) {
+            self.seen.push(format!("subst {span:?} {}", commands.len()));
+        }
+
+        fn chdir(&mut self, arg: &Word, _cwd: &Cwd) -> Option<(Cwd, bool)> {
+            (arg.text == "@here").then(|| (Cwd::Known("scripts".into()), true))
+        }
+    }
+
+    #[test]
+    fn resolver_sees_commands_in_order() {
+        let src = "D=\"$(cd a && pwd)\"; cd @here; $GO run \"$D\"/x `b` \"`c`\"";
+        let mut r = Recorder::default();
+        let (s, _) = scan_resolved(src, 0..src.len(), Dialect::Shell, Cwd::base(), &mut r);
+        assert_eq!(
+            r.seen,
+            [
+                "cd a [] Known(\"\") false",
+                "pwd [] Known(\"a\") false",
+                "subst 3..17 2",
+                "D=$(cd a && pwd) [\"q$(cd a && pwd)\"] Known(\"\") false",
+                "cd @here [] Known(\"\") false",
+                "b [] Known(\"scripts\") true",
+                "subst 45..48 1",
+                "c [] Known(\"scripts\") true",
+                "subst 50..53 1",
+                "$GO run $D/x `b` `...` [\"$GO\", \"q$D\", \"`b`\", \"q`...`\"] Known(\"scripts\") true",
+            ]
+        );
+        let last = s.commands.last().unwrap();
+        assert_eq!(last.words[0].text, "go");
+        assert_eq!(last.words[0].literal(), Some("go"));
+        assert_eq!(&src[last.words[0].span.clone()], "$GO");
+    }
+
+    #[test]
+    fn arithmetic_and_subshell_scopes_in_make_text() {
+        // `$$((...))` used to swallow the rest of the line.
+        assert_eq!(
+            commands("echo $$((1+2)); go run ./x"),
+            ["echo $$((1+2))", "go run ./x"]
+        );
+        // A `pushd` inside a subshell used to leave the subshell's `cd`
+        // behind when the subshell closed.
+        assert_eq!(
+            commands("(cd a; pushd b); go run ./x"),
+            ["cd a", "[a] pushd b", "go run ./x"]
         );
     }
 

@@ -1,6 +1,7 @@
 //! Variables: which words name the go command, and literal expansions of
 //! make variables, from the definitions in a Makefile and the files it
-//! includes (or that include it).
+//! includes (or that include it). [`VarEnv::for_shell`] reads shell
+//! references (`$GO`, `${GO}`) instead, for shell scripts.
 
 use std::collections::HashMap;
 
@@ -43,6 +44,8 @@ pub struct VarDef {
 pub struct VarEnv {
     defs: HashMap<String, Vec<VarDef>>,
     go_commands: Vec<String>,
+    /// References are the shell's (`$NAME`, `${NAME}`), not make's.
+    shell: bool,
 }
 
 /// Result of resolving a definition.
@@ -58,6 +61,27 @@ impl VarEnv {
         VarEnv {
             defs: HashMap::new(),
             go_commands: go_commands.to_vec(),
+            shell: false,
+        }
+    }
+
+    /// The variables of shell text: a word that is wholly `$NAME` or
+    /// `${NAME}` (quotes removed) refers to `NAME`, and such words are shell
+    /// expansions. Definitions are the values the script gave, already
+    /// resolved (no references left in them).
+    pub fn for_shell(go_commands: &[String]) -> VarEnv {
+        VarEnv {
+            shell: true,
+            ..VarEnv::new(go_commands)
+        }
+    }
+
+    /// The variable a whole word refers to, in this environment's syntax.
+    fn reference<'t>(&self, text: &'t str) -> Option<&'t str> {
+        if self.shell {
+            shell_reference(text)
+        } else {
+            whole_reference(text)
         }
     }
 
@@ -90,10 +114,10 @@ impl VarEnv {
             }
             return is_go_path(t).then_some(GoSpelling::Literal);
         }
-        if word.shell_expansion {
+        if word.shell_expansion && !self.shell {
             return None;
         }
-        if let Some(name) = whole_reference(&word.text) {
+        if let Some(name) = self.reference(&word.text) {
             return match self.value(name) {
                 Some(def) => match self.resolve(def, 0) {
                     Resolved::Go => Some(GoSpelling::Variable {
@@ -183,7 +207,7 @@ impl VarEnv {
     /// (`go run $(RUN_FLAGS) ./x`): its value starts with `-`, or, when it is
     /// not defined, its name says FLAGS or TAGS.
     pub fn is_flags_reference(&self, word: &Word) -> bool {
-        let Some(name) = whole_reference(&word.text) else {
+        let Some(name) = self.reference(&word.text) else {
             return false;
         };
         match self.value(name) {
@@ -238,6 +262,19 @@ pub fn whole_reference(text: &str) -> Option<&str> {
         .and_then(|t| t.strip_suffix(')'))
         .or_else(|| text.strip_prefix("${").and_then(|t| t.strip_suffix('}')))?;
     (!inner.is_empty() && !inner.contains(['$', ' ', ',', ':', '(', '{'])).then_some(inner)
+}
+
+/// `$NAME` or `${NAME}` as a whole word (quotes removed): the name.
+pub fn shell_reference(text: &str) -> Option<&str> {
+    let inner = text
+        .strip_prefix("${")
+        .and_then(|t| t.strip_suffix('}'))
+        .or_else(|| text.strip_prefix('$'))?;
+    let b = inner.as_bytes();
+    let ok = !b.is_empty()
+        && !b[0].is_ascii_digit()
+        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_');
+    ok.then_some(inner)
 }
 
 /// A path whose last element is `go`.
@@ -327,6 +364,43 @@ mod tests {
             Some(GoSpelling::Configured)
         );
         assert_eq!(env.go_spelling(&word("gopher")), None);
+    }
+
+    #[test]
+    fn shell_references() {
+        let shell_word = |text: &str| Word {
+            shell_expansion: text.contains('$'),
+            make_ref: false,
+            ..word(text)
+        };
+        let mut env = VarEnv::for_shell(&[]);
+        env.define("GO", "./tool/go", false);
+        env.define("GO_RUN", "go run", false);
+        env.define("FLAGS", "-tags x", false);
+        assert!(matches!(
+            env.go_spelling(&shell_word("$GO")),
+            Some(GoSpelling::Variable { .. })
+        ));
+        assert!(matches!(
+            env.go_spelling(&shell_word("${GO_RUN}")),
+            Some(GoSpelling::RunVariable { .. })
+        ));
+        assert!(matches!(
+            env.go_spelling(&shell_word("$GOCMD")),
+            Some(GoSpelling::Assumed { .. })
+        ));
+        assert_eq!(
+            env.go_spelling(&shell_word("$GOROOT/bin/go")),
+            Some(GoSpelling::Literal)
+        );
+        assert_eq!(env.go_spelling(&shell_word("$(GO)")), None);
+        assert_eq!(env.go_spelling(&shell_word("$1")), None);
+        assert!(env.is_flags_reference(&shell_word("$FLAGS")));
+        assert!(env.is_flags_reference(&shell_word("$BUILD_TAGS")));
+        // Make text: `$$GO` is the shell's, never a make variable.
+        let make = VarEnv::new(&[]);
+        assert_eq!(make.go_spelling(&shell_word("$$GO")), None);
+        assert_eq!(make.go_spelling(&shell_word("$GO")), None);
     }
 
     #[test]
