@@ -38,6 +38,8 @@ pub struct Site {
     pub target: Option<String>,
     /// The helper binary (absolute).
     pub helper: Option<PathBuf>,
+    /// Resolved against an assumed base directory (a script's caller).
+    pub assumed_base: bool,
 }
 
 /// An inline `# gorun-lint: allow <tool> -- <reason>` comment.
@@ -68,6 +70,8 @@ pub struct FileAnalysis {
     pub base: PathBuf,
     /// How a script's base was chosen, for messages.
     pub base_note: Option<String>,
+    /// For a script: the Makefile rule whose recipe runs it (file, rule).
+    pub caller: Option<(usize, usize)>,
     pub config: Arc<Config>,
     pub sites: Vec<Site>,
     pub suppressions: Vec<Suppression>,
@@ -477,6 +481,7 @@ impl Analysis {
             doc: l.doc,
             base,
             base_note: None,
+            caller: None,
             config: l.config,
             sites: Vec::new(),
             suppressions,
@@ -675,6 +680,7 @@ impl Analysis {
                     build,
                     target: None,
                     helper: None,
+                    assumed_base: false,
                 });
             }
             self.files[i].sites = sites;
@@ -683,7 +689,7 @@ impl Analysis {
             self.files[i].execs = commands.execs;
             self.files[i].env = env;
         }
-        self.place_scripts(cwd, configs);
+        self.place_scripts(cwd, configs, opts.only);
         for i in 0..self.files.len() {
             if self.files[i].kind == Kind::Makefile {
                 continue;
@@ -704,7 +710,7 @@ impl Analysis {
             let mut sites = Vec::new();
             let mut tools = Vec::new();
             let mut builds = Vec::new();
-            for cs in calls {
+            for (cs, assumed_base) in calls {
                 match cs.verb {
                     callsite::Verb::Run => {
                         let class = classify::classify(&cs, &f.base, &env, &modules);
@@ -717,6 +723,7 @@ impl Analysis {
                             build,
                             target: None,
                             helper: None,
+                            assumed_base,
                         });
                     }
                     callsite::Verb::Tool => tools.push(cs),
@@ -737,9 +744,10 @@ impl Analysis {
     /// Makefile recipe (in file order) that runs it, else the repository
     /// root. A script a recipe runs is read even when the walk did not take
     /// it (excluded, or outside the paths given).
-    fn place_scripts(&mut self, cwd: &Path, configs: &Configs) {
-        let mut callers: BTreeMap<PathBuf, Vec<(PathBuf, String)>> = BTreeMap::new();
-        for f in &self.files {
+    fn place_scripts(&mut self, cwd: &Path, configs: &Configs, only: Option<Kinds>) {
+        type Caller = (PathBuf, String, Option<(usize, usize)>);
+        let mut callers: BTreeMap<PathBuf, Vec<Caller>> = BTreeMap::new();
+        for (fi, f) in self.files.iter().enumerate() {
             if f.kind != Kind::Makefile {
                 continue;
             }
@@ -752,6 +760,7 @@ impl Analysis {
                 callers.entry(path).or_default().push((
                     normalize(&f.base.join(dir)),
                     format!("{}:{line}", f.file.display),
+                    e.rule.map(|r| (fi, r)),
                 ));
             }
         }
@@ -759,6 +768,12 @@ impl Analysis {
             self.files.iter().map(|f| f.file.path.clone()).collect();
         for path in callers.keys() {
             if walked.contains(path) || self.skipped.contains(path) || !path.is_file() {
+                continue;
+            }
+            let wanted = configs
+                .for_dir(path.parent().unwrap_or(path))
+                .is_ok_and(|c| only.unwrap_or(c.kinds).contains(Kind::Script));
+            if !wanted {
                 continue;
             }
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
@@ -787,16 +802,16 @@ impl Analysis {
                 continue;
             }
             match callers.get(&f.file.path).and_then(|c| c.first()) {
-                Some((dir, at)) => {
+                Some((dir, at, rule)) => {
                     f.base = dir.clone();
+                    f.caller = *rule;
                     f.base_note = Some(format!(
                         "relative paths taken from `{}`, where the recipe at {at} runs this script",
                         crate::source::display_path(dir, cwd)
                     ));
                 }
                 None => {
-                    let root = nearest_ancestor(f.file.dir(), ".git")
-                        .unwrap_or_else(|| project_root(f.file.dir(), &f.config));
+                    let root = script_root(f.file.dir(), &f.config);
                     f.base_note = Some(format!(
                         "relative paths taken from the repository root `{}`: no Makefile recipe runs this script",
                         crate::source::display_path(&root, cwd)
@@ -929,6 +944,20 @@ pub fn project_root(base: &Path, config: &Config) -> PathBuf {
     nearest_ancestor(base, ".git")
         .or_else(|| nearest_ancestor(base, "go.mod"))
         .unwrap_or_else(|| base.to_path_buf())
+}
+
+/// The directory a script no Makefile runs is taken to run from: the
+/// config file's directory, else its Go module's root, else the repository
+/// root, else its own directory.
+pub fn script_root(dir: &Path, config: &Config) -> PathBuf {
+    if let Some(d) = config.dir() {
+        if dir.starts_with(d) {
+            return d.to_path_buf();
+        }
+    }
+    nearest_ancestor(dir, "go.mod")
+        .or_else(|| nearest_ancestor(dir, ".git"))
+        .unwrap_or_else(|| dir.to_path_buf())
 }
 
 /// The nearest directory from `dir` upwards that holds `marker`.

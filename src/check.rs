@@ -74,7 +74,7 @@ pub fn check(analysis: &Analysis, selection: &Selection, cwd: &Path) -> Report {
                 target: s.target.as_deref(),
                 fix: offers.get(&(fi, si)).copied(),
                 deferred_read_time: s.deferred_read_time,
-                base_note: f.base_note.as_deref(),
+                base_note: f.base_note.as_deref().filter(|_| s.assumed_base),
             };
             for d in rules::check(&site) {
                 if selection.wants(d.rule, &f.config.ignore) {

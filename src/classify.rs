@@ -238,6 +238,8 @@ fn local_dir_and_tool(first: &str, files: bool) -> (String, Option<String>) {
     }
     match first.rsplit_once('/') {
         Some((dir, _)) => (dir.to_string(), None),
+        // `go run main.go`: named after the directory, like a package.
+        None if first == "main.go" => (".".to_string(), None),
         None => {
             // `go run gen.go`: named after the file.
             (

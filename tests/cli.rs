@@ -386,7 +386,8 @@ fn json_diagnostics_have_exactly_the_documented_keys() {
     }
     let summary = doc["summary"].as_object().unwrap();
     assert_eq!(summary["diagnostics"], 11);
-    assert_eq!(summary["files"], 2);
+    // Two Makefiles, and the .go files read for `//go:generate` lines.
+    assert_eq!(summary["files"], 8);
 }
 
 #[test]
@@ -583,7 +584,7 @@ fn quiet_prints_one_line_per_finding() {
         "tools/Makefile:12:2: GR001 `go run ../scripts/fmtcheck` caches a new executable of `fmtcheck` in GOCACHE on every change"
     );
     assert!(
-        lines[11].starts_with("Found 11 findings in 2 files"),
+        lines[11].starts_with("Found 11 findings in 8 files"),
         "{}",
         lines[11]
     );
@@ -608,7 +609,7 @@ fn human_output_has_snippets_and_summary() {
         "{text}"
     );
     assert!(
-        text.ends_with("Found 11 findings in 2 files; 11 fixable with `gorun-lint fix`.\n"),
+        text.ends_with("Found 11 findings in 8 files; 11 fixable with `gorun-lint fix`.\n"),
         "{text}"
     );
 }
@@ -656,7 +657,7 @@ fn rules_lists_every_rule() {
         rule_codes(),
         [
             "GR001", "GR002", "GR003", "GR004", "GR005", "GR006", "GR007", "GR008", "GR009",
-            "GR010", "GR011", "GR012", "GR013", "GR014"
+            "GR010", "GR011", "GR012", "GR013", "GR014", "GR015"
         ]
     );
     bin()
@@ -1042,5 +1043,63 @@ fn unused_inline_allow_comment_is_reported() {
     assert_eq!(
         locations(&doc),
         [("Makefile".to_string(), 2, "GR006".to_string())]
+    );
+}
+
+/// A Makefile reached by two names (`GNUmakefile -> Makefile`) is one file:
+/// reported once, edited once.
+#[cfg(unix)]
+#[test]
+fn a_makefile_linked_under_two_names_is_read_once() {
+    let dir = module_with("gen:\n\tgo run ./scripts/gen > out.txt\n");
+    std::os::unix::fs::symlink("Makefile", dir.path().join("GNUmakefile")).unwrap();
+    let doc = json_in(dir.path(), &[], 1);
+    let files: Vec<String> = locations(&doc).into_iter().map(|l| l.0).collect();
+    assert_eq!(files, ["Makefile"], "{doc}");
+}
+
+/// `--only` chooses the sources; an unknown one is a usage error naming the
+/// choices.
+#[test]
+fn only_chooses_sources() {
+    let dir = module_with("gen:\n\tbash scripts/gen.sh\n");
+    std::fs::write(
+        dir.path().join("scripts/gen.sh"),
+        "#!/bin/sh\ngo run ./scripts/gen > out.txt\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join(".github/workflows")).unwrap();
+    std::fs::write(
+        dir.path().join(".github/workflows/ci.yml"),
+        "on: push\njobs:\n  gen:\n    runs-on: ubuntu-latest\n    steps:\n      - run: go run ./scripts/gen\n",
+    )
+    .unwrap();
+    let files = |args: &[&str], code| -> Vec<String> {
+        let mut f: Vec<String> = locations(&json_in(dir.path(), args, code))
+            .into_iter()
+            .map(|l| l.0)
+            .collect();
+        f.dedup();
+        f
+    };
+    assert_eq!(
+        files(&[], 1),
+        [".github/workflows/ci.yml", "scripts/gen.sh"]
+    );
+    assert_eq!(
+        files(&["--only", "workflows"], 1),
+        [".github/workflows/ci.yml"]
+    );
+    assert_eq!(files(&["--only", "makefiles"], 0), Vec::<String>::new());
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["check", "--only", "bogus"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr_of(&out).contains("makefiles, scripts, generate, workflows"),
+        "{}",
+        stderr_of(&out)
     );
 }

@@ -182,4 +182,5 @@ groups! {
     bad_input => "check/bad-input",
     generate => "sources/generate",
     workflows => "sources/workflows",
+    scripts => "sources/scripts",
 }

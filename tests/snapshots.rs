@@ -141,6 +141,11 @@ fn sources_generate() {
 }
 
 #[test]
+fn sources_scripts() {
+    snapshot_group("sources/scripts", 1);
+}
+
+#[test]
 fn sources_workflows() {
     snapshot_group("sources/workflows", 1);
 }

@@ -141,6 +141,30 @@ fn script_offer(f: &FileAnalysis, s: &Site) -> Option<Applicability> {
     Some(Applicability::Safe)
 }
 
+/// `"$GORUN_LINT_BIN/<tool>"`.
+fn script_bin(helper: &Path) -> String {
+    let name = helper
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    format!("\"${SCRIPT_BIN_VAR}/{name}\"")
+}
+
+/// Whether a script callsite's build can move into a Makefile recipe: its
+/// flags and build env are literal (no shell variables, which make would
+/// read as its own).
+fn prebuilt_ok(f: &FileAnalysis, s: &Site) -> bool {
+    let text = &f.file.text;
+    let cs = &s.callsite;
+    cs.flags
+        .iter()
+        .all(|fl| !text[fl.span.clone()].contains(['$', '`']))
+        && cs
+            .env
+            .iter()
+            .all(|w| w.literal().is_some() && !text[w.span.clone()].contains('$'))
+}
+
 /// The edits of one script callsite (see [`script_offer`]).
 fn script_edits(f: &FileAnalysis, s: &Site, helper: &Path) -> Vec<Edit> {
     let cs = &s.callsite;
@@ -148,11 +172,7 @@ fn script_edits(f: &FileAnalysis, s: &Site, helper: &Path) -> Vec<Edit> {
     let Some(run) = &cs.run else {
         return Vec::new();
     };
-    let name = helper
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let bin = format!("\"${SCRIPT_BIN_VAR}/{name}\"");
+    let bin = script_bin(helper);
     let env: Vec<&str> = cs.env.iter().map(|w| &text[w.span.clone()]).collect();
     let mut program = env.join(" ");
     if !program.is_empty() {
@@ -181,11 +201,14 @@ fn script_header(f: &FileAnalysis) -> Option<Edit> {
     let root = crate::analysis::project_root(f.file.dir(), &f.config);
     let up = relative(f.file.dir(), &root);
     let out = relative(&root, &f.out_dir);
-    let at = if text.starts_with("#!") {
-        text.find('\n').map_or(text.len(), |i| i + 1)
-    } else {
-        0
-    };
+    // After the shebang and the comment block that describes the script.
+    let mut at = 0;
+    if text.starts_with("#!") {
+        at = text.find('\n').map_or(text.len(), |i| i + 1);
+        while text[at..].starts_with('#') {
+            at = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
+        }
+    }
     let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
     let lead = if at == text.len() && !text.is_empty() && !text.ends_with('\n') {
         nl
@@ -277,8 +300,35 @@ pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str
             if e.is_empty() {
                 e.extend(script_header(f));
             }
-            e.extend(script_edits(f, s, &helper));
-            script_out_dirs.insert(f.out_dir.clone());
+            match f.caller.filter(|_| unsafe_fixes && prebuilt_ok(f, s)) {
+                // Unsafe, opt-in: the Makefile that runs the script builds
+                // the helper as a file target its rule depends on, and the
+                // script runs the binary (stale or missing when the script
+                // runs without make).
+                Some((mf, r)) => {
+                    e.push(Edit {
+                        span: s.callsite.span.clone(),
+                        text: script_bin(&helper),
+                    });
+                    let g = &analysis.files[mf];
+                    prereqs
+                        .entry((mf, r))
+                        .or_default()
+                        .insert(relative(&g.base, &helper));
+                    let root = root_of(analysis, mf);
+                    helpers
+                        .entry(root)
+                        .or_default()
+                        .entry(helper.clone())
+                        .or_insert_with(|| {
+                            helper_target(f, s, &analysis.files[root].base, &helper, &modules)
+                        });
+                }
+                None => {
+                    e.extend(script_edits(f, s, &helper));
+                    script_out_dirs.insert(f.out_dir.clone());
+                }
+            }
             plan.fixed += 1;
             continue;
         }
@@ -558,6 +608,11 @@ fn helper_target(
             .unwrap_or(definition)
             .trim_end()
             .to_string(),
+        // A script's go word (`$go`, `"$GO"`) means nothing to make.
+        _ if cs.origin == Origin::Script => match cs.go.literal() {
+            Some(g) if !cs.go.quoted => g.to_string(),
+            _ => "go".to_string(),
+        },
         _ => src[cs.go.span.clone()].to_string(),
     };
     let env: Vec<&str> = cs

@@ -46,13 +46,16 @@ pub fn check(site: &Site) -> Option<Diagnostic> {
         DependencyVia::Tool => "a go.mod `tool` directive".into(),
         DependencyVia::NotFound => "no go.mod requirement (resolved by the go command)".into(),
     };
-    let mut d = site.note_source(site.diagnostic(
-        &RULE,
-        format!(
-            "`go run {}` (from {how}) caches an executable in GOCACHE on every change",
-            site.class.package
+    let mut d = site.note_source(
+        site.diagnostic(
+            &RULE,
+            format!(
+                "`go run {}` (from {how}) caches an executable in GOCACHE on every change",
+                site.class.package
+            ),
         ),
-    ));
+        false,
+    );
     d.help = Some(match via {
         DependencyVia::Tool => format!(
             "run it as `go tool {}`",

@@ -165,9 +165,12 @@ impl Site<'_> {
         }
     }
 
-    /// Add [`Site::source_note`] to a diagnostic's message.
-    pub fn note_source(&self, mut d: Diagnostic) -> Diagnostic {
-        if let Some(n) = self.source_note() {
+    /// Add [`Site::source_note`] to a diagnostic's message; `paths`: the
+    /// finding depends on where relative paths lead (else a script's base
+    /// is not worth a note).
+    pub fn note_source(&self, mut d: Diagnostic, paths: bool) -> Diagnostic {
+        let relevant = paths || self.callsite.origin != crate::callsite::Origin::Script;
+        if let Some(n) = self.source_note().filter(|_| relevant) {
             d.message.push_str(&format!("; {n}"));
         }
         d

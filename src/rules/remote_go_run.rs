@@ -43,13 +43,16 @@ pub fn check(site: &Site) -> Option<Diagnostic> {
     if site.read_time() {
         return None;
     }
-    let mut d = site.note_source(site.diagnostic(
-        &RULE,
-        format!(
-            "`go run {}` resolves and caches version {version} on every run",
-            site.class.package
+    let mut d = site.note_source(
+        site.diagnostic(
+            &RULE,
+            format!(
+                "`go run {}` resolves and caches version {version} on every run",
+                site.class.package
+            ),
         ),
-    ));
+        false,
+    );
     d.help = Some(
         "pin it with a go.mod `tool` directive, or `go install` it once into a file target".into(),
     );

@@ -43,10 +43,13 @@ pub fn check(site: &Site) -> Option<Diagnostic> {
         Class::Pattern => "a package pattern matches any number of packages".into(),
         _ => return None,
     };
-    let mut d = site.note_source(site.diagnostic(
-        &RULE,
-        format!("`go run {}` cannot be resolved: {why}", site.class.package),
-    ));
+    let mut d = site.note_source(
+        site.diagnostic(
+            &RULE,
+            format!("`go run {}` cannot be resolved: {why}", site.class.package),
+        ),
+        true,
+    );
     d.help = Some("name the package literally, or allowlist it with a reason".into());
     Some(d)
 }

@@ -15,10 +15,16 @@ use crate::shell::{self, Cwd, Dialect};
 use crate::vars::VarEnv;
 
 /// The callsites of a script, `.go` file or workflow, with working
-/// directories relative to the file's base directory. An error is a file
-/// that cannot be read as what it claims to be (invalid YAML).
-pub fn callsites(f: &FileAnalysis, go_commands: &[String]) -> Result<Vec<Callsite>, String> {
+/// directories relative to the file's base directory, each with whether it
+/// was resolved against an assumed base (a script's caller directory). An
+/// error is a file that cannot be read as what it claims to be (invalid
+/// YAML).
+pub fn callsites(
+    f: &FileAnalysis,
+    go_commands: &[String],
+) -> Result<Vec<(Callsite, bool)>, String> {
     let text = &f.file.text;
+    let plain = |calls: Vec<Callsite>| calls.into_iter().map(|c| (c, false)).collect();
     Ok(match f.kind {
         Kind::Makefile => Vec::new(),
         Kind::Script => {
@@ -27,11 +33,18 @@ pub fn callsites(f: &FileAnalysis, go_commands: &[String]) -> Result<Vec<Callsit
                 repo_root: crate::analysis::relative(
                     &f.base,
                     &crate::analysis::nearest_ancestor(f.file.dir(), ".git")
-                        .unwrap_or_else(|| f.base.clone()),
+                        .unwrap_or_else(|| crate::analysis::script_root(f.file.dir(), &f.config)),
                 ),
+                caller_dir: String::new(),
                 go_commands,
             };
             script::callsites(text, &ctx)
+                .into_iter()
+                .map(|c| {
+                    let assumed = c.assumes_caller_dir();
+                    (c.callsite, assumed)
+                })
+                .collect()
         }
         Kind::Generate => {
             let gofile = f
@@ -40,9 +53,13 @@ pub fn callsites(f: &FileAnalysis, go_commands: &[String]) -> Result<Vec<Callsit
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            generate::callsites(text, &gofile, &VarEnv::new(go_commands))
+            plain(generate::callsites(
+                text,
+                &gofile,
+                &VarEnv::new(go_commands),
+            ))
         }
-        Kind::Workflow => workflow_callsites(text, go_commands)?,
+        Kind::Workflow => plain(workflow_callsites(text, go_commands)?),
     })
 }
 
