@@ -3,6 +3,7 @@
 //! are added later by the analysis, when they resolve to literal paths.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::classify::normalize;
 use crate::config::{Config, Configs};
@@ -35,18 +36,15 @@ pub fn is_makefile_name(name: &str) -> bool {
 
 /// Walk `paths` (relative to `cwd`).
 pub fn discover(paths: &[PathBuf], cwd: &Path, configs: &Configs) -> Discovered {
-    let mut out = Discovered::default();
-    for p in paths {
-        let abs = normalize(&cwd.join(p));
-        match std::fs::metadata(&abs) {
-            Err(e) => out.errors.push(Error::io(&abs, e)),
-            Ok(m) if m.is_dir() => walk(&abs, configs, &mut out),
-            Ok(_) => out.files.push(Found {
-                path: abs,
-                explicit: true,
-            }),
-        }
-    }
+    let found = std::sync::Mutex::new(Vec::new());
+    let mut out = discover_each(
+        paths,
+        cwd,
+        configs,
+        || (),
+        |_, f, _| found.lock().expect("walk results").push(f),
+    );
+    out.files = found.into_inner().expect("walk results");
     out.files.sort_by(|a, b| a.path.cmp(&b.path));
     out.files.dedup_by(|a, b| {
         if a.path == b.path {
@@ -59,8 +57,52 @@ pub fn discover(paths: &[PathBuf], cwd: &Path, configs: &Configs) -> Discovered 
     out
 }
 
+/// Walk `paths` (relative to `cwd`) and hand every file to `each` as soon
+/// as it is found, on the walker's threads, each with its own state made by
+/// `init` (a parser): reading and parsing overlap the walk, and nothing is
+/// kept per file unless `each` keeps it. Files come in no particular order,
+/// and a file can come twice (overlapping paths, or named and walked): the
+/// caller sorts and merges. Walked files come with the configuration that
+/// selected them. The returned [`Discovered`] has no files.
+pub fn discover_each<S, I, F>(
+    paths: &[PathBuf],
+    cwd: &Path,
+    configs: &Configs,
+    init: I,
+    each: F,
+) -> Discovered
+where
+    S: Send,
+    I: Fn() -> S + Sync,
+    F: Fn(&mut S, Found, Option<&Arc<Config>>) + Sync,
+{
+    let mut out = Discovered::default();
+    let mut state = None;
+    for p in paths {
+        let abs = normalize(&cwd.join(p));
+        match std::fs::metadata(&abs) {
+            Err(e) => out.errors.push(Error::io(&abs, e)),
+            Ok(m) if m.is_dir() => walk(&abs, configs, &mut out, &init, &each),
+            Ok(_) => each(
+                state.get_or_insert_with(&init),
+                Found {
+                    path: abs,
+                    explicit: true,
+                },
+                None,
+            ),
+        }
+    }
+    out
+}
+
 /// Walk one directory on every core (the `ignore` crate's parallel walker).
-fn walk(dir: &Path, configs: &Configs, out: &mut Discovered) {
+fn walk<S, I, F>(dir: &Path, configs: &Configs, out: &mut Discovered, init: &I, each: &F)
+where
+    S: Send,
+    I: Fn() -> S + Sync,
+    F: Fn(&mut S, Found, Option<&Arc<Config>>) + Sync,
+{
     out.dirs.push(dir.to_path_buf());
     let walker = ignore::WalkBuilder::new(dir)
         .hidden(false)
@@ -72,27 +114,32 @@ fn walk(dir: &Path, configs: &Configs, out: &mut Discovered) {
         .parents(true)
         .filter_entry(|e| e.file_name() != ".git")
         .build_parallel();
-    let found = std::sync::Mutex::new((Vec::new(), Vec::new()));
+    let errors = std::sync::Mutex::new(Vec::new());
     walker.run(|| {
-        let found = &found;
+        let errors = &errors;
+        let mut state = init();
+        // The walker hands out a directory's entries together: the last
+        // directory's configuration saves a lookup per file.
+        let mut last: Option<(PathBuf, Arc<Config>)> = None;
         Box::new(move |entry| {
-            let result = visit(dir, configs, entry);
-            if !matches!(result, Visit::Skip) {
-                let mut f = found.lock().expect("walk results");
-                match result {
-                    Visit::File(p) => f.0.push(Found {
+            match visit(dir, configs, entry, &mut last) {
+                Visit::File(p, cfg) => each(
+                    &mut state,
+                    Found {
                         path: p,
                         explicit: false,
-                    }),
-                    Visit::Error(e) => f.1.push(e),
-                    Visit::Skip => {}
-                }
+                    },
+                    Some(&cfg),
+                ),
+                Visit::Error(e) => errors.lock().expect("walk errors").push(e),
+                Visit::Skip => {}
             }
             ignore::WalkState::Continue
         })
     });
-    let (files, errors) = found.into_inner().expect("walk results");
-    out.files.extend(files);
+    let mut errors = errors.into_inner().expect("walk errors");
+    // Threads report in no particular order.
+    errors.sort_by_cached_key(|e| e.to_string());
     for e in errors {
         // One broken config would otherwise be reported per file.
         if !out
@@ -106,12 +153,17 @@ fn walk(dir: &Path, configs: &Configs, out: &mut Discovered) {
 }
 
 enum Visit {
-    File(PathBuf),
+    File(PathBuf, Arc<Config>),
     Error(Error),
     Skip,
 }
 
-fn visit(dir: &Path, configs: &Configs, entry: Result<ignore::DirEntry, ignore::Error>) -> Visit {
+fn visit(
+    dir: &Path,
+    configs: &Configs,
+    entry: Result<ignore::DirEntry, ignore::Error>,
+    last: &mut Option<(PathBuf, Arc<Config>)>,
+) -> Visit {
     let entry = match entry {
         Ok(e) => e,
         Err(e) => {
@@ -138,12 +190,18 @@ fn visit(dir: &Path, configs: &Configs, entry: Result<ignore::DirEntry, ignore::
     let Some(parent) = path.parent() else {
         return Visit::Skip;
     };
-    let cfg = match configs.for_dir(parent) {
-        Ok(c) => c,
-        Err(e) => return Visit::Error(e),
+    let cfg = match last {
+        Some((d, c)) if d == parent => c.clone(),
+        _ => match configs.for_dir(parent) {
+            Ok(c) => {
+                *last = Some((parent.to_path_buf(), c.clone()));
+                c
+            }
+            Err(e) => return Visit::Error(e),
+        },
     };
     if selected(path, &name, &cfg) {
-        Visit::File(path.to_path_buf())
+        Visit::File(path.to_path_buf(), cfg)
     } else {
         Visit::Skip
     }
