@@ -3,7 +3,7 @@
 //! the helpers. `check` turns the result into diagnostics; `fix` plans edits
 //! from it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -109,8 +109,8 @@ pub struct Analysis {
     /// Files the walk found (also those skipped because they cannot hold a
     /// callsite).
     pub files_walked: usize,
-    /// Walked files the prefilter skipped.
-    skipped: std::collections::HashSet<PathBuf>,
+    /// Walked files the prefilter skipped (hashes of their paths).
+    skipped: HashSet<u64>,
 }
 
 /// A file read, parsed and ready to analyse.
@@ -173,10 +173,14 @@ fn may_matter(bytes: &[u8], out_dir: &str, go_commands: &[String]) -> bool {
     if upper.find_iter(bytes).any(run_variable) {
         return true;
     }
-    if run
-        .find_iter(bytes)
-        .any(|i| run_after_go(bytes, i, go_commands))
-    {
+    // A `go run` on a comment line or in an echoed string runs nothing;
+    // under `.ONESHELL` or in a `define` body a line may continue a quoted
+    // string of the lines above, so there every mention counts.
+    let lines_stand_alone =
+        memmem::find(bytes, b"ONESHELL").is_none() && memmem::find(bytes, b"define").is_none();
+    if run.find_iter(bytes).any(|i| {
+        run_after_go(bytes, i, go_commands) && !(lines_stand_alone && on_inert_line(bytes, i))
+    }) {
         return true;
     }
     // `go tool X` (reported too), and recipes that run shell scripts
@@ -201,6 +205,90 @@ fn may_matter(bytes: &[u8], out_dir: &str, go_commands: &[String]) -> bool {
             && bytes.get(i + 7).is_none_or(|c| c.is_ascii_whitespace())
             && !bytes[i..line_end].contains(&b'$')
     })
+}
+
+/// Whether the byte at `i` lies on a line that runs nothing however make
+/// reads it (a recipe line, or make text where a recipe prefix is only
+/// blanks): a comment line without `$` (a recipe line's make references
+/// are expanded even in a shell comment), or `echo`/`printf` of one
+/// double-quoted string with no shell or make syntax in it but `$(NAME)`
+/// references (no `;`, `=`, quotes, `$(shell`, ...: read as make text it
+/// is no assignment and no inline recipe either). The line must not
+/// continue the one above (`\`-newline).
+fn on_inert_line(bytes: &[u8], i: usize) -> bool {
+    let start = memchr::memrchr(b'\n', &bytes[..i]).map_or(0, |n| n + 1);
+    let end = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |n| i + n);
+    if start > 0 {
+        let above = &bytes[..start - 1];
+        if above.strip_suffix(b"\r").unwrap_or(above).ends_with(b"\\") {
+            return false;
+        }
+    }
+    let line = &bytes[start..end];
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let lead = line
+        .iter()
+        .position(|c| !matches!(c, b' ' | b'\t'))
+        .unwrap_or(line.len());
+    let rest = &line[lead..];
+    if rest.first() == Some(&b'#') {
+        return !rest.contains(&b'$');
+    }
+    let rest = &rest[rest
+        .iter()
+        .position(|c| !matches!(c, b'@' | b'-' | b'+'))
+        .unwrap_or(rest.len())..];
+    let Some(rest) = rest
+        .strip_prefix(b"echo")
+        .or_else(|| rest.strip_prefix(b"printf"))
+    else {
+        return false;
+    };
+    let blanks = rest
+        .iter()
+        .position(|c| !matches!(c, b' ' | b'\t'))
+        .unwrap_or(rest.len());
+    let Some(quoted) = rest[blanks..].strip_prefix(b"\"") else {
+        return false;
+    };
+    let Some(close) = memchr::memchr(b'"', quoted) else {
+        return false;
+    };
+    if !quoted[close + 1..]
+        .iter()
+        .all(|c| matches!(c, b' ' | b'\t'))
+        || blanks == 0
+    {
+        return false;
+    }
+    let body = &quoted[..close];
+    let mut k = 0;
+    while k < body.len() {
+        match body[k] {
+            b'$' => {
+                // Only `$(NAME)` or `${NAME}`.
+                let shut = match body.get(k + 1) {
+                    Some(b'(') => b')',
+                    Some(b'{') => b'}',
+                    _ => return false,
+                };
+                let name_end = body[k + 2..]
+                    .iter()
+                    .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
+                    .map_or(body.len(), |n| k + 2 + n);
+                if name_end == k + 2 || body.get(name_end) != Some(&shut) {
+                    return false;
+                }
+                k = name_end + 1;
+                continue;
+            }
+            b'\\' | b'\'' | b'`' | b';' | b'&' | b'|' | b'(' | b')' | b'<' | b'>' | b'=' | b'{'
+            | b'}' | b'\t' => return false,
+            _ => {}
+        }
+        k += 1;
+    }
+    true
 }
 
 /// Whether the `run` at `i` may be the subcommand of a go command: a whole
@@ -250,63 +338,115 @@ fn word_after_go(bytes: &[u8], i: usize, len: usize, go_commands: &[String]) -> 
         })
 }
 
-/// Read, filter and parse the walked files on every core, one parser per
-/// thread; results come back in the order of `files`. `Ok(None)` is a file
-/// that cannot hold a callsite: it is dropped, so memory stays flat however
-/// large the tree.
-fn load_all(
-    files: &[Found],
-    stdin: Option<&str>,
-    cwd: &Path,
-    configs: &Configs,
-) -> Vec<LoadResult> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(files.len().max(1));
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut results: Vec<LoadResult> = (0..files.len()).map(|_| Ok(None)).collect();
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut parser = MakeParser::new();
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(f) = files.get(i) else { break };
-                        done.push((i, load_one(f, stdin, cwd, configs, &mut parser)));
-                    }
-                    done
-                })
-            })
-            .collect();
-        for w in workers {
-            for (i, r) in w.join().expect("a loader thread panicked") {
-                results[i] = r;
-            }
-        }
-    });
-    results
+/// What loading kept: the files that may matter (or could not be read),
+/// sorted by path, and the paths the prefilter skipped.
+struct LoadedAll {
+    found: discover::Discovered,
+    kept: Vec<(Found, Result<Loaded, Error>)>,
+    skipped: HashSet<u64>,
 }
 
-/// A walked file: loaded, skipped (`None`), or unreadable.
-type LoadResult = Result<Option<Loaded>, Error>;
+/// Walk, read, filter and parse on every core, one parser per thread, as
+/// the walker finds each file. A file that cannot hold a callsite is
+/// dropped as soon as it is read: only its path's hash is kept (a skipped
+/// file that another one includes is read then, and counted once), so
+/// memory does not grow with the files that do not matter.
+fn load_all(opts: &Options, cwd: &Path, configs: &Configs) -> LoadedAll {
+    if let Some((p, text)) = &opts.stdin {
+        let path = normalize(&cwd.join(p));
+        let f = Found {
+            kind: sources::kind_of(&path, p).unwrap_or(Kind::Makefile),
+            path,
+            explicit: true,
+            context_only: false,
+        };
+        let l = if f.kind == Kind::Makefile {
+            read_and_parse(&f.path, Some(text), cwd, configs, &mut MakeParser::new())
+        } else {
+            load_other(&f, Some(text), None, cwd, configs)
+                .map(|l| l.expect("an explicit file is always loaded"))
+        };
+        return LoadedAll {
+            found: discover::Discovered::default(),
+            kept: vec![(f, l)],
+            skipped: HashSet::new(),
+        };
+    }
+    let kept = std::sync::Mutex::new(Vec::new());
+    let skipped = std::sync::Mutex::new(HashSet::new());
+    let found = discover::discover_each(
+        &opts.paths,
+        cwd,
+        configs,
+        opts.only,
+        MakeParser::new,
+        |parser, f, cfg| match load_one(&f, cfg, cwd, configs, parser) {
+            Ok(None) => {
+                skipped.lock().expect("skipped").insert(path_hash(&f.path));
+            }
+            Ok(Some(l)) => kept.lock().expect("loaded").push((f, Ok(l))),
+            Err(e) => kept.lock().expect("loaded").push((f, Err(e))),
+        },
+    );
+    let mut kept = kept.into_inner().expect("loaded");
+    let mut skipped = skipped.into_inner().expect("skipped");
+    kept.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+    kept.dedup_by(|a, b| {
+        if a.0.path == b.0.path {
+            b.0.explicit |= a.0.explicit;
+            true
+        } else {
+            false
+        }
+    });
+    // Named and walked: counted once, as named.
+    for (f, _) in &kept {
+        skipped.remove(&path_hash(&f.path));
+    }
+    // A walked symlink whose target was walked too (`GNUmakefile ->
+    // Makefile`): one file, reported once, edited once.
+    let real: HashSet<PathBuf> = kept
+        .iter()
+        .filter(|(f, _)| !f.path.is_symlink())
+        .map(|(f, _)| f.path.clone())
+        .collect();
+    kept.retain(|(f, _)| {
+        f.explicit
+            || !f.path.is_symlink()
+            || !std::fs::canonicalize(&f.path).is_ok_and(|c| real.contains(&c))
+    });
+    LoadedAll {
+        found,
+        kept,
+        skipped,
+    }
+}
 
+/// The key of a skipped path (64 bits: a collision among a million paths is
+/// a one-in-ten-million chance, and would only miscount `files_checked`).
+fn path_hash(p: &Path) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    p.hash(&mut h);
+    h.finish()
+}
+
+/// A walked file: loaded, or skipped (`None`).
 fn load_one(
     f: &Found,
-    stdin: Option<&str>,
+    config: Option<&Arc<Config>>,
     cwd: &Path,
     configs: &Configs,
     parser: &mut MakeParser,
 ) -> Result<Option<Loaded>, Error> {
     if f.kind != Kind::Makefile {
-        return load_other(f, stdin, cwd, configs);
-    }
-    if let Some(t) = stdin {
-        return read_and_parse(&f.path, Some(t), cwd, configs, parser).map(Some);
+        return load_other(f, None, config, cwd, configs);
     }
     let bytes = crate::source::read_bytes(&f.path)?;
-    let config = configs.for_dir(f.path.parent().unwrap_or(cwd))?;
+    let config = match config {
+        Some(c) => c.clone(),
+        None => configs.for_dir(f.path.parent().unwrap_or(cwd))?,
+    };
     // Explicit files are always checked; walked ones only when they may matter.
     if !f.explicit && !may_matter(&bytes, &config.out_dir, &config.go_commands) {
         return Ok(None);
@@ -324,8 +464,17 @@ fn load_one(
 
 /// Load a script, `.go` file or workflow; `None` when it cannot hold a
 /// callsite (no `go` word, no directive, not a shell script).
-fn load_other(f: &Found, stdin: Option<&str>, cwd: &Path, configs: &Configs) -> LoadResult {
-    let config = configs.for_dir(f.path.parent().unwrap_or(cwd))?;
+fn load_other(
+    f: &Found,
+    stdin: Option<&str>,
+    config: Option<&Arc<Config>>,
+    cwd: &Path,
+    configs: &Configs,
+) -> Result<Option<Loaded>, Error> {
+    let config = match config {
+        Some(c) => c.clone(),
+        None => configs.for_dir(f.path.parent().unwrap_or(cwd))?,
+    };
     let name = f
         .path
         .file_name()
@@ -388,46 +537,46 @@ pub struct Options {
 impl Analysis {
     pub fn run(opts: &Options, cwd: &Path) -> Result<Analysis, Error> {
         let configs = Configs::new(opts.config.as_deref())?;
-        let mut found = match &opts.stdin {
-            Some((p, _)) => {
-                let path = normalize(&cwd.join(p));
-                discover::Discovered {
-                    files: vec![Found {
-                        kind: sources::kind_of(&path, p).unwrap_or(Kind::Makefile),
-                        path,
-                        explicit: true,
-                        context_only: false,
-                    }],
-                    ..Default::default()
-                }
-            }
-            None => discover::discover(&opts.paths, cwd, &configs, opts.only),
-        };
+        let timings = std::env::var_os("GORUN_LINT_TIMINGS").is_some();
+        let t0 = std::time::Instant::now();
+        let LoadedAll {
+            mut found,
+            kept,
+            skipped,
+        } = load_all(opts, cwd, &configs);
         let mut analysis = Analysis {
             errors: std::mem::take(&mut found.errors),
-            dirs: found.dirs.clone(),
+            dirs: found.dirs,
             cwd: cwd.to_path_buf(),
+            files_walked: skipped.len(),
+            skipped,
             ..Default::default()
         };
         let mut parser = MakeParser::new();
         let mut index: HashMap<PathBuf, usize> = HashMap::new();
-        let stdin = opts.stdin.as_ref().map(|(_, t)| t.as_str());
-        let loaded_all = load_all(&found.files, stdin, cwd, &configs);
-        for (f, loaded) in found.files.iter().zip(loaded_all) {
+        for (f, loaded) in kept {
             match loaded {
-                Ok(Some(l)) => {
+                Ok(l) => {
                     analysis.files_walked += 1;
                     analysis.push(l, f.explicit, &mut index);
-                }
-                Ok(None) => {
-                    analysis.files_walked += 1;
-                    analysis.skipped.insert(f.path.clone());
                 }
                 Err(e) => analysis.errors.push(e),
             }
         }
+        let t1 = std::time::Instant::now();
         analysis.follow_includes(cwd, &configs, &mut parser, &mut index);
+        let t2 = std::time::Instant::now();
         analysis.find_sites(opts, cwd, &configs);
+        if timings {
+            eprintln!(
+                "gorun-lint timings: walk+read+parse {:?} ({} files kept of {}), includes {:?}, sites {:?}",
+                t1 - t0,
+                analysis.files.len(),
+                analysis.files_walked,
+                t2 - t1,
+                t2.elapsed()
+            );
+        }
         Ok(analysis)
     }
 
@@ -447,7 +596,7 @@ impl Analysis {
             Ok(l) => {
                 // Counted once: a walked file skipped by the prefilter was
                 // counted already.
-                if !self.skipped.contains(path) {
+                if !self.skipped.contains(&path_hash(path)) {
                     self.files_walked += 1;
                 }
                 Some(self.push(l, false, index))
@@ -767,7 +916,7 @@ impl Analysis {
         let walked: std::collections::HashSet<PathBuf> =
             self.files.iter().map(|f| f.file.path.clone()).collect();
         for path in callers.keys() {
-            if walked.contains(path) || self.skipped.contains(path) || !path.is_file() {
+            if walked.contains(path) || self.skipped.contains(&path_hash(path)) || !path.is_file() {
                 continue;
             }
             let wanted = configs
@@ -787,7 +936,7 @@ impl Analysis {
                 kind: Kind::Script,
                 context_only: false,
             };
-            match load_other(&found, None, cwd, configs) {
+            match load_other(&found, None, None, cwd, configs) {
                 Ok(Some(l)) => {
                     self.files_walked += 1;
                     let mut index = HashMap::new();
@@ -1137,6 +1286,28 @@ mod prefilter_tests {
             "-include mk/x.mk\n",
             "x:\n\t$(GORUN) ./a",
             "x:\n\t_gen/bin/tool\n",
+            // Mentions that run nothing do not count, other mentions do.
+            "# go run ./a is slow\nx:\n\tgo run ./a",
+            "x:\n\t@echo \"try: go run ./a\"\n\tgo run ./b",
+            // A comment or echo line that continues the line above.
+            "x:\n\tfoo \\\n# ; go run ./a",
+            "x:\n\tfoo \\\n\techo \"try go run ./a\"",
+            // Make references in a recipe's comment line are expanded.
+            "x:\n\t# $(shell go run ./a)",
+            // Not a plain echoed string.
+            "x:\n\t@echo \"a\"; go run ./a",
+            "x:\n\t@echo \"$$(go run ./a)\"",
+            "x:\n\t@echo \"`go run ./a`\"",
+            "x:\n\t@echo \"$(shell go run ./a)\"",
+            "x:\n\t@echo \"a = go run ./a\"",
+            "x:\n\t@echo \"a\" go run ./a",
+            "x:\n\t@echo go run ./a",
+            "x:\n\t@echo\"x go run ./a\"",
+            "x:\n\t@echo \"a: b; go run ./a\"",
+            "x:\n\t@echo 'x go run ./a'",
+            // Lines may continue a quoted string of the lines above.
+            ".ONESHELL:\nx:\n\techo \"a\n\t# \"; go run ./a",
+            "define X\n\techo \"a\n# \"; go run ./a\nendef",
         ] {
             assert!(keep(t), "{t:?}");
         }
@@ -1148,6 +1319,9 @@ mod prefilter_tests {
             "x: runner\n",
             "-include $(OBJS:.o=.d)\n",
             "x:\n\tgo test -run '$(RUN)' ./...",
+            "# Note: do not use go run in CI.\nx:\n\tgo build ./...",
+            "x:\n\t@echo \"for a quick try: go run ./cmd/$(PROJECT) --help\"",
+            "x:\r\n\t@printf \"use go run ./a\"\r\n",
         ] {
             assert!(!keep(t), "{t:?}");
         }

@@ -8,6 +8,7 @@
 //! `--only scripts` they are read for that and not reported.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::classify::normalize;
 use crate::config::{Config, Configs};
@@ -50,21 +51,16 @@ pub fn discover(
     configs: &Configs,
     only: Option<Kinds>,
 ) -> Discovered {
-    let mut out = Discovered::default();
-    for p in paths {
-        let abs = normalize(&cwd.join(p));
-        match std::fs::metadata(&abs) {
-            Err(e) => out.errors.push(Error::io(&abs, e)),
-            Ok(m) if m.is_dir() => walk(&abs, configs, only, &mut out),
-            Ok(_) => out.files.push(Found {
-                kind: explicit_kind(&abs, configs),
-                path: abs,
-                explicit: true,
-                context_only: false,
-            }),
-        }
-    }
-    dedup_links(&mut out.files);
+    let found = std::sync::Mutex::new(Vec::new());
+    let mut out = discover_each(
+        paths,
+        cwd,
+        configs,
+        only,
+        || (),
+        |_, f, _| found.lock().expect("walk results").push(f),
+    );
+    out.files = found.into_inner().expect("walk results");
     out.files.sort_by(|a, b| a.path.cmp(&b.path));
     out.files.dedup_by(|a, b| {
         if a.path == b.path {
@@ -74,6 +70,48 @@ pub fn discover(
             false
         }
     });
+    out
+}
+
+/// Walk `paths` (relative to `cwd`) and hand every file to `each` as soon
+/// as it is found, on the walker's threads, each with its own state made by
+/// `init` (a parser): reading and parsing overlap the walk, and nothing is
+/// kept per file unless `each` keeps it. Files come in no particular order,
+/// and a file can come twice (overlapping paths, or named and walked): the
+/// caller sorts and merges. Walked files come with the configuration that
+/// selected them. The returned [`Discovered`] has no files.
+pub fn discover_each<S, I, F>(
+    paths: &[PathBuf],
+    cwd: &Path,
+    configs: &Configs,
+    only: Option<Kinds>,
+    init: I,
+    each: F,
+) -> Discovered
+where
+    S: Send,
+    I: Fn() -> S + Sync,
+    F: Fn(&mut S, Found, Option<&Arc<Config>>) + Sync,
+{
+    let mut out = Discovered::default();
+    let mut state = None;
+    for p in paths {
+        let abs = normalize(&cwd.join(p));
+        match std::fs::metadata(&abs) {
+            Err(e) => out.errors.push(Error::io(&abs, e)),
+            Ok(m) if m.is_dir() => walk(&abs, configs, only, &mut out, &init, &each),
+            Ok(_) => each(
+                state.get_or_insert_with(&init),
+                Found {
+                    kind: explicit_kind(&abs, configs),
+                    path: abs,
+                    explicit: true,
+                    context_only: false,
+                },
+                None,
+            ),
+        }
+    }
     out
 }
 
@@ -110,23 +148,19 @@ fn explicit_kind(path: &Path, configs: &Configs) -> Kind {
     }
 }
 
-/// Drop a walked symlink whose target was walked too (`GNUmakefile ->
-/// Makefile`): one file, reported once, edited once.
-fn dedup_links(files: &mut Vec<Found>) {
-    let real: std::collections::HashSet<PathBuf> = files
-        .iter()
-        .filter(|f| !f.path.is_symlink())
-        .map(|f| f.path.clone())
-        .collect();
-    files.retain(|f| {
-        f.explicit
-            || !f.path.is_symlink()
-            || !std::fs::canonicalize(&f.path).is_ok_and(|c| real.contains(&c))
-    });
-}
-
 /// Walk one directory on every core (the `ignore` crate's parallel walker).
-fn walk(dir: &Path, configs: &Configs, only: Option<Kinds>, out: &mut Discovered) {
+fn walk<S, I, F>(
+    dir: &Path,
+    configs: &Configs,
+    only: Option<Kinds>,
+    out: &mut Discovered,
+    init: &I,
+    each: &F,
+) where
+    S: Send,
+    I: Fn() -> S + Sync,
+    F: Fn(&mut S, Found, Option<&Arc<Config>>) + Sync,
+{
     out.dirs.push(dir.to_path_buf());
     let walker = ignore::WalkBuilder::new(dir)
         .hidden(false)
@@ -138,29 +172,34 @@ fn walk(dir: &Path, configs: &Configs, only: Option<Kinds>, out: &mut Discovered
         .parents(true)
         .filter_entry(|e| e.file_name() != ".git")
         .build_parallel();
-    let found = std::sync::Mutex::new((Vec::new(), Vec::new()));
+    let errors = std::sync::Mutex::new(Vec::new());
     walker.run(|| {
-        let found = &found;
+        let errors = &errors;
+        let mut state = init();
+        // The walker hands out a directory's entries together: the last
+        // directory's configuration saves a lookup per file.
+        let mut last: Option<(PathBuf, Arc<Config>)> = None;
         Box::new(move |entry| {
-            let result = visit(dir, configs, only, entry);
-            if !matches!(result, Visit::Skip) {
-                let mut f = found.lock().expect("walk results");
-                match result {
-                    Visit::File(p, kind, context_only) => f.0.push(Found {
+            match visit(dir, configs, only, entry, &mut last) {
+                Visit::File(p, kind, context_only, cfg) => each(
+                    &mut state,
+                    Found {
                         path: p,
                         explicit: false,
                         kind,
                         context_only,
-                    }),
-                    Visit::Error(e) => f.1.push(e),
-                    Visit::Skip => {}
-                }
+                    },
+                    Some(&cfg),
+                ),
+                Visit::Error(e) => errors.lock().expect("walk errors").push(e),
+                Visit::Skip => {}
             }
             ignore::WalkState::Continue
         })
     });
-    let (files, errors) = found.into_inner().expect("walk results");
-    out.files.extend(files);
+    let mut errors = errors.into_inner().expect("walk errors");
+    // Threads report in no particular order.
+    errors.sort_by_cached_key(|e| e.to_string());
     for e in errors {
         // One broken config would otherwise be reported per file.
         if !out
@@ -174,8 +213,9 @@ fn walk(dir: &Path, configs: &Configs, only: Option<Kinds>, out: &mut Discovered
 }
 
 enum Visit {
-    /// A file to read: its kind, and whether it is read only for context.
-    File(PathBuf, Kind, bool),
+    /// A file to read: its kind, whether it is read only for context, and
+    /// the configuration that selected it.
+    File(PathBuf, Kind, bool, Arc<Config>),
     Error(Error),
     Skip,
 }
@@ -185,6 +225,7 @@ fn visit(
     configs: &Configs,
     only: Option<Kinds>,
     entry: Result<ignore::DirEntry, ignore::Error>,
+    last: &mut Option<(PathBuf, Arc<Config>)>,
 ) -> Visit {
     let entry = match entry {
         Ok(e) => e,
@@ -212,15 +253,22 @@ fn visit(
     let Some(parent) = path.parent() else {
         return Visit::Skip;
     };
-    let cfg = match configs.for_dir(parent) {
-        Ok(c) => c,
-        Err(e) => return Visit::Error(e),
+    let cfg = match last {
+        Some((d, c)) if d == parent => c.clone(),
+        _ => match configs.for_dir(parent) {
+            Ok(c) => {
+                *last = Some((parent.to_path_buf(), c.clone()));
+                c
+            }
+            Err(e) => return Visit::Error(e),
+        },
     };
-    match selected(path, &name, &cfg) {
+    let walk_rel = path.strip_prefix(dir).unwrap_or(path);
+    match selected(path, walk_rel, &name, &cfg) {
         Some(kind) => {
             let wanted = only.unwrap_or(cfg.kinds).contains(kind);
             if wanted || kind == Kind::Makefile {
-                Visit::File(path.to_path_buf(), kind, !wanted)
+                Visit::File(path.to_path_buf(), kind, !wanted, cfg)
             } else {
                 Visit::Skip
             }
@@ -240,7 +288,8 @@ fn walk_error(e: &ignore::Error) -> String {
 
 /// Whether the walk takes a file, and as what: a Makefile by name or by an
 /// `include` glob, a script, a `.go` file or a workflow; not excluded.
-fn selected(path: &Path, name: &str, cfg: &Config) -> Option<Kind> {
+/// `walk_rel` is the path below the walked directory.
+fn selected(path: &Path, walk_rel: &Path, name: &str, cfg: &Config) -> Option<Kind> {
     let rel = cfg
         .dir()
         .and_then(|d| path.strip_prefix(d).ok())
@@ -251,7 +300,7 @@ fn selected(path: &Path, name: &str, cfg: &Config) -> Option<Kind> {
     if is_makefile_name(name) || cfg.include_set.is_match(rel) {
         return Some(Kind::Makefile);
     }
-    crate::sources::kind_of(path, rel)
+    crate::sources::kind_of(path, walk_rel)
 }
 
 #[cfg(test)]
