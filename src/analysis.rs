@@ -148,7 +148,53 @@ fn read_and_parse(
 /// variable named like one), the guard rules need the out dir, and a file
 /// that includes others decides their base directory. Everything else is skipped before parsing; a skipped
 /// file that another one includes is read then.
-fn may_matter(bytes: &[u8], out_dir: &str, go_commands: &[String]) -> bool {
+fn may_matter(bytes: &[u8], out_dir: &str, go_commands: &[String]) -> Matter {
+    if may_hold_go_run(bytes, out_dir, go_commands) {
+        Matter::Full
+    } else if memchr::memmem::find_iter(bytes, b"tool")
+        .any(|i| word_after_go(bytes, i, 4, go_commands))
+        || runs_a_script(bytes)
+    {
+        Matter::Light
+    } else {
+        Matter::No
+    }
+}
+
+/// How much of a Makefile needs reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Matter {
+    /// Nothing in it can be reported or matter to another file.
+    No,
+    /// Only informational findings (`go tool`) and the scripts its recipes
+    /// run: the logical-line reader is enough, no tree-sitter parse.
+    Light,
+    /// It may hold a `go run` callsite, a helper target or an include.
+    Full,
+}
+
+/// Whether a recipe may run a shell script by a literal path (`./x.sh`,
+/// `bash scripts/gen.sh`): a word ending in `.sh` without glob or variable.
+fn runs_a_script(bytes: &[u8]) -> bool {
+    memchr::memmem::find_iter(bytes, b".sh").any(|i| {
+        let end_ok = bytes.get(i + 3).is_none_or(|c| {
+            c.is_ascii_whitespace() || matches!(c, b';' | b'&' | b'|' | b')' | b'"' | b'\'')
+        });
+        let start = bytes[..i]
+            .iter()
+            .rposition(|c| {
+                c.is_ascii_whitespace() || matches!(c, b';' | b'&' | b'|' | b'(' | b'"' | b'\'')
+            })
+            .map_or(0, |p| p + 1);
+        end_ok
+            && i > start
+            && !bytes[start..i]
+                .iter()
+                .any(|c| matches!(c, b'*' | b'?' | b'$' | b'%' | b'['))
+    })
+}
+
+fn may_hold_go_run(bytes: &[u8], out_dir: &str, go_commands: &[String]) -> bool {
     use memchr::memmem;
     static FINDERS: std::sync::OnceLock<[memmem::Finder<'static>; 3]> = std::sync::OnceLock::new();
     let [run, upper, include] = FINDERS.get_or_init(|| {
@@ -181,13 +227,6 @@ fn may_matter(bytes: &[u8], out_dir: &str, go_commands: &[String]) -> bool {
     if run.find_iter(bytes).any(|i| {
         run_after_go(bytes, i, go_commands) && !(lines_stand_alone && on_inert_line(bytes, i))
     }) {
-        return true;
-    }
-    // `go tool X` (reported too), and recipes that run shell scripts
-    // (they decide the scripts' working directory).
-    if memmem::find_iter(bytes, b"tool").any(|i| word_after_go(bytes, i, 4, go_commands))
-        || memmem::find(bytes, b".sh").is_some()
-    {
         return true;
     }
     // `include`, `-include` or `sinclude` as a directive: at the start of a
@@ -448,11 +487,28 @@ fn load_one(
         None => configs.for_dir(f.path.parent().unwrap_or(cwd))?,
     };
     // Explicit files are always checked; walked ones only when they may matter.
-    if !f.explicit && !may_matter(&bytes, &config.out_dir, &config.go_commands) {
+    let matter = if f.explicit {
+        Matter::Full
+    } else {
+        may_matter(&bytes, &config.out_dir, &config.go_commands)
+    };
+    if matter == Matter::No {
         return Ok(None);
     }
     let file = SourceFile::from_bytes(&f.path, cwd, bytes)?;
-    let doc = MakeDoc::parse(&file.text, parser);
+    let doc = if matter == Matter::Light {
+        let mut doc = MakeDoc::read_lines(&file.text, 0..file.text.len());
+        // Only lines that name a tool or a script can report anything.
+        if !doc.oneshell {
+            doc.recipe_lines.retain(|l| {
+                let t = &file.text[l.span.clone()];
+                t.contains("tool") || t.contains(".sh")
+            });
+        }
+        doc
+    } else {
+        MakeDoc::parse(&file.text, parser)
+    };
     Ok(Some(Loaded {
         file,
         kind: Kind::Makefile,
@@ -1051,6 +1107,10 @@ impl Analysis {
         for f in &self.files {
             for (ri, rule) in f.doc.rules.iter().enumerate() {
                 for target in &rule.targets {
+                    // A file in the out dir is named with a `/` (or a variable).
+                    if !target.contains(['/', '$']) {
+                        continue;
+                    }
                     let Some(path) = crate::guard::resolve(f, target) else {
                         continue;
                     };
@@ -1267,11 +1327,53 @@ fn find_suppressions(file: &SourceFile, kind: Kind) -> Vec<Suppression> {
 
 #[cfg(test)]
 mod prefilter_tests {
-    use super::may_matter;
+    use super::{may_matter, Matter};
+
+    fn matter(t: &str) -> Matter {
+        may_matter(t.as_bytes(), "_gen/bin", &["./hack/gow".to_string()])
+    }
+
+    #[test]
+    fn go_tool_and_script_runs_get_the_line_reader() {
+        for t in [
+            "x:
+	go tool cover -html=c.out",
+            "x:
+	$(GO) tool -modfile=tools.mod stringer",
+            "x:
+	./scripts/gen.sh",
+            "x:
+	bash scripts/gen.sh --all",
+            "x:
+	cd hack && ./update.sh; echo done",
+        ] {
+            assert_eq!(matter(t), Matter::Light, "{t:?}");
+        }
+        for t in [
+            "x:
+	shellcheck scripts/*.sh",
+            "x:
+	for s in $(SCRIPTS:%=%.sh); do :; done",
+            "x:
+	cp a.shared b",
+            "x:
+	go test ./tools/...",
+        ] {
+            assert_eq!(matter(t), Matter::No, "{t:?}");
+        }
+        assert_eq!(
+            matter(
+                "x:
+	go tool cover
+	go run ./a"
+            ),
+            Matter::Full
+        );
+    }
 
     #[test]
     fn prefilter_keeps_what_may_hold_a_callsite() {
-        let keep = |t: &str| may_matter(t.as_bytes(), "_gen/bin", &["./hack/gow".to_string()]);
+        let keep = |t: &str| matter(t) == Matter::Full;
         for t in [
             "x:\n\tgo run ./a",
             "x:\n\t$(GO) run ./a",

@@ -66,6 +66,7 @@ pub fn assign(
             out.insert(keys[0].clone(), tool.to_string());
         }
     }
+    let mut next_number: BTreeMap<&str, usize> = BTreeMap::new();
     for (tool, keys) in &by_tool {
         if plain(tool, keys) {
             continue;
@@ -112,10 +113,16 @@ pub fn assign(
                 .into_iter()
                 .find(|c| !taken.contains(c))
                 .unwrap_or_else(|| {
-                    (2..)
-                        .map(|n| format!("{tool}-{n}"))
-                        .find(|c| !taken.contains(c))
-                        .expect("a free name")
+                    // Numbered names continue where the last one of this
+                    // tool stopped: linear, however many builds share it.
+                    let n = next_number.entry(*tool).or_insert(2);
+                    loop {
+                        let c = format!("{tool}-{n}");
+                        *n += 1;
+                        if !taken.contains(&c) {
+                            break c;
+                        }
+                    }
                 });
             taken.insert(name.clone());
             out.insert((*key).clone(), name);
