@@ -727,8 +727,11 @@ impl Scanner<'_, '_> {
                 let line_end = self.src[self.pos..self.end]
                     .find('\n')
                     .map_or(self.end, |i| self.pos + i);
+                // Leading blanks are allowed before the delimiter: tabs
+                // for `<<-`, spaces for text indented as a whole (a
+                // workflow's `run: |` block, scanned in place).
                 let line = self.src[self.pos..line_end]
-                    .trim_start_matches('\t')
+                    .trim_start_matches(['\t', ' '])
                     .trim_end_matches('\r');
                 self.pos = (line_end + 1).min(self.end);
                 if line == delim {

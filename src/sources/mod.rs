@@ -238,6 +238,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn workflow_callsites_after_a_heredoc_are_found() {
+        let text = "on: push\njobs:\n  gen:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          cat > notes.txt <<EOF\n          go run ./not/a/command\n          EOF\n          go run ./scripts/gen\n";
+        let calls = workflow_callsites(text, &[]).unwrap();
+        let found: Vec<String> = calls.iter().map(|c| c.target.text()).collect();
+        assert_eq!(found, ["./scripts/gen"]);
+    }
+
+    #[test]
     fn kinds_by_path() {
         let k = |p: &str| kind_of(Path::new(p), Path::new(p));
         assert_eq!(k("Makefile"), Some(Kind::Makefile));
