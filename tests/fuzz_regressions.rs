@@ -1,6 +1,18 @@
 //! Inputs the fuzzers found, kept as regression tests.
 
+use std::path::Path;
+
 use assert_cmd::Command;
+
+/// Run gorun-lint in `dir`.
+fn run(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::cargo_bin("gorun-lint")
+        .unwrap()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap()
+}
 
 /// Found by `check_fix_bytes` in CI: a Makefile that is not valid UTF-8 and
 /// runs a helper its rule does not depend on. The guard fix (GR009) was
@@ -14,14 +26,7 @@ fn guard_fixes_leave_non_utf8_files_alone() {
     let original: &[u8] =
         b"# caf\xe9\nabs:\n\t_gen/bin/tool -check\n\n_gen/bin/tool: go.mod\n\tgo build -o $@ .\n";
     std::fs::write(dir.join("Makefile"), original).unwrap();
-    let run = |args: &[&str]| {
-        Command::cargo_bin("gorun-lint")
-            .unwrap()
-            .current_dir(dir)
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| run(dir, args);
     let out = run(&["fix", "--diff"]);
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
@@ -61,14 +66,7 @@ fn swallowed_rule_line_fix_is_idempotent() {
     std::fs::write(dir.join("go.mod"), "module example.com/m\n\ngo 1.24\n").unwrap();
     let input = include_bytes!("fuzz_inputs/check_fix_bytes-not-idempotent.txt");
     std::fs::write(dir.join("Makefile"), input).unwrap();
-    let run = |args: &[&str]| {
-        Command::cargo_bin("gorun-lint")
-            .unwrap()
-            .current_dir(dir)
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| run(dir, args);
     let out = run(&["fix"]);
     assert_eq!(
         out.status.code(),
