@@ -1091,6 +1091,34 @@ fn only_chooses_sources() {
         [".github/workflows/ci.yml"]
     );
     assert_eq!(files(&["--only", "makefiles"], 0), Vec::<String>::new());
+    // Config `sources` does the same; `--only` overrides it.
+    std::fs::write(
+        dir.path().join(".gorun-lint.toml"),
+        "sources = [\"scripts\"]\n",
+    )
+    .unwrap();
+    assert_eq!(files(&[], 1), ["scripts/gen.sh"]);
+    assert_eq!(
+        files(&["--only", "workflows"], 1),
+        [".github/workflows/ci.yml"]
+    );
+    std::fs::write(
+        dir.path().join(".gorun-lint.toml"),
+        "sources = [\"nope\"]\n",
+    )
+    .unwrap();
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["check"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr_of(&out).contains("unknown source `nope`"),
+        "{}",
+        stderr_of(&out)
+    );
+    std::fs::remove_file(dir.path().join(".gorun-lint.toml")).unwrap();
     let out = bin()
         .current_dir(dir.path())
         .args(["check", "--only", "bogus"])

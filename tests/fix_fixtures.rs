@@ -193,3 +193,76 @@ fn fix_reuses_the_helper_that_already_builds_the_package() {
     assert!(text.contains("\t_gen/bin/tool > b.txt\n"), "{text}");
     assert_eq!(text.matches("go build").count(), 1, "{text}");
 }
+
+/// A Makefile recipe runs a script that runs a helper with `go run`: `fix`
+/// rewrites the script to build the helper itself (safe); with
+/// `--unsafe-fixes` the Makefile builds it as a file target the calling
+/// rule depends on, and the script runs the binary.
+#[test]
+fn fix_script_run_by_a_recipe_safe_and_unsafe() {
+    let setup = || {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        std::fs::write(dir.join("go.mod"), "module example.com/m\n\ngo 1.24\n").unwrap();
+        std::fs::create_dir_all(dir.join("tools/gen")).unwrap();
+        std::fs::write(
+            dir.join("tools/gen/main.go"),
+            "package main\n\nfunc main() {}\n",
+        )
+        .unwrap();
+        std::fs::create_dir_all(dir.join("scripts")).unwrap();
+        std::fs::write(
+            dir.join("scripts/gen.sh"),
+            "#!/bin/sh\nset -e\nCGO_ENABLED=0 go run ./tools/gen -out x.txt\n",
+        )
+        .unwrap();
+        std::fs::write(dir.join("Makefile"), "gen:\n\tsh scripts/gen.sh\n").unwrap();
+        tmp
+    };
+    let safe = setup();
+    bin(safe.path()).arg("fix").assert().success();
+    let script = std::fs::read_to_string(safe.path().join("scripts/gen.sh")).unwrap();
+    assert!(
+        script.contains("CGO_ENABLED=0 go build -o \"$GORUN_LINT_BIN/gen\" ./tools/gen && CGO_ENABLED=0 \"$GORUN_LINT_BIN/gen\" -out x.txt"),
+        "{script}"
+    );
+    assert!(
+        script.starts_with("#!/bin/sh\n# gorun-lint: ")
+            && script
+                .contains("GORUN_LINT_BIN=\"$(cd \"$(dirname \"$0\")/..\" && pwd)/_gen/bin\"\n"),
+        "{script}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(safe.path().join("Makefile")).unwrap(),
+        "gen:\n\tsh scripts/gen.sh\n"
+    );
+
+    let fast = setup();
+    bin(fast.path())
+        .args(["fix", "--unsafe-fixes"])
+        .assert()
+        .success();
+    let script = std::fs::read_to_string(fast.path().join("scripts/gen.sh")).unwrap();
+    assert!(
+        script.contains("CGO_ENABLED=0 \"$GORUN_LINT_BIN/gen\" -out x.txt"),
+        "{script}"
+    );
+    assert!(!script.contains("go build"), "{script}");
+    let make = std::fs::read_to_string(fast.path().join("Makefile")).unwrap();
+    assert!(
+        make.starts_with("gen: | _gen/bin/gen\n\tsh scripts/gen.sh\n"),
+        "{make}"
+    );
+    assert!(
+        make.contains("\tCGO_ENABLED=0 go build -o $@ ./tools/gen\n"),
+        "{make}"
+    );
+    // Both are idempotent.
+    for dir in [safe.path(), fast.path()] {
+        let out = bin(dir)
+            .args(["fix", "--diff", "--unsafe-fixes"])
+            .output()
+            .unwrap();
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "");
+    }
+}
