@@ -498,11 +498,20 @@ fn load_one(
     let file = SourceFile::from_bytes(&f.path, cwd, bytes)?;
     let doc = if matter == Matter::Light {
         let mut doc = MakeDoc::read_lines(&file.text, 0..file.text.len());
-        // Only lines that name a tool or a script can report anything.
+        // Only lines that name a tool or a script can report anything; the
+        // `clean` rule's recipe is kept whole (`fix` may add a line to it).
         if !doc.oneshell {
+            let clean: Vec<bool> = doc
+                .rules
+                .iter()
+                .map(|r| r.targets.contains(&config.clean_target))
+                .collect();
             doc.recipe_lines.retain(|l| {
                 let t = &file.text[l.span.clone()];
-                t.contains("tool") || t.contains(".sh")
+                t.contains("tool")
+                    || t.contains(".sh")
+                    || l.rule
+                        .is_some_and(|r| clean.get(r).copied().unwrap_or(false))
             });
         }
         doc

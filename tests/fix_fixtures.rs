@@ -266,3 +266,36 @@ fn fix_script_run_by_a_recipe_safe_and_unsafe() {
         assert_eq!(String::from_utf8_lossy(&out.stdout), "");
     }
 }
+
+/// The top Makefile holds only `go tool` (read with the line reader, not
+/// tree-sitter): `fix` still adds the out dir after the whole `clean`
+/// recipe.
+#[test]
+fn fix_extends_clean_of_a_top_makefile_read_lightly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(dir.join("go.mod"), "module example.com/m\n\ngo 1.24\n").unwrap();
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
+    std::fs::create_dir_all(dir.join("tools/gen")).unwrap();
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::fs::write(
+        dir.join("tools/gen/main.go"),
+        "package main\n\nfunc main() {}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("Makefile"),
+        "lint:\n\tgo tool stringer -h\n\nclean:\n\trm -rf out\n\t@echo cleaned\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("sub/Makefile"),
+        "gen:\n\tgo run ../tools/gen > x\n",
+    )
+    .unwrap();
+    bin(dir).arg("fix").assert().success();
+    assert_eq!(
+        std::fs::read_to_string(dir.join("Makefile")).unwrap(),
+        "lint:\n\tgo tool stringer -h\n\nclean:\n\trm -rf out\n\t@echo cleaned\n\trm -rf _gen/bin\n"
+    );
+}
