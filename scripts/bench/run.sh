@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Whole-process benchmarks of gorun-lint (issue 4), side by side in one run:
 #
-#   1. `gorun-lint check --format json .` against
-#      `grep -rn --include=Makefile 'go run' .` on generated trees of 400,
+#   1. `gorun-lint check --format json --only makefiles .` against
+#      `grep -rn --include=Makefile 'go run' .` (both read the Makefiles
+#      only; by default check also reads .go files, scripts and workflows)
+#      on generated trees of 400,
 #      4,000 and 40,000 Makefiles (about 3 KB each; a mix of Go, C, infra
 #      and docs projects) and 4,000 all-Go ones: warm page cache, and
 #      cold (page cache dropped before every run) where that is allowed;
@@ -105,7 +107,7 @@ runs_for() {
 # check_outputs SIZE TREE: run both commands once, judge their output.
 check_outputs() {
   local n=$1 tree=$2 rc=0
-  (cd "$tree" && "$BIN" check --format json . >"$out/check-$n.json" 2>"$out/check-$n.stderr") || rc=$?
+  (cd "$tree" && "$BIN" check --format json --only makefiles . >"$out/check-$n.json" 2>"$out/check-$n.stderr") || rc=$?
   [ "$rc" -le 1 ] || die "gorun-lint check exited $rc on the $n-file tree (see $out/check-$n.stderr)"
   rc=0
   (cd "$tree" && grep -rn --include=Makefile 'go run' . >"$out/grep-$n.txt") || rc=$?
@@ -151,21 +153,21 @@ for entry in $sizes; do
     cd "$tree"
     read -r runs warmup < <(runs_for "$n" warm)
     measure "$out/warm-$label-gorun-lint.json" "$runs" "$warmup" 0 "gorun-lint check ($label, warm)" \
-      "$BIN" check --format json .
+      "$BIN" check --format json --only makefiles .
     measure "$out/warm-$label-grep.json" "$runs" "$warmup" 0 "grep -rn ($label, warm)" \
       grep -rn --include=Makefile 'go run' .
     # Cold cache and memory for the default mix only.
     if [ "$cold" = 1 ] && [ "$mix" = default ]; then
       read -r runs warmup < <(runs_for "$n" cold)
       measure "$out/cold-$label-gorun-lint.json" "$runs" "$warmup" 1 "gorun-lint check ($label, cold)" \
-        "$BIN" check --format json .
+        "$BIN" check --format json --only makefiles .
       measure "$out/cold-$label-grep.json" "$runs" "$warmup" 1 "grep -rn ($label, cold)" \
         grep -rn --include=Makefile 'go run' .
     fi
     if [ "$HAVE_GNU_TIME" = 1 ] && [ "$mix" = default ]; then
       rss_runs=3
       [ "$quick" = 1 ] && rss_runs=1
-      g=$(max_rss_kb "$rss_runs" "$BIN" check --format json .)
+      g=$(max_rss_kb "$rss_runs" "$BIN" check --format json --only makefiles .)
       r=$(max_rss_kb "$rss_runs" grep -rn --include=Makefile 'go run' .)
       big=$(find . -name Makefile -printf '%s\n' | sort -n | tail -1)
       printf '{"gorun-lint": %s, "grep": %s, "runs": %s, "largest": %s}\n' "$g" "$r" "$rss_runs" "$big" >"$out/rss-$label.json"
@@ -214,7 +216,7 @@ print("### check vs grep (mean ± stddev, ms)\n")
 def label(entry):
     n, _, mix = entry.partition(":")
     return (f"{n}-{mix}" if mix else n), int(n), mix or "default"
-print("| Makefiles | MB | files with `run` | cache | gorun-lint check --format json . | grep -rn --include=Makefile 'go run' . | ratio | goal ≤ 1.5x | runs |")
+print("| Makefiles | MB | files with `run` | cache | gorun-lint check --format json --only makefiles . | grep -rn --include=Makefile 'go run' . | ratio | goal ≤ 1.5x | runs |")
 print("|--:|--:|--:|--|--:|--:|--:|--|--:|")
 for entry in sizes:
     lab, n, mix = label(entry)
