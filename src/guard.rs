@@ -123,7 +123,11 @@ pub fn analyse(analysis: &Analysis) -> Vec<Tree> {
         let owner = (0..analysis.files.len())
             .find(|&j| {
                 let g = &analysis.files[j];
-                g.included_by.is_none() && g.base == top && g.out_dir == f.out_dir
+                g.kind == Kind::Makefile
+                    && !g.context_only
+                    && g.included_by.is_none()
+                    && g.base == top
+                    && g.out_dir == f.out_dir
             })
             .unwrap_or(root);
         let owner_comp = analysis.component(owner);

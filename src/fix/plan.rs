@@ -418,7 +418,11 @@ pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str
         let top = crate::analysis::project_root(&f.base, &f.config);
         let owner = (0..analysis.files.len()).find(|&j| {
             let g = &analysis.files[j];
-            g.included_by.is_none() && g.base == top && g.out_dir == f.out_dir
+            g.kind == crate::sources::Kind::Makefile
+                && !g.context_only
+                && g.included_by.is_none()
+                && g.base == top
+                && g.out_dir == f.out_dir
         });
         cleaners.insert(owner.unwrap_or(*root));
     }
