@@ -1178,10 +1178,23 @@ pub fn script_root(dir: &Path, config: &Config) -> PathBuf {
         .unwrap_or_else(|| dir.to_path_buf())
 }
 
-/// The nearest directory from `dir` upwards that holds `marker`.
+/// The nearest directory from `dir` upwards that holds `marker`. Answers
+/// are remembered for the process (one run reads one tree, and every file
+/// of a directory asks the same question of the same parents).
 pub fn nearest_ancestor(dir: &Path, marker: &str) -> Option<PathBuf> {
+    type Seen = HashMap<(PathBuf, String), bool>;
+    static SEEN: std::sync::OnceLock<std::sync::Mutex<Seen>> = std::sync::OnceLock::new();
+    let seen = SEEN.get_or_init(Default::default);
     dir.ancestors()
-        .find(|d| d.join(marker).exists())
+        .find(|d| {
+            let key = (d.to_path_buf(), marker.to_string());
+            if let Some(&has) = seen.lock().expect("marker cache").get(&key) {
+                return has;
+            }
+            let has = d.join(marker).exists();
+            seen.lock().expect("marker cache").insert(key, has);
+            has
+        })
         .map(Path::to_path_buf)
 }
 

@@ -177,6 +177,10 @@ fn helper_targets(analysis: &Analysis, fi: usize, modules: &Modules) -> Vec<Help
     let mut out = Vec::new();
     for (ri, rule) in f.doc.rules.iter().enumerate() {
         for target in &rule.targets {
+            // A file in the out dir is named with a `/` (or a variable).
+            if !target.contains(['/', '$']) {
+                continue;
+            }
             let Some(path) = resolve(f, target) else {
                 continue;
             };
