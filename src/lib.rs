@@ -1,8 +1,10 @@
-//! gorun-lint: find, fix and guard against `go run` callsites in Makefiles.
+//! gorun-lint: find, fix and guard against `go run` callsites in Makefiles,
+//! the shell scripts they run, `//go:generate` directives and CI workflows.
 //!
 //! The pipeline, one module per stage:
 //! [`discover`] files → [`parse`] (tree-sitter-make, with the logical-line
-//! reader where the grammar fails) → [`shell`] (the recipe-text scan) →
+//! reader where the grammar fails) or [`sources`] (scripts, directives,
+//! workflow steps) → [`shell`] (the shell-text scan) →
 //! [`callsite`] (the model every later stage reads) → [`classify`] (go.mod,
 //! [`vars`], allowlist in [`analysis`]) → [`rules`] (one module per rule) →
 //! [`fix`] (edits as data) → [`render`] or apply.
