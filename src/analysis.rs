@@ -72,6 +72,8 @@ pub struct FileAnalysis {
     pub base_note: Option<String>,
     /// For a script: the Makefile rule whose recipe runs it (file, rule).
     pub caller: Option<(usize, usize)>,
+    /// For a script: some recipe reads it with `source` or `.`.
+    pub sourced: bool,
     pub config: Arc<Config>,
     pub sites: Vec<Site>,
     pub suppressions: Vec<Suppression>,
@@ -696,6 +698,7 @@ impl Analysis {
             base,
             base_note: None,
             caller: None,
+            sourced: false,
             config: l.config,
             sites: Vec::new(),
             suppressions,
@@ -959,7 +962,7 @@ impl Analysis {
     /// root. A script a recipe runs is read even when the walk did not take
     /// it (excluded, or outside the paths given).
     fn place_scripts(&mut self, cwd: &Path, configs: &Configs, only: Option<Kinds>) {
-        type Caller = (PathBuf, String, Option<(usize, usize)>);
+        type Caller = (PathBuf, String, Option<(usize, usize)>, bool);
         let mut callers: BTreeMap<PathBuf, Vec<Caller>> = BTreeMap::new();
         for (fi, f) in self.files.iter().enumerate() {
             if f.kind != Kind::Makefile {
@@ -975,6 +978,7 @@ impl Analysis {
                     normalize(&f.base.join(dir)),
                     format!("{}:{line}", f.file.display),
                     e.rule.map(|r| (fi, r)),
+                    e.sourced,
                 ));
             }
         }
@@ -1015,8 +1019,10 @@ impl Analysis {
             if f.kind != Kind::Script {
                 continue;
             }
-            match callers.get(&f.file.path).and_then(|c| c.first()) {
-                Some((dir, at, rule)) => {
+            let runs = callers.get(&f.file.path);
+            f.sourced = runs.is_some_and(|c| c.iter().any(|c| c.3));
+            match runs.and_then(|c| c.first()) {
+                Some((dir, at, rule, _)) => {
                     f.base = dir.clone();
                     f.caller = *rule;
                     f.base_note = Some(format!(

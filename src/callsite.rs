@@ -199,6 +199,9 @@ pub struct Exec {
     /// Index into [`MakeDoc::rules`].
     pub rule: Option<usize>,
     pub line_span: Span,
+    /// Read into the recipe's shell with `source` or `.` (a script's `$0`
+    /// is then the shell, not the script).
+    pub sourced: bool,
 }
 
 /// Everything the shell scan of one Makefile found.
@@ -274,6 +277,7 @@ pub fn find(src: &str, doc: &MakeDoc, vars: &VarEnv) -> Commands {
                         cwd: c.cwd.clone(),
                         rule: line.rule,
                         line_span: line.span.clone(),
+                        sourced: matches!(c.words[k].literal(), Some("source" | ".")),
                     });
                 }
             }

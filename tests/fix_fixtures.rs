@@ -299,3 +299,28 @@ fn fix_extends_clean_of_a_top_makefile_read_lightly() {
         "lint:\n\tgo tool stringer -h\n\nclean:\n\trm -rf out\n\t@echo cleaned\n\trm -rf _gen/bin\n"
     );
 }
+
+/// A script a recipe reads with `source`: its `$0` is the shell, so the
+/// script fix (which finds the out dir from `$0`) is not offered; the
+/// finding stays. Its negative twin, run with `sh`, is fixed.
+#[test]
+fn fix_leaves_a_sourced_script_alone() {
+    for (how, fixed) in [(". scripts/env.sh", false), ("sh scripts/env.sh", true)] {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        std::fs::write(dir.join("go.mod"), "module example.com/m\n\ngo 1.24\n").unwrap();
+        std::fs::create_dir_all(dir.join("tools/gen")).unwrap();
+        std::fs::write(
+            dir.join("tools/gen/main.go"),
+            "package main\n\nfunc main() {}\n",
+        )
+        .unwrap();
+        std::fs::create_dir_all(dir.join("scripts")).unwrap();
+        let script = "#!/bin/sh\ngo run ./tools/gen > x.txt\n";
+        std::fs::write(dir.join("scripts/env.sh"), script).unwrap();
+        std::fs::write(dir.join("Makefile"), format!("gen:\n\t{how}\n")).unwrap();
+        bin(dir).arg("fix").assert().success();
+        let after = std::fs::read_to_string(dir.join("scripts/env.sh")).unwrap();
+        assert_eq!(after != script, fixed, "{how}: {after}");
+    }
+}

@@ -117,10 +117,15 @@ pub const SCRIPT_BIN_VAR: &str = "GORUN_LINT_BIN";
 /// A script callsite gets `go build -o "$GORUN_LINT_BIN/<tool>" PKG &&
 /// "$GORUN_LINT_BIN/<tool>" args` where that keeps its meaning: not after
 /// `!`, `|` or `||` (the `&&` would bind differently), not with `-C` or
-/// `-exec` (the program would run elsewhere or through another program), and
-/// not where `go run` is one variable.
+/// `-exec` (the program would run elsewhere or through another program),
+/// not where `go run` is one variable, and not in a script a recipe reads
+/// with `source` (its `$0` is the shell).
 fn script_offer(f: &FileAnalysis, s: &Site) -> Option<Applicability> {
     let cs = &s.callsite;
+    // A sourced script's `$0` is the shell: GORUN_LINT_BIN would be wrong.
+    if f.sourced {
+        return None;
+    }
     if cs.run.is_none()
         || cs
             .flags
