@@ -324,3 +324,56 @@ fn fix_leaves_a_sourced_script_alone() {
         assert_eq!(after != script, fixed, "{how}: {after}");
     }
 }
+
+/// Script callsites whose rewrite would change their meaning are reported
+/// but not fixed: after `!`, `|` or `||`, behind `exec`/`time`/`env -u`,
+/// with `-C`; their twins (plain, after `&&`, with env assignments) are.
+#[test]
+fn fix_rewrites_script_callsites_only_where_meaning_holds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(dir.join("go.mod"), "module example.com/m\n\ngo 1.24\n").unwrap();
+    std::fs::create_dir_all(dir.join("tools/gen")).unwrap();
+    std::fs::write(
+        dir.join("tools/gen/main.go"),
+        "package main\n\nfunc main() {}\n",
+    )
+    .unwrap();
+    let kept = [
+        "if ! go run ./tools/gen; then exit 1; fi",
+        "true || go run ./tools/gen",
+        "echo x | go run ./tools/gen",
+        "exec go run ./tools/gen",
+        "time go run ./tools/gen",
+        "env -u GOFLAGS go run ./tools/gen",
+        "go run -C tools ./gen",
+    ];
+    let fixed = [
+        "go run ./tools/gen -v",
+        "true && go run ./tools/gen",
+        "if go run ./tools/gen; then :; fi",
+        "CI=1 go run ./tools/gen",
+        "x=$(go run ./tools/gen)",
+    ];
+    let script: String = std::iter::once("#!/bin/sh")
+        .chain(kept.iter().copied())
+        .chain(fixed.iter().copied())
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(dir.join("run.sh"), &script).unwrap();
+    bin(dir).arg("fix").assert().success();
+    let after = std::fs::read_to_string(dir.join("run.sh")).unwrap();
+    for l in kept {
+        assert!(
+            after.contains(&format!("\n{l}\n")),
+            "{l:?} was rewritten:\n{after}"
+        );
+    }
+    for l in fixed {
+        assert!(
+            !after.contains(&format!("\n{l}\n")),
+            "{l:?} was not rewritten:\n{after}"
+        );
+    }
+    assert_eq!(after.matches("go build -o").count(), fixed.len(), "{after}");
+}

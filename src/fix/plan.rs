@@ -118,8 +118,9 @@ pub const SCRIPT_BIN_VAR: &str = "GORUN_LINT_BIN";
 /// "$GORUN_LINT_BIN/<tool>" args` where that keeps its meaning: not after
 /// `!`, `|` or `||` (the `&&` would bind differently), not with `-C` or
 /// `-exec` (the program would run elsewhere or through another program),
-/// not where `go run` is one variable, and not in a script a recipe reads
-/// with `source` (its `$0` is the shell).
+/// not after a prefix command (`exec`, `time`, `env -u X`), not where
+/// `go run` is one variable, and not in a script a recipe reads with
+/// `source` (its `$0` is the shell).
 fn script_offer(f: &FileAnalysis, s: &Site) -> Option<Applicability> {
     let cs = &s.callsite;
     // A sourced script's `$0` is the shell: GORUN_LINT_BIN would be wrong.
@@ -135,8 +136,20 @@ fn script_offer(f: &FileAnalysis, s: &Site) -> Option<Applicability> {
         return None;
     }
     let text = &f.file.text;
+    // Before `go`: env assignments and keywords only. `exec`, `time`,
+    // `nohup`, `env -u X` and the like would apply to the build alone.
     let prefix = &text[cs.prefix.clone()];
-    if prefix.split_whitespace().any(|w| w == "!") {
+    let plain = |w: &str| {
+        matches!(
+            w,
+            "if" | "then" | "do" | "else" | "elif" | "while" | "until" | "{"
+        ) || w.split_once('=').is_some_and(|(name, _)| {
+            !name.is_empty()
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && !name.starts_with(|c: char| c.is_ascii_digit())
+        })
+    };
+    if !prefix.split_whitespace().all(plain) {
         return None;
     }
     let before = text[..cs.prefix.start].trim_end_matches([' ', '\t']);
