@@ -138,18 +138,20 @@ fn script_offer(f: &FileAnalysis, s: &Site) -> Option<Applicability> {
     let text = &f.file.text;
     // Before `go`: env assignments and keywords only. `exec`, `time`,
     // `nohup`, `env -u X` and the like would apply to the build alone.
-    let prefix = &text[cs.prefix.clone()];
-    let plain = |w: &str| {
+    let mut prefix = text[cs.prefix.clone()].to_string();
+    for w in cs.env.iter().rev() {
+        if cs.prefix.start <= w.span.start && w.span.end <= cs.prefix.end {
+            let at = w.span.start - cs.prefix.start..w.span.end - cs.prefix.start;
+            prefix.replace_range(at, " ");
+        }
+    }
+    let keyword = |w: &str| {
         matches!(
             w,
             "if" | "then" | "do" | "else" | "elif" | "while" | "until" | "{"
-        ) || w.split_once('=').is_some_and(|(name, _)| {
-            !name.is_empty()
-                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                && !name.starts_with(|c: char| c.is_ascii_digit())
-        })
+        )
     };
-    if !prefix.split_whitespace().all(plain) {
+    if !prefix.split_whitespace().all(keyword) {
         return None;
     }
     let before = text[..cs.prefix.start].trim_end_matches([' ', '\t']);
