@@ -15,6 +15,20 @@ fn bin(dir: &Path) -> Command {
     c
 }
 
+/// A Go module (`example.com/m`) at `dir` with a `package main` in each of
+/// `mains`.
+fn go_module(dir: &Path, mains: &[&str]) {
+    std::fs::write(dir.join("go.mod"), "module example.com/m\n\ngo 1.24\n").unwrap();
+    for m in mains {
+        std::fs::create_dir_all(dir.join(m)).unwrap();
+        std::fs::write(
+            dir.join(m).join("main.go"),
+            "package main\n\nfunc main() {}\n",
+        )
+        .unwrap();
+    }
+}
+
 fn fixture(rel: &str) -> (tempfile::TempDir, PathBuf) {
     let src = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures")
@@ -118,13 +132,7 @@ fix_cases! {
 fn fix_keeps_missing_final_newline_and_crlf() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    std::fs::write(dir.join("go.mod"), "module example.com/m\n\ngo 1.24\n").unwrap();
-    std::fs::create_dir_all(dir.join("scripts/x")).unwrap();
-    std::fs::write(
-        dir.join("scripts/x/main.go"),
-        "package main\n\nfunc main() {}\n",
-    )
-    .unwrap();
+    go_module(dir, &["scripts/x"]);
     std::fs::write(
         dir.join("Makefile"),
         "gen:\r\n\tgo run ./scripts/x > out.txt\r\n\r\nclean:\r\n\trm -f out.txt",
@@ -152,15 +160,7 @@ fn fix_keeps_missing_final_newline_and_crlf() {
 fn repo_with_existing_helper(pkg: &str) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    std::fs::write(dir.join("go.mod"), "module example.com/m\n\ngo 1.24\n").unwrap();
-    for p in ["a/tool", "b/tool"] {
-        std::fs::create_dir_all(dir.join(p)).unwrap();
-        std::fs::write(
-            dir.join(p).join("main.go"),
-            "package main\n\nfunc main() {}\n",
-        )
-        .unwrap();
-    }
+    go_module(dir, &["a/tool", "b/tool"]);
     std::fs::write(dir.join(".gitignore"), "/_gen/\n").unwrap();
     std::fs::write(
         dir.join("Makefile"),
@@ -203,13 +203,7 @@ fn fix_script_run_by_a_recipe_safe_and_unsafe() {
     let setup = || {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path();
-        std::fs::write(dir.join("go.mod"), "module example.com/m\n\ngo 1.24\n").unwrap();
-        std::fs::create_dir_all(dir.join("tools/gen")).unwrap();
-        std::fs::write(
-            dir.join("tools/gen/main.go"),
-            "package main\n\nfunc main() {}\n",
-        )
-        .unwrap();
+        go_module(dir, &["tools/gen"]);
         std::fs::create_dir_all(dir.join("scripts")).unwrap();
         std::fs::write(
             dir.join("scripts/gen.sh"),
@@ -274,15 +268,9 @@ fn fix_script_run_by_a_recipe_safe_and_unsafe() {
 fn fix_extends_clean_of_a_top_makefile_read_lightly() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    std::fs::write(dir.join("go.mod"), "module example.com/m\n\ngo 1.24\n").unwrap();
+    go_module(dir, &["tools/gen"]);
     std::fs::create_dir_all(dir.join(".git")).unwrap();
-    std::fs::create_dir_all(dir.join("tools/gen")).unwrap();
     std::fs::create_dir_all(dir.join("sub")).unwrap();
-    std::fs::write(
-        dir.join("tools/gen/main.go"),
-        "package main\n\nfunc main() {}\n",
-    )
-    .unwrap();
     std::fs::write(
         dir.join("Makefile"),
         "lint:\n\tgo tool stringer -h\n\nclean:\n\trm -rf out\n\t@echo cleaned\n",
@@ -308,13 +296,7 @@ fn fix_leaves_a_sourced_script_alone() {
     for (how, fixed) in [(". scripts/env.sh", false), ("sh scripts/env.sh", true)] {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path();
-        std::fs::write(dir.join("go.mod"), "module example.com/m\n\ngo 1.24\n").unwrap();
-        std::fs::create_dir_all(dir.join("tools/gen")).unwrap();
-        std::fs::write(
-            dir.join("tools/gen/main.go"),
-            "package main\n\nfunc main() {}\n",
-        )
-        .unwrap();
+        go_module(dir, &["tools/gen"]);
         std::fs::create_dir_all(dir.join("scripts")).unwrap();
         let script = "#!/bin/sh\ngo run ./tools/gen > x.txt\n";
         std::fs::write(dir.join("scripts/env.sh"), script).unwrap();
@@ -332,13 +314,7 @@ fn fix_leaves_a_sourced_script_alone() {
 fn fix_rewrites_script_callsites_only_where_meaning_holds() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    std::fs::write(dir.join("go.mod"), "module example.com/m\n\ngo 1.24\n").unwrap();
-    std::fs::create_dir_all(dir.join("tools/gen")).unwrap();
-    std::fs::write(
-        dir.join("tools/gen/main.go"),
-        "package main\n\nfunc main() {}\n",
-    )
-    .unwrap();
+    go_module(dir, &["tools/gen"]);
     let kept = [
         "if ! go run ./tools/gen; then exit 1; fi",
         "true || go run ./tools/gen",
