@@ -191,17 +191,7 @@ fn script_run_by_make() {
         outputs: &["out/upper.txt", "out/count.txt"],
         edits: &[],
     };
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/e2e/script");
-    let tmp = tempfile::Builder::new()
-        .prefix("gorun-e2e-script-")
-        .tempdir()
-        .expect("create temp dir");
-    let root = tmp.path().to_path_buf();
-    let _keep = KeepOnRequest(Some(tmp));
-    let orig = Side::new("orig", &root);
-    let fixed = Side::new("fixed", &root);
-    copy_tree(&src, &orig.dir, true);
-    copy_tree(&src, &fixed.dir, true);
+    let (_keep, orig, fixed) = two_copies(fx.name);
     let pristine = snapshot(&fixed.dir);
 
     let out = gorun_lint(&fixed, &["fix", "."]);
@@ -267,30 +257,34 @@ fn script_run_by_make() {
 // the scenario
 // ---------------------------------------------------------------------------
 
-fn run_fixture(fx: &Fixture) {
-    if !tools_available() {
-        return;
-    }
+/// Two copies of `fixtures/e2e/<name>` in a temporary directory, `orig` and
+/// `fixed`, each with its own GOCACHE.
+fn two_copies(name: &str) -> (KeepOnRequest, Side, Side) {
     let src = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures/e2e")
-        .join(fx.name);
+        .join(name);
     assert!(
         src.join("go.mod").is_file(),
         "fixture {} is missing",
         src.display()
     );
-
     let tmp = tempfile::Builder::new()
-        .prefix(&format!("gorun-e2e-{}-", fx.name))
+        .prefix(&format!("gorun-e2e-{name}-"))
         .tempdir()
         .expect("create temp dir");
     let root = tmp.path().to_path_buf();
-    let _keep = KeepOnRequest(Some(tmp));
-
     let orig = Side::new("orig", &root);
     let fixed = Side::new("fixed", &root);
     copy_tree(&src, &orig.dir, true);
     copy_tree(&src, &fixed.dir, true);
+    (KeepOnRequest(Some(tmp)), orig, fixed)
+}
+
+fn run_fixture(fx: &Fixture) {
+    if !tools_available() {
+        return;
+    }
+    let (_keep, orig, fixed) = two_copies(fx.name);
     let pristine = snapshot(&orig.dir);
 
     // --- `fix --diff` reports a change, exits 1 and writes nothing ---------
