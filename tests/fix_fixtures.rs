@@ -251,6 +251,18 @@ fn fix_script_run_by_a_recipe_safe_and_unsafe() {
         make.contains("\tCGO_ENABLED=0 go build -o $@ ./tools/gen\n"),
         "{make}"
     );
+    // Under `--only scripts` the Makefile is read, not edited: the safe form.
+    let only = setup();
+    bin(only.path())
+        .args(["fix", "--unsafe-fixes", "--only", "scripts"])
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read_to_string(only.path().join("Makefile")).unwrap(),
+        "gen:\n\tsh scripts/gen.sh\n"
+    );
+    let script = std::fs::read_to_string(only.path().join("scripts/gen.sh")).unwrap();
+    assert!(script.contains("go build -o"), "{script}");
     // Both are idempotent.
     for dir in [safe.path(), fast.path()] {
         let out = bin(dir)

@@ -320,7 +320,11 @@ pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str
             if e.is_empty() {
                 e.extend(script_header(f));
             }
-            match f.caller.filter(|_| unsafe_fixes && prebuilt_ok(f, s)) {
+            // (Not into a Makefile read only for context: `--only scripts`.)
+            let caller = f
+                .caller
+                .filter(|&(mf, _)| unsafe_fixes && !analysis.files[mf].context_only);
+            match caller.filter(|_| prebuilt_ok(f, s)) {
                 // Unsafe, opt-in: the Makefile that runs the script builds
                 // the helper as a file target its rule depends on, and the
                 // script runs the binary (stale or missing when the script
