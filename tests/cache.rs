@@ -35,6 +35,17 @@ fn bin(dir: &Path) -> assert_cmd::Command {
     c
 }
 
+/// `gorun-lint cache ARGS --gocache GOCACHE` in `dir`.
+fn cache_cmd(dir: &Path, gocache: &Path, args: &[&str]) -> Output {
+    bin(dir)
+        .arg("cache")
+        .args(args)
+        .arg("--gocache")
+        .arg(gocache)
+        .output()
+        .unwrap()
+}
+
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
@@ -415,12 +426,7 @@ fn real_gocache_report_prune_and_migrate() {
     assert_eq!(helper_paths.len(), 5);
 
     // The report, against the test's own walk.
-    let out = bin(&base)
-        .args(["cache", "--format", "json", "--gocache"])
-        .arg(&env.cache)
-        .arg("m")
-        .output()
-        .unwrap();
+    let out = cache_cmd(&base, &env.cache, &["--format", "json", "m"]);
     assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
     let report = json(&out);
     assert_eq!(report["version"], 1);
@@ -496,18 +502,11 @@ fn real_gocache_report_prune_and_migrate() {
     // --prune --dry-run removes nothing.
     let files_before = all_files(&env.cache);
     let dirs_before = all_dirs(&env.cache);
-    let out = bin(&m)
-        .args([
-            "cache",
-            "--prune",
-            "--dry-run",
-            "--format",
-            "json",
-            "--gocache",
-        ])
-        .arg(&env.cache)
-        .output()
-        .unwrap();
+    let out = cache_cmd(
+        &m,
+        &env.cache,
+        &["--prune", "--dry-run", "--format", "json"],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
     let r = json(&out);
     assert_eq!(r["prune"]["dry_run"], true);
@@ -517,11 +516,7 @@ fn real_gocache_report_prune_and_migrate() {
 
     // --prune removes exactly the helpers' executables (and their then
     // empty entry directories), nothing else.
-    let out = bin(&m)
-        .args(["cache", "--prune", "--gocache"])
-        .arg(&env.cache)
-        .output()
-        .unwrap();
+    let out = cache_cmd(&m, &env.cache, &["--prune"]);
     assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
     let said = text(&out.stdout);
     assert!(
@@ -559,11 +554,7 @@ fn real_gocache_report_prune_and_migrate() {
     );
 
     // A second prune finds nothing; the report shows no helper.
-    let out = bin(&m)
-        .args(["cache", "--prune", "--gocache"])
-        .arg(&env.cache)
-        .output()
-        .unwrap();
+    let out = cache_cmd(&m, &env.cache, &["--prune"]);
     assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
     assert!(
         text(&out.stdout).contains("No cached executable of this repository's helpers to remove")
@@ -579,12 +570,7 @@ fn real_gocache_report_prune_and_migrate() {
         ),
         "tagger 2\n"
     );
-    let out = bin(&base)
-        .args(["cache", "--format", "json", "--gocache"])
-        .arg(&env.cache)
-        .arg("m")
-        .output()
-        .unwrap();
+    let out = cache_cmd(&base, &env.cache, &["--format", "json", "m"]);
     let r = json(&out);
     check_totals(&r, &env.cache);
     let helpers = group(&r, "helpers");
@@ -607,18 +593,11 @@ fn real_gocache_report_prune_and_migrate() {
     // --all-executables empties the cache of executables, and only of them.
     let files_before = all_files(&env.cache);
     let exes_before = executables(&env.cache);
-    let out = bin(&m)
-        .args([
-            "cache",
-            "--prune",
-            "--all-executables",
-            "--format",
-            "json",
-            "--gocache",
-        ])
-        .arg(&env.cache)
-        .output()
-        .unwrap();
+    let out = cache_cmd(
+        &m,
+        &env.cache,
+        &["--prune", "--all-executables", "--format", "json"],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
     let r = json(&out);
     assert_eq!(r["prune"]["scope"], "all");
