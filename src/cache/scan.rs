@@ -213,20 +213,22 @@ impl Scan {
         }
     }
 
+    /// The entries of `dir`; what cannot be read is reported as a problem.
+    fn entries(&mut self, dir: &Path) -> Vec<std::fs::DirEntry> {
+        match std::fs::read_dir(dir) {
+            Ok(rd) => rd
+                .filter_map(|e| e.map_err(|err| self.problem(dir, &err)).ok())
+                .collect(),
+            Err(e) => {
+                self.problem(dir, &e);
+                Vec::new()
+            }
+        }
+    }
+
     /// `GOCACHE/<xx>/`: entries, and executables in `<hash>-d/` directories.
     fn walk_prefix(&mut self, dir: &Path, prefix: &str) {
-        let rd = match std::fs::read_dir(dir) {
-            Ok(rd) => rd,
-            Err(e) => return self.problem(dir, &e),
-        };
-        for e in rd {
-            let e = match e {
-                Ok(e) => e,
-                Err(err) => {
-                    self.problem(dir, &err);
-                    continue;
-                }
-            };
+        for e in self.entries(dir) {
             let path = e.path();
             match e.file_type() {
                 Ok(t) if t.is_file() => self.file(&path, e.metadata()),
@@ -248,18 +250,7 @@ impl Scan {
     /// `GOCACHE/<xx>/<hash>-d/`: the executable.
     fn walk_output(&mut self, dir: &Path, meta: std::io::Result<std::fs::Metadata>) {
         let dir_time = meta.ok().and_then(|m| m.modified().ok());
-        let rd = match std::fs::read_dir(dir) {
-            Ok(rd) => rd,
-            Err(e) => return self.problem(dir, &e),
-        };
-        for e in rd {
-            let e = match e {
-                Ok(e) => e,
-                Err(err) => {
-                    self.problem(dir, &err);
-                    continue;
-                }
-            };
+        for e in self.entries(dir) {
             let path = e.path();
             match e.file_type() {
                 Ok(t) if t.is_file() => {
@@ -302,21 +293,7 @@ impl Scan {
     fn walk_any(&mut self, dir: &Path) {
         let mut stack = vec![dir.to_path_buf()];
         while let Some(d) = stack.pop() {
-            let rd = match std::fs::read_dir(&d) {
-                Ok(rd) => rd,
-                Err(e) => {
-                    self.problem(&d, &e);
-                    continue;
-                }
-            };
-            for e in rd {
-                let e = match e {
-                    Ok(e) => e,
-                    Err(err) => {
-                        self.problem(&d, &err);
-                        continue;
-                    }
-                };
+            for e in self.entries(&d) {
                 let path = e.path();
                 match e.file_type() {
                     Ok(t) if t.is_file() => self.file(&path, e.metadata()),
