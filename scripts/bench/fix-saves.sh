@@ -34,17 +34,7 @@ set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
-quick=0
-profile=release
-while [ $# -gt 0 ]; do
-  case $1 in
-    --quick) quick=1 ;;
-    --debug) profile=dev ;;
-    -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-    *) die "unknown argument: $1 (usage: fix-saves.sh [--quick] [--debug])" ;;
-  esac
-  shift
-done
+parse_mode_args "$@"
 
 command -v make >/dev/null || die "GNU make is needed"
 command -v go >/dev/null || die "Go 1.24 or newer is needed"

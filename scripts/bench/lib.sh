@@ -218,3 +218,20 @@ wait_for_idle() {
     waited=$((waited + 10))
   done
 }
+
+# The harnesses' arguments: sets `quick` (1 with --quick) and `profile`
+# (`dev` with --debug, else `release`); --help prints the calling script's
+# header comment.
+parse_mode_args() {
+  quick=0
+  profile=release
+  while [ $# -gt 0 ]; do
+    case $1 in
+      --quick) quick=1 ;;
+      --debug) profile=dev ;;
+      -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+      *) die "unknown argument: $1 (usage: $(basename "$0") [--quick] [--debug])" ;;
+    esac
+    shift
+  done
+}

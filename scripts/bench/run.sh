@@ -40,17 +40,7 @@ set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
-quick=0
-profile=release
-while [ $# -gt 0 ]; do
-  case $1 in
-    --quick) quick=1 ;;
-    --debug) profile=dev ;;
-    -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-    *) die "unknown argument: $1 (usage: run.sh [--quick] [--debug])" ;;
-  esac
-  shift
-done
+parse_mode_args "$@"
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 if [ "$quick" = 1 ]; then
