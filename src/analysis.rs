@@ -553,7 +553,7 @@ fn load_other(
             // A file without an extension is a script only with a shell
             // shebang: read its head first (it may be a large binary).
             if f.kind == Kind::Script && !f.explicit && !name.contains('.') {
-                let head = read_head(&f.path)?;
+                let head = crate::source::read_head(&f.path)?;
                 if !sources::script::is_script(&name, &head) {
                     return Ok(None);
                 }
@@ -576,16 +576,6 @@ fn load_other(
         config,
         doc: MakeDoc::default(),
     }))
-}
-
-/// The first bytes of a file (for its shebang).
-fn read_head(path: &Path) -> Result<Vec<u8>, Error> {
-    use std::io::Read;
-    let mut head = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(256).read_to_end(&mut head))
-        .map_err(|e| Error::io(path, e))?;
-    Ok(head)
 }
 
 /// Options shared by the commands that analyse.
@@ -995,7 +985,7 @@ impl Analysis {
                 continue;
             }
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-            let head = read_head(path).unwrap_or_default();
+            let head = crate::source::read_head(path).unwrap_or_default();
             if !sources::script::is_script(name.as_deref().unwrap_or(""), &head) {
                 continue;
             }
@@ -1120,36 +1110,25 @@ impl Analysis {
         let modules = Modules::default();
         let mut out: BTreeMap<PathBuf, BTreeMap<String, Option<BuildKey>>> = BTreeMap::new();
         for f in &self.files {
-            for (ri, rule) in f.doc.rules.iter().enumerate() {
-                for target in &rule.targets {
-                    // A file in the out dir is named with a `/` (or a variable).
-                    if !target.contains(['/', '$']) {
-                        continue;
-                    }
-                    let Some(path) = crate::guard::resolve(f, target) else {
-                        continue;
-                    };
-                    if path.parent() != Some(f.out_dir.as_path()) {
-                        continue;
-                    }
-                    let Some(name) = path.file_name() else {
-                        continue;
-                    };
-                    let key = f
-                        .builds
-                        .iter()
-                        .find(|b| b.rule() == Some(ri))
-                        .and_then(|b| {
-                            build_key(b, &classify::classify(b, &f.base, &f.env, &modules))
-                        });
-                    let slot = out
-                        .entry(f.out_dir.clone())
-                        .or_default()
-                        .entry(name.to_string_lossy().into_owned())
-                        .or_insert(None);
-                    if slot.is_none() {
-                        *slot = key;
-                    }
+            for (ri, _, path) in crate::guard::out_dir_targets(f) {
+                if path.parent() != Some(f.out_dir.as_path()) {
+                    continue;
+                }
+                let Some(name) = path.file_name() else {
+                    continue;
+                };
+                let key = f
+                    .builds
+                    .iter()
+                    .find(|b| b.rule() == Some(ri))
+                    .and_then(|b| build_key(b, &classify::classify(b, &f.base, &f.env, &modules)));
+                let slot = out
+                    .entry(f.out_dir.clone())
+                    .or_default()
+                    .entry(name.to_string_lossy().into_owned())
+                    .or_insert(None);
+                if slot.is_none() {
+                    *slot = key;
                 }
             }
         }

@@ -99,10 +99,8 @@ pub fn check(analysis: &Analysis, selection: &Selection, cwd: &Path) -> Report {
             }
         }
     }
+    // (`guard::analyse` leaves out the trees of files read only for context.)
     for tree in crate::guard::analyse(analysis) {
-        if analysis.files[tree.root].context_only {
-            continue;
-        }
         let ctx = rules::guard_common::GuardCtx {
             analysis,
             tree: &tree,

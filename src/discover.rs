@@ -130,9 +130,7 @@ fn explicit_kind(path: &Path, configs: &Configs) -> Kind {
     match crate::sources::kind_of(path, &rel) {
         Some(Kind::Script) if !path.extension().is_some_and(|e| e == "sh" || e == "bash") => {
             // No extension: a script only with a shell shebang.
-            let head = std::fs::read(path)
-                .map(|b| b.into_iter().take(128).collect::<Vec<u8>>())
-                .unwrap_or_default();
+            let head = crate::source::read_head(path).unwrap_or_default();
             let name = path
                 .file_name()
                 .map(|n| n.to_string_lossy())

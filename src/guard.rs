@@ -175,39 +175,48 @@ fn helper_targets(analysis: &Analysis, fi: usize, modules: &Modules) -> Vec<Help
         })
         .collect();
     let mut out = Vec::new();
+    for (ri, target, path) in out_dir_targets(f) {
+        let rule = &f.doc.rules[ri];
+        let build = f.builds.iter().position(|b| b.rule() == Some(ri));
+        let has_output = build.is_some_and(|b| writes_target(&f.builds[b], f, &path));
+        let missing = build.and_then(|b| missing_sources(f, rule, &f.builds[b], modules));
+        out.push(HelperTarget {
+            file: fi,
+            rule: ri,
+            path,
+            target: target.clone(),
+            build,
+            phony: phony.contains(target),
+            missing,
+            has_output,
+            used: false,
+        });
+    }
+    out
+}
+
+/// The rule targets of a file that lie in its out dir: (rule index, target
+/// as written, path). `fix`'s naming reads these too.
+pub(crate) fn out_dir_targets(f: &FileAnalysis) -> Vec<(usize, &String, PathBuf)> {
+    let mut out = Vec::new();
     for (ri, rule) in f.doc.rules.iter().enumerate() {
         for target in &rule.targets {
             // A file in the out dir is named with a `/` (or a variable).
             if !target.contains(['/', '$']) {
                 continue;
             }
-            let Some(path) = resolve(f, target) else {
-                continue;
-            };
-            if !path.starts_with(&f.out_dir) || path == f.out_dir {
-                continue;
+            if let Some(path) = resolve(f, target) {
+                if path.starts_with(&f.out_dir) && path != f.out_dir {
+                    out.push((ri, target, path));
+                }
             }
-            let build = f.builds.iter().position(|b| b.rule() == Some(ri));
-            let has_output = build.is_some_and(|b| writes_target(&f.builds[b], f, &path));
-            let missing = build.and_then(|b| missing_sources(f, rule, &f.builds[b], modules));
-            out.push(HelperTarget {
-                file: fi,
-                rule: ri,
-                path,
-                target: target.clone(),
-                build,
-                phony: phony.contains(target),
-                missing,
-                has_output,
-                used: false,
-            });
         }
     }
     out
 }
 
 /// A make word naming a file, resolved against the file's base directory.
-pub(crate) fn resolve(f: &FileAnalysis, word: &str) -> Option<PathBuf> {
+fn resolve(f: &FileAnalysis, word: &str) -> Option<PathBuf> {
     let word = word
         .strip_prefix("$(CURDIR)/")
         .or_else(|| word.strip_prefix("${CURDIR}/"))

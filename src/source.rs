@@ -131,6 +131,16 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Error> {
     Ok(bytes)
 }
 
+/// The first bytes of a file (for its shebang), without reading the rest.
+pub fn read_head(path: &Path) -> Result<Vec<u8>, Error> {
+    use std::io::Read;
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(256).read_to_end(&mut head))
+        .map_err(|e| Error::io(path, e))?;
+    Ok(head)
+}
+
 /// `path` relative to `cwd` when below it, else as given.
 pub fn display_path(path: &Path, cwd: &Path) -> String {
     let shown = path
