@@ -119,17 +119,7 @@ pub fn analyse(analysis: &Analysis) -> Vec<Tree> {
         // `clean` is the top Makefile's job when it is part of the run (as
         // `fix` does it); otherwise this tree's own.
         let f = &analysis.files[root];
-        let top = crate::analysis::project_root(&f.base, &f.config);
-        let owner = (0..analysis.files.len())
-            .find(|&j| {
-                let g = &analysis.files[j];
-                g.kind == Kind::Makefile
-                    && !g.context_only
-                    && g.included_by.is_none()
-                    && g.base == top
-                    && g.out_dir == f.out_dir
-            })
-            .unwrap_or(root);
+        let owner = clean_owner(analysis, root);
         let owner_comp = analysis.component(owner);
         let o = &analysis.files[owner];
         let out_rel = crate::analysis::relative(&o.base, &o.out_dir);
@@ -157,6 +147,25 @@ pub fn analyse(analysis: &Analysis) -> Vec<Tree> {
         });
     }
     trees
+}
+
+/// The Makefile whose `clean` must remove the out dir of the include tree at
+/// `root`: the top Makefile of the project (where make runs at the project
+/// root, with the same out dir) when it was read, else `root` itself. Never
+/// a script, `.go` file or workflow, nor a Makefile read only for context.
+pub(crate) fn clean_owner(analysis: &Analysis, root: usize) -> usize {
+    let f = &analysis.files[root];
+    let top = crate::analysis::project_root(&f.base, &f.config);
+    (0..analysis.files.len())
+        .find(|&j| {
+            let g = &analysis.files[j];
+            g.kind == Kind::Makefile
+                && !g.context_only
+                && g.included_by.is_none()
+                && g.base == top
+                && g.out_dir == f.out_dir
+        })
+        .unwrap_or(root)
 }
 
 /// The helper targets defined in one file.

@@ -438,17 +438,7 @@ pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str
     // otherwise each tree with helpers keeps its own.
     let mut cleaners: BTreeSet<usize> = BTreeSet::new();
     for root in helpers.keys() {
-        let f = &analysis.files[*root];
-        let top = crate::analysis::project_root(&f.base, &f.config);
-        let owner = (0..analysis.files.len()).find(|&j| {
-            let g = &analysis.files[j];
-            g.kind == crate::sources::Kind::Makefile
-                && !g.context_only
-                && g.included_by.is_none()
-                && g.base == top
-                && g.out_dir == f.out_dir
-        });
-        cleaners.insert(owner.unwrap_or(*root));
+        cleaners.insert(crate::guard::clean_owner(analysis, *root));
     }
     let no_helpers = BTreeMap::new();
     let roots: BTreeSet<usize> = helpers
