@@ -154,13 +154,34 @@ fn may_matter(bytes: &[u8], out_dir: &str, go_commands: &[String]) -> Matter {
     if may_hold_go_run(bytes, out_dir, go_commands) {
         Matter::Full
     } else if memchr::memmem::find_iter(bytes, b"tool")
-        .any(|i| word_after_go(bytes, i, 4, go_commands))
+        .any(|i| word_after_go(bytes, i, 4, go_commands) && !runs_prebuilt_tool(&bytes[i + 4..]))
         || runs_a_script(bytes)
     {
         Matter::Light
     } else {
         Matter::No
     }
+}
+
+/// Whether the text right after a `go tool` is a prebuilt toolchain tool
+/// (`cover`, `vet`, ...), which caches nothing: blanks, the name, then a
+/// blank, a command separator or the end.
+fn runs_prebuilt_tool(after: &[u8]) -> bool {
+    let start = after
+        .iter()
+        .position(|c| !matches!(c, b' ' | b'\t'))
+        .unwrap_or(after.len());
+    let rest = &after[start..];
+    let end = rest
+        .iter()
+        .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-'))
+        .unwrap_or(rest.len());
+    start > 0
+        && matches!(
+            rest.get(end),
+            None | Some(b' ' | b'\t' | b'\n' | b'\r' | b';' | b'&' | b'|' | b')')
+        )
+        && std::str::from_utf8(&rest[..end]).is_ok_and(crate::callsite::is_prebuilt_tool)
 }
 
 /// How much of a Makefile needs reading.
@@ -1344,7 +1365,9 @@ mod prefilter_tests {
     fn go_tool_and_script_runs_get_the_line_reader() {
         for t in [
             "x:
-	go tool cover -html=c.out",
+	go tool stringer -type=Kind",
+            "x:
+	go tool pprof -top cpu.out",
             "x:
 	$(GO) tool -modfile=tools.mod stringer",
             "x:
@@ -1365,6 +1388,13 @@ mod prefilter_tests {
 	cp a.shared b",
             "x:
 	go test ./tools/...",
+            // The toolchain's prebuilt tools cache nothing.
+            "x:
+	go tool cover -html=c.out",
+            "x:
+	$(GO) tool vet ./...",
+            "x:
+	go tool compile -V; go tool link -V",
         ] {
             assert_eq!(matter(t), Matter::No, "{t:?}");
         }

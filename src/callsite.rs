@@ -96,8 +96,30 @@ pub enum Verb {
     /// `go build`: read by the guard rules (helper targets).
     Build,
     /// `go tool X`: since Go 1.24 it caches its executables in GOCACHE as
-    /// `go run` does. Its `target` is the tool name.
+    /// `go run` does. Its `target` is the tool name. The toolchain's
+    /// prebuilt tools ([`is_prebuilt_tool`]) make no callsite.
     Tool,
+}
+
+/// The tools every Go toolchain since 1.24 ships prebuilt in `GOTOOLDIR`
+/// (`go tool cover`, `go tool vet`, ...): `go tool` runs the binary there
+/// and caches nothing. (Go 1.25 stopped shipping the others, such as
+/// `pprof`, `trace` and `nm`: `go tool` builds and caches them on demand as
+/// it does module tools, so those stay callsites.)
+pub const PREBUILT_TOOLS: &[&str] = &[
+    "asm",
+    "cgo",
+    "compile",
+    "cover",
+    "fix",
+    "link",
+    "preprofile",
+    "vet",
+];
+
+/// Whether `go tool NAME` runs a prebuilt toolchain binary.
+pub fn is_prebuilt_tool(name: &str) -> bool {
+    PREBUILT_TOOLS.contains(&name)
 }
 
 /// One `go run` (or `go build`) callsite.
@@ -545,6 +567,11 @@ pub fn from_command(
             RunTarget::Package(w.clone())
         }
     };
+    if verb == Verb::Tool
+        && matches!(&target, RunTarget::Package(w) if w.literal().is_some_and(is_prebuilt_tool))
+    {
+        return None;
+    }
     let args = rest[k..].to_vec();
     let end = target
         .words()

@@ -2,7 +2,11 @@
 //!
 //! ## What it does
 //! Notes `go tool X` in a recipe, a script, a `//go:generate` directive or a
-//! workflow step. Informational: it never fails a run.
+//! workflow step. Informational: it never fails a run. The toolchain's
+//! prebuilt tools (`cover`, `vet`, `compile`, `asm`, `cgo`, `link`, `fix`,
+//! `preprofile`) run from `GOTOOLDIR` and cache nothing, so `go tool cover`
+//! is not noted; other toolchain tools (`pprof`, `trace`, `nm`, ...) are
+//! built on demand since Go 1.25 and are.
 //!
 //! ## Why is this bad?
 //! It is not bad as such: a go.mod `tool` directive run with `go tool` is the

@@ -1153,7 +1153,13 @@ mod tests {
                 };
                 let (go, verb) = (&c.words[i], c.words.get(i + 1));
                 let verb = verb.map(|v| &text[v.span.clone()]);
-                if &text[go.span.clone()] == "go" && matches!(verb, Some("run" | "tool")) {
+                let prebuilt = c
+                    .words
+                    .get(i + 2)
+                    .is_some_and(|w| crate::callsite::is_prebuilt_tool(&text[w.span.clone()]));
+                if &text[go.span.clone()] == "go"
+                    && (verb == Some("run") || (verb == Some("tool") && !prebuilt))
+                {
                     out.push((line_of(go.span.start), verb == Some("tool")));
                 }
             }
