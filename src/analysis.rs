@@ -599,6 +599,15 @@ fn load_other(
     }))
 }
 
+/// What the callsite stage finds in one file.
+struct FileSites {
+    sites: Vec<Site>,
+    tools: Vec<Callsite>,
+    builds: Vec<Callsite>,
+    execs: Vec<callsite::Exec>,
+    env: VarEnv,
+}
+
 /// Options shared by the commands that analyse.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -878,91 +887,114 @@ impl Analysis {
         env
     }
 
+    /// The callsites of Makefile `i`, classified, with its commands and
+    /// variables (reads the other files of its include component).
+    fn makefile_sites(&self, i: usize, modules: &Modules) -> FileSites {
+        let env = self.var_env(i);
+        let component = self.component(i);
+        let f = &self.files[i];
+        let commands = callsite::find(&f.file.text, &f.doc, &env);
+        let mut sites = Vec::new();
+        for cs in commands.runs().cloned() {
+            let class = classify::classify(&cs, &f.base, &env, modules);
+            let deferred_read_time = match &cs.origin {
+                Origin::Deferred { variable } => component
+                    .iter()
+                    .any(|&j| read_time_reference(&self.files[j], variable)),
+                _ => false,
+            };
+            let build = build_key(&cs, &class);
+            sites.push(Site {
+                callsite: cs,
+                class,
+                allowed: None,
+                deferred_read_time,
+                build,
+                target: None,
+                helper: None,
+                assumed_base: false,
+            });
+        }
+        FileSites {
+            sites,
+            tools: commands.tools().cloned().collect(),
+            builds: commands.builds().cloned().collect(),
+            execs: commands.execs,
+            env,
+        }
+    }
+
+    /// The callsites of script, Go file or workflow `i`, classified (scripts
+    /// placed already), split by verb, with its variables.
+    fn source_sites(&self, i: usize, modules: &Modules) -> Result<FileSites, String> {
+        let f = &self.files[i];
+        let go_commands = &f.config.go_commands;
+        let env = VarEnv::new(go_commands);
+        let mut sites = Vec::new();
+        let mut tools = Vec::new();
+        let mut builds = Vec::new();
+        for (cs, assumed_base) in sources::callsites(f, go_commands)? {
+            match cs.verb {
+                callsite::Verb::Run => {
+                    let class = classify::classify(&cs, &f.base, &env, modules);
+                    let build = build_key(&cs, &class);
+                    sites.push(Site {
+                        callsite: cs,
+                        class,
+                        allowed: None,
+                        deferred_read_time: false,
+                        build,
+                        target: None,
+                        helper: None,
+                        assumed_base,
+                    });
+                }
+                callsite::Verb::Tool => tools.push(cs),
+                callsite::Verb::Build => builds.push(cs),
+            }
+        }
+        Ok(FileSites {
+            sites,
+            tools,
+            builds,
+            execs: Vec::new(),
+            env,
+        })
+    }
+
+    fn store_sites(&mut self, i: usize, found: FileSites) {
+        let f = &mut self.files[i];
+        f.sites = found.sites;
+        f.tools = found.tools;
+        f.builds = found.builds;
+        f.execs = found.execs;
+        f.env = found.env;
+    }
+
     fn find_sites(&mut self, opts: &Options, cwd: &Path, configs: &Configs) {
         let modules = Modules::default();
         // Makefiles first: the recipes that run scripts decide where the
         // scripts' relative paths lead.
-        for i in 0..self.files.len() {
-            if self.files[i].kind != Kind::Makefile {
-                continue;
-            }
-            let env = self.var_env(i);
-            let component = self.component(i);
-            let f = &self.files[i];
-            let commands = callsite::find(&f.file.text, &f.doc, &env);
-            let mut sites = Vec::new();
-            for cs in commands.runs().cloned() {
-                let class = classify::classify(&cs, &f.base, &env, &modules);
-                let deferred_read_time = match &cs.origin {
-                    Origin::Deferred { variable } => component
-                        .iter()
-                        .any(|&j| read_time_reference(&self.files[j], variable)),
-                    _ => false,
-                };
-                let build = build_key(&cs, &class);
-                sites.push(Site {
-                    callsite: cs,
-                    class,
-                    allowed: None,
-                    deferred_read_time,
-                    build,
-                    target: None,
-                    helper: None,
-                    assumed_base: false,
-                });
-            }
-            self.files[i].sites = sites;
-            self.files[i].builds = commands.builds().cloned().collect();
-            self.files[i].tools = commands.tools().cloned().collect();
-            self.files[i].execs = commands.execs;
-            self.files[i].env = env;
+        let makefiles: Vec<usize> = (0..self.files.len())
+            .filter(|&i| self.files[i].kind == Kind::Makefile)
+            .collect();
+        let found = crate::par::map(&makefiles, |&i| self.makefile_sites(i, &modules));
+        for (i, found) in makefiles.into_iter().zip(found) {
+            self.store_sites(i, found);
         }
         self.place_scripts(cwd, configs, opts.only);
-        for i in 0..self.files.len() {
-            if self.files[i].kind == Kind::Makefile {
-                continue;
+        let others: Vec<usize> = (0..self.files.len())
+            .filter(|&i| self.files[i].kind != Kind::Makefile)
+            .collect();
+        let found = crate::par::map(&others, |&i| self.source_sites(i, &modules));
+        for (i, found) in others.into_iter().zip(found) {
+            match found {
+                Ok(found) => self.store_sites(i, found),
+                Err(message) => self.errors.push(Error::Input {
+                    path: self.files[i].file.path.clone(),
+                    message,
+                }),
             }
-            let f = &self.files[i];
-            let go_commands = f.config.go_commands.clone();
-            let env = VarEnv::new(&go_commands);
-            let calls = match sources::callsites(f, &go_commands) {
-                Ok(calls) => calls,
-                Err(message) => {
-                    self.errors.push(Error::Input {
-                        path: f.file.path.clone(),
-                        message,
-                    });
-                    continue;
-                }
-            };
-            let mut sites = Vec::new();
-            let mut tools = Vec::new();
-            let mut builds = Vec::new();
-            for (cs, assumed_base) in calls {
-                match cs.verb {
-                    callsite::Verb::Run => {
-                        let class = classify::classify(&cs, &f.base, &env, &modules);
-                        let build = build_key(&cs, &class);
-                        sites.push(Site {
-                            callsite: cs,
-                            class,
-                            allowed: None,
-                            deferred_read_time: false,
-                            build,
-                            target: None,
-                            helper: None,
-                            assumed_base,
-                        });
-                    }
-                    callsite::Verb::Tool => tools.push(cs),
-                    callsite::Verb::Build => builds.push(cs),
-                }
-            }
-            let f = &mut self.files[i];
-            f.sites = sites;
-            f.tools = tools;
-            f.builds = builds;
-            f.env = env;
         }
         self.apply_allowlist();
         self.name_targets(opts);

@@ -24,6 +24,7 @@ pub mod fix;
 pub mod gomod;
 pub mod guard;
 pub mod migrate;
+pub mod par;
 pub mod parse;
 pub mod render;
 pub mod rules;

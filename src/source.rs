@@ -99,7 +99,9 @@ fn memchr_nul(b: &[u8]) -> Option<usize> {
 
 /// The bytes of a file that may be checked: not a directory, not too large.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Error> {
-    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let meta = file.metadata().map_err(|e| Error::io(path, e))?;
     if meta.is_dir() {
         return Err(Error::Input {
             path: path.to_path_buf(),
@@ -116,11 +118,11 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Error> {
         });
     }
     // Bounded even where the size lies (`/dev/zero`, a FIFO, a file that
-    // grows while read).
-    use std::io::Read;
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+    // grows while read). Room for the whole file and the read that sees its
+    // end: two reads for a regular file, not a doubling buffer's dozen.
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 64);
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
         .map_err(|e| Error::io(path, e))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(Error::Input {
