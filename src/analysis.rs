@@ -153,7 +153,9 @@ fn read_and_parse(
 fn may_matter(bytes: &[u8], out_dir: &str, go_commands: &[String]) -> Matter {
     if may_hold_go_run(bytes, out_dir, go_commands) {
         Matter::Full
-    } else if memchr::memmem::find_iter(bytes, b"tool")
+    } else if finders()
+        .tool
+        .find_iter(bytes)
         .any(|i| word_after_go(bytes, i, 4, go_commands) && !runs_prebuilt_tool(&bytes[i + 4..]))
         || runs_a_script(bytes)
     {
@@ -199,7 +201,7 @@ enum Matter {
 /// Whether a recipe may run a shell script by a literal path (`./x.sh`,
 /// `bash scripts/gen.sh`): a word ending in `.sh` without glob or variable.
 fn runs_a_script(bytes: &[u8]) -> bool {
-    memchr::memmem::find_iter(bytes, b".sh").any(|i| {
+    finders().sh.find_iter(bytes).any(|i| {
         let end_ok = bytes.get(i + 3).is_none_or(|c| {
             c.is_ascii_whitespace() || matches!(c, b';' | b'&' | b'|' | b')' | b'"' | b'\'')
         });
@@ -217,20 +219,49 @@ fn runs_a_script(bytes: &[u8]) -> bool {
     })
 }
 
+/// The prefilter's searchers, built once (building one per file showed in
+/// profiles).
+struct Finders {
+    run: memchr::memmem::Finder<'static>,
+    upper: memchr::memmem::Finder<'static>,
+    include: memchr::memmem::Finder<'static>,
+    tool: memchr::memmem::Finder<'static>,
+    sh: memchr::memmem::Finder<'static>,
+    suppression: memchr::memmem::Finder<'static>,
+    oneshell: memchr::memmem::Finder<'static>,
+    define: memchr::memmem::Finder<'static>,
+}
+
+fn finders() -> &'static Finders {
+    use memchr::memmem::Finder;
+    static FINDERS: std::sync::OnceLock<Finders> = std::sync::OnceLock::new();
+    FINDERS.get_or_init(|| Finders {
+        run: Finder::new("run"),
+        upper: Finder::new("RUN"),
+        include: Finder::new("include"),
+        tool: Finder::new("tool"),
+        sh: Finder::new(".sh"),
+        suppression: Finder::new("gorun-lint:"),
+        oneshell: Finder::new("ONESHELL"),
+        define: Finder::new("define"),
+    })
+}
+
 fn may_hold_go_run(bytes: &[u8], out_dir: &str, go_commands: &[String]) -> bool {
     use memchr::memmem;
-    static FINDERS: std::sync::OnceLock<[memmem::Finder<'static>; 3]> = std::sync::OnceLock::new();
-    let [run, upper, include] = FINDERS.get_or_init(|| {
-        [
-            memmem::Finder::new("run"),
-            memmem::Finder::new("RUN"),
-            memmem::Finder::new("include"),
-        ]
-    });
+    let Finders {
+        run,
+        upper,
+        include,
+        suppression,
+        oneshell,
+        define,
+        ..
+    } = finders();
     // The guard rules read the out dir; suppression comments are checked
     // for use.
     if (!out_dir.is_empty() && memmem::find(bytes, out_dir.as_bytes()).is_some())
-        || memmem::find(bytes, b"gorun-lint:").is_some()
+        || suppression.find(bytes).is_some()
     {
         return true;
     }
@@ -245,11 +276,15 @@ fn may_hold_go_run(bytes: &[u8], out_dir: &str, go_commands: &[String]) -> bool 
     // A `go run` on a comment line or in an echoed string runs nothing;
     // under `.ONESHELL` or in a `define` body a line may continue a quoted
     // string of the lines above, so there every mention counts.
-    let lines_stand_alone =
-        memmem::find(bytes, b"ONESHELL").is_none() && memmem::find(bytes, b"define").is_none();
-    if run.find_iter(bytes).any(|i| {
-        run_after_go(bytes, i, go_commands) && !(lines_stand_alone && on_inert_line(bytes, i))
-    }) {
+    let lines_stand_alone = std::cell::OnceCell::new();
+    let stand_alone = || {
+        *lines_stand_alone
+            .get_or_init(|| oneshell.find(bytes).is_none() && define.find(bytes).is_none())
+    };
+    if run
+        .find_iter(bytes)
+        .any(|i| run_after_go(bytes, i, go_commands) && !(stand_alone() && on_inert_line(bytes, i)))
+    {
         return true;
     }
     // `include`, `-include` or `sinclude` as a directive: at the start of a
@@ -489,7 +524,8 @@ fn load_all(opts: &Options, cwd: &Path, configs: &Configs) -> LoadedAll {
 fn path_hash(p: &Path) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    p.hash(&mut h);
+    // The bytes: hashing a `Path` parses it into components first.
+    p.as_os_str().hash(&mut h);
     h.finish()
 }
 

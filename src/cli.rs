@@ -358,10 +358,10 @@ fn run_check(args: CheckArgs) -> Result<i32, Error> {
         statistics: args.statistics,
         quiet: args.quiet,
     };
-    let text = args.format.renderer().render(&report, &opts);
-    let mut lock = stdout.lock();
-    let _ = lock.write_all(text.as_bytes());
-    let _ = lock.flush();
+    // Streamed: a large report is never one string in memory.
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let _ = args.format.renderer().write(&report, &opts, &mut out);
+    let _ = out.flush();
     for w in &analysis.warnings {
         eprintln!("gorun-lint: warning: {w}");
     }

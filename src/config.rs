@@ -202,11 +202,18 @@ fn line_of_key(text: &str, key: &str) -> Option<usize> {
 }
 
 /// Finds the configuration for each file; caches by directory.
+///
+/// The cache holds the directories that have a config file and those met
+/// on the way up from another directory, not every directory asked about:
+/// most are leaves, asked about once (the walk hands out a directory's files
+/// together), and a tree of 50,000 directories would otherwise keep one
+/// entry each. Keys are the paths' bytes (hashing a `Path` parses it into
+/// components, a visible cost per walked directory).
 #[derive(Debug)]
 pub struct Configs {
     explicit: Option<std::sync::Arc<Config>>,
     default: std::sync::Arc<Config>,
-    cache: Mutex<HashMap<PathBuf, std::sync::Arc<Config>>>,
+    cache: Mutex<HashMap<std::ffi::OsString, std::sync::Arc<Config>>>,
 }
 
 impl Configs {
@@ -228,42 +235,37 @@ impl Configs {
             return Ok(c.clone());
         }
         // Walk up to the nearest config (or a cached answer), then remember
-        // the answer for every directory passed on the way.
-        let mut visited = Vec::new();
+        // the answer for the directories passed on the way.
+        let mut passed = Vec::new();
         let mut found = None;
         for d in dir.ancestors() {
-            if let Some(c) = self.cache.lock().expect("config cache").get(d).cloned() {
+            if let Some(c) = self
+                .cache
+                .lock()
+                .expect("config cache")
+                .get(d.as_os_str())
+                .cloned()
+            {
                 found = Some(c);
                 break;
             }
-            visited.push(d.to_path_buf());
             let p = d.join(FILE_NAME);
             if p.is_file() {
-                found = Some(std::sync::Arc::new(Config::load(&p)?));
+                let c = std::sync::Arc::new(Config::load(&p)?);
+                passed.push(d);
+                found = Some(c);
                 break;
+            }
+            if d != dir {
+                passed.push(d);
             }
         }
         let c = found.unwrap_or_else(|| self.default.clone());
         let mut cache = self.cache.lock().expect("config cache");
-        for d in visited {
-            cache.insert(d, c.clone());
+        for d in passed {
+            cache.insert(d.as_os_str().to_owned(), c.clone());
         }
         Ok(c)
-    }
-
-    /// Every configuration loaded so far (for unused-allow reports).
-    pub fn loaded(&self) -> Vec<std::sync::Arc<Config>> {
-        let mut out: Vec<std::sync::Arc<Config>> = Vec::new();
-        if let Some(c) = &self.explicit {
-            out.push(c.clone());
-        }
-        for c in self.cache.lock().expect("config cache").values() {
-            if !out.iter().any(|o| o.path == c.path) {
-                out.push(c.clone());
-            }
-        }
-        out.sort_by(|a, b| a.path.cmp(&b.path));
-        out
     }
 }
 

@@ -29,8 +29,17 @@ pub struct Json;
 #[derive(Serialize)]
 struct Out<'a> {
     version: u32,
-    diagnostics: Vec<Entry<'a>>,
+    diagnostics: Entries<'a>,
     summary: Summary,
+}
+
+/// The diagnostics, serialised one entry at a time.
+struct Entries<'a>(&'a [Diagnostic]);
+
+impl Serialize for Entries<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(entry))
+    }
 }
 
 #[derive(Serialize)]
@@ -82,10 +91,22 @@ pub(crate) fn entry(d: &Diagnostic) -> Entry<'_> {
 }
 
 impl Renderer for Json {
-    fn render(&self, report: &Report, _opts: &RenderOptions) -> String {
-        let out = Out {
+    fn render(&self, report: &Report, opts: &RenderOptions) -> String {
+        let mut buf = Vec::new();
+        self.write(report, opts, &mut buf)
+            .expect("writing to memory cannot fail");
+        String::from_utf8(buf).expect("serde_json writes UTF-8")
+    }
+
+    fn write(
+        &self,
+        report: &Report,
+        _opts: &RenderOptions,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        let doc = Out {
             version: 1,
-            diagnostics: report.diagnostics.iter().map(entry).collect(),
+            diagnostics: Entries(&report.diagnostics),
             summary: Summary {
                 files: report.files_checked,
                 diagnostics: report.diagnostics.len(),
@@ -102,8 +123,7 @@ impl Renderer for Json {
                     .count(),
             },
         };
-        let mut s = serde_json::to_string_pretty(&out).expect("report serialises");
-        s.push('\n');
-        s
+        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        out.write_all(b"\n")
     }
 }

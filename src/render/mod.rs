@@ -18,6 +18,17 @@ pub struct RenderOptions {
 /// An output format for `check`.
 pub trait Renderer {
     fn render(&self, report: &Report, opts: &RenderOptions) -> String;
+
+    /// Write the rendering to `out`. Formats that can stream (JSON)
+    /// override this, so a large report is never held as one string.
+    fn write(
+        &self,
+        report: &Report,
+        opts: &RenderOptions,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        out.write_all(self.render(report, opts).as_bytes())
+    }
 }
 
 /// The formats `--format` accepts.
