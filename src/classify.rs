@@ -17,7 +17,7 @@ pub enum Class {
         /// The package directory (absolute), when the working directory is known.
         dir: Option<PathBuf>,
         /// The go.mod governing it, if one was found.
-        module: Option<GoMod>,
+        module: Option<std::sync::Arc<GoMod>>,
         /// Why `dir` is unknown.
         unknown_dir: Option<String>,
     },
@@ -69,7 +69,7 @@ impl Classified {
 
     pub fn module(&self) -> Option<&GoMod> {
         match &self.class {
-            Class::Local { module, .. } => module.as_ref(),
+            Class::Local { module, .. } => module.as_deref(),
             _ => None,
         }
     }

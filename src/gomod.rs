@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// A parsed go.mod.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,41 +99,41 @@ fn unquote(s: &str) -> String {
     s.trim_matches('"').trim_matches('`').to_string()
 }
 
-/// Finds and caches go.mod files by directory.
+/// Finds and caches go.mod files by directory. Keys are the paths' bytes
+/// (hashing a `Path` parses its components); each go.mod is parsed once and
+/// shared.
 #[derive(Debug, Default)]
 pub struct Modules {
-    cache: Mutex<HashMap<PathBuf, Option<GoMod>>>,
+    cache: Mutex<HashMap<std::ffi::OsString, Option<Arc<GoMod>>>>,
 }
 
 impl Modules {
     /// The go.mod governing `dir`: the nearest one walking up.
-    pub fn find(&self, dir: &Path) -> Option<GoMod> {
-        let mut cur = Some(dir);
+    pub fn find(&self, dir: &Path) -> Option<Arc<GoMod>> {
         let mut seen = Vec::new();
-        while let Some(d) = cur {
-            let cached = self.cache.lock().expect("cache lock").get(d).cloned();
+        let mut found = None;
+        for d in dir.ancestors() {
+            let cached = self
+                .cache
+                .lock()
+                .expect("cache lock")
+                .get(d.as_os_str())
+                .cloned();
             if let Some(hit) = cached {
-                self.remember(&seen, &hit);
-                return hit;
+                found = hit;
+                break;
             }
-            seen.push(d.to_path_buf());
-            let path = d.join("go.mod");
-            if let Ok(text) = std::fs::read_to_string(&path) {
-                let m = Some(GoMod::parse(d.to_path_buf(), &text));
-                self.remember(&seen, &m);
-                return m;
+            seen.push(d);
+            if let Ok(text) = std::fs::read_to_string(d.join("go.mod")) {
+                found = Some(Arc::new(GoMod::parse(d.to_path_buf(), &text)));
+                break;
             }
-            cur = d.parent();
         }
-        self.remember(&seen, &None);
-        None
-    }
-
-    fn remember(&self, dirs: &[PathBuf], m: &Option<GoMod>) {
         let mut cache = self.cache.lock().expect("cache lock");
-        for d in dirs {
-            cache.insert(d.clone(), m.clone());
+        for d in seen {
+            cache.insert(d.as_os_str().to_owned(), found.clone());
         }
+        found
     }
 }
 

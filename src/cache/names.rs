@@ -252,7 +252,11 @@ fn go_mods(root: &Path, modules: &Modules) -> Vec<GoMod> {
     } else {
         root
     };
-    let mut out: Vec<GoMod> = modules.find(dir).into_iter().collect();
+    let mut out: Vec<GoMod> = modules
+        .find(dir)
+        .map(|m| (*m).clone())
+        .into_iter()
+        .collect();
     let walk = ignore::WalkBuilder::new(dir)
         .filter_entry(|e| {
             !matches!(
