@@ -278,6 +278,10 @@ impl MakeDoc {
             .iter()
             .any(|r| r.targets.iter().any(|t| t == ".ONESHELL"));
         let _ = src;
+        // A document lives until the report: no room left from growing.
+        items.rules.shrink_to_fit();
+        items.recipe_lines.shrink_to_fit();
+        items.assignments.shrink_to_fit();
         MakeDoc {
             rules: items.rules,
             recipe_lines: items.recipe_lines,
