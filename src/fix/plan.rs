@@ -852,7 +852,7 @@ fn gitignore_edit(root: &Path, dirs: &BTreeSet<PathBuf>, cwd: &Path) -> Option<F
     if !original.is_empty() && !original.ends_with('\n') {
         text.push('\n');
     }
-    text.push_str("# Helper binaries built by make (gorun-lint)\n");
+    text.push_str("# Helper binaries built for gorun-lint fixes (make targets or scripts)\n");
     for m in missing {
         text.push_str(&m);
         text.push('\n');
