@@ -287,4 +287,39 @@ mod tests {
         let e = Config::from_text(Path::new("x.toml"), "bogus = 1\n").unwrap_err();
         assert!(e.to_string().contains("x.toml"), "{e}");
     }
+    #[test]
+    fn nearest_config_wins_whatever_order_directories_are_asked_in() {
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path();
+        let write = |dir: &str, out: &str| {
+            std::fs::create_dir_all(root.join(dir)).unwrap();
+            std::fs::write(
+                root.join(dir).join(FILE_NAME),
+                format!("out-dir = \"{out}\"\n"),
+            )
+            .unwrap();
+        };
+        write("", "top");
+        write("a/inner", "inner");
+        for d in ["a/inner/x/y", "a/other/z", "b"] {
+            std::fs::create_dir_all(root.join(d)).unwrap();
+        }
+        let configs = Configs::new(None).unwrap();
+        let out = |d: &str| configs.for_dir(&root.join(d)).unwrap().out_dir.clone();
+        // Leaves first (their answers are not kept), then their ancestors,
+        // then the leaves again: the same answer every time.
+        for _ in 0..2 {
+            assert_eq!(out("a/inner/x/y"), "inner");
+            assert_eq!(out("a/other/z"), "top");
+            assert_eq!(out("a/inner"), "inner");
+            assert_eq!(out("a/inner/x"), "inner");
+            assert_eq!(out("a"), "top");
+            assert_eq!(out("b"), "top");
+            assert_eq!(out(""), "top");
+        }
+        // A config is read once and shared by every directory below it.
+        let a = configs.for_dir(&root.join("a/inner/x/y")).unwrap();
+        let b = configs.for_dir(&root.join("a/inner")).unwrap();
+        assert!(std::sync::Arc::ptr_eq(&a, &b));
+    }
 }
