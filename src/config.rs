@@ -287,6 +287,7 @@ mod tests {
         let e = Config::from_text(Path::new("x.toml"), "bogus = 1\n").unwrap_err();
         assert!(e.to_string().contains("x.toml"), "{e}");
     }
+
     #[test]
     fn nearest_config_wins_whatever_order_directories_are_asked_in() {
         let t = tempfile::tempdir().unwrap();

@@ -7,7 +7,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// `f` applied to each item, on up to as many threads as there are cores,
 /// with the results in the items' order. Items are handed out one at a time
-/// (files differ a lot in size); a short list runs on the calling thread.
+/// (files differ a lot in size); with one item or one core, `f` runs on the
+/// calling thread and no thread is started.
 pub fn map<I: Sync, T: Send>(items: &[I], f: impl Fn(&I) -> T + Sync) -> Vec<T> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
