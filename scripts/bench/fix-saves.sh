@@ -188,8 +188,10 @@ echo "$importers" >"$out/edit-importers.txt"
 
 helpers=$(sed -E 's|^go run \./scripts/([^ ]+).*|\1|' "$out/gorun.commands" | sort -u)
 for h in $helpers; do
-  g=$(grep -E "^go run \./scripts/$h( |$)" "$out/gorun.commands" | head -1)
-  f=$(grep -E "^_gen/bin/$h( |$)" "$out/fixed.commands" | head -1)
+  # grep -m1, not `| head -1`: a producer cut off by head gets SIGPIPE,
+  # which pipefail turns into a failed run.
+  g=$(grep -m1 -E "^go run \./scripts/$h( |$)" "$out/gorun.commands" || true)
+  f=$(grep -m1 -E "^_gen/bin/$h( |$)" "$out/fixed.commands" || true)
   [ -n "$f" ] || die "no _gen/bin/$h command on the fixed side"
   log "== helper $h"
   for side in gorun fixed; do

@@ -168,7 +168,7 @@ max_rss_kb() {
 # machine_info: what the numbers ran on, as markdown list items.
 machine_info() {
   local cpu
-  cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+  cpu=$(sed -n '/^model name/{s/^model name[[:space:]]*: //p;q}' /proc/cpuinfo)
   echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "- repository: $(git -C "$bench_repo" rev-parse --short HEAD 2>/dev/null || echo unknown) $(git -C "$bench_repo" log -1 --format=%s 2>/dev/null || true)"
   if [ -n "${GORUN_LINT_BIN:-}" ]; then
