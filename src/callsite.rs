@@ -122,6 +122,21 @@ pub fn is_prebuilt_tool(name: &str) -> bool {
     PREBUILT_TOOLS.contains(&name)
 }
 
+/// Toolchain tools that Go 1.24 shipped prebuilt and that `go tool` builds
+/// on demand (and caches in GOCACHE) since Go 1.25 (`go tool -n pprof` with
+/// Go 1.26 prints a path in GOCACHE).
+pub const ON_DEMAND_TOOLS: &[&str] = &[
+    "addr2line",
+    "buildid",
+    "covdata",
+    "nm",
+    "objdump",
+    "pack",
+    "pprof",
+    "test2json",
+    "trace",
+];
+
 /// One `go run` (or `go build`) callsite.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Callsite {

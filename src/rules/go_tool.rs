@@ -5,8 +5,9 @@
 //! workflow step. Informational: it never fails a run. The toolchain's
 //! prebuilt tools (`cover`, `vet`, `compile`, `asm`, `cgo`, `link`, `fix`,
 //! `preprofile`) run from `GOTOOLDIR` and cache nothing, so `go tool cover`
-//! is not noted; other toolchain tools (`pprof`, `trace`, `nm`, ...) are
-//! built on demand since Go 1.25 and are.
+//! is not noted; the toolchain's other tools (`pprof`, `trace`, `nm`, ...)
+//! were prebuilt up to Go 1.24 and are built on demand and cached since Go
+//! 1.25, which the note says.
 //!
 //! ## Why is this bad?
 //! It is not bad as such: a go.mod `tool` directive run with `go tool` is the
@@ -51,13 +52,20 @@ pub fn check(file: &Arc<SourceFile>, cs: &Callsite) -> Diagnostic {
     } else {
         tool.as_str()
     };
+    let message = if crate::callsite::ON_DEMAND_TOOLS.contains(&shown) {
+        format!(
+            "`go tool {shown}` is built on demand and cached in GOCACHE since Go 1.25 (a toolchain tool no longer shipped prebuilt)"
+        )
+    } else {
+        format!(
+            "`go tool {shown}` links and caches the tool in GOCACHE on every change, as `go run` does"
+        )
+    };
     Diagnostic {
         rule: &RULE,
         file: file.clone(),
         span: cs.span.clone(),
-        message: format!(
-            "`go tool {shown}` links and caches the tool in GOCACHE on every change, as `go run` does"
-        ),
+        message,
         help: Some(
             "fine for a pinned tool; where it runs often, build it once with `go build -o` into a file target"
                 .into(),
