@@ -393,6 +393,19 @@ fn a_symlinked_makefile_is_written_through_the_link() {
 }
 
 #[test]
+fn a_hard_linked_makefile_is_refused() {
+    // Renaming the new text into place would split the names: the other
+    // hard link would keep the old Makefile.
+    let d = repo();
+    let other = d.path().join("Makefile.orig");
+    std::fs::hard_link(d.path().join("Makefile"), &other).unwrap();
+    let o = fix(d.path(), None);
+    assert_refused(&o, "Makefile", "has 2 hard links");
+    assert_untouched(d.path());
+    assert_eq!(std::fs::read_to_string(&other).unwrap(), MAKEFILE);
+}
+
+#[test]
 fn a_gitignore_that_is_not_utf8_is_refused_with_a_clear_error() {
     let d = repo();
     std::fs::write(d.path().join(".gitignore"), b"/bin\n\xff\xfe\n").unwrap();

@@ -368,6 +368,14 @@ fn check_unchanged(fe: &FileEdits) -> Result<PathBuf, Error> {
             if meta.permissions().readonly() {
                 return Err(refuse("is read-only; nothing was written".into()));
             }
+            // The new text is renamed into place: a file with other hard
+            // links would keep the old text under its other names.
+            let links = std::os::unix::fs::MetadataExt::nlink(&meta);
+            if links > 1 {
+                return Err(refuse(format!(
+                    "has {links} hard links, and the fix would give this name a new file while the others keep the old text; nothing was written (give the file one name, or make the others symlinks)"
+                )));
+            }
             if let Err(e) = std::fs::OpenOptions::new().write(true).open(&real) {
                 return Err(refuse(format!(
                     "cannot be written: {}; nothing was written",
