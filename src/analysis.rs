@@ -1368,7 +1368,35 @@ fn build_key(cs: &Callsite, class: &Classified) -> Option<BuildKey> {
         sources,
         flags,
         env,
+        toolchain: toolchain(cs),
     })
+}
+
+/// The go command of a build when it changes the environment the build
+/// sees: a variable whose definition runs go through `env` or after
+/// assignments (`HOSTGO := env -u GOOS -u GOARCH -- go`, `GO := CGO_ENABLED=0
+/// go`), or a configured wrapper. Empty for go itself: `go`, `./tool/go`,
+/// `$(GO)` with `GO := $(shell which go)` build the same binary.
+fn toolchain(cs: &Callsite) -> String {
+    use crate::vars::GoSpelling;
+    let sets_env = |definition: &str| {
+        definition.split_whitespace().any(|w| {
+            w == "env"
+                || w.ends_with("/env")
+                || w.split_once('=').is_some_and(|(name, _)| {
+                    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                })
+        })
+    };
+    match &cs.spelling {
+        GoSpelling::Variable { definition, .. } | GoSpelling::RunVariable { definition, .. }
+            if sets_env(definition) =>
+        {
+            cs.go.text.clone()
+        }
+        GoSpelling::Configured => cs.go.text.clone(),
+        _ => String::new(),
+    }
 }
 
 /// The absolute path of a file of a file run, given its package directory.

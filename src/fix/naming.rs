@@ -27,6 +27,10 @@ pub struct BuildKey {
     pub flags: Vec<String>,
     /// Build-affecting env assignments (`GOOS=linux`).
     pub env: Vec<String>,
+    /// The go command as written when it changes the build's environment
+    /// (`$(HOSTGO)` with `HOSTGO := env -u GOOS -u GOARCH -- go` builds for
+    /// the host, `$(GO)` maybe not); empty for go itself, however spelled.
+    pub toolchain: String,
 }
 
 /// Names a helper never gets: `_gen/bin/go` ends in `/go`, so a second
@@ -75,7 +79,7 @@ pub fn assign(
         let mut keys = keys.clone();
         keys.sort_by_key(|k| {
             (
-                !k.flags.is_empty() || !k.env.is_empty(),
+                !k.flags.is_empty() || !k.env.is_empty() || !k.toolchain.is_empty(),
                 k.sources.clone(),
                 k.flags.clone(),
                 k.env.clone(),
@@ -86,9 +90,8 @@ pub fn assign(
             if i == 0 && !RESERVED.contains(tool) && !taken.contains(*tool) {
                 candidates.push(tool.to_string());
             }
-            let variant: Vec<String> = key
-                .env
-                .iter()
+            let variant: Vec<String> = std::iter::once(&key.toolchain.to_ascii_lowercase())
+                .chain(&key.env)
                 .chain(&key.flags)
                 .map(|s| sanitize(s))
                 .filter(|s| !s.is_empty())
@@ -163,6 +166,7 @@ mod tests {
             sources: vec![PathBuf::from(src)],
             flags: flags.iter().map(|s| s.to_string()).collect(),
             env: vec![],
+            toolchain: String::new(),
         }
     }
 
