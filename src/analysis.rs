@@ -1562,3 +1562,68 @@ mod prefilter_tests {
         }
     }
 }
+
+#[cfg(test)]
+mod build_key_tests {
+    use super::{Analysis, Options};
+
+    /// The toolchain part of each callsite's build key, in file order.
+    fn toolchains(makefile: &str, config: Option<&str>) -> Vec<String> {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(d.path().join("cmd/x")).unwrap();
+        std::fs::write(d.path().join("go.mod"), "module example.com/k\n\ngo 1.24\n").unwrap();
+        std::fs::write(
+            d.path().join("cmd/x/main.go"),
+            "package main\n\nfunc main() {}\n",
+        )
+        .unwrap();
+        std::fs::write(d.path().join("Makefile"), makefile).unwrap();
+        if let Some(c) = config {
+            std::fs::write(d.path().join(".gorun-lint.toml"), c).unwrap();
+        }
+        let a = Analysis::run(
+            &Options {
+                paths: vec![d.path().to_path_buf()],
+                ..Default::default()
+            },
+            d.path(),
+        )
+        .unwrap();
+        a.files
+            .iter()
+            .flat_map(|f| &f.sites)
+            .map(|s| s.build.as_ref().expect("a local build").toolchain.clone())
+            .collect()
+    }
+
+    #[test]
+    fn a_go_command_that_sets_the_environment_is_its_own_build() {
+        let mk = "\
+GO := $(shell type -P go)
+GOEXE ?= go
+HOSTGO := env -u GOOS -u GOARCH -- go
+NOCGO := CGO_ENABLED=0 go
+ENVGO := env GOFLAGS=-mod=mod go
+x:
+\tgo run ./cmd/x
+\t./tool/go run ./cmd/x
+\t$(GO) run ./cmd/x
+\t$(GOEXE) run ./cmd/x
+\t$(HOSTGO) run ./cmd/x
+\t$(NOCGO) run ./cmd/x
+\t$(ENVGO) run ./cmd/x
+";
+        assert_eq!(
+            toolchains(mk, None),
+            ["", "", "", "", "$(HOSTGO)", "$(NOCGO)", "$(ENVGO)"]
+        );
+        // A configured wrapper may set anything.
+        assert_eq!(
+            toolchains(
+                "x:\n\t./hack/gow run ./cmd/x\n\tgo run ./cmd/x\n",
+                Some("go-commands = [\"./hack/gow\"]\n")
+            ),
+            ["./hack/gow", ""]
+        );
+    }
+}
