@@ -635,6 +635,32 @@ fn load_other(
     }))
 }
 
+impl Site {
+    /// A `go run` callsite of file `f`, classified, with its build key; not
+    /// yet allowlisted or named.
+    fn classified(
+        callsite: Callsite,
+        f: &FileAnalysis,
+        env: &VarEnv,
+        modules: &Modules,
+        deferred_read_time: bool,
+        assumed_base: bool,
+    ) -> Site {
+        let class = classify::classify(&callsite, &f.base, env, modules);
+        let build = build_key(&callsite, &class);
+        Site {
+            callsite,
+            class,
+            allowed: None,
+            deferred_read_time,
+            build,
+            target: None,
+            helper: None,
+            assumed_base,
+        }
+    }
+}
+
 /// What the callsite stage finds in one file.
 struct FileSites {
     sites: Vec<Site>,
@@ -932,24 +958,20 @@ impl Analysis {
         let commands = callsite::find(&f.file.text, &f.doc, &env);
         let mut sites = Vec::new();
         for cs in commands.runs().cloned() {
-            let class = classify::classify(&cs, &f.base, &env, modules);
             let deferred_read_time = match &cs.origin {
                 Origin::Deferred { variable } => component
                     .iter()
                     .any(|&j| read_time_reference(&self.files[j], variable)),
                 _ => false,
             };
-            let build = build_key(&cs, &class);
-            sites.push(Site {
-                callsite: cs,
-                class,
-                allowed: None,
+            sites.push(Site::classified(
+                cs,
+                f,
+                &env,
+                modules,
                 deferred_read_time,
-                build,
-                target: None,
-                helper: None,
-                assumed_base: false,
-            });
+                false,
+            ));
         }
         FileSites {
             sites,
@@ -972,18 +994,7 @@ impl Analysis {
         for (cs, assumed_base) in sources::callsites(f, go_commands)? {
             match cs.verb {
                 callsite::Verb::Run => {
-                    let class = classify::classify(&cs, &f.base, &env, modules);
-                    let build = build_key(&cs, &class);
-                    sites.push(Site {
-                        callsite: cs,
-                        class,
-                        allowed: None,
-                        deferred_read_time: false,
-                        build,
-                        target: None,
-                        helper: None,
-                        assumed_base,
-                    });
+                    sites.push(Site::classified(cs, f, &env, modules, false, assumed_base));
                 }
                 callsite::Verb::Tool => tools.push(cs),
                 callsite::Verb::Build => builds.push(cs),
@@ -1569,15 +1580,7 @@ mod build_key_tests {
 
     /// The toolchain part of each callsite's build key, in file order.
     fn toolchains(makefile: &str, config: Option<&str>) -> Vec<String> {
-        let d = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(d.path().join("cmd/x")).unwrap();
-        std::fs::write(d.path().join("go.mod"), "module example.com/k\n\ngo 1.24\n").unwrap();
-        std::fs::write(
-            d.path().join("cmd/x/main.go"),
-            "package main\n\nfunc main() {}\n",
-        )
-        .unwrap();
-        std::fs::write(d.path().join("Makefile"), makefile).unwrap();
+        let d = crate::test_repo::go_module("cmd/x", makefile);
         if let Some(c) = config {
             std::fs::write(d.path().join(".gorun-lint.toml"), c).unwrap();
         }

@@ -31,4 +31,6 @@ pub mod rules;
 pub mod shell;
 pub mod source;
 pub mod sources;
+#[cfg(test)]
+mod test_repo;
 pub mod vars;

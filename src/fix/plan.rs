@@ -916,19 +916,7 @@ mod tests {
     fn a_chdir_subshell_never_makes_arithmetic_expansion() {
         // Found by fuzzing: `x=$$(go run -C x ./y)` became
         // `x=$$((cd x && ...))`, which dash reads as `$((` arithmetic.
-        let d = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(d.path().join("x/y")).unwrap();
-        std::fs::write(d.path().join("go.mod"), "module example.com/t\n\ngo 1.24\n").unwrap();
-        std::fs::write(
-            d.path().join("x/y/main.go"),
-            "package main\n\nfunc main() {}\n",
-        )
-        .unwrap();
-        std::fs::write(
-            d.path().join("Makefile"),
-            "gen:\n\tv=$$(go run -C x ./y) && echo $$v\n",
-        )
-        .unwrap();
+        let d = crate::test_repo::go_module("x/y", "gen:\n\tv=$$(go run -C x ./y) && echo $$v\n");
         let opts = crate::analysis::Options {
             paths: vec![d.path().to_path_buf()],
             ..Default::default()
