@@ -285,10 +285,13 @@ fn select_and_ignore_filter_rules() {
 
 #[test]
 fn info_notes_alone_do_not_fail_the_run() {
-    // GR007 (parse-error) is info: shown, but the exit code stays 0.
+    // GR007 (parse-error) is info: shown, but the exit code stays 0. The
+    // fixture's `.RECIPEPREFIX` file and its top-level `$(foreach)` with
+    // quoted parentheses are beyond the grammar (the shell `case` patterns
+    // are masked from it, so they no longer count).
     let doc = json_in(&fixture("grammar-errors/pos"), &["--select", "GR007"], 0);
     let diags = diagnostics(&doc);
-    assert_eq!(diags.len(), 9);
+    assert_eq!(diags.len(), 4);
     assert!(diags.iter().all(|d| d["severity"] == "info"), "{doc}");
 }
 

@@ -49,10 +49,14 @@ impl MakeParser {
         MakeParser { parser }
     }
 
-    pub(crate) fn parse(&mut self, src: &str) -> Parsed {
+    /// Parse `input`, the bytes tree-sitter reads (`src` itself, or `src`
+    /// with its opaque text masked, offsets unchanged); items are read from
+    /// `src`.
+    pub(crate) fn parse(&mut self, src: &str, input: &[u8]) -> Parsed {
+        debug_assert_eq!(src.len(), input.len());
         let mut items = Items::default();
         let mut errors = Vec::new();
-        let Some(tree) = self.parser.parse(src, None) else {
+        let Some(tree) = self.parser.parse(input, None) else {
             errors.push(0..src.len());
             return Parsed { items, errors };
         };
@@ -329,7 +333,7 @@ mod tests {
     use super::*;
 
     fn parse(src: &str) -> Parsed {
-        MakeParser::new().parse(src)
+        MakeParser::new().parse(src, src.as_bytes())
     }
 
     #[test]

@@ -13,8 +13,9 @@
 //!
 //! ## Example
 //! ```make
+//! .RECIPEPREFIX = >
 //! check:
-//! 	case "$$x" in '') ;; *) go run ./scripts/x ;; esac
+//! > go run ./scripts/x
 //! ```
 //!
 //! ## Fix safety
