@@ -1392,8 +1392,7 @@ fn toolchain(cs: &Callsite) -> String {
     use crate::vars::GoSpelling;
     let sets_env = |definition: &str| {
         definition.split_whitespace().any(|w| {
-            w == "env"
-                || w.ends_with("/env")
+            crate::shell::is_env_command(w)
                 || w.split_once('=').is_some_and(|(name, _)| {
                     !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
                 })

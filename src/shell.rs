@@ -1261,6 +1261,11 @@ const KEYWORDS: [&str; 11] = [
 ];
 const PREFIX_COMMANDS: [&str; 5] = ["command", "nohup", "builtin", "xargs", "sudo"];
 
+/// Whether a command word is `env`, by name or by path (`/usr/bin/env`).
+pub fn is_env_command(word: &str) -> bool {
+    word == "env" || word.ends_with("/env")
+}
+
 /// Index of the word that is the command, skipping keywords, env
 /// assignments and prefix commands (`env -u GOOS --`, `nice -n 5`).
 pub fn command_index(words: &[Word]) -> Option<usize> {
@@ -1278,7 +1283,7 @@ pub fn command_index(words: &[Word]) -> Option<usize> {
                     i += 1;
                 }
             }
-            Some("env") => {
+            Some(e) if is_env_command(e) => {
                 i += 1;
                 while let Some(w) = words.get(i) {
                     match w.literal() {
@@ -1609,5 +1614,12 @@ mod tests {
         let src = "env -u GOOS -u GOARCH -- go run ./x";
         let (s, _) = scan(src, 0..src.len(), Dialect::Make, Cwd::base());
         assert_eq!(command_index(&s.commands[0].words), Some(6));
+        // `env` by path is the same command.
+        let src = "/usr/bin/env GOOS=linux go run ./x";
+        let (s, _) = scan(src, 0..src.len(), Dialect::Make, Cwd::base());
+        assert_eq!(command_index(&s.commands[0].words), Some(2));
+        let src = "/usr/bin/envsubst < a";
+        let (s, _) = scan(src, 0..src.len(), Dialect::Make, Cwd::base());
+        assert_eq!(command_index(&s.commands[0].words), Some(0));
     }
 }

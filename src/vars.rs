@@ -147,7 +147,10 @@ impl VarEnv {
         let words = split_words(def);
         let mut i = 0;
         // `env -u GOOS -u GOARCH --` and assignments before the command.
-        if words.first().map(String::as_str) == Some("env") {
+        if words
+            .first()
+            .is_some_and(|w| crate::shell::is_env_command(w))
+        {
             i = 1;
             while let Some(w) = words.get(i) {
                 match w.as_str() {
@@ -324,12 +327,17 @@ mod tests {
         let mut env = VarEnv::new(&["./hack/gow".into()]);
         env.define("GO", "go", false);
         env.define("HOSTGO", "env -u GOOS -u GOARCH -- go", false);
+        env.define("HOSTGO2", "/usr/bin/env -u GOOS -- go", false);
         env.define("GOW", "$(shell type -P go)", false);
         env.define("GO_RUN", "$(GO) run", false);
         env.define("GOFMT", "gofmt", false);
         env.define("GOLANGCI", "golangci-lint", false);
         assert!(matches!(
             env.go_spelling(&word("$(GO)")),
+            Some(GoSpelling::Variable { .. })
+        ));
+        assert!(matches!(
+            env.go_spelling(&word("$(HOSTGO2)")),
             Some(GoSpelling::Variable { .. })
         ));
         assert!(matches!(

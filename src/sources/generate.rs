@@ -667,7 +667,11 @@ fn shell_name(s: &str) -> (&str, usize) {
 
 /// Set `assignment` on the `NAME=value` words an `env` command word takes.
 fn mark_env_assignments(words: &mut [Word]) {
-    if words.first().and_then(|w| w.literal()) != Some("env") {
+    if !words
+        .first()
+        .and_then(|w| w.literal())
+        .is_some_and(crate::shell::is_env_command)
+    {
         return;
     }
     let mut i = 1;
