@@ -9,8 +9,8 @@
 //!
 //! Groups:
 //! - `parse`: tree-sitter-make alone (clean input), tree-sitter plus the
-//!   logical-line reader (input with regions the grammar fails on), and the
-//!   line reader alone over the whole file.
+//!   logical-line reader (input with regions the grammar fails on), the
+//!   line reader alone over the whole file, and tree-sitter per kind of line.
 //! - `shell`: the recipe-text scan over every recipe line of a parsed file.
 //! - `check`: `Analysis::run` (discover, read, parse, classify) and the whole
 //!   `check --format json` pipeline, on one file and on a 100-file tree.
@@ -361,6 +361,30 @@ mod parse {
         let mut parser = MakeParser::new();
         let regions = MakeDoc::parse(&src, &mut parser).error_regions.len();
         assert!(regions > 0, "the error blocks must leave ERROR regions");
+        bencher.counter(BytesCount::of_str(&src)).bench_local(|| {
+            MakeDoc::parse(black_box(&src), &mut parser)
+                .recipe_lines
+                .len()
+        });
+    }
+
+    /// What one item costs the parse: 100 of one kind of Makefile line (a
+    /// rule line, a rule with three recipe lines, an assignment, a comment
+    /// line), so the time per item is the median divided by 100.
+    #[divan::bench(args = ["rule-lines", "recipe-lines", "assignments", "comments"])]
+    fn tree_sitter_per_100_items(bencher: Bencher, kind: &str) {
+        let src: String = (0..100)
+            .map(|i| match kind {
+                "rule-lines" => format!("target{i}: dep{i} other{i}\n"),
+                "recipe-lines" => format!(
+                    "t{i}:\n\tdocker build -t $(IMAGE):$(VERSION) .\n\t$(GO) test -race ./...\n\t@echo done {i}\n"
+                ),
+                "assignments" => format!("VAR{i} := $(shell git describe --tags)\n"),
+                _ => format!("# a comment line about things number {i}\n"),
+            })
+            .collect();
+        let mut parser = MakeParser::new();
+        assert!(MakeDoc::parse(&src, &mut parser).error_regions.is_empty());
         bencher.counter(BytesCount::of_str(&src)).bench_local(|| {
             MakeDoc::parse(black_box(&src), &mut parser)
                 .recipe_lines

@@ -716,14 +716,17 @@ impl Analysis {
         analysis.follow_includes(cwd, &configs, &mut parser, &mut index);
         let t2 = std::time::Instant::now();
         analysis.find_sites(opts, cwd, &configs);
+        let t3 = std::time::Instant::now();
+        analysis.name_targets(opts);
         if timings {
             eprintln!(
-                "gorun-lint timings: walk+read+parse {:?} ({} files kept of {}), includes {:?}, sites {:?}",
+                "gorun-lint timings: walk+read+parse {:?} ({} files kept of {}), includes {:?}, callsites {:?}, naming {:?}",
                 t1 - t0,
                 analysis.files.len(),
                 analysis.files_walked,
                 t2 - t1,
-                t2.elapsed()
+                t3 - t2,
+                t3.elapsed()
             );
         }
         Ok(analysis)
@@ -1044,7 +1047,6 @@ impl Analysis {
             }
         }
         self.apply_allowlist();
-        self.name_targets(opts);
     }
 
     /// Give each script its base directory: the directory of the first

@@ -314,6 +314,8 @@ fn run_check(args: CheckArgs) -> Result<i32, Error> {
     }
     let cwd = cwd()?;
     let analysis = Analysis::run(&args.common.options()?, &cwd)?;
+    let timings = std::env::var_os("GORUN_LINT_TIMINGS").is_some();
+    let t0 = std::time::Instant::now();
     let mut report = check::check(
         &analysis,
         &Selection {
@@ -359,9 +361,17 @@ fn run_check(args: CheckArgs) -> Result<i32, Error> {
         quiet: args.quiet,
     };
     // Streamed: a large report is never one string in memory.
+    let t1 = std::time::Instant::now();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let _ = args.format.renderer().write(&report, &opts, &mut out);
     let _ = out.flush();
+    if timings {
+        eprintln!(
+            "gorun-lint timings: rules {:?}, report {:?}",
+            t1 - t0,
+            t1.elapsed()
+        );
+    }
     for w in &analysis.warnings {
         eprintln!("gorun-lint: warning: {w}");
     }
