@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+mod common;
+
 fn bin() -> PathBuf {
     assert_cmd::cargo::cargo_bin("gorun-lint")
 }
@@ -17,13 +19,7 @@ fn bin() -> PathBuf {
 /// A Go repository with one helper package and `makefile` as its Makefile.
 fn repo(makefile: &[u8]) -> tempfile::TempDir {
     let d = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(d.path().join("scripts/gen")).unwrap();
-    std::fs::write(d.path().join("go.mod"), "module example.com/b\n\ngo 1.24\n").unwrap();
-    std::fs::write(
-        d.path().join("scripts/gen/main.go"),
-        "package main\n\nfunc main() {}\n",
-    )
-    .unwrap();
+    common::go_module(d.path(), &["scripts/gen"]);
     std::fs::write(d.path().join("Makefile"), makefile).unwrap();
     d
 }

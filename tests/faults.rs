@@ -14,6 +14,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+mod common;
+
 const MAKEFILE: &str = "GO ?= go\n\n.PHONY: gen\ngen:\n\t@echo generating\n\t$(GO) run ./scripts/gen -o out.txt\n\nlint:\n\tgo vet ./...\n";
 
 fn bin() -> PathBuf {
@@ -23,13 +25,7 @@ fn bin() -> PathBuf {
 /// A small Go repository whose Makefile has one fixable callsite; `fix`
 /// rewrites the Makefile and creates `.gitignore`.
 fn repo_in(dir: &Path) {
-    std::fs::create_dir_all(dir.join("scripts/gen")).unwrap();
-    std::fs::write(dir.join("go.mod"), "module example.com/f\n\ngo 1.24\n").unwrap();
-    std::fs::write(
-        dir.join("scripts/gen/main.go"),
-        "package main\n\nfunc main() {}\n",
-    )
-    .unwrap();
+    common::go_module(dir, &["scripts/gen"]);
     std::fs::write(dir.join("Makefile"), MAKEFILE).unwrap();
 }
 

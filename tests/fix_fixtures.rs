@@ -3,7 +3,7 @@
 //! result offers no fix any more.
 
 mod common;
-use common::copy_dir;
+use common::{copy_dir, go_module};
 
 use std::path::{Path, PathBuf};
 
@@ -13,20 +13,6 @@ fn bin(dir: &Path) -> Command {
     let mut c = Command::cargo_bin("gorun-lint").unwrap();
     c.current_dir(dir).env_remove("NO_COLOR");
     c
-}
-
-/// A Go module (`example.com/m`) at `dir` with a `package main` in each of
-/// `mains`.
-fn go_module(dir: &Path, mains: &[&str]) {
-    std::fs::write(dir.join("go.mod"), "module example.com/m\n\ngo 1.24\n").unwrap();
-    for m in mains {
-        std::fs::create_dir_all(dir.join(m)).unwrap();
-        std::fs::write(
-            dir.join(m).join("main.go"),
-            "package main\n\nfunc main() {}\n",
-        )
-        .unwrap();
-    }
 }
 
 fn fixture(rel: &str) -> (tempfile::TempDir, PathBuf) {

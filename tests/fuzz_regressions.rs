@@ -2,6 +2,8 @@
 
 use std::path::Path;
 
+mod common;
+
 use assert_cmd::Command;
 
 /// Run gorun-lint in `dir`.
@@ -22,7 +24,7 @@ fn run(dir: &Path, args: &[&str]) -> std::process::Output {
 fn guard_fixes_leave_non_utf8_files_alone() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    std::fs::write(dir.join("go.mod"), "module example.com/m\n\ngo 1.24\n").unwrap();
+    common::go_module(dir, &[]);
     let original: &[u8] =
         b"# caf\xe9\nabs:\n\t_gen/bin/tool -check\n\n_gen/bin/tool: go.mod\n\tgo build -o $@ .\n";
     std::fs::write(dir.join("Makefile"), original).unwrap();
@@ -63,7 +65,7 @@ fn guard_fixes_leave_non_utf8_files_alone() {
 fn swallowed_rule_line_fix_is_idempotent() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    std::fs::write(dir.join("go.mod"), "module example.com/m\n\ngo 1.24\n").unwrap();
+    common::go_module(dir, &[]);
     let input = include_bytes!("fuzz_inputs/check_fix_bytes-not-idempotent.txt");
     std::fs::write(dir.join("Makefile"), input).unwrap();
     let run = |args: &[&str]| run(dir, args);

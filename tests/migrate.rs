@@ -3,7 +3,7 @@
 //! and man page.
 
 mod common;
-use common::copy_dir;
+use common::{copy_dir, go_module};
 
 use std::path::Path;
 
@@ -90,13 +90,7 @@ fn migrate_plans_then_applies_and_check_passes() {
 fn migrate_writes_a_config_when_there_is_none() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    std::fs::write(dir.join("go.mod"), "module example.com/m\n\ngo 1.24\n").unwrap();
-    std::fs::create_dir_all(dir.join("scripts/x")).unwrap();
-    std::fs::write(
-        dir.join("scripts/x/main.go"),
-        "package main\n\nfunc main() {}\n",
-    )
-    .unwrap();
+    go_module(dir, &["scripts/x"]);
     std::fs::write(
         dir.join("Makefile"),
         "gen:\n\tgo run ./scripts/x\n\tgo run golang.org/x/tools/cmd/stringer@v0.1.0\n",

@@ -1,4 +1,5 @@
-//! Helpers shared by the integration tests.
+//! Helpers shared by the integration tests (each test binary uses some).
+#![allow(dead_code)]
 
 use std::path::Path;
 
@@ -14,5 +15,20 @@ pub fn copy_dir(from: &Path, to: &Path) {
         } else {
             std::fs::copy(e.path(), &dest).unwrap();
         }
+    }
+}
+
+/// A Go module (`example.com/m`) at `dir` with a `package main` in each of
+/// `mains` (directories relative to `dir`).
+pub fn go_module(dir: &Path, mains: &[&str]) {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("go.mod"), "module example.com/m\n\ngo 1.24\n").unwrap();
+    for m in mains {
+        std::fs::create_dir_all(dir.join(m)).unwrap();
+        std::fs::write(
+            dir.join(m).join("main.go"),
+            "package main\n\nfunc main() {}\n",
+        )
+        .unwrap();
     }
 }
