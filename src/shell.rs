@@ -1255,10 +1255,13 @@ fn shell_segments_in_make_text(src: &str, range: Span, nesting: usize, out: &mut
     }
 }
 
-/// Shell keywords and prefix commands after which the next word is the command.
-const KEYWORDS: [&str; 11] = [
-    "if", "then", "else", "elif", "while", "until", "do", "!", "{", "time", "exec",
-];
+/// Keywords that open or continue a compound command: the word after one is
+/// a command of its own, and the keyword changes nothing about how it runs.
+pub const COMPOUND_KEYWORDS: [&str; 8] =
+    ["if", "then", "else", "elif", "while", "until", "do", "{"];
+/// Keywords after which the next word is the command, but which change how
+/// it runs (negated status, timed, replacing the shell).
+const MODIFIER_KEYWORDS: [&str; 3] = ["!", "time", "exec"];
 const PREFIX_COMMANDS: [&str; 5] = ["command", "nohup", "builtin", "xargs", "sudo"];
 
 /// Whether a command word is `env`, by name or by path (`/usr/bin/env`).
@@ -1277,7 +1280,11 @@ pub fn command_index(words: &[Word]) -> Option<usize> {
             continue;
         }
         match w.literal() {
-            Some(k) if KEYWORDS.contains(&k) || PREFIX_COMMANDS.contains(&k) => {
+            Some(k)
+                if COMPOUND_KEYWORDS.contains(&k)
+                    || MODIFIER_KEYWORDS.contains(&k)
+                    || PREFIX_COMMANDS.contains(&k) =>
+            {
                 i += 1;
                 if k == "time" && words.get(i).and_then(|w| w.literal()) == Some("-p") {
                     i += 1;

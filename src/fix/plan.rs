@@ -145,13 +145,10 @@ fn script_offer(f: &FileAnalysis, s: &Site) -> Option<Applicability> {
             prefix.replace_range(at, " ");
         }
     }
-    let keyword = |w: &str| {
-        matches!(
-            w,
-            "if" | "then" | "do" | "else" | "elif" | "while" | "until" | "{"
-        )
-    };
-    if !prefix.split_whitespace().all(keyword) {
+    if !prefix
+        .split_whitespace()
+        .all(|w| crate::shell::COMPOUND_KEYWORDS.contains(&w))
+    {
         return None;
     }
     let before = text[..cs.prefix.start].trim_end_matches([' ', '\t']);
