@@ -341,17 +341,22 @@ fn tree_repo(n: usize) -> Repo {
 mod parse {
     use super::*;
 
-    /// tree-sitter-make on input it parses without ERROR regions.
-    #[divan::bench(args = SIZES)]
-    fn tree_sitter(bencher: Bencher, size: usize) {
-        let src = makefile(1, size, size / 2_000, false);
+    /// Time `MakeDoc::parse` of `src`, which must parse without ERROR
+    /// regions (so the line reader never takes over).
+    fn bench_clean_parse(bencher: Bencher, src: &str) {
         let mut parser = MakeParser::new();
-        assert!(MakeDoc::parse(&src, &mut parser).error_regions.is_empty());
-        bencher.counter(BytesCount::of_str(&src)).bench_local(|| {
-            MakeDoc::parse(black_box(&src), &mut parser)
+        assert!(MakeDoc::parse(src, &mut parser).error_regions.is_empty());
+        bencher.counter(BytesCount::of_str(src)).bench_local(|| {
+            MakeDoc::parse(black_box(src), &mut parser)
                 .recipe_lines
                 .len()
         });
+    }
+
+    /// tree-sitter-make on input it parses without ERROR regions.
+    #[divan::bench(args = SIZES)]
+    fn tree_sitter(bencher: Bencher, size: usize) {
+        bench_clean_parse(bencher, &makefile(1, size, size / 2_000, false));
     }
 
     /// tree-sitter-make, then the line reader for the regions it failed on.
@@ -383,13 +388,7 @@ mod parse {
                 _ => format!("# a comment line about things number {i}\n"),
             })
             .collect();
-        let mut parser = MakeParser::new();
-        assert!(MakeDoc::parse(&src, &mut parser).error_regions.is_empty());
-        bencher.counter(BytesCount::of_str(&src)).bench_local(|| {
-            MakeDoc::parse(black_box(&src), &mut parser)
-                .recipe_lines
-                .len()
-        });
+        bench_clean_parse(bencher, &src);
     }
 
     /// The logical-line reader alone over the whole file.
