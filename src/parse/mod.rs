@@ -16,8 +16,8 @@
 //! the large projects' Makefiles), and a callsite in such a region must not
 //! be lost. Where the tree has an ERROR (or MISSING) node, the region is
 //! widened to whole logical lines and everything in it comes from the line
-//! reader instead; the items are marked `recovered`. We chose the line reader over
-//! `makefile-lossless` as the fallback: on the fixtures under
+//! reader instead; the items are marked `recovered`. We chose the line
+//! reader over `makefile-lossless` as the fallback: on the fixtures under
 //! `fixtures/check/grammar-errors` it recovers every callsite with its rule,
 //! it needs no second syntax tree, and it shares the rule-header parser with
 //! the tree-sitter path, so both readers agree on what a rule line means.
