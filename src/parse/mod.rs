@@ -652,6 +652,62 @@ mod tests {
         assert_eq!(&src[..r.prereq_end], "gen: a.txt $(wildcard x/*.go) | dir");
     }
 
+    /// The unmasked parse of `src` when the grammar reads it without an
+    /// ERROR region (`None` otherwise).
+    fn unmasked(src: &str) -> Option<MakeDoc> {
+        let p = tree::MakeParser::new().parse(src, src.as_bytes());
+        let regions = cover_dropped_items(src, &p.items, widen_to_lines(src, &p.errors));
+        regions
+            .is_empty()
+            .then(|| MakeDoc::assemble(src, p.items, Vec::new()))
+    }
+
+    #[test]
+    fn masking_changes_nothing_where_the_grammar_had_no_trouble() {
+        let mut stack = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")];
+        let (mut compared, mut files) = (0, 0);
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                    continue;
+                }
+                let name = p.file_name().unwrap().to_string_lossy().to_string();
+                if !crate::discover::is_makefile_name(&name) && !name.ends_with(".mk") {
+                    continue;
+                }
+                files += 1;
+                let src = String::from_utf8_lossy(&std::fs::read(&p).unwrap()).into_owned();
+                if let Some(want) = unmasked(&src) {
+                    let got = MakeDoc::parse(&src, &mut tree::MakeParser::new());
+                    assert_eq!(got, want, "{}", p.display());
+                    compared += 1;
+                }
+            }
+        }
+        assert!(compared > 30 && compared < files, "{compared} of {files}");
+    }
+
+    #[test]
+    fn masked_shell_text_leaves_no_error_region() {
+        // GR007's old example: the `case` patterns' unbalanced `)` threw the
+        // grammar off; make never parses them, and neither does it now.
+        let src = "check:\n\tcase \"$$x\" in '') ;; *) go run ./scripts/x ;; esac\n\
+                   V := $(shell case $$(uname) in (Linux) echo l ;; esac)\nall: check\n";
+        assert!(unmasked(src).is_none(), "the grammar used to fail here");
+        let doc = MakeDoc::parse(src, &mut tree::MakeParser::new());
+        assert!(doc.error_regions.is_empty(), "{:?}", doc.error_regions);
+        assert_eq!(doc.recipe_lines.len(), 1);
+        assert_eq!(doc.recipe_lines[0].rule, Some(0));
+        assert!(!doc.recipe_lines[0].recovered);
+        assert_eq!(
+            &src[doc.assignments[0].value.clone()],
+            "$(shell case $$(uname) in (Linux) echo l ;; esac)"
+        );
+        assert_eq!(doc.rules.len(), 2);
+    }
+
     #[test]
     fn error_regions_cover_the_tree_items_they_drop() {
         // Found by fuzzing: an unterminated `$(` in a recipe line became one
