@@ -77,7 +77,8 @@ pub fn assign(
         }
         // The plain build of the shortest path keeps the plain name.
         let mut keys = keys.clone();
-        keys.sort_by_key(|k| {
+        // Cached: the key clones paths, and a clash can hold many builds.
+        keys.sort_by_cached_key(|k| {
             (
                 !k.flags.is_empty() || !k.env.is_empty() || !k.toolchain.is_empty(),
                 k.sources.clone(),
