@@ -1,4 +1,4 @@
-//! For unit tests: a throwaway Go module on disk.
+//! For unit tests: a throwaway Go module on disk, and the fixture Makefiles.
 
 /// A temp directory holding `go.mod` (module `example.com/t`), a `package
 /// main` in `main_dir`, and `makefile` as its Makefile.
@@ -13,4 +13,23 @@ pub fn go_module(main_dir: &str, makefile: &str) -> tempfile::TempDir {
     .unwrap();
     std::fs::write(d.path().join("Makefile"), makefile).unwrap();
     d
+}
+
+/// Every Makefile under `fixtures/` (by name, as the walk picks them), with
+/// its text (invalid UTF-8 replaced).
+pub fn fixture_makefiles() -> Vec<(std::path::PathBuf, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if crate::discover::is_makefile_name(&p.file_name().unwrap().to_string_lossy()) {
+                let text = String::from_utf8_lossy(&std::fs::read(&p).unwrap()).into_owned();
+                out.push((p, text));
+            }
+        }
+    }
+    out
 }

@@ -436,43 +436,32 @@ mod tests {
     /// every fixture Makefile.
     #[test]
     fn walk_agrees_with_the_query_on_every_fixture() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-        let mut stack = vec![root];
-        let mut files = 0;
+        let files = crate::test_repo::fixture_makefiles();
         let mut parser = Parser::new();
         parser.set_language(&language()).unwrap();
-        while let Some(d) = stack.pop() {
-            for e in std::fs::read_dir(&d).unwrap() {
-                let p = e.unwrap().path();
-                if p.is_dir() {
-                    stack.push(p);
-                    continue;
-                }
-                let name = p.file_name().unwrap().to_string_lossy().to_string();
-                if !crate::discover::is_makefile_name(&name) {
-                    continue;
-                }
-                let src = String::from_utf8_lossy(&std::fs::read(&p).unwrap()).into_owned();
-                let tree = parser.parse(&src, None).unwrap();
-                let key =
-                    |(n, node): &(&str, Node)| (node.start_byte(), node.end_byte(), n.to_string());
-                let mut want: Vec<_> = query_captures(tree.root_node(), &src)
-                    .iter()
-                    .map(key)
-                    .collect();
-                let mut got = Vec::new();
-                walk_captures(tree.root_node(), &mut |n, node, _| {
-                    got.push((node.start_byte(), node.end_byte(), n.to_string()))
-                });
-                want.sort();
-                want.dedup();
-                got.sort();
-                got.dedup();
-                assert_eq!(got, want, "{}", p.display());
-                files += 1;
-            }
+        for (path, src) in &files {
+            let tree = parser.parse(src, None).unwrap();
+            let key =
+                |(n, node): &(&str, Node)| (node.start_byte(), node.end_byte(), n.to_string());
+            let mut want: Vec<_> = query_captures(tree.root_node(), src)
+                .iter()
+                .map(key)
+                .collect();
+            let mut got = Vec::new();
+            walk_captures(tree.root_node(), &mut |n, node, _| {
+                got.push((node.start_byte(), node.end_byte(), n.to_string()))
+            });
+            want.sort();
+            want.dedup();
+            got.sort();
+            got.dedup();
+            assert_eq!(got, want, "{}", path.display());
         }
-        assert!(files > 30, "only {files} fixture Makefiles found");
+        assert!(
+            files.len() > 30,
+            "only {} fixture Makefiles found",
+            files.len()
+        );
     }
 
     #[test]
