@@ -361,7 +361,7 @@ fn expand_prerequisite(f: &FileAnalysis, word: &str) -> Option<Vec<PathBuf>> {
         } else if w.contains('$') {
             return None;
         } else {
-            out.push(normalize(&f.base.join(&w)));
+            out.push(normalize(&f.base.join(crate::parse::unescape_word(&w))));
         }
     }
     Some(out)

@@ -165,6 +165,30 @@ const EIGHT: Fixture = Fixture {
     ],
 };
 
+/// File names with blanks: an embedded file and an embedded directory that
+/// holds one. make splits a prerequisite list at blanks, so the fix writes
+/// them escaped (`tmpl/page\\ header.txt`); an edit to either reaches the
+/// output.
+const ODDNAMES: Fixture = Fixture {
+    name: "oddnames",
+    cached_exes: &["render"],
+    outputs: &["out/page.txt"],
+    edits: &[
+        Edit {
+            file: "scripts/render/tmpl/page header.txt",
+            from: "Page header v1",
+            to: "Page header v2",
+            changes: &["out/page.txt"],
+        },
+        Edit {
+            file: "scripts/render/static files/a b.css",
+            from: "color: black;",
+            to: "color: navy;",
+            changes: &["out/page.txt"],
+        },
+    ],
+};
+
 #[test]
 fn multi() {
     run_fixture(&MULTI);
@@ -173,6 +197,11 @@ fn multi() {
 #[test]
 fn eight() {
     run_fixture(&EIGHT);
+}
+
+#[test]
+fn oddnames() {
+    run_fixture(&ODDNAMES);
 }
 
 /// Issue 7: a Makefile recipe runs a script that runs two helpers with `go

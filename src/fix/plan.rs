@@ -708,12 +708,32 @@ pub fn prerequisites(srcs: &Sources, base: &Path, module: &crate::gomod::GoMod) 
     for (p, is_dir) in &srcs.embeds {
         if *is_dir {
             for d in dirs_under(p) {
-                out.push(format!("$(wildcard {}/*)", relative(base, &d)));
+                push_dir_files(&mut out, base, &d, None);
             }
         } else if p.to_string_lossy().contains(['*', '?', '[']) {
-            out.push(format!("$(wildcard {})", relative(base, p)));
+            let dir = p.parent().unwrap_or(p);
+            if dir.to_string_lossy().contains(['*', '?', '[']) {
+                // A pattern over directories: make's wildcard, as written.
+                out.push(format!("$(wildcard {})", relative(base, p)));
+            } else {
+                let pattern = p.file_name().map(|n| n.to_string_lossy().into_owned());
+                push_dir_files(&mut out, base, dir, pattern.as_deref());
+            }
         } else {
-            out.push(relative(base, p));
+            let rel = relative(base, p);
+            match prerequisite_word(&rel) {
+                Some(w) => out.push(w),
+                // Not writable as a make word: its directory's time still
+                // changes when it is replaced (editors write a new file).
+                None => {
+                    if let Some(w) = p
+                        .parent()
+                        .and_then(|d| prerequisite_word(&relative(base, d)))
+                    {
+                        out.push(w);
+                    }
+                }
+            }
         }
     }
     out.push(relative(base, &module.root.join("go.mod")));
@@ -722,6 +742,70 @@ pub fn prerequisites(srcs: &Sources, base: &Path, module: &crate::gomod::GoMod) 
         relative(base, &module.root.join("go.sum"))
     ));
     out
+}
+
+/// The files of embedded directory `dir` (those matching `pattern`, a
+/// `//go:embed` glob, when given): `$(wildcard dir/*)` (or the pattern) where
+/// make can read every name it yields as one word; else the directory
+/// itself (its time changes when a file comes or goes) and each file by
+/// name, escaped: make splits a wildcard's result at blanks, so a file
+/// named `a b.txt` would become two missing prerequisites.
+fn push_dir_files(out: &mut Vec<String>, base: &Path, dir: &Path, pattern: Option<&str>) {
+    let rel = relative(base, dir);
+    let matcher = pattern.and_then(|p| globset::Glob::new(p).ok().map(|g| g.compile_matcher()));
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| !p.is_dir())
+                .filter(|p| {
+                    matcher
+                        .as_ref()
+                        .is_none_or(|m| p.file_name().is_some_and(|n| m.is_match(n)))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    let names_ok = files.iter().all(|f| {
+        f.file_name()
+            .is_some_and(|n| make_safe(&n.to_string_lossy()))
+    });
+    if make_safe(&rel) && names_ok {
+        out.push(match pattern {
+            Some(p) => format!("$(wildcard {rel}/{p})"),
+            None => format!("$(wildcard {rel}/*)"),
+        });
+        return;
+    }
+    out.extend(prerequisite_word(&rel));
+    out.extend(
+        files
+            .iter()
+            .filter_map(|f| prerequisite_word(&relative(base, f))),
+    );
+}
+
+/// `rel` as one word of a prerequisite list: blanks and `#` escaped with a
+/// backslash and `$` doubled (GNU make reads `a\ b.txt` as one file).
+/// `None` for a name make cannot take as a plain prerequisite (`:`, `;`,
+/// `|`, `=`, `%`, glob characters, parentheses, backslashes, control
+/// characters).
+fn prerequisite_word(rel: &str) -> Option<String> {
+    let mut out = String::with_capacity(rel.len());
+    for c in rel.chars() {
+        match c {
+            ' ' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '$' => out.push_str("$$"),
+            ':' | ';' | '|' | '=' | '%' | '*' | '?' | '[' | ']' | '(' | ')' | '\\' => return None,
+            c if c.is_control() => return None,
+            c => out.push(c),
+        }
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 fn dirs_under(dir: &Path) -> Vec<PathBuf> {
@@ -908,6 +992,23 @@ pub fn ignored(root: &Path, dir: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prerequisite_words_escape_blanks_and_refuse_make_syntax() {
+        assert_eq!(
+            prerequisite_word("tmpl/a b.txt").as_deref(),
+            Some("tmpl/a\\ b.txt")
+        );
+        assert_eq!(prerequisite_word("x#y$z").as_deref(), Some("x\\#y$$z"));
+        for bad in [
+            "a:b", "a;b", "a|b", "a=b", "a%b", "a*b", "a(b)", "a\\b", "a\tb", "",
+        ] {
+            assert_eq!(prerequisite_word(bad), None, "{bad:?}");
+        }
+        // Round trip through make's reading of a rule line.
+        let w = prerequisite_word("static files/a b.css").unwrap();
+        assert_eq!(crate::parse::unescape_word(&w), "static files/a b.css");
+    }
 
     #[test]
     fn a_chdir_subshell_never_makes_arithmetic_expansion() {

@@ -317,7 +317,8 @@ impl MakeDoc {
 /// continuations stay where they were, and the items are read from `src`.
 /// Lines with a `#` are left whole (whether it starts a comment depends on
 /// where it stands, and on make's version), and so are lines with a carriage
-/// return (tree-sitter-make ends a line at a lone one, make does not).
+/// return (tree-sitter-make ends a line at a lone one, make does not). In
+/// rule lines only an escaped blank is masked.
 fn opaque_text_masked(src: &str, items: &Items) -> Vec<u8> {
     let mut out = src.as_bytes().to_vec();
     let recipes = items
@@ -329,6 +330,17 @@ fn opaque_text_masked(src: &str, items: &Items) -> Vec<u8> {
         })
         .map(|l| l.span.clone());
     let values = items.assignments.iter().map(|a| a.value.clone());
+    // An escaped blank in a rule line (`gen: tmpl/a\ b.txt`) is part of a
+    // file name to make; tree-sitter-make reads it as an error.
+    for r in &items.rules {
+        let line = &mut out[r.header.clone()];
+        for i in 1..line.len() {
+            if line[i - 1] == b'\\' && line[i] == b' ' {
+                line[i - 1] = b'x';
+                line[i] = b'x';
+            }
+        }
+    }
     for span in recipes.chain(values) {
         let bytes = &mut out[span];
         if bytes.iter().any(|&b| b == b'#' || b == b'\r') {
@@ -548,6 +560,11 @@ pub fn split_words(text: &str) -> Vec<String> {
                 cur.push(c);
             }
             '\\' if matches!(chars.peek(), Some('\n') | Some('\r')) => {}
+            // `a\ b.txt`: one file name with a blank in it.
+            '\\' if matches!(chars.peek(), Some(' ') | Some('\t')) => {
+                cur.push(c);
+                cur.extend(chars.next());
+            }
             c if depth == 0 && c.is_whitespace() => {
                 if !cur.is_empty() {
                     out.push(std::mem::take(&mut cur));
@@ -558,6 +575,21 @@ pub fn split_words(text: &str) -> Vec<String> {
     }
     if !cur.is_empty() {
         out.push(cur);
+    }
+    out
+}
+
+/// The file name a literal word of a target or prerequisite list stands
+/// for: `a\ b.txt` is `a b.txt`, `a\#b` is `a#b`.
+pub fn unescape_word(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    let mut chars = word.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' && matches!(chars.peek(), Some(' ' | '\t' | '#')) {
+            out.extend(chars.next());
+        } else {
+            out.push(c);
+        }
     }
     out
 }
@@ -641,6 +673,23 @@ fn first_separator(text: &str) -> Option<(usize, Sep)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_escaped_blank_stays_in_its_word() {
+        let src = "_gen/bin/x: tmpl/page\\ header.txt a\\#b go.mod\n\tgo build -o $@ ./x\n";
+        let doc = MakeDoc::parse(src, &mut tree::MakeParser::new());
+        assert!(doc.error_regions.is_empty(), "{:?}", doc.error_regions);
+        assert_eq!(
+            doc.rules[0].prerequisites,
+            ["tmpl/page\\ header.txt", "a\\#b", "go.mod"]
+        );
+        assert_eq!(
+            unescape_word("tmpl/page\\ header.txt"),
+            "tmpl/page header.txt"
+        );
+        assert_eq!(unescape_word("a\\#b"), "a#b");
+        assert_eq!(unescape_word("a\\b"), "a\\b");
+    }
 
     #[test]
     fn rule_header_splits_prerequisites() {
