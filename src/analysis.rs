@@ -1032,6 +1032,10 @@ impl Analysis {
         for (i, found) in makefiles.into_iter().zip(found) {
             self.store_sites(i, found);
         }
+        for i in self.load_skipped_script_callers(cwd, configs, opts.only) {
+            let found = self.makefile_sites(i, &modules);
+            self.store_sites(i, found);
+        }
         self.place_scripts(cwd, configs, opts.only);
         let others: Vec<usize> = (0..self.files.len())
             .filter(|&i| self.files[i].kind != Kind::Makefile)
@@ -1047,6 +1051,78 @@ impl Analysis {
             }
         }
         self.apply_allowlist();
+    }
+
+    /// Read the Makefiles the prefilter skipped that may run a script no
+    /// kept Makefile runs: those in the script's directory and its parents up
+    /// to its root that name it. The prefilter keeps a Makefile for a
+    /// script only by a `.sh` word, so `./gen-all` in `tools/Makefile`, with
+    /// no callsite of its own, would leave the script's relative paths to the
+    /// repository root. Returns the indices of the Makefiles read.
+    fn load_skipped_script_callers(
+        &mut self,
+        cwd: &Path,
+        configs: &Configs,
+        only: Option<Kinds>,
+    ) -> Vec<usize> {
+        let run: HashSet<PathBuf> = self
+            .files
+            .iter()
+            .filter(|f| f.kind == Kind::Makefile)
+            .flat_map(|f| {
+                f.execs
+                    .iter()
+                    .filter_map(move |e| crate::guard::exec_path(f, e))
+            })
+            .collect();
+        let mut candidates: BTreeMap<PathBuf, Vec<String>> = BTreeMap::new();
+        for f in self.files.iter().filter(|f| f.kind == Kind::Script) {
+            let Some(name) = f.file.path.file_name() else {
+                continue;
+            };
+            if run.contains(&f.file.path) {
+                continue;
+            }
+            let root = script_root(f.file.dir(), &f.config);
+            for d in f.file.dir().ancestors() {
+                for mk in ["GNUmakefile", "makefile", "Makefile"] {
+                    let p = d.join(mk);
+                    if self.skipped.contains(&path_hash(&p)) {
+                        candidates
+                            .entry(p)
+                            .or_default()
+                            .push(name.to_string_lossy().into_owned());
+                    }
+                }
+                if d == root || !d.starts_with(&root) {
+                    break;
+                }
+            }
+        }
+        let mut index: HashMap<PathBuf, usize> = self
+            .files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.file.path.clone(), i))
+            .collect();
+        let mut parser = MakeParser::new();
+        let mut added = Vec::new();
+        for (path, names) in candidates {
+            let names_it = crate::source::read_bytes(&path).is_ok_and(|b| {
+                names
+                    .iter()
+                    .any(|n| memchr::memmem::find(&b, n.as_bytes()).is_some())
+            });
+            if !names_it || index.contains_key(&path) {
+                continue;
+            }
+            if let Some(i) = self.load(&path, cwd, configs, &mut parser, &mut index) {
+                let f = &mut self.files[i];
+                f.context_only = !only.unwrap_or(f.config.kinds).contains(Kind::Makefile);
+                added.push(i);
+            }
+        }
+        added
     }
 
     /// Give each script its base directory: the directory of the first
@@ -1629,5 +1705,44 @@ x:
             ),
             ["./hack/gow", ""]
         );
+    }
+}
+
+#[cfg(test)]
+mod script_caller_tests {
+    use super::{Analysis, Kind, Options};
+
+    /// `tools/Makefile` runs `./gen-all` (a script without `.sh`, with a
+    /// `go run ./x` relative to `tools/`); the Makefile itself holds nothing
+    /// the prefilter keeps.
+    fn script_base(makefile: &str) -> (String, usize) {
+        let d = crate::test_repo::go_module("tools/x", "all:\n\t@true\n");
+        std::fs::write(d.path().join("tools/Makefile"), makefile).unwrap();
+        let script = d.path().join("tools/gen-all");
+        std::fs::write(&script, "#!/bin/sh\nset -e\ngo run ./x\n").unwrap();
+        let a = Analysis::run(
+            &Options {
+                paths: vec![d.path().to_path_buf()],
+                ..Default::default()
+            },
+            d.path(),
+        )
+        .unwrap();
+        let s = a
+            .files
+            .iter()
+            .find(|f| f.kind == Kind::Script)
+            .expect("the script is read");
+        let base = s.base.strip_prefix(d.path()).unwrap().display().to_string();
+        (base, a.files_walked)
+    }
+
+    #[test]
+    fn a_script_run_from_a_skipped_makefile_takes_its_directory() {
+        // Walked: go.mod, Makefile, tools/Makefile, tools/gen-all, tools/x/main.go
+        // (the .go file is read for directives); counted once each.
+        assert_eq!(script_base("gen:\n\t./gen-all\n"), ("tools".into(), 4));
+        // The negative twin: nothing runs it, so the repository root.
+        assert_eq!(script_base("gen:\n\t./other\n"), ("".into(), 4));
     }
 }
