@@ -1653,22 +1653,13 @@ mod prefilter_tests {
 
 #[cfg(test)]
 mod build_key_tests {
-    use super::{Analysis, Options};
-
     /// The toolchain part of each callsite's build key, in file order.
     fn toolchains(makefile: &str, config: Option<&str>) -> Vec<String> {
         let d = crate::test_repo::go_module("cmd/x", makefile);
         if let Some(c) = config {
             std::fs::write(d.path().join(".gorun-lint.toml"), c).unwrap();
         }
-        let a = Analysis::run(
-            &Options {
-                paths: vec![d.path().to_path_buf()],
-                ..Default::default()
-            },
-            d.path(),
-        )
-        .unwrap();
+        let a = crate::test_repo::analyse(d.path());
         a.files
             .iter()
             .flat_map(|f| &f.sites)
@@ -1710,7 +1701,7 @@ x:
 
 #[cfg(test)]
 mod script_caller_tests {
-    use super::{Analysis, Kind, Options};
+    use super::Kind;
 
     /// `tools/Makefile` runs `./gen-all` (a script without `.sh`, with a
     /// `go run ./x` relative to `tools/`); the Makefile itself holds nothing
@@ -1720,14 +1711,7 @@ mod script_caller_tests {
         std::fs::write(d.path().join("tools/Makefile"), makefile).unwrap();
         let script = d.path().join("tools/gen-all");
         std::fs::write(&script, "#!/bin/sh\nset -e\ngo run ./x\n").unwrap();
-        let a = Analysis::run(
-            &Options {
-                paths: vec![d.path().to_path_buf()],
-                ..Default::default()
-            },
-            d.path(),
-        )
-        .unwrap();
+        let a = crate::test_repo::analyse(d.path());
         let s = a
             .files
             .iter()

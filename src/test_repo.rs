@@ -33,3 +33,12 @@ pub fn fixture_makefiles() -> Vec<(std::path::PathBuf, String)> {
     }
     out
 }
+
+/// The analysis of everything under `dir`, run from `dir`.
+pub fn analyse(dir: &std::path::Path) -> crate::analysis::Analysis {
+    let opts = crate::analysis::Options {
+        paths: vec![dir.to_path_buf()],
+        ..Default::default()
+    };
+    crate::analysis::Analysis::run(&opts, dir).unwrap()
+}

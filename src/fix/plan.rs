@@ -1015,11 +1015,7 @@ mod tests {
         // Found by fuzzing: `x=$$(go run -C x ./y)` became
         // `x=$$((cd x && ...))`, which dash reads as `$((` arithmetic.
         let d = crate::test_repo::go_module("x/y", "gen:\n\tv=$$(go run -C x ./y) && echo $$v\n");
-        let opts = crate::analysis::Options {
-            paths: vec![d.path().to_path_buf()],
-            ..Default::default()
-        };
-        let analysis = Analysis::run(&opts, d.path()).unwrap();
+        let analysis = crate::test_repo::analyse(d.path());
         let p = plan(&analysis, true, None);
         let changes = crate::fix::apply::render(&p.files).unwrap();
         let mk = changes
