@@ -773,7 +773,7 @@ fn push_dir_files(out: &mut Vec<String>, base: &Path, dir: &Path, pattern: Optio
     });
     if make_safe(&rel) && names_ok {
         out.push(match pattern {
-            Some(p) => format!("$(wildcard {rel}/{p})"),
+            Some(p) => format!("$(wildcard {})", relative(base, &dir.join(p))),
             None => format!("$(wildcard {rel}/*)"),
         });
         return;
@@ -1008,6 +1008,40 @@ mod tests {
         // Round trip through make's reading of a rule line.
         let w = prerequisite_word("static files/a b.css").unwrap();
         assert_eq!(crate::parse::unescape_word(&w), "static files/a b.css");
+    }
+
+    #[test]
+    fn embedded_names_with_blanks_are_listed_and_the_rest_stay_wildcards() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path();
+        for f in [
+            "a.tmpl",
+            "static/x.css",
+            "static files/a b.css",
+            "odd/c:d.txt",
+        ] {
+            std::fs::create_dir_all(root.join(f).parent().unwrap()).unwrap();
+            std::fs::write(root.join(f), "x").unwrap();
+        }
+        let module = crate::gomod::GoMod::parse(root.to_path_buf(), "module example.com/m\n");
+        let mut srcs = sources::Sources::default();
+        srcs.embeds.insert((root.join("*.tmpl"), false));
+        srcs.embeds.insert((root.join("static"), true));
+        srcs.embeds.insert((root.join("static files"), true));
+        srcs.embeds.insert((root.join("odd/c:d.txt"), false));
+        let got = prerequisites(&srcs, root, &module);
+        assert_eq!(
+            got,
+            [
+                "$(wildcard *.tmpl)",
+                "odd",
+                "$(wildcard static/*)",
+                "static\\ files",
+                "static\\ files/a\\ b.css",
+                "go.mod",
+                "$(wildcard go.sum)",
+            ]
+        );
     }
 
     #[test]
