@@ -661,6 +661,18 @@ impl Site {
     }
 }
 
+/// A Makefile recipe that runs a script.
+struct ScriptCaller {
+    /// Its working directory (absolute).
+    dir: PathBuf,
+    /// `file:line`, for messages.
+    at: String,
+    /// (file, rule).
+    rule: Option<(usize, usize)>,
+    /// It reads the script with `source` or `.`.
+    sourced: bool,
+}
+
 /// What the callsite stage finds in one file.
 struct FileSites {
     sites: Vec<Site>,
@@ -1065,22 +1077,13 @@ impl Analysis {
         configs: &Configs,
         only: Option<Kinds>,
     ) -> Vec<usize> {
-        let run: HashSet<PathBuf> = self
-            .files
-            .iter()
-            .filter(|f| f.kind == Kind::Makefile)
-            .flat_map(|f| {
-                f.execs
-                    .iter()
-                    .filter_map(move |e| crate::guard::exec_path(f, e))
-            })
-            .collect();
+        let run = self.script_callers();
         let mut candidates: BTreeMap<PathBuf, Vec<String>> = BTreeMap::new();
         for f in self.files.iter().filter(|f| f.kind == Kind::Script) {
             let Some(name) = f.file.path.file_name() else {
                 continue;
             };
-            if run.contains(&f.file.path) {
+            if run.contains_key(&f.file.path) {
                 continue;
             }
             let root = script_root(f.file.dir(), &f.config);
@@ -1125,13 +1128,9 @@ impl Analysis {
         added
     }
 
-    /// Give each script its base directory: the directory of the first
-    /// Makefile recipe (in file order) that runs it, else the repository
-    /// root. A script a recipe runs is read even when the walk did not take
-    /// it (excluded, or outside the paths given).
-    fn place_scripts(&mut self, cwd: &Path, configs: &Configs, only: Option<Kinds>) {
-        type Caller = (PathBuf, String, Option<(usize, usize)>, bool);
-        let mut callers: BTreeMap<PathBuf, Vec<Caller>> = BTreeMap::new();
+    /// The Makefile recipes that run each path, in file order.
+    fn script_callers(&self) -> BTreeMap<PathBuf, Vec<ScriptCaller>> {
+        let mut callers: BTreeMap<PathBuf, Vec<ScriptCaller>> = BTreeMap::new();
         for (fi, f) in self.files.iter().enumerate() {
             if f.kind != Kind::Makefile {
                 continue;
@@ -1142,14 +1141,23 @@ impl Analysis {
                 };
                 let Cwd::Known(dir) = &e.cwd else { continue };
                 let line = f.file.line_col(e.line_span.start).0;
-                callers.entry(path).or_default().push((
-                    normalize(&f.base.join(dir)),
-                    format!("{}:{line}", f.file.display),
-                    e.rule.map(|r| (fi, r)),
-                    e.sourced,
-                ));
+                callers.entry(path).or_default().push(ScriptCaller {
+                    dir: normalize(&f.base.join(dir)),
+                    at: format!("{}:{line}", f.file.display),
+                    rule: e.rule.map(|r| (fi, r)),
+                    sourced: e.sourced,
+                });
             }
         }
+        callers
+    }
+
+    /// Give each script its base directory: the directory of the first
+    /// Makefile recipe (in file order) that runs it, else the repository
+    /// root. A script a recipe runs is read even when the walk did not take
+    /// it (excluded, or outside the paths given).
+    fn place_scripts(&mut self, cwd: &Path, configs: &Configs, only: Option<Kinds>) {
+        let callers = self.script_callers();
         let walked: std::collections::HashSet<PathBuf> =
             self.files.iter().map(|f| f.file.path.clone()).collect();
         for path in callers.keys() {
@@ -1188,9 +1196,9 @@ impl Analysis {
                 continue;
             }
             let runs = callers.get(&f.file.path);
-            f.sourced = runs.is_some_and(|c| c.iter().any(|c| c.3));
+            f.sourced = runs.is_some_and(|c| c.iter().any(|c| c.sourced));
             match runs.and_then(|c| c.first()) {
-                Some((dir, at, rule, _)) => {
+                Some(ScriptCaller { dir, at, rule, .. }) => {
                     f.base = dir.clone();
                     f.caller = *rule;
                     f.base_note = Some(format!(
@@ -1469,12 +1477,9 @@ fn build_key(cs: &Callsite, class: &Classified) -> Option<BuildKey> {
 fn toolchain(cs: &Callsite) -> String {
     use crate::vars::GoSpelling;
     let sets_env = |definition: &str| {
-        definition.split_whitespace().any(|w| {
-            crate::shell::is_env_command(w)
-                || w.split_once('=').is_some_and(|(name, _)| {
-                    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                })
-        })
+        definition
+            .split_whitespace()
+            .any(|w| crate::shell::is_env_command(w) || crate::shell::is_assignment_word(w))
     };
     match &cs.spelling {
         GoSpelling::Variable { definition, .. } | GoSpelling::RunVariable { definition, .. }

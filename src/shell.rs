@@ -1264,6 +1264,22 @@ pub const COMPOUND_KEYWORDS: [&str; 8] =
 const MODIFIER_KEYWORDS: [&str; 3] = ["!", "time", "exec"];
 const PREFIX_COMMANDS: [&str; 5] = ["command", "nohup", "builtin", "xargs", "sudo"];
 
+/// A shell variable name: letters, digits and `_`, not starting with a digit.
+pub fn is_name(t: &str) -> bool {
+    let b = t.as_bytes();
+    !b.is_empty()
+        && !b[0].is_ascii_digit()
+        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_')
+}
+
+/// A `NAME=value` word, as it stands before a command or after `env`.
+pub fn is_assignment_word(t: &str) -> bool {
+    t.split_once('=').is_some_and(|(name, _)| is_name(name))
+}
+
+/// `env` options that take the next word as their value.
+pub const ENV_VALUE_OPTIONS: [&str; 6] = ["-u", "--unset", "-C", "--chdir", "-S", "--split-string"];
+
 /// Whether a command word is `env`, by name or by path (`/usr/bin/env`).
 pub fn is_env_command(word: &str) -> bool {
     word == "env" || word.ends_with("/env")
@@ -1298,9 +1314,7 @@ pub fn command_index(words: &[Word]) -> Option<usize> {
                             i += 1;
                             break;
                         }
-                        Some("-u" | "--unset" | "-C" | "--chdir" | "-S" | "--split-string") => {
-                            i += 2
-                        }
+                        Some(o) if ENV_VALUE_OPTIONS.contains(&o) => i += 2,
                         Some(o) if o.starts_with('-') => i += 1,
                         _ if w.assignment => i += 1,
                         _ => break,

@@ -679,26 +679,15 @@ fn mark_env_assignments(words: &mut [Word]) {
         let t = words[i].text.as_str();
         match t {
             "--" => return,
-            "-u" | "--unset" | "-C" | "--chdir" | "-S" | "--split-string" => i += 2,
+            t if crate::shell::ENV_VALUE_OPTIONS.contains(&t) => i += 2,
             t if t.starts_with('-') => i += 1,
-            t if is_assignment(t) => {
+            t if crate::shell::is_assignment_word(t) => {
                 words[i].assignment = true;
                 i += 1;
             }
             _ => return,
         }
     }
-}
-
-fn is_assignment(t: &str) -> bool {
-    let Some((name, _)) = t.split_once('=') else {
-        return false;
-    };
-    let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c == '_' || c.is_ascii_alphabetic())
-        && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
 }
 
 /// Shells whose `-c STRING` is read with the shell layer.

@@ -35,7 +35,9 @@ use std::collections::HashMap;
 
 use crate::callsite::{from_command, Callsite, Origin};
 use crate::parse::lines::{logical_line_end, logical_line_start};
-use crate::shell::{self, command_index, join_rel, Command, Cwd, Dialect, Expansion, Resolver};
+use crate::shell::{
+    self, command_index, is_name, join_rel, Command, Cwd, Dialect, Expansion, Resolver,
+};
 use crate::shell::{Span, Word};
 use crate::vars::{GoSpelling, VarEnv};
 
@@ -658,14 +660,6 @@ impl Script<'_> {
         }
         env
     }
-}
-
-/// A shell variable name.
-fn is_name(t: &str) -> bool {
-    let b = t.as_bytes();
-    !b.is_empty()
-        && !b[0].is_ascii_digit()
-        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_')
 }
 
 /// Two values side by side in one word.
