@@ -113,6 +113,65 @@ pub struct Analysis {
     pub files_walked: usize,
     /// Walked files the prefilter skipped (hashes of their paths).
     skipped: HashSet<u64>,
+    /// Makefiles whose check was finished while walking, by path (`check`
+    /// only: [`Options::finish`]).
+    pub finished: Vec<Finished>,
+}
+
+/// A walked Makefile that `check` finished in the walker thread that read
+/// it, keeping its findings and dropping its text's structure: memory then
+/// grows with the findings, not with the Makefiles that hold `go run`.
+/// Finished are the files no other file's analysis reads: no `include`
+/// lines, not at the project root (where `clean` may be another tree's
+/// job), no helper target or helper run (the guard rules), no recipe
+/// running an existing file by path (scripts take their base from it). Two
+/// things are known only at the end: another file includes it (it is then
+/// analysed again in full, from the includer's directory), and the helper
+/// names all files' builds get (alone, it may have named a helper that
+/// clashes with another file's: [`Finished::rename`]).
+#[derive(Debug)]
+pub struct Finished {
+    pub path: PathBuf,
+    pub config: Arc<Config>,
+    pub diagnostics: Vec<crate::diagnostic::Diagnostic>,
+    /// Callsites the allowlist exempts.
+    pub allowed: usize,
+    /// The directory its callsites' paths are relative to (its own).
+    base: PathBuf,
+    /// Each build it runs: (out dir, build, tool, the helper it was given).
+    names: Vec<(PathBuf, BuildKey, String, PathBuf)>,
+    /// The findings that name a helper: (finding, build) indices.
+    named: Vec<(usize, usize)>,
+    /// Allowlist keys used, per config file.
+    used_allow: HashMap<PathBuf, Vec<String>>,
+}
+
+impl Finished {
+    /// Give the findings the helper names all files' builds got: a finding
+    /// names its helper target in `target` and, between backquotes, in its
+    /// help and fix description (`local_go_run`, `read_time_go_run`).
+    fn rename(&mut self, names: &BTreeMap<PathBuf, BTreeMap<BuildKey, String>>) {
+        for &(di, ni) in &self.named {
+            let (out_dir, key, _, old) = &self.names[ni];
+            let Some(name) = names.get(out_dir).and_then(|g| g.get(key)) else {
+                continue;
+            };
+            let helper = out_dir.join(name);
+            if &helper == old {
+                continue;
+            }
+            let d = &mut self.diagnostics[di];
+            let (from, to) = (relative(&self.base, old), relative(&self.base, &helper));
+            let (from_q, to_q) = (format!("`{from}`"), format!("`{to}`"));
+            if let Some(h) = &mut d.help {
+                *h = h.replace(&from_q, &to_q);
+            }
+            if let Some(f) = &mut d.fix {
+                f.description = f.description.replace(&from_q, &to_q);
+            }
+            d.target = Some(to);
+        }
+    }
 }
 
 /// A file read, parsed and ready to analyse.
@@ -441,6 +500,7 @@ struct LoadedAll {
     found: discover::Discovered,
     kept: Vec<(Found, Result<Loaded, Error>)>,
     skipped: HashSet<u64>,
+    finished: Vec<Finished>,
 }
 
 /// Walk, read, filter and parse on every core, one parser per thread, as
@@ -467,10 +527,13 @@ fn load_all(opts: &Options, cwd: &Path, configs: &Configs) -> LoadedAll {
             found: discover::Discovered::default(),
             kept: vec![(f, l)],
             skipped: HashSet::new(),
+            finished: Vec::new(),
         };
     }
     let kept = std::sync::Mutex::new(Vec::new());
     let skipped = std::sync::Mutex::new(HashSet::new());
+    let finished = std::sync::Mutex::new(Vec::new());
+    let modules = Modules::default();
     let found = discover::discover_each(
         &opts.paths,
         cwd,
@@ -481,12 +544,16 @@ fn load_all(opts: &Options, cwd: &Path, configs: &Configs) -> LoadedAll {
             Ok(None) => {
                 skipped.lock().expect("skipped").insert(path_hash(&f.path));
             }
-            Ok(Some(l)) => kept.lock().expect("loaded").push((f, Ok(l))),
+            Ok(Some(l)) => match finish(l, &f, opts, cwd, &modules) {
+                Ok(done) => finished.lock().expect("finished").push(done),
+                Err(l) => kept.lock().expect("loaded").push((f, Ok(*l))),
+            },
             Err(e) => kept.lock().expect("loaded").push((f, Err(e))),
         },
     );
     let mut kept = kept.into_inner().expect("loaded");
     let mut skipped = skipped.into_inner().expect("skipped");
+    let mut finished = finished.into_inner().expect("finished");
     kept.sort_by(|a, b| a.0.path.cmp(&b.0.path));
     kept.dedup_by(|a, b| {
         if a.0.path == b.0.path {
@@ -500,12 +567,18 @@ fn load_all(opts: &Options, cwd: &Path, configs: &Configs) -> LoadedAll {
     for (f, _) in &kept {
         skipped.remove(&path_hash(&f.path));
     }
+    // Named and walked, finished as walked: the named copy is kept.
+    let kept_paths: HashSet<&Path> = kept.iter().map(|(f, _)| f.path.as_path()).collect();
+    finished.retain(|x| !kept_paths.contains(x.path.as_path()));
+    finished.sort_by(|a, b| a.path.cmp(&b.path));
     // A walked symlink whose target was walked too (`GNUmakefile ->
-    // Makefile`): one file, reported once, edited once.
+    // Makefile`): one file, reported once, edited once. (Symlinks are not
+    // finished while walking.)
     let real: HashSet<PathBuf> = kept
         .iter()
         .filter(|(f, _)| !f.path.is_symlink())
         .map(|(f, _)| f.path.clone())
+        .chain(finished.iter().map(|x| x.path.clone()))
         .collect();
     kept.retain(|(f, _)| {
         f.explicit
@@ -516,7 +589,84 @@ fn load_all(opts: &Options, cwd: &Path, configs: &Configs) -> LoadedAll {
         found,
         kept,
         skipped,
+        finished,
     }
+}
+
+/// Finish the check of a walked Makefile that no other file's analysis
+/// reads ([`Finished`]), or hand it back to be kept.
+fn finish(
+    l: Loaded,
+    f: &Found,
+    opts: &Options,
+    cwd: &Path,
+    modules: &Modules,
+) -> Result<Finished, Box<Loaded>> {
+    let Some(selection) = &opts.finish else {
+        return Err(Box::new(l));
+    };
+    if f.explicit
+        || l.context_only
+        || l.kind != Kind::Makefile
+        || l.file.lossy
+        || !l.doc.includes.is_empty()
+        || f.path.is_symlink()
+    {
+        return Err(Box::new(l));
+    }
+    let mut a = Analysis {
+        cwd: cwd.to_path_buf(),
+        ..Default::default()
+    };
+    a.push(l, false, &mut HashMap::new());
+    let found = a.makefile_sites(0, modules);
+    a.store_sites(0, found);
+    a.apply_allowlist();
+    a.name_targets(opts);
+    let g = &a.files[0];
+    let alone = g.base != project_root(&g.base, &g.config)
+        && g.execs
+            .iter()
+            .all(|e| crate::guard::exec_path(g, e).is_none_or(|p| !p.is_file()))
+        && crate::guard::analyse(&a).is_empty();
+    if !alone {
+        let g = a.files.pop().expect("one file");
+        let file = Arc::try_unwrap(g.file).expect("nothing else holds the file yet");
+        return Err(Box::new(Loaded {
+            file,
+            kind: g.kind,
+            context_only: g.context_only,
+            config: g.config,
+            doc: g.doc,
+        }));
+    }
+    let report = crate::check::check_files(&a, selection);
+    let g = &a.files[0];
+    let mut names = Vec::new();
+    let mut named = Vec::new();
+    for s in &g.sites {
+        let (Some(key), Some(tool), Some(helper), Some(target)) =
+            (&s.build, &s.class.tool, &s.helper, &s.target)
+        else {
+            continue;
+        };
+        for (di, d) in report.diagnostics.iter().enumerate() {
+            if d.span == s.callsite.span && d.target.as_ref() == Some(target) {
+                named.push((di, names.len()));
+            }
+        }
+        names.push((g.out_dir.clone(), key.clone(), tool.clone(), helper.clone()));
+    }
+    Ok(Finished {
+        path: g.file.path.clone(),
+        config: g.config.clone(),
+        diagnostics: report.diagnostics,
+        allowed: report.allowed,
+        base: g.base.clone(),
+        names,
+        named,
+        used_allow: a.used_allow,
+    })
 }
 
 /// The key of a skipped path (64 bits: a collision among a million paths is
@@ -693,6 +843,10 @@ pub struct Options {
     pub stdin: Option<(PathBuf, String)>,
     /// `--only`: the sources to read (overrides config `sources`).
     pub only: Option<Kinds>,
+    /// For `check`: the rules to report. Makefiles no other file's analysis
+    /// reads are then checked as they are read and only their findings kept
+    /// ([`Finished`]); `None` keeps every file's analysis (what `fix` needs).
+    pub finish: Option<crate::check::Selection>,
 }
 
 impl Analysis {
@@ -704,13 +858,15 @@ impl Analysis {
             mut found,
             kept,
             skipped,
+            finished,
         } = load_all(opts, cwd, &configs);
         let mut analysis = Analysis {
             errors: std::mem::take(&mut found.errors),
             dirs: found.dirs,
             cwd: cwd.to_path_buf(),
-            files_walked: skipped.len(),
+            files_walked: skipped.len() + finished.len(),
             skipped,
+            finished,
             ..Default::default()
         };
         let mut parser = MakeParser::new();
@@ -730,6 +886,15 @@ impl Analysis {
         analysis.find_sites(opts, cwd, &configs);
         let t3 = std::time::Instant::now();
         analysis.name_targets(opts);
+        for x in &analysis.finished {
+            for (p, keys) in &x.used_allow {
+                analysis
+                    .used_allow
+                    .entry(p.clone())
+                    .or_default()
+                    .extend(keys.iter().cloned());
+            }
+        }
         if timings {
             eprintln!(
                 "gorun-lint timings: walk+read+parse {:?} ({} files kept of {}), includes {:?}, callsites {:?}, naming {:?}",
@@ -753,14 +918,26 @@ impl Analysis {
         parser: &mut MakeParser,
         index: &mut HashMap<PathBuf, usize>,
     ) -> Option<usize> {
+        // A file finished while walking that turns out to be included is
+        // analysed again in full.
+        let finished = match self
+            .finished
+            .binary_search_by(|x| x.path.as_path().cmp(path))
+        {
+            Ok(k) => {
+                self.finished.remove(k);
+                true
+            }
+            Err(_) => false,
+        };
         if let Some(&i) = index.get(path) {
             return Some(i);
         }
         match read_and_parse(path, None, cwd, configs, parser) {
             Ok(l) => {
-                // Counted once: a walked file skipped by the prefilter was
-                // counted already.
-                if !self.skipped.contains(&path_hash(path)) {
+                // Counted once: a walked file skipped by the prefilter, or
+                // finished, was counted already.
+                if !finished && !self.skipped.contains(&path_hash(path)) {
                     self.files_walked += 1;
                 }
                 Some(self.push(l, false, index))
@@ -1219,36 +1396,50 @@ impl Analysis {
     }
 
     fn apply_allowlist(&mut self) {
-        for f in &mut self.files {
-            let cfg = f.config.clone();
-            for site in &mut f.sites {
-                // Inline comments first: they are the closer statement.
-                let line = f.file.line_col(site.callsite.span.start).0;
-                let first_line = f.file.line_col(site.callsite.line_span.start).0;
-                if let Some(s) = f.suppressions.iter_mut().find(|s| {
-                    (s.line == line || s.line + 1 == first_line || s.line + 1 == line)
-                        && matches_key(&s.tool, site)
-                }) {
-                    s.used = true;
-                    site.allowed = Some((s.tool.clone(), s.reason.clone()));
-                    continue;
-                }
-                if let Some((k, reason)) = cfg.allow.iter().find(|(k, _)| matches_key(k, site)) {
-                    site.allowed = Some((k.clone(), reason.clone()));
-                    if let Some(p) = &cfg.path {
-                        self.used_allow
-                            .entry(p.clone())
-                            .or_default()
-                            .push(k.clone());
-                    }
+        for i in 0..self.files.len() {
+            self.apply_allowlist_to(i);
+        }
+    }
+
+    fn apply_allowlist_to(&mut self, i: usize) {
+        let f = &mut self.files[i];
+        let cfg = f.config.clone();
+        for site in &mut f.sites {
+            // Inline comments first: they are the closer statement.
+            let line = f.file.line_col(site.callsite.span.start).0;
+            let first_line = f.file.line_col(site.callsite.line_span.start).0;
+            if let Some(s) = f.suppressions.iter_mut().find(|s| {
+                (s.line == line || s.line + 1 == first_line || s.line + 1 == line)
+                    && matches_key(&s.tool, site)
+            }) {
+                s.used = true;
+                site.allowed = Some((s.tool.clone(), s.reason.clone()));
+                continue;
+            }
+            if let Some((k, reason)) = cfg.allow.iter().find(|(k, _)| matches_key(k, site)) {
+                site.allowed = Some((k.clone(), reason.clone()));
+                if let Some(p) = &cfg.path {
+                    self.used_allow
+                        .entry(p.clone())
+                        .or_default()
+                        .push(k.clone());
                 }
             }
         }
     }
 
-    /// Give every distinct build a helper name, per output directory.
+    /// Give every distinct build a helper name, per output directory. The
+    /// builds of finished files count too, and their findings get the
+    /// names all files give (alone, a file may have named a helper that
+    /// clashes with another file's).
     fn name_targets(&mut self, opts: &Options) {
         let mut groups: BTreeMap<PathBuf, BTreeMap<BuildKey, String>> = BTreeMap::new();
+        for (out_dir, key, tool, _) in self.finished.iter().flat_map(|x| &x.names) {
+            groups
+                .entry(out_dir.clone())
+                .or_default()
+                .insert(key.clone(), tool.clone());
+        }
         for f in &mut self.files {
             let out_dir = opts
                 .out_dir
@@ -1284,6 +1475,9 @@ impl Analysis {
                     s.helper = Some(helper);
                 }
             }
+        }
+        for x in &mut self.finished {
+            x.rename(&names);
         }
     }
 }

@@ -46,12 +46,29 @@ impl Report {
     }
 }
 
-/// Turn an analysis into diagnostics.
-pub fn check(analysis: &Analysis, selection: &Selection, cwd: &Path) -> Report {
-    let mut report = Report {
-        files_checked: analysis.files_walked.max(analysis.files.len()),
-        ..Default::default()
-    };
+/// Turn an analysis into diagnostics: those of its files, those of the
+/// Makefiles finished while walking ([`Analysis::finished`], moved into the
+/// report), and the unused allowlist entries of the configs.
+pub fn check(analysis: &mut Analysis, selection: &Selection, cwd: &Path) -> Report {
+    let mut report = check_files(analysis, selection);
+    report.files_checked = analysis.files_walked.max(analysis.files.len());
+    let finished: usize = analysis.finished.iter().map(|f| f.diagnostics.len()).sum();
+    report.diagnostics.reserve(finished);
+    for f in &mut analysis.finished {
+        report.diagnostics.append(&mut f.diagnostics);
+        report.allowed += f.allowed;
+    }
+    unused_config_entries(analysis, selection, cwd, &mut report);
+    report
+        .diagnostics
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    report
+}
+
+/// The diagnostics of the analysis's files: their callsites, tools and
+/// inline suppressions, and the guard rules over their include trees.
+pub(crate) fn check_files(analysis: &Analysis, selection: &Selection) -> Report {
+    let mut report = Report::default();
     let offers = crate::fix::plan::offers(analysis);
     for (fi, f) in analysis.files.iter().enumerate() {
         if f.context_only {
@@ -112,10 +129,6 @@ pub fn check(analysis: &Analysis, selection: &Selection, cwd: &Path) -> Report {
             }
         }
     }
-    unused_config_entries(analysis, selection, cwd, &mut report);
-    report
-        .diagnostics
-        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     report
 }
 
@@ -128,8 +141,8 @@ fn unused_config_entries(
     report: &mut Report,
 ) {
     let mut seen = Vec::new();
-    for f in &analysis.files {
-        let cfg = &f.config;
+    let configs = analysis.files.iter().map(|f| &f.config);
+    for cfg in configs.chain(analysis.finished.iter().map(|f| &f.config)) {
         let (Some(path), Some(dir)) = (&cfg.path, cfg.dir()) else {
             continue;
         };

@@ -219,6 +219,7 @@ impl Common {
             out_dir: None,
             stdin,
             only,
+            finish: None,
         })
     }
 }
@@ -313,17 +314,18 @@ fn run_check(args: CheckArgs) -> Result<i32, Error> {
         }
     }
     let cwd = cwd()?;
-    let analysis = Analysis::run(&args.common.options()?, &cwd)?;
+    let selection = Selection {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+    };
+    let opts = Options {
+        finish: Some(selection.clone()),
+        ..args.common.options()?
+    };
+    let mut analysis = Analysis::run(&opts, &cwd)?;
     let timings = std::env::var_os("GORUN_LINT_TIMINGS").is_some();
     let t0 = std::time::Instant::now();
-    let mut report = check::check(
-        &analysis,
-        &Selection {
-            select: args.select.clone(),
-            ignore: args.ignore.clone(),
-        },
-        &cwd,
-    );
+    let mut report = check::check(&mut analysis, &selection, &cwd);
     if let Some(path) = &args.write_baseline {
         let n = crate::baseline::write(path, &report.diagnostics)?;
         eprintln!(
@@ -512,6 +514,7 @@ fn run_migrate(args: MigrateArgs) -> Result<i32, Error> {
         out_dir: None,
         stdin: None,
         only: None,
+        finish: None,
     };
     let spinner = std::io::stderr().is_terminal().then(|| {
         let s = indicatif::ProgressBar::new_spinner();

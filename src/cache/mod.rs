@@ -170,6 +170,7 @@ pub fn run(opts: &CacheOptions, cwd: &Path) -> Result<bool, Error> {
             out_dir: None,
             stdin: None,
             only: None,
+            finish: None,
         },
         cwd,
     )?;
