@@ -435,9 +435,15 @@ mod shell {
 mod check_bench {
     use super::*;
 
+    /// As `gorun-lint check --format json` runs it (finishing files while
+    /// walking).
     fn check_json(repo: &Repo) -> usize {
-        let analysis = Analysis::run(&repo.options(), &repo.root).expect("analysis");
-        let report = check::check(&analysis, &Selection::default(), &repo.root);
+        let opts = gorun_lint::analysis::Options {
+            finish: Some(Selection::default()),
+            ..repo.options()
+        };
+        let mut analysis = Analysis::run(&opts, &repo.root).expect("analysis");
+        let report = check::check(&mut analysis, &Selection::default(), &repo.root);
         Format::Json
             .renderer()
             .render(&report, &RenderOptions::default())

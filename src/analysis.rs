@@ -657,10 +657,27 @@ fn finish(
         }
         names.push((g.out_dir.clone(), key.clone(), tool.clone(), helper.clone()));
     }
+    // The findings keep only the lines they show, not the file.
+    let mut diagnostics = report.diagnostics;
+    let mine = |d: &crate::diagnostic::Diagnostic| Arc::ptr_eq(&d.file, &g.file);
+    let mut spans: Vec<_> = diagnostics
+        .iter()
+        .filter(|d| mine(d))
+        .map(|d| d.span.clone())
+        .collect();
+    let excerpt = Arc::new(
+        g.file
+            .excerpt(&mut spans, crate::render::human::CONTEXT_LINES),
+    );
+    let mut spans = spans.into_iter();
+    for d in diagnostics.iter_mut().filter(|d| mine(d)) {
+        d.span = spans.next().expect("one span per finding");
+        d.file = excerpt.clone();
+    }
     Ok(Finished {
         path: g.file.path.clone(),
         config: g.config.clone(),
-        diagnostics: report.diagnostics,
+        diagnostics,
         allowed: report.allowed,
         base: g.base.clone(),
         names,

@@ -22,6 +22,10 @@ pub struct SourceFile {
     pub lossy: bool,
     /// The file ends with CRLF line endings.
     line_starts: Vec<usize>,
+    /// For an excerpt ([`SourceFile::excerpt`]): where each kept block of
+    /// lines starts, (line index in the excerpt, line index in the file).
+    /// Empty for a whole file.
+    line_map: Vec<(usize, usize)>,
 }
 
 impl SourceFile {
@@ -54,6 +58,82 @@ impl SourceFile {
             text,
             lossy,
             line_starts,
+            line_map: Vec::new(),
+        }
+    }
+
+    /// A copy holding only the lines `spans` touch and `context` lines on
+    /// each side, for findings kept after their file's analysis is dropped.
+    /// The spans are moved to the copy's offsets; [`SourceFile::line_col`]
+    /// and [`SourceFile::original_line`] still give the file's own line
+    /// numbers, so reports read the same.
+    pub fn excerpt(&self, spans: &mut [std::ops::Range<usize>], context: usize) -> SourceFile {
+        let last = self.line_starts.len() - 1;
+        let line_of = |o: usize| {
+            self.line_starts
+                .partition_point(|&s| s <= o.min(self.text.len()))
+                - 1
+        };
+        let mut lines: Vec<(usize, usize)> = spans
+            .iter()
+            .map(|r| {
+                let (a, b) = (line_of(r.start), line_of(r.end.max(r.start)));
+                (a.saturating_sub(context), (b + context).min(last))
+            })
+            .collect();
+        lines.sort_unstable();
+        let mut blocks: Vec<(usize, usize)> = Vec::new();
+        for (a, b) in lines {
+            match blocks.last_mut() {
+                Some(l) if a <= l.1 + 1 => l.1 = l.1.max(b),
+                _ => blocks.push((a, b)),
+            }
+        }
+        // (first byte in the file, past its last byte, first byte in the copy)
+        let mut bytes: Vec<(usize, usize, usize)> = Vec::new();
+        let mut text = String::new();
+        let mut line_map = Vec::new();
+        let mut excerpt_line = 0;
+        for (a, b) in blocks {
+            let start = self.line_starts[a];
+            let end = self
+                .line_starts
+                .get(b + 1)
+                .copied()
+                .unwrap_or(self.text.len());
+            bytes.push((start, end, text.len()));
+            line_map.push((excerpt_line, a));
+            excerpt_line += b + 1 - a;
+            text.push_str(&self.text[start..end]);
+        }
+        let map = |o: usize| {
+            bytes
+                .iter()
+                .find(|&&(s, e, _)| s <= o && o <= e)
+                .map_or(0, |&(s, _, at)| at + (o - s))
+        };
+        for r in spans.iter_mut() {
+            *r = map(r.start)..map(r.end.max(r.start));
+        }
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        SourceFile {
+            path: self.path.clone(),
+            display: self.display.clone(),
+            text,
+            lossy: self.lossy,
+            line_starts,
+            line_map,
+        }
+    }
+
+    /// The file's 0-based line index of line index `line` of this text (they
+    /// differ in an excerpt).
+    pub fn original_line(&self, line: usize) -> usize {
+        let k = self.line_map.partition_point(|&(at, _)| at <= line);
+        match k.checked_sub(1).map(|k| self.line_map[k]) {
+            Some((at, orig)) => orig + (line - at),
+            None => line,
         }
     }
 
@@ -66,10 +146,11 @@ impl SourceFile {
             .text
             .get(start..offset)
             .map_or(offset - start, |s| s.chars().count());
-        (line + 1, col + 1)
+        (self.original_line(line) + 1, col + 1)
     }
 
-    /// Byte range of the 1-based line `line` (without its newline).
+    /// Byte range of the 1-based line `line` (without its newline), of a
+    /// whole file.
     pub fn line_span(&self, line: usize) -> std::ops::Range<usize> {
         let start = self
             .line_starts
@@ -174,5 +255,45 @@ mod tests {
         assert_eq!(f.line_col(2), (2, 1));
         assert_eq!(f.line_col(6), (2, 4));
         assert_eq!(f.line_span(2), 2..7);
+    }
+
+    #[test]
+    fn an_excerpt_keeps_the_lines_around_spans_with_their_numbers() {
+        let text: String = (1..=20).map(|i| format!("line {i} é\n")).collect();
+        let f = SourceFile::new(Path::new("/r/Makefile"), Path::new("/r"), text, false);
+        let at = |line: usize, col: usize| f.line_starts[line - 1] + col - 1;
+        // Line 2 (its context reaches line 1), lines 9-10 and 11 (one block
+        // with their context), the end of line 20 (the last line).
+        let spans = vec![
+            at(2, 1)..at(2, 7),
+            at(9, 3)..at(10, 2),
+            at(11, 1)..at(11, 5),
+            at(20, 6)..f.text.len() - 1,
+        ];
+        let mut moved = spans.clone();
+        let e = f.excerpt(&mut moved, 1);
+        assert_eq!(
+            e.text,
+            "line 1 é\nline 2 é\nline 3 é\nline 8 é\nline 9 é\nline 10 é\nline 11 é\nline 12 é\nline 19 é\nline 20 é\n"
+        );
+        for (was, now) in spans.iter().zip(&moved) {
+            assert_eq!(f.text[was.clone()], e.text[now.clone()]);
+            assert_eq!(f.line_col(was.start), e.line_col(now.start));
+            assert_eq!(f.line_col(was.end), e.line_col(now.end));
+        }
+        assert_eq!(e.line_col(moved[3].start), (20, 6));
+        assert_eq!(e.original_line(3), 7);
+        // Its twin: no context, a file without a final newline.
+        let f = SourceFile::new(
+            Path::new("/r/x.mk"),
+            Path::new("/r"),
+            "a\nb\nc".into(),
+            false,
+        );
+        let mut moved = [4..5, 4..5];
+        let e = f.excerpt(&mut moved, 0);
+        assert_eq!((e.text.as_str(), moved[0].clone()), ("c", 0..1));
+        assert_eq!(moved[0], moved[1]);
+        assert_eq!(e.line_col(0), (3, 1));
     }
 }

@@ -13,7 +13,9 @@
 //! 3. for every file the fix changes: the new text re-parses with no more
 //!    ERROR regions than the old one, and every original line that no edit
 //!    touches is still there, in order;
-//! 4. write the new texts and fix again: nothing changes (idempotence).
+//! 4. write the new texts and fix again: nothing changes (idempotence);
+//! 5. the same input as `sub/Makefile`, which `check` finishes while it
+//!    walks (not at the project root): the report is the whole analysis's.
 //!
 //! Time per input is bounded by libFuzzer's `-timeout` (scripts/fuzz.sh).
 
@@ -45,6 +47,11 @@ pub const TEMPLATE: &[(&str, &str)] = &[
 
 /// A fresh copy of the template repository with `makefile` as its Makefile.
 fn repo(makefile: &[u8]) -> tempfile::TempDir {
+    repo_at(makefile, "Makefile")
+}
+
+/// A fresh copy of the template repository with `makefile` at `rel`.
+fn repo_at(makefile: &[u8], rel: &str) -> tempfile::TempDir {
     // /dev/shm keeps the many small writes off the disk when it is there.
     let dir = if Path::new("/dev/shm").is_dir() {
         tempfile::tempdir_in("/dev/shm")
@@ -57,7 +64,7 @@ fn repo(makefile: &[u8]) -> tempfile::TempDir {
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, text).unwrap();
     }
-    std::fs::write(dir.path().join("Makefile"), makefile).unwrap();
+    std::fs::write(dir.path().join(rel), makefile).unwrap();
     dir
 }
 
@@ -89,12 +96,37 @@ fn fixes(analysis: &Analysis) -> Option<Vec<Change>> {
     }
 }
 
+/// `check` as the command runs it: the Makefiles no other file's analysis
+/// reads are finished while walking. Its JSON and human reports.
+fn check_reports(dir: &Path, finish: bool) -> (String, String) {
+    let selection = gorun_lint::check::Selection::default();
+    let opts = Options {
+        paths: vec![dir.to_path_buf()],
+        finish: finish.then(|| selection.clone()),
+        ..Default::default()
+    };
+    let mut analysis = Analysis::run(&opts, dir).expect("analysis runs without a config");
+    let report = gorun_lint::check::check(&mut analysis, &selection, dir);
+    let opts = RenderOptions::default();
+    (
+        Format::Json.renderer().render(&report, &opts),
+        Format::Human.renderer().render(&report, &opts),
+    )
+}
+
 /// Run the whole check on one input; panics on any broken promise.
 pub fn check_and_fix(makefile: &[u8]) {
+    let sub = repo_at(makefile, "sub/Makefile");
+    assert!(
+        check_reports(sub.path(), true) == check_reports(sub.path(), false),
+        "check reports differently when it finishes sub/Makefile while walking\n--- input:\n{}",
+        String::from_utf8_lossy(makefile)
+    );
+    drop(sub);
     let dir = repo(makefile);
-    let analysis = analyse(dir.path());
+    let mut analysis = analyse(dir.path());
     // What `check` prints, in every format, must not panic either.
-    let report = gorun_lint::check::check(&analysis, &Default::default(), dir.path());
+    let report = gorun_lint::check::check(&mut analysis, &Default::default(), dir.path());
     for format in [Format::Human, Format::Json, Format::Sarif, Format::Github] {
         let opts = RenderOptions {
             color: true,

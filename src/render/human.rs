@@ -22,7 +22,8 @@ impl Renderer for Human {
             };
             let handler = GraphicalReportHandler::new_themed(theme)
                 .with_width(100)
-                .with_links(false);
+                .with_links(false)
+                .with_context_lines(CONTEXT_LINES);
             for d in &report.diagnostics {
                 let _ = handler.render_report(&mut out, to_miette(d).as_ref());
                 out.push('\n');
@@ -96,6 +97,32 @@ fn plural(n: usize) -> &'static str {
     }
 }
 
+/// Lines shown around a finding's span; findings kept without their file's
+/// analysis keep that many ([`crate::source::SourceFile::excerpt`]).
+pub const CONTEXT_LINES: usize = 1;
+
+/// A finding's file as miette reads it: its text, with the file's own line
+/// numbers when the text is an excerpt.
+struct Snippet(std::sync::Arc<crate::source::SourceFile>);
+
+impl miette::SourceCode for Snippet {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let c = self.0.text.read_span(span, before, after)?;
+        Ok(Box::new(miette::MietteSpanContents::new(
+            c.data(),
+            *c.span(),
+            self.0.original_line(c.line()),
+            c.column(),
+            c.line_count(),
+        )))
+    }
+}
+
 fn to_miette(d: &Diagnostic) -> miette::Report {
     let severity = match d.severity() {
         Severity::Error => miette::Severity::Error,
@@ -127,6 +154,6 @@ fn to_miette(d: &Diagnostic) -> miette::Report {
     }
     miette::Report::new(m).with_source_code(NamedSource::new(
         d.file.display.clone(),
-        d.file.text.clone(),
+        Snippet(d.file.clone()),
     ))
 }
