@@ -914,8 +914,9 @@ impl Analysis {
         }
         if timings {
             eprintln!(
-                "gorun-lint timings: walk+read+parse {:?} ({} files kept of {}), includes {:?}, callsites {:?}, naming {:?}",
+                "gorun-lint timings: walk+read+parse {:?} ({} files finished while walking, {} kept, of {}), includes {:?}, callsites {:?}, naming {:?}",
                 t1 - t0,
+                analysis.finished.len(),
                 analysis.files.len(),
                 analysis.files_walked,
                 t2 - t1,
