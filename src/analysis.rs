@@ -1414,33 +1414,28 @@ impl Analysis {
     }
 
     fn apply_allowlist(&mut self) {
-        for i in 0..self.files.len() {
-            self.apply_allowlist_to(i);
-        }
-    }
-
-    fn apply_allowlist_to(&mut self, i: usize) {
-        let f = &mut self.files[i];
-        let cfg = f.config.clone();
-        for site in &mut f.sites {
-            // Inline comments first: they are the closer statement.
-            let line = f.file.line_col(site.callsite.span.start).0;
-            let first_line = f.file.line_col(site.callsite.line_span.start).0;
-            if let Some(s) = f.suppressions.iter_mut().find(|s| {
-                (s.line == line || s.line + 1 == first_line || s.line + 1 == line)
-                    && matches_key(&s.tool, site)
-            }) {
-                s.used = true;
-                site.allowed = Some((s.tool.clone(), s.reason.clone()));
-                continue;
-            }
-            if let Some((k, reason)) = cfg.allow.iter().find(|(k, _)| matches_key(k, site)) {
-                site.allowed = Some((k.clone(), reason.clone()));
-                if let Some(p) = &cfg.path {
-                    self.used_allow
-                        .entry(p.clone())
-                        .or_default()
-                        .push(k.clone());
+        for f in &mut self.files {
+            let cfg = f.config.clone();
+            for site in &mut f.sites {
+                // Inline comments first: they are the closer statement.
+                let line = f.file.line_col(site.callsite.span.start).0;
+                let first_line = f.file.line_col(site.callsite.line_span.start).0;
+                if let Some(s) = f.suppressions.iter_mut().find(|s| {
+                    (s.line == line || s.line + 1 == first_line || s.line + 1 == line)
+                        && matches_key(&s.tool, site)
+                }) {
+                    s.used = true;
+                    site.allowed = Some((s.tool.clone(), s.reason.clone()));
+                    continue;
+                }
+                if let Some((k, reason)) = cfg.allow.iter().find(|(k, _)| matches_key(k, site)) {
+                    site.allowed = Some((k.clone(), reason.clone()));
+                    if let Some(p) = &cfg.path {
+                        self.used_allow
+                            .entry(p.clone())
+                            .or_default()
+                            .push(k.clone());
+                    }
                 }
             }
         }

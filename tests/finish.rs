@@ -150,13 +150,9 @@ fn finished_findings_get_the_helper_names_all_files_give() {
         &["a/scripts/gen", "b/scripts/gen"],
     );
     assert_eq!(assert_same_reports(d.path(), d.path()), 2);
-    let (json, _, _) = reports(d.path(), d.path(), true);
-    let targets: Vec<&str> = json
-        .lines()
-        .filter_map(|l| l.trim().strip_prefix("\"target\": "))
-        .collect();
-    assert_eq!(targets.len(), 2, "{json}");
-    assert_ne!(targets[0], targets[1], "{json}");
+    let targets = helper_targets(d.path());
+    assert_eq!(targets.len(), 2, "{targets:?}");
+    assert_ne!(targets[0], targets[1]);
     // Its twin: the same package run from both (one build, one name).
     let d = repo(
         &[
@@ -166,14 +162,17 @@ fn finished_findings_get_the_helper_names_all_files_give() {
         &["scripts/gen"],
     );
     assert_eq!(assert_same_reports(d.path(), d.path()), 2);
-    let (json, _, _) = reports(d.path(), d.path(), true);
-    let targets: Vec<&str> = json
-        .lines()
-        .filter_map(|l| l.trim().strip_prefix("\"target\": "))
-        .collect();
     assert_eq!(
-        targets,
-        ["\"../_gen/bin/gen\",", "\"../_gen/bin/gen\","],
-        "{json}"
+        helper_targets(d.path()),
+        ["\"../_gen/bin/gen\",", "\"../_gen/bin/gen\","]
     );
+}
+
+/// The `target` values of the JSON report of checking `dir`.
+fn helper_targets(dir: &Path) -> Vec<String> {
+    let (json, _, _) = reports(dir, dir, true);
+    json.lines()
+        .filter_map(|l| l.trim().strip_prefix("\"target\": "))
+        .map(str::to_string)
+        .collect()
 }
