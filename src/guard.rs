@@ -264,7 +264,7 @@ fn rule_lists(f: &FileAnalysis, r: usize, path: &Path) -> bool {
     rule.prerequisites
         .iter()
         .chain(rule.order_only.iter().flatten())
-        .any(|w| resolve(f, w).as_deref() == Some(path))
+        .any(|w| resolve(f, &crate::parse::unescape_word(w)).as_deref() == Some(path))
 }
 
 /// Whether a `go build` writes the helper target.

@@ -636,6 +636,16 @@ _gen/bin/apitypings: $(wildcard scripts/apitypings/*.go) $(wildcard internal/sha
         );
     }
 
+    /// Found by the CI fuzz run: a recipe runs `_gen/bin/e#` (a `#` inside
+    /// a shell word is part of it), and the guard fix wrote it unescaped
+    /// into the rule line, where make reads `#` as a comment: the next run
+    /// added it again. Now written `_gen/bin/e\#`, read back as listed.
+    #[test]
+    fn helper_run_with_a_hash_in_its_name() {
+        check_and_fix(b"gen:\n\t_gen/bin/e# expect: none\n");
+        check_and_fix(b"gen: | _gen/bin/a\n\t_gen/bin/a\n\t_gen/bin/e#x\n");
+    }
+
     /// Found by the property tests: the grammar read `gen: |` and `gen:` as
     /// one broken rule and gave the recipe of the second to the first, so
     /// the prerequisite went on the wrong rule and the next run added it

@@ -394,11 +394,9 @@ pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str
             .filter(|r| !r.listed && !analysis.files[r.file].file.lossy)
         {
             let f = &analysis.files[run.file];
-            if let Some(r) = f.execs[run.exec].rule {
-                prereqs
-                    .entry((run.file, r))
-                    .or_default()
-                    .insert(relative(&f.base, &run.path));
+            let word = helper_prerequisite(&relative(&f.base, &run.path));
+            if let (Some(r), Some(word)) = (f.execs[run.exec].rule, word) {
+                prereqs.entry((run.file, r)).or_default().insert(word);
                 plan.guard_fixes += 1;
             }
         }
@@ -806,6 +804,17 @@ fn prerequisite_word(rel: &str) -> Option<String> {
         }
     }
     (!out.is_empty()).then_some(out)
+}
+
+/// A helper a recipe runs, as the word of a rule line that lists it
+/// (`_gen/bin/e#` is `_gen/bin/e\#`); `None` when make cannot read it as one
+/// word. Its name comes from make text, where a `$` is make's already, so
+/// names with `$` are left alone.
+pub(crate) fn helper_prerequisite(rel: &str) -> Option<String> {
+    if rel.contains('$') {
+        return None;
+    }
+    prerequisite_word(rel)
 }
 
 fn dirs_under(dir: &Path) -> Vec<PathBuf> {

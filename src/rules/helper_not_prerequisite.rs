@@ -23,7 +23,9 @@
 //! ## Fix safety
 //! Safe: `gorun-lint fix` adds the helper as an order-only prerequisite
 //! (after `|`), which leaves `$<`, `$^`, `$+` and `$?` unchanged and only
-//! orders the build.
+//! orders the build. A `#` or blank in the helper's name is written escaped
+//! (`_gen/bin/e\#`); a name make cannot read as one word (`:`, `%`, `=`,
+//! `$`, parentheses, glob characters) gets no fix.
 
 use super::guard_common::{with_safe_fix, GuardCtx};
 use super::{FixAvailability, RuleInfo};
@@ -34,7 +36,7 @@ pub static RULE: RuleInfo = RuleInfo {
     name: "helper-not-prerequisite",
     summary: "recipe runs a helper binary its rule does not depend on",
     severity: Severity::Error,
-    fix: FixAvailability::Always,
+    fix: FixAvailability::Sometimes,
     source: include_str!("helper_not_prerequisite.rs"),
 };
 
@@ -44,18 +46,23 @@ pub fn check(ctx: &GuardCtx) -> Vec<Diagnostic> {
         let f = &ctx.analysis.files[run.file];
         let exec = &f.execs[run.exec];
         let target = crate::analysis::relative(&f.base, &run.path);
+        let word = crate::fix::plan::helper_prerequisite(&target);
+        let help = match &word {
+            Some(w) => format!("add `| {w}` to the rule's prerequisites"),
+            None => "rename the helper: make cannot list this name as a prerequisite".into(),
+        };
         let mut d = ctx.at(
             &RULE,
             run.file,
             exec.word.span.clone(),
             format!("runs `{}` but its rule does not depend on `{target}`: `make -j` may run it before it is built", exec.word.text),
-            &format!("add `| {target}` to the rule's prerequisites"),
+            &help,
         );
         d.target = Some(target);
-        out.push(with_safe_fix(
-            d,
-            "Add the helper as an order-only prerequisite",
-        ));
+        out.push(match word {
+            Some(_) => with_safe_fix(d, "Add the helper as an order-only prerequisite"),
+            None => d,
+        });
     }
     out
 }
