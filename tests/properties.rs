@@ -636,6 +636,17 @@ _gen/bin/apitypings: $(wildcard scripts/apitypings/*.go) $(wildcard internal/sha
         );
     }
 
+    /// Found by the fuzzers' fifth promise: a lone `\r` before a callsite.
+    /// miette counted it as a line break, so the human report's snippet of
+    /// the whole file said line 7 where the header and JSON say 6 (make
+    /// breaks lines at `\n` alone), and the excerpt of a finished file,
+    /// which starts below the `\r`, said 6. Snippets are now numbered by the file's own lines, both ways.
+    #[test]
+    fn lone_carriage_return_before_a_callsite() {
+        check_and_fix(b"X := a\rb\n\ngen:\n\n\n\tgo run ./cmd/tool\n");
+        check_and_fix(b"X := a b\n\ngen:\n\n\n\tgo run ./cmd/tool\n");
+    }
+
     /// Found by the CI fuzz run: a recipe runs `_gen/bin/e#` (a `#` inside
     /// a shell word is part of it), and the guard fix wrote it unescaped
     /// into the rule line, where make reads `#` as a comment: the next run

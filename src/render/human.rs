@@ -101,8 +101,10 @@ fn plural(n: usize) -> &'static str {
 /// analysis keep that many ([`crate::source::SourceFile::excerpt`]).
 pub const CONTEXT_LINES: usize = 1;
 
-/// A finding's file as miette reads it: its text, with the file's own line
-/// numbers when the text is an excerpt.
+/// A finding's file as miette reads it: its text, numbered by the file's
+/// own lines (as JSON and the header number them: by `\n` alone, as make
+/// reads; miette would also count a lone `\r`), also when the text is an
+/// excerpt.
 struct Snippet(std::sync::Arc<crate::source::SourceFile>);
 
 impl miette::SourceCode for Snippet {
@@ -116,7 +118,7 @@ impl miette::SourceCode for Snippet {
         Ok(Box::new(miette::MietteSpanContents::new(
             c.data(),
             *c.span(),
-            self.0.original_line(c.line()),
+            self.0.line_col(c.span().offset()).0 - 1,
             c.column(),
             c.line_count(),
         )))
