@@ -520,7 +520,7 @@ fn load_all(opts: &Options, cwd: &Path, configs: &Configs) -> LoadedAll {
         let l = if f.kind == Kind::Makefile {
             read_and_parse(&f.path, Some(text), cwd, configs, &mut MakeParser::new())
         } else {
-            load_other(&f, Some(text), None, cwd, configs)
+            load_other(&f, Some(text.as_bytes().to_vec()), None, cwd, configs)
                 .map(|l| l.expect("an explicit file is always loaded"))
         };
         return LoadedAll {
@@ -539,8 +539,8 @@ fn load_all(opts: &Options, cwd: &Path, configs: &Configs) -> LoadedAll {
         cwd,
         configs,
         opts.only,
-        MakeParser::new,
-        |parser, f, cfg| match load_one(&f, cfg, cwd, configs, parser) {
+        || (MakeParser::new(), Vec::new()),
+        |(parser, buf), f, cfg| match load_one(&f, cfg, cwd, configs, parser, buf) {
             Ok(None) => {
                 skipped.lock().expect("skipped").insert(path_hash(&f.path));
             }
@@ -696,18 +696,29 @@ fn path_hash(p: &Path) -> u64 {
     h.finish()
 }
 
-/// A walked file: loaded, or skipped (`None`).
+/// A walked file: loaded, or skipped (`None`). `buf` is the walker thread's
+/// read buffer: a skipped file costs no allocation.
 fn load_one(
     f: &Found,
     config: Option<&Arc<Config>>,
     cwd: &Path,
     configs: &Configs,
     parser: &mut MakeParser,
+    buf: &mut Vec<u8>,
 ) -> Result<Option<Loaded>, Error> {
-    if f.kind != Kind::Makefile {
-        return load_other(f, None, config, cwd, configs);
+    if f.explicit {
+        *buf = crate::source::read_bytes(&f.path)?;
+    } else if f.kind == Kind::Makefile || f.kind == Kind::Generate {
+        crate::source::read_walked(&f.path, buf)?;
     }
-    let bytes = crate::source::read_bytes(&f.path)?;
+    if f.kind != Kind::Makefile {
+        let read = f.explicit || f.kind == Kind::Generate;
+        if read && !f.explicit && memchr::memmem::find(buf, b"//go:generate").is_none() {
+            return Ok(None);
+        }
+        return load_other(f, read.then(|| buf.clone()), config, cwd, configs);
+    }
+    let bytes = &buf[..];
     let config = match config {
         Some(c) => c.clone(),
         None => configs.for_dir(f.path.parent().unwrap_or(cwd))?,
@@ -716,12 +727,12 @@ fn load_one(
     let matter = if f.explicit {
         Matter::Full
     } else {
-        may_matter(&bytes, &config.out_dir, &config.go_commands)
+        may_matter(bytes, &config.out_dir, &config.go_commands)
     };
     if matter == Matter::No {
         return Ok(None);
     }
-    let file = SourceFile::from_bytes(&f.path, cwd, bytes)?;
+    let file = SourceFile::from_bytes(&f.path, cwd, bytes.to_vec())?;
     let doc = if matter == Matter::Light {
         let mut doc = MakeDoc::read_lines(&file.text, 0..file.text.len());
         // Only lines that name a tool or a script can report anything; the
@@ -754,10 +765,11 @@ fn load_one(
 }
 
 /// Load a script, `.go` file or workflow; `None` when it cannot hold a
-/// callsite (no `go` word, no directive, not a shell script).
+/// callsite (no `go` word, no directive, not a shell script). `read`: its
+/// bytes, when they were read already (or come from standard input).
 fn load_other(
     f: &Found,
-    stdin: Option<&str>,
+    read: Option<Vec<u8>>,
     config: Option<&Arc<Config>>,
     cwd: &Path,
     configs: &Configs,
@@ -771,8 +783,8 @@ fn load_other(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let bytes = match stdin {
-        Some(t) => t.as_bytes().to_vec(),
+    let bytes = match read {
+        Some(b) => b,
         None => {
             // A file without an extension is a script only with a shell
             // shebang: read its head first (it may be a large binary).

@@ -292,10 +292,11 @@ fn selected(path: &Path, walk_rel: &Path, name: &str, cfg: &Config) -> Option<Ki
         .dir()
         .and_then(|d| path.strip_prefix(d).ok())
         .unwrap_or(path);
-    if cfg.exclude_set.is_match(rel) {
+    // (An empty glob set still prepares the path for matching.)
+    if !cfg.exclude_set.is_empty() && cfg.exclude_set.is_match(rel) {
         return None;
     }
-    if is_makefile_name(name) || cfg.include_set.is_match(rel) {
+    if is_makefile_name(name) || (!cfg.include_set.is_empty() && cfg.include_set.is_match(rel)) {
         return Some(Kind::Makefile);
     }
     crate::sources::kind_of(path, walk_rel)

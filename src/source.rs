@@ -214,6 +214,31 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Error> {
     Ok(bytes)
 }
 
+/// Read a walked file (the walk saw a file) into `buf`, which is reused from
+/// file to file: no `fstat` and no allocation for the many files that are
+/// read only to be skipped. Bounded as [`read_bytes`] is, though a file over
+/// the limit is refused only once that much of it was read.
+pub fn read_walked(path: &Path, buf: &mut Vec<u8>) -> Result<(), Error> {
+    use std::io::Read;
+    /// Room for nearly every build file in one read; more is given back.
+    const KEPT: usize = 256 * 1024;
+    if buf.capacity() > KEPT {
+        *buf = Vec::new();
+    }
+    buf.clear();
+    buf.reserve(KEPT);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(buf))
+        .map_err(|e| Error::io(path, e))?;
+    if buf.len() as u64 > MAX_FILE_BYTES {
+        return Err(Error::Input {
+            path: path.to_path_buf(),
+            message: format!("file is too large (more than {MAX_FILE_BYTES} bytes)"),
+        });
+    }
+    Ok(())
+}
+
 /// The first bytes of a file (for its shebang), without reading the rest.
 pub fn read_head(path: &Path) -> Result<Vec<u8>, Error> {
     use std::io::Read;
