@@ -138,7 +138,8 @@ pub struct Finished {
     pub allowed: usize,
     /// The directory its callsites' paths are relative to (its own).
     base: PathBuf,
-    /// Each build it runs: (out dir, build, tool, the helper it was given).
+    /// Each build it runs, once: (out dir, build, tool, the helper it was
+    /// given). Dropped once named.
     names: Vec<(PathBuf, BuildKey, String, PathBuf)>,
     /// The findings that name a helper: (finding, build) indices.
     named: Vec<(usize, usize)>,
@@ -150,27 +151,34 @@ impl Finished {
     /// Give the findings the helper names all files' builds got: a finding
     /// names its helper target in `target` and, between backquotes, in its
     /// help and fix description (`local_go_run`, `read_time_go_run`).
+    /// The builds are not needed after that, and are dropped.
     fn rename(&mut self, names: &BTreeMap<PathBuf, BTreeMap<BuildKey, String>>) {
+        // Per build: (`old`, `new`, new target), when the name changed.
+        let renamed: Vec<Option<(String, String, String)>> = std::mem::take(&mut self.names)
+            .into_iter()
+            .map(|(out_dir, key, _, old)| {
+                let helper = out_dir.join(names.get(&out_dir)?.get(&key)?);
+                (helper != old).then(|| {
+                    let to = relative(&self.base, &helper);
+                    let from = relative(&self.base, &old);
+                    (format!("`{from}`"), format!("`{to}`"), to)
+                })
+            })
+            .collect();
         for &(di, ni) in &self.named {
-            let (out_dir, key, _, old) = &self.names[ni];
-            let Some(name) = names.get(out_dir).and_then(|g| g.get(key)) else {
+            let Some((from_q, to_q, to)) = &renamed[ni] else {
                 continue;
             };
-            let helper = out_dir.join(name);
-            if &helper == old {
-                continue;
-            }
             let d = &mut self.diagnostics[di];
-            let (from, to) = (relative(&self.base, old), relative(&self.base, &helper));
-            let (from_q, to_q) = (format!("`{from}`"), format!("`{to}`"));
             if let Some(h) = &mut d.help {
-                *h = h.replace(&from_q, &to_q);
+                *h = h.replace(from_q, to_q);
             }
             if let Some(f) = &mut d.fix {
-                f.description = f.description.replace(&from_q, &to_q);
+                f.description = f.description.replace(from_q, to_q);
             }
-            d.target = Some(to);
+            d.target = Some(to.clone());
         }
+        self.named = Vec::new();
     }
 }
 
@@ -650,12 +658,18 @@ fn finish(
         else {
             continue;
         };
+        let ni = match names.iter().position(|n: &(_, BuildKey, _, _)| &n.1 == key) {
+            Some(ni) => ni,
+            None => {
+                names.push((g.out_dir.clone(), key.clone(), tool.clone(), helper.clone()));
+                names.len() - 1
+            }
+        };
         for (di, d) in report.diagnostics.iter().enumerate() {
             if d.span == s.callsite.span && d.target.as_ref() == Some(target) {
-                named.push((di, names.len()));
+                named.push((di, ni));
             }
         }
-        names.push((g.out_dir.clone(), key.clone(), tool.clone(), helper.clone()));
     }
     // The findings keep only the lines they show, not the file.
     let mut diagnostics = report.diagnostics;
