@@ -726,6 +726,8 @@ fn load_one(
         crate::source::read_walked(&f.path, buf)?;
     }
     if f.kind != Kind::Makefile {
+        // `.go` files are the many: the directive search on the buffer
+        // spares the copy of those without one (load_other searches again).
         let read = f.explicit || f.kind == Kind::Generate;
         if read && !f.explicit && memchr::memmem::find(buf, b"//go:generate").is_none() {
             return Ok(None);
