@@ -528,7 +528,7 @@ fn load_all(opts: &Options, cwd: &Path, configs: &Configs) -> LoadedAll {
         let l = if f.kind == Kind::Makefile {
             read_and_parse(&f.path, Some(text), cwd, configs, &mut MakeParser::new())
         } else {
-            load_other(&f, Some(text.as_bytes().to_vec()), None, cwd, configs)
+            load_other(&f, Some(text.as_bytes()), None, cwd, configs)
                 .map(|l| l.expect("an explicit file is always loaded"))
         };
         return LoadedAll {
@@ -632,11 +632,12 @@ fn finish(
     a.apply_allowlist();
     a.name_targets(opts);
     let g = &a.files[0];
+    let trees = crate::guard::analyse(&a);
     let alone = g.base != project_root(&g.base, &g.config)
         && g.execs
             .iter()
             .all(|e| crate::guard::exec_path(g, e).is_none_or(|p| !p.is_file()))
-        && crate::guard::analyse(&a).is_empty();
+        && trees.is_empty();
     if !alone {
         let g = a.files.pop().expect("one file");
         let file = Arc::try_unwrap(g.file).expect("nothing else holds the file yet");
@@ -648,7 +649,7 @@ fn finish(
             doc: g.doc,
         }));
     }
-    let report = crate::check::check_files(&a, selection);
+    let report = crate::check::check_files(&a, selection, trees);
     let g = &a.files[0];
     let mut names = Vec::new();
     let mut named = Vec::new();
@@ -726,13 +727,8 @@ fn load_one(
         crate::source::read_walked(&f.path, buf)?;
     }
     if f.kind != Kind::Makefile {
-        // `.go` files are the many: the directive search on the buffer
-        // spares the copy of those without one (load_other searches again).
         let read = f.explicit || f.kind == Kind::Generate;
-        if read && !f.explicit && memchr::memmem::find(buf, b"//go:generate").is_none() {
-            return Ok(None);
-        }
-        return load_other(f, read.then(|| buf.clone()), config, cwd, configs);
+        return load_other(f, read.then_some(&buf[..]), config, cwd, configs);
     }
     let bytes = &buf[..];
     let config = match config {
@@ -782,10 +778,11 @@ fn load_one(
 
 /// Load a script, `.go` file or workflow; `None` when it cannot hold a
 /// callsite (no `go` word, no directive, not a shell script). `read`: its
-/// bytes, when they were read already (or come from standard input).
+/// bytes, when they were read already (or come from standard input); they
+/// are copied only for a file that is kept.
 fn load_other(
     f: &Found,
-    read: Option<Vec<u8>>,
+    read: Option<&[u8]>,
     config: Option<&Arc<Config>>,
     cwd: &Path,
     configs: &Configs,
@@ -799,8 +796,8 @@ fn load_other(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let bytes = match read {
-        Some(b) => b,
+    let bytes: std::borrow::Cow<[u8]> = match read {
+        Some(b) => b.into(),
         None => {
             // A file without an extension is a script only with a shell
             // shebang: read its head first (it may be a large binary).
@@ -810,7 +807,7 @@ fn load_other(
                     return Ok(None);
                 }
             }
-            crate::source::read_bytes(&f.path)?
+            crate::source::read_bytes(&f.path)?.into()
         }
     };
     let wanted = |bytes: &[u8]| match f.kind {
@@ -820,7 +817,7 @@ fn load_other(
     if !f.explicit && !wanted(&bytes) {
         return Ok(None);
     }
-    let file = SourceFile::from_bytes(&f.path, cwd, bytes)?;
+    let file = SourceFile::from_bytes(&f.path, cwd, bytes.into_owned())?;
     Ok(Some(Loaded {
         file,
         kind: f.kind,

@@ -50,7 +50,8 @@ impl Report {
 /// Makefiles finished while walking ([`Analysis::finished`], moved into the
 /// report), and the unused allowlist entries of the configs.
 pub fn check(analysis: &mut Analysis, selection: &Selection, cwd: &Path) -> Report {
-    let mut report = check_files(analysis, selection);
+    let trees = crate::guard::analyse(analysis);
+    let mut report = check_files(analysis, selection, trees);
     report.files_checked = analysis.files_walked.max(analysis.files.len());
     let finished: usize = analysis.finished.iter().map(|f| f.diagnostics.len()).sum();
     report.diagnostics.reserve(finished);
@@ -66,8 +67,13 @@ pub fn check(analysis: &mut Analysis, selection: &Selection, cwd: &Path) -> Repo
 }
 
 /// The diagnostics of the analysis's files: their callsites, tools and
-/// inline suppressions, and the guard rules over their include trees.
-pub(crate) fn check_files(analysis: &Analysis, selection: &Selection) -> Report {
+/// inline suppressions, and the guard rules over their include trees
+/// (`trees`: [`crate::guard::analyse`] of the analysis).
+pub(crate) fn check_files(
+    analysis: &Analysis,
+    selection: &Selection,
+    trees: Vec<crate::guard::Tree>,
+) -> Report {
     let mut report = Report::default();
     let offers = crate::fix::plan::offers(analysis);
     for (fi, f) in analysis.files.iter().enumerate() {
@@ -117,7 +123,7 @@ pub(crate) fn check_files(analysis: &Analysis, selection: &Selection) -> Report 
         }
     }
     // (`guard::analyse` leaves out the trees of files read only for context.)
-    for tree in crate::guard::analyse(analysis) {
+    for tree in trees {
         let ctx = rules::guard_common::GuardCtx {
             analysis,
             tree: &tree,

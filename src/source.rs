@@ -129,7 +129,7 @@ impl SourceFile {
 
     /// The file's 0-based line index of line index `line` of this text (they
     /// differ in an excerpt).
-    pub fn original_line(&self, line: usize) -> usize {
+    fn original_line(&self, line: usize) -> usize {
         let k = self.line_map.partition_point(|&(at, _)| at <= line);
         match k.checked_sub(1).map(|k| self.line_map[k]) {
             Some((at, orig)) => orig + (line - at),
@@ -180,7 +180,6 @@ fn memchr_nul(b: &[u8]) -> Option<usize> {
 
 /// The bytes of a file that may be checked: not a directory, not too large.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Error> {
-    use std::io::Read;
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let meta = file.metadata().map_err(|e| Error::io(path, e))?;
     if meta.is_dir() {
@@ -198,20 +197,28 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Error> {
             ),
         });
     }
-    // Bounded even where the size lies (`/dev/zero`, a FIFO, a file that
-    // grows while read). Room for the whole file and the read that sees its
-    // end: two reads for a regular file, not a doubling buffer's dozen.
+    // Room for the whole file and the read that sees its end: two reads for
+    // a regular file, not a doubling buffer's dozen.
     let mut bytes = Vec::with_capacity(meta.len() as usize + 64);
+    read_bounded(file, path, &mut bytes)?;
+    Ok(bytes)
+}
+
+/// Append `file`'s bytes to `buf`, bounded even where the size lies
+/// (`/dev/zero`, a FIFO, a file that grows while read).
+fn read_bounded(file: std::fs::File, path: &Path, buf: &mut Vec<u8>) -> Result<(), Error> {
+    use std::io::Read;
+    let start = buf.len();
     file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
+        .read_to_end(buf)
         .map_err(|e| Error::io(path, e))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
+    if (buf.len() - start) as u64 > MAX_FILE_BYTES {
         return Err(Error::Input {
             path: path.to_path_buf(),
             message: format!("file is too large (more than {MAX_FILE_BYTES} bytes)"),
         });
     }
-    Ok(bytes)
+    Ok(())
 }
 
 /// Read a walked file (the walk saw a file) into `buf`, which is reused from
@@ -219,7 +226,6 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Error> {
 /// read only to be skipped. Bounded as [`read_bytes`] is, though a file over
 /// the limit is refused only once that much of it was read.
 pub fn read_walked(path: &Path, buf: &mut Vec<u8>) -> Result<(), Error> {
-    use std::io::Read;
     /// Room for nearly every build file in one read; more is given back.
     const KEPT: usize = 256 * 1024;
     if buf.capacity() > KEPT {
@@ -227,16 +233,8 @@ pub fn read_walked(path: &Path, buf: &mut Vec<u8>) -> Result<(), Error> {
     }
     buf.clear();
     buf.reserve(KEPT);
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(buf))
-        .map_err(|e| Error::io(path, e))?;
-    if buf.len() as u64 > MAX_FILE_BYTES {
-        return Err(Error::Input {
-            path: path.to_path_buf(),
-            message: format!("file is too large (more than {MAX_FILE_BYTES} bytes)"),
-        });
-    }
-    Ok(())
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    read_bounded(file, path, buf)
 }
 
 /// The first bytes of a file (for its shebang), without reading the rest.
