@@ -116,6 +116,9 @@ pub struct Analysis {
     /// Makefiles whose check was finished while walking, by path (`check`
     /// only: [`Options::finish`]).
     pub finished: Vec<Finished>,
+    /// Where finished files' findings were written, if any were
+    /// ([`Options::spill_after`]).
+    pub spill: Option<Arc<crate::spill::Spill>>,
 }
 
 /// A walked Makefile that `check` finished in the walker thread that read
@@ -145,38 +148,70 @@ pub struct Finished {
     named: Vec<(usize, usize)>,
     /// Allowlist keys used, per config file.
     used_allow: HashMap<PathBuf, Vec<String>>,
+    /// Its findings when they were written to the spill
+    /// ([`Options::spill_after`]; `diagnostics` is then empty).
+    pub spilled: Option<crate::spill::Spilled>,
+}
+
+/// A helper renamed by the naming of all files ([`Finished::rename`]): the
+/// old and new target between backquotes, and the new target.
+#[derive(Debug, Clone)]
+pub struct Rename {
+    from: String,
+    to: String,
+    target: String,
+}
+
+impl Rename {
+    /// Write the new name into a finding that names the old one.
+    pub fn apply(&self, d: &mut crate::diagnostic::Diagnostic) {
+        if let Some(h) = &mut d.help {
+            *h = h.replace(&self.from, &self.to);
+        }
+        if let Some(f) = &mut d.fix {
+            f.description = f.description.replace(&self.from, &self.to);
+        }
+        d.target = Some(self.target.clone());
+    }
 }
 
 impl Finished {
-    /// Give the findings the helper names all files' builds got: a finding
-    /// names its helper target in `target` and, between backquotes, in its
-    /// help and fix description (`local_go_run`, `read_time_go_run`).
-    /// The builds are not needed after that, and are dropped.
-    fn rename(&mut self, names: &BTreeMap<PathBuf, BTreeMap<BuildKey, String>>) {
-        // Per build: (`old`, `new`, new target), when the name changed.
-        let renamed: Vec<Option<(String, String, String)>> = std::mem::take(&mut self.names)
-            .into_iter()
+    /// The helper names all files' builds got ([`Analysis::name_targets`]),
+    /// per build of this file: the rename, when the name changed.
+    fn renames(&self, names: &BTreeMap<&Path, BTreeMap<&BuildKey, String>>) -> Vec<Option<Rename>> {
+        self.names
+            .iter()
             .map(|(out_dir, key, _, old)| {
-                let helper = out_dir.join(names.get(&out_dir)?.get(&key)?);
-                (helper != old).then(|| {
+                let helper = out_dir.join(names.get(out_dir.as_path())?.get(key)?);
+                (&helper != old).then(|| {
                     let to = relative(&self.base, &helper);
-                    let from = relative(&self.base, &old);
-                    (format!("`{from}`"), format!("`{to}`"), to)
+                    let from = relative(&self.base, old);
+                    Rename {
+                        from: format!("`{from}`"),
+                        to: format!("`{to}`"),
+                        target: to,
+                    }
                 })
             })
-            .collect();
+            .collect()
+    }
+
+    /// Give the findings the helper names all files' builds got
+    /// ([`Finished::renames`]): a finding names its helper target in
+    /// `target` and, between backquotes, in its help and fix description
+    /// (`local_go_run`, `read_time_go_run`). The builds are not needed
+    /// after that, and are dropped.
+    fn rename(&mut self, renamed: Vec<Option<Rename>>) {
+        self.names = Vec::new();
         for &(di, ni) in &self.named {
-            let Some((from_q, to_q, to)) = &renamed[ni] else {
+            let Some(r) = &renamed[ni] else {
                 continue;
             };
-            let d = &mut self.diagnostics[di];
-            if let Some(h) = &mut d.help {
-                *h = h.replace(from_q, to_q);
+            match &mut self.spilled {
+                // Written into the findings when they are read back.
+                Some(s) => s.renames.push((di, r.clone())),
+                None => r.apply(&mut self.diagnostics[di]),
             }
-            if let Some(f) = &mut d.fix {
-                f.description = f.description.replace(from_q, to_q);
-            }
-            d.target = Some(to.clone());
         }
         self.named = Vec::new();
     }
@@ -509,6 +544,7 @@ struct LoadedAll {
     kept: Vec<(Found, Result<Loaded, Error>)>,
     skipped: HashSet<u64>,
     finished: Vec<Finished>,
+    spill: Option<Arc<crate::spill::Spill>>,
 }
 
 /// Walk, read, filter and parse on every core, one parser per thread, as
@@ -536,11 +572,13 @@ fn load_all(opts: &Options, cwd: &Path, configs: &Configs) -> LoadedAll {
             kept: vec![(f, l)],
             skipped: HashSet::new(),
             finished: Vec::new(),
+            spill: None,
         };
     }
     let kept = std::sync::Mutex::new(Vec::new());
     let skipped = std::sync::Mutex::new(HashSet::new());
     let finished = std::sync::Mutex::new(Vec::new());
+    let spill = SpillState::default();
     let modules = Modules::default();
     let found = discover::discover_each(
         &opts.paths,
@@ -553,7 +591,10 @@ fn load_all(opts: &Options, cwd: &Path, configs: &Configs) -> LoadedAll {
                 skipped.lock().expect("skipped").insert(path_hash(&f.path));
             }
             Ok(Some(l)) => match finish(l, &f, opts, cwd, &modules) {
-                Ok(done) => finished.lock().expect("finished").push(done),
+                Ok(mut done) => {
+                    spill.take(&mut done, opts.spill_after);
+                    finished.lock().expect("finished").push(done)
+                }
                 Err(l) => kept.lock().expect("loaded").push((f, Ok(*l))),
             },
             Err(e) => kept.lock().expect("loaded").push((f, Err(e))),
@@ -598,6 +639,7 @@ fn load_all(opts: &Options, cwd: &Path, configs: &Configs) -> LoadedAll {
         kept,
         skipped,
         finished,
+        spill: spill.spill.into_inner().flatten(),
     }
 }
 
@@ -698,7 +740,49 @@ fn finish(
         names,
         named,
         used_allow: a.used_allow,
+        spilled: None,
     })
+}
+
+/// Where finished files' findings go past [`Options::spill_after`]: the
+/// findings held in memory so far, and the spill, made when first needed
+/// (`None` inside when no temporary file could be made: then nothing
+/// spills).
+#[derive(Default)]
+struct SpillState {
+    held: std::sync::atomic::AtomicUsize,
+    spill: std::sync::OnceLock<Option<Arc<crate::spill::Spill>>>,
+}
+
+impl SpillState {
+    /// Write a finished file's findings to the spill once more than `after`
+    /// are held; they stay in memory when they cannot be written.
+    fn take(&self, done: &mut Finished, after: Option<usize>) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let n = done.diagnostics.len();
+        let Some(after) = after else {
+            return;
+        };
+        // The report merges spilled files by path as shown, so a spilled
+        // file's findings must all show that one file (they do: a finished
+        // file's rules look at it alone).
+        let one_file = done
+            .diagnostics
+            .windows(2)
+            .all(|w| Arc::ptr_eq(&w[0].file, &w[1].file));
+        if n == 0 || !one_file || self.held.fetch_add(n, Relaxed) + n <= after {
+            return;
+        }
+        let spill = self
+            .spill
+            .get_or_init(|| crate::spill::Spill::new().ok().map(Arc::new));
+        let Some(chunk) = spill.as_ref().and_then(|s| s.write(&done.diagnostics)) else {
+            return;
+        };
+        self.held.fetch_sub(n, Relaxed);
+        let ds = std::mem::take(&mut done.diagnostics);
+        done.spilled = Some(crate::spill::Spilled::new(&ds, chunk));
+    }
 }
 
 /// The key of a skipped path (64 bits: a collision among a million paths is
@@ -889,6 +973,10 @@ pub struct Options {
     /// reads are then checked as they are read and only their findings kept
     /// ([`Finished`]); `None` keeps every file's analysis (what `fix` needs).
     pub finish: Option<crate::check::Selection>,
+    /// With `finish`: once finished files hold more findings than this,
+    /// the findings of the files finished after are written to a temporary
+    /// file ([`crate::spill`]) rather than kept in memory. `None`: never.
+    pub spill_after: Option<usize>,
 }
 
 impl Analysis {
@@ -901,6 +989,7 @@ impl Analysis {
             kept,
             skipped,
             finished,
+            spill,
         } = load_all(opts, cwd, &configs);
         let mut analysis = Analysis {
             errors: std::mem::take(&mut found.errors),
@@ -909,6 +998,7 @@ impl Analysis {
             files_walked: skipped.len() + finished.len(),
             skipped,
             finished,
+            spill,
             ..Default::default()
         };
         let mut parser = MakeParser::new();
@@ -1471,51 +1561,61 @@ impl Analysis {
     /// names all files give (alone, a file may have named a helper that
     /// clashes with another file's).
     fn name_targets(&mut self, opts: &Options) {
-        let mut groups: BTreeMap<PathBuf, BTreeMap<BuildKey, String>> = BTreeMap::new();
-        for (out_dir, key, tool, _) in self.finished.iter().flat_map(|x| &x.names) {
-            groups
-                .entry(out_dir.clone())
-                .or_default()
-                .insert(key.clone(), tool.clone());
-        }
         for f in &mut self.files {
             let out_dir = opts
                 .out_dir
                 .clone()
                 .unwrap_or_else(|| f.config.out_dir.clone());
             f.out_dir = normalize(&project_root(&f.base, &f.config).join(out_dir));
-            for s in &f.sites {
-                if let (Some(key), Some(tool)) = (&s.build, &s.class.tool) {
-                    groups
-                        .entry(f.out_dir.clone())
-                        .or_default()
-                        .insert(key.clone(), tool.clone());
-                }
-            }
         }
         let existing = self.existing_helpers();
-        let none = BTreeMap::new();
-        let names: BTreeMap<PathBuf, BTreeMap<BuildKey, String>> = groups
-            .into_iter()
-            .map(|(k, builds)| {
-                let names = naming::assign(&builds, existing.get(&k).unwrap_or(&none));
-                (k, names)
-            })
-            .collect();
-        for f in &mut self.files {
-            let Some(group) = names.get(&f.out_dir) else {
-                continue;
-            };
-            for s in &mut f.sites {
-                if let Some(name) = s.build.as_ref().and_then(|k| group.get(k)) {
-                    let helper = f.out_dir.join(name);
-                    s.target = Some(relative(&f.base, &helper));
-                    s.helper = Some(helper);
+        // Named from borrowed builds (a large tree holds thousands), then
+        // written into the sites and the finished files' findings.
+        let (helpers, renames) = {
+            let mut groups: BTreeMap<&Path, BTreeMap<&BuildKey, &str>> = BTreeMap::new();
+            for (out_dir, key, tool, _) in self.finished.iter().flat_map(|x| &x.names) {
+                groups.entry(out_dir).or_default().insert(key, tool);
+            }
+            for f in &self.files {
+                for s in &f.sites {
+                    if let (Some(key), Some(tool)) = (&s.build, &s.class.tool) {
+                        groups.entry(&f.out_dir).or_default().insert(key, tool);
+                    }
                 }
             }
+            let none = BTreeMap::new();
+            let names: BTreeMap<&Path, BTreeMap<&BuildKey, String>> = groups
+                .iter()
+                .map(|(k, builds)| {
+                    (
+                        *k,
+                        naming::assign(builds, existing.get(*k).unwrap_or(&none)),
+                    )
+                })
+                .collect();
+            let mut helpers = Vec::new();
+            for (fi, f) in self.files.iter().enumerate() {
+                let Some(group) = names.get(f.out_dir.as_path()) else {
+                    continue;
+                };
+                for (si, s) in f.sites.iter().enumerate() {
+                    if let Some(name) = s.build.as_ref().and_then(|k| group.get(k)) {
+                        helpers.push((fi, si, f.out_dir.join(name)));
+                    }
+                }
+            }
+            let renames: Vec<Vec<Option<Rename>>> =
+                self.finished.iter().map(|x| x.renames(&names)).collect();
+            (helpers, renames)
+        };
+        for (fi, si, helper) in helpers {
+            let f = &mut self.files[fi];
+            let s = &mut f.sites[si];
+            s.target = Some(relative(&f.base, &helper));
+            s.helper = Some(helper);
         }
-        for x in &mut self.finished {
-            x.rename(&names);
+        for (x, renamed) in self.finished.iter_mut().zip(renames) {
+            x.rename(renamed);
         }
     }
 }
@@ -1583,9 +1683,11 @@ pub fn script_root(dir: &Path, config: &Config) -> PathBuf {
 
 /// The nearest directory from `dir` upwards that holds `marker`. Answers
 /// are remembered for the process (one run reads one tree, and every file
-/// of a directory asks the same question of the same parents).
+/// of a directory asks the same question of the same parents), the last
+/// few thousand directories' (memory must not grow with the tree).
 pub fn nearest_ancestor(dir: &Path, marker: &str) -> Option<PathBuf> {
     type Seen = HashMap<(PathBuf, String), bool>;
+    const MAX_SEEN: usize = 4096;
     static SEEN: std::sync::OnceLock<std::sync::Mutex<Seen>> = std::sync::OnceLock::new();
     let seen = SEEN.get_or_init(Default::default);
     dir.ancestors()
@@ -1595,7 +1697,11 @@ pub fn nearest_ancestor(dir: &Path, marker: &str) -> Option<PathBuf> {
                 return has;
             }
             let has = d.join(marker).exists();
-            seen.lock().expect("marker cache").insert(key, has);
+            let mut seen = seen.lock().expect("marker cache");
+            if seen.len() >= MAX_SEEN {
+                seen.clear();
+            }
+            seen.insert(key, has);
             has
         })
         .map(Path::to_path_buf)

@@ -28,21 +28,121 @@ impl Selection {
     }
 }
 
-/// The result of `check`.
+/// The result of `check`. Its findings are `diagnostics`, in report order,
+/// and those of finished files written to the spill (`spilled`, one entry
+/// per file, in report order): [`Report::iter`] gives them all, reading a
+/// spilled file's findings back only when they are next.
 #[derive(Debug, Default)]
 pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
+    pub spilled: Vec<crate::spill::Spilled>,
+    pub spill: Option<Arc<crate::spill::Spill>>,
     pub files_checked: usize,
     /// Callsites exempted by the allowlist (reported by `--statistics`).
     pub allowed: usize,
+    /// Why findings could not be read back from the spill, when they could
+    /// not: the report written is then incomplete, and the run an error.
+    pub lost: std::sync::Mutex<Option<String>>,
 }
 
 impl Report {
-    /// Whether any finding fails the run (info notes do not).
-    pub fn has_findings(&self) -> bool {
+    /// Every finding, in report order.
+    pub fn iter(&self) -> Iter<'_> {
+        Iter {
+            report: self,
+            next_memory: 0,
+            next_spilled: 0,
+            chunk: std::collections::VecDeque::new(),
+        }
+    }
+
+    /// All findings.
+    pub fn len(&self) -> usize {
+        self.diagnostics.len() + self.spilled.iter().map(|s| s.count).sum::<usize>()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Findings that fail the run (warnings and errors, not info notes).
+    pub fn failing(&self) -> usize {
         self.diagnostics
             .iter()
-            .any(|d| d.severity() >= Severity::Warning)
+            .filter(|d| d.severity() >= Severity::Warning)
+            .count()
+            + self.spilled.iter().map(|s| s.failing).sum::<usize>()
+    }
+
+    /// Findings with a fix.
+    pub fn fixable(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.fix.is_some()).count()
+            + self.spilled.iter().map(|s| s.fixable).sum::<usize>()
+    }
+
+    /// Whether any finding fails the run (info notes do not).
+    pub fn has_findings(&self) -> bool {
+        self.failing() > 0
+    }
+
+    /// Read the spilled findings back into `diagnostics` (what the baseline
+    /// options need: they edit the list).
+    pub fn materialize(&mut self) -> Result<(), String> {
+        if self.spilled.is_empty() {
+            return Ok(());
+        }
+        let all: Vec<Diagnostic> = self.iter().map(std::borrow::Cow::into_owned).collect();
+        if let Some(e) = self.lost.lock().expect("lost").take() {
+            return Err(e);
+        }
+        self.diagnostics = all;
+        self.spilled.clear();
+        Ok(())
+    }
+}
+
+/// [`Report::iter`]: the findings in memory merged with the spilled ones,
+/// one spilled file held at a time.
+pub struct Iter<'a> {
+    report: &'a Report,
+    next_memory: usize,
+    next_spilled: usize,
+    chunk: std::collections::VecDeque<Diagnostic>,
+}
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = std::borrow::Cow<'a, Diagnostic>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let r = self.report;
+        while self.chunk.is_empty() && self.next_spilled < r.spilled.len() {
+            let s = &r.spilled[self.next_spilled];
+            self.next_spilled += 1;
+            let read = match &r.spill {
+                Some(spill) => s.read(spill),
+                None => Err("findings were spilled without a spill file".into()),
+            };
+            match read {
+                Ok(ds) => self.chunk = ds.into(),
+                Err(e) => {
+                    let mut lost = r.lost.lock().expect("lost");
+                    lost.get_or_insert(e);
+                }
+            }
+        }
+        let memory = r.diagnostics.get(self.next_memory);
+        let from_memory = match (memory, self.chunk.front()) {
+            (Some(m), Some(c)) => Diagnostic::order(m, c).is_le(),
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => return None,
+        };
+        if from_memory {
+            self.next_memory += 1;
+            memory.map(std::borrow::Cow::Borrowed)
+        } else {
+            self.chunk.pop_front().map(std::borrow::Cow::Owned)
+        }
     }
 }
 
@@ -57,12 +157,13 @@ pub fn check(analysis: &mut Analysis, selection: &Selection, cwd: &Path) -> Repo
     report.diagnostics.reserve(finished);
     for f in &mut analysis.finished {
         report.diagnostics.append(&mut f.diagnostics);
+        report.spilled.extend(f.spilled.take());
         report.allowed += f.allowed;
     }
     unused_config_entries(analysis, selection, cwd, &mut report);
-    report
-        .diagnostics
-        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    report.diagnostics.sort_by(Diagnostic::order);
+    report.spilled.sort_by(|a, b| a.display.cmp(&b.display));
+    report.spill = analysis.spill.clone();
     report
 }
 

@@ -201,6 +201,9 @@ fn line_of_key(text: &str, key: &str) -> Option<usize> {
         .map(|i| i + 1)
 }
 
+/// Directories [`Configs`] remembers at most.
+const MAX_CACHED_DIRS: usize = 4096;
+
 /// Finds the configuration for each file; caches by directory.
 ///
 /// The cache holds the directories that have a config file and those met
@@ -262,6 +265,16 @@ impl Configs {
         }
         let c = found.unwrap_or_else(|| self.default.clone());
         let mut cache = self.cache.lock().expect("config cache");
+        if cache.len() >= MAX_CACHED_DIRS {
+            // Bounded, so that memory does not grow with the tree: the
+            // directories passed on the way up are forgotten, those holding
+            // a config kept (each config is read once), unless they alone
+            // fill the cache.
+            cache.retain(|k, c| c.dir().is_some_and(|d| d.as_os_str() == k.as_os_str()));
+            if cache.len() >= MAX_CACHED_DIRS / 2 {
+                cache.clear();
+            }
+        }
         for d in passed {
             cache.insert(d.as_os_str().to_owned(), c.clone());
         }

@@ -29,7 +29,7 @@ impl Severity {
 }
 
 /// What a fix would do, as reports show it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct FixSummary {
     pub applicability: Applicability,
     pub description: String,
@@ -66,7 +66,11 @@ impl Diagnostic {
     }
 
     /// Order for reports: file, then position, then rule.
-    pub fn sort_key(&self) -> (String, usize, &'static str) {
-        (self.file.display.clone(), self.span.start, self.rule.code)
+    pub fn order(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
+        (a.file.display.as_str(), a.span.start, a.rule.code).cmp(&(
+            b.file.display.as_str(),
+            b.span.start,
+            b.rule.code,
+        ))
     }
 }

@@ -31,6 +31,7 @@ pub mod rules;
 pub mod shell;
 pub mod source;
 pub mod sources;
+pub mod spill;
 #[cfg(test)]
 mod test_repo;
 pub mod vars;

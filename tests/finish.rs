@@ -15,31 +15,58 @@ use gorun_lint::render::{Format, RenderOptions};
 /// The JSON and human reports of checking `dir` from `cwd`, and the number
 /// of files finished while walking.
 fn reports(dir: &Path, cwd: &Path, finish: bool) -> (String, String, usize) {
+    let (json, human, finished, _) = reports_spilling(dir, cwd, finish, None);
+    (json, human, finished)
+}
+
+/// [`reports`], with finished files' findings written to the spill past
+/// `spill_after`; also the number of files with findings that were
+/// finished (in memory or spilled) and the number spilled.
+fn reports_spilling(
+    dir: &Path,
+    cwd: &Path,
+    finish: bool,
+    spill_after: Option<usize>,
+) -> (String, String, usize, (usize, usize)) {
     let selection = Selection::default();
     let mut analysis = Analysis::run(
         &Options {
             paths: vec![dir.to_path_buf()],
             finish: finish.then(|| selection.clone()),
+            spill_after,
             ..Default::default()
         },
         cwd,
     )
     .unwrap();
+    let with_findings = analysis
+        .finished
+        .iter()
+        .filter(|f| !f.diagnostics.is_empty() || f.spilled.is_some())
+        .count();
     let report = check::check(&mut analysis, &selection, cwd);
     let opts = RenderOptions {
         statistics: true,
         ..Default::default()
     };
+    let human = Format::Human.renderer().render(&report, &opts);
+    let json = Format::Json.renderer().render(&report, &opts);
+    assert_eq!(*report.lost.lock().unwrap(), None);
     (
-        Format::Json.renderer().render(&report, &opts),
-        Format::Human.renderer().render(&report, &opts),
+        json,
+        human,
         analysis.finished.len(),
+        (with_findings, report.spilled.len()),
     )
 }
 
+/// Check `dir` whole, finishing files while walking, and spilling every
+/// finished file's findings: the same reports. Returns the files finished.
 fn assert_same_reports(dir: &Path, cwd: &Path) -> usize {
     let (json, human, finished) = reports(dir, cwd, true);
     let (whole_json, whole_human, none) = reports(dir, cwd, false);
+    let (spilled_json, spilled_human, _, (with_findings, spilled)) =
+        reports_spilling(dir, cwd, true, Some(0));
     assert_eq!(
         none,
         0,
@@ -51,6 +78,24 @@ fn assert_same_reports(dir: &Path, cwd: &Path) -> usize {
         human,
         whole_human,
         "{}: human report differs",
+        dir.display()
+    );
+    assert_eq!(
+        spilled,
+        with_findings,
+        "{}: every finished file with findings spills",
+        dir.display()
+    );
+    assert_eq!(
+        spilled_json,
+        whole_json,
+        "{}: JSON report differs when spilled",
+        dir.display()
+    );
+    assert_eq!(
+        spilled_human,
+        whole_human,
+        "{}: human report differs when spilled",
         dir.display()
     );
     finished
@@ -86,6 +131,12 @@ fn finishing_while_walking_changes_no_fixture_report() {
     let dirs = fixture_dirs();
     assert!(dirs.len() > 20, "fixture directories: {dirs:?}");
     let finished: usize = dirs.iter().map(|d| assert_same_reports(d, cwd)).sum();
+    let spilled: usize = dirs
+        .iter()
+        .map(|d| reports_spilling(d, cwd, true, Some(0)).3 .1)
+        .sum();
+    // Most finished ones have findings, and spill them.
+    assert!(spilled >= 20, "only {spilled} fixture Makefiles spilled");
     // About half of the 81 fixture Makefiles are finished; the others sit
     // at their project root (a `.gorun-lint.toml` beside them), include or
     // are included, define helper targets or run scripts.
@@ -175,4 +226,63 @@ fn helper_targets(dir: &Path) -> Vec<String> {
         .filter_map(|l| l.trim().strip_prefix("\"target\": "))
         .map(str::to_string)
         .collect()
+}
+
+/// `check` through the command line, with the findings held in memory or
+/// all written to the spill (`GORUN_LINT_SPILL_AFTER=0`): (exit code,
+/// stdout, stderr).
+fn cli_check(spill_after: &str, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = assert_cmd::Command::cargo_bin("gorun-lint")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("NO_COLOR")
+        .env("GORUN_LINT_SPILL_AFTER", spill_after)
+        .arg("check")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn spilled_findings_report_the_same_in_every_format() {
+    for format in ["human", "json", "sarif", "github"] {
+        let args = ["--format", format, "--statistics", "fixtures"];
+        let in_memory = cli_check("1000000", &args);
+        let spilled = cli_check("0", &args);
+        // (2: `fixtures/` holds unreadable input on purpose.)
+        assert_eq!(in_memory.0, Some(2), "{format}: {}", in_memory.2);
+        assert!(
+            in_memory.1.lines().count() > 50,
+            "{format}: {}",
+            in_memory.1
+        );
+        assert_eq!(spilled, in_memory, "{format}");
+    }
+    // The baseline options read the spilled findings back first.
+    let d = tempfile::tempdir().unwrap();
+    let baseline = d.path().join("baseline.json");
+    let baseline = baseline.to_str().unwrap();
+    let written = cli_check("0", &["--write-baseline", baseline, "fixtures"]);
+    assert_eq!(written.0, Some(2), "{}", written.2);
+    assert!(written.2.contains("wrote"), "{}", written.2);
+    let text = std::fs::read_to_string(baseline).unwrap();
+    cli_check("1000000", &["--write-baseline", baseline, "fixtures"]);
+    assert_eq!(std::fs::read_to_string(baseline).unwrap(), text);
+    for spill_after in ["0", "1000000"] {
+        let (code, stdout, _) = cli_check(spill_after, &["--baseline", baseline, "fixtures"]);
+        assert_eq!(code, Some(2), "{spill_after}: {stdout}");
+        assert!(
+            stdout.contains("No `go run` findings in"),
+            "{spill_after}: {stdout}"
+        );
+    }
+    // Its twin: a bad value is a usage error.
+    let (code, _, stderr) = cli_check("many", &["fixtures"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("GORUN_LINT_SPILL_AFTER"), "{stderr}");
 }

@@ -43,21 +43,23 @@ const RESERVED: [&str; 1] = ["go"];
 /// helper already performs gets that helper's name; every other existing
 /// name is taken, so that a new build never reuses a target that builds
 /// something else.
-pub fn assign(
-    builds: &BTreeMap<BuildKey, String>,
+/// The builds are borrowed (a large tree holds thousands): so is the
+/// answer's key.
+pub fn assign<'a>(
+    builds: &BTreeMap<&'a BuildKey, &str>,
     existing: &BTreeMap<String, Option<BuildKey>>,
-) -> BTreeMap<BuildKey, String> {
+) -> BTreeMap<&'a BuildKey, String> {
     let mut taken: BTreeSet<String> = existing.keys().cloned().collect();
-    let mut out = BTreeMap::new();
+    let mut out: BTreeMap<&'a BuildKey, String> = BTreeMap::new();
     for (name, key) in existing {
-        if let Some(key) = key.as_ref().filter(|k| builds.contains_key(k)) {
-            out.entry(key.clone()).or_insert_with(|| name.clone());
+        if let Some((key, _)) = key.as_ref().and_then(|k| builds.get_key_value(k)) {
+            out.entry(*key).or_insert_with(|| name.clone());
         }
     }
-    let mut by_tool: BTreeMap<&str, Vec<&BuildKey>> = BTreeMap::new();
+    let mut by_tool: BTreeMap<&str, Vec<&'a BuildKey>> = BTreeMap::new();
     for (key, tool) in builds {
-        if !out.contains_key(key) {
-            by_tool.entry(tool.as_str()).or_default().push(key);
+        if !out.contains_key(*key) {
+            by_tool.entry(tool).or_default().push(key);
         }
     }
     // Names without a clash first, so that they never move.
@@ -67,7 +69,7 @@ pub fn assign(
     for (tool, keys) in &by_tool {
         if plain(tool, keys) {
             taken.insert(tool.to_string());
-            out.insert(keys[0].clone(), tool.to_string());
+            out.insert(keys[0], tool.to_string());
         }
     }
     let mut next_number: BTreeMap<&str, usize> = BTreeMap::new();
@@ -129,7 +131,7 @@ pub fn assign(
                     }
                 });
             taken.insert(name.clone());
-            out.insert((*key).clone(), name);
+            out.insert(key, name);
         }
     }
     out
@@ -171,14 +173,19 @@ mod tests {
         }
     }
 
+    fn builds<'a>(keys: &'a [(BuildKey, &'static str)]) -> BTreeMap<&'a BuildKey, &'static str> {
+        keys.iter().map(|(k, t)| (k, *t)).collect()
+    }
+
     #[test]
     fn clashes_get_deterministic_names() {
-        let mut b = BTreeMap::new();
-        b.insert(key("/r/scripts/gen", &[]), "gen".to_string());
-        b.insert(key("/r/tools/gen", &[]), "gen".to_string());
-        b.insert(key("/r/hack/tagged", &[]), "tagged".to_string());
-        b.insert(key("/r/hack/tagged", &["-tags gen"]), "tagged".to_string());
-        let names = assign(&b, &BTreeMap::new());
+        let keys = [
+            (key("/r/scripts/gen", &[]), "gen"),
+            (key("/r/tools/gen", &[]), "gen"),
+            (key("/r/hack/tagged", &[]), "tagged"),
+            (key("/r/hack/tagged", &["-tags gen"]), "tagged"),
+        ];
+        let names = assign(&builds(&keys), &BTreeMap::new());
         assert_eq!(names[&key("/r/scripts/gen", &[])], "gen");
         assert_eq!(names[&key("/r/tools/gen", &[])], "tools-gen");
         assert_eq!(names[&key("/r/hack/tagged", &[])], "tagged");
@@ -192,10 +199,8 @@ mod tests {
     fn a_helper_is_never_named_go() {
         // Found by fuzzing: `go run ./cmd/go` became `_gen/bin/go`, which the
         // next `check` read as the go command.
-        let mut b = BTreeMap::new();
-        b.insert(key("/r/cmd/go", &[]), "go".to_string());
-        b.insert(key("/go", &[]), "go".to_string());
-        let names = assign(&b, &BTreeMap::new());
+        let keys = [(key("/r/cmd/go", &[]), "go"), (key("/go", &[]), "go")];
+        let names = assign(&builds(&keys), &BTreeMap::new());
         assert_eq!(names[&key("/r/cmd/go", &[])], "cmd-go");
         assert_eq!(names[&key("/go", &[])], "go-2");
         assert!(names.values().all(|n| n != "go"));
@@ -205,14 +210,15 @@ mod tests {
     fn existing_helpers_keep_their_builds() {
         // `_gen/bin/tool` already builds ./a/tool: a new `go run ./b/tool`
         // must not be pointed at it, and `go run ./a/tool` reuses it.
-        let mut b = BTreeMap::new();
-        b.insert(key("/r/b/tool", &[]), "tool".to_string());
-        b.insert(key("/r/a/tool", &[]), "tool".to_string());
-        b.insert(key("/r/c/other", &[]), "other".to_string());
+        let keys = [
+            (key("/r/b/tool", &[]), "tool"),
+            (key("/r/a/tool", &[]), "tool"),
+            (key("/r/c/other", &[]), "other"),
+        ];
         let mut existing = BTreeMap::new();
         existing.insert("tool".to_string(), Some(key("/r/a/tool", &[])));
         existing.insert("other".to_string(), None);
-        let names = assign(&b, &existing);
+        let names = assign(&builds(&keys), &existing);
         assert_eq!(names[&key("/r/a/tool", &[])], "tool");
         assert_eq!(names[&key("/r/b/tool", &[])], "b-tool");
         assert_eq!(names[&key("/r/c/other", &[])], "c-other");

@@ -1,8 +1,6 @@
 //! `--format github`: GitHub Actions workflow commands, one line each:
 //! `::error file=...,line=...,col=...,endLine=...,endColumn=...,title=...::message`.
 
-use std::fmt::Write;
-
 use super::{RenderOptions, Renderer};
 use crate::check::Report;
 use crate::diagnostic::Severity;
@@ -10,24 +8,35 @@ use crate::diagnostic::Severity;
 pub struct Github;
 
 impl Renderer for Github {
-    fn render(&self, report: &Report, _opts: &RenderOptions) -> String {
-        let mut out = String::new();
-        for d in &report.diagnostics {
+    fn render(&self, report: &Report, opts: &RenderOptions) -> String {
+        let mut buf = Vec::new();
+        self.write(report, opts, &mut buf)
+            .expect("writing to memory cannot fail");
+        String::from_utf8(buf).expect("the lines are UTF-8")
+    }
+
+    fn write(
+        &self,
+        report: &Report,
+        _opts: &RenderOptions,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        for d in report.iter() {
             let ((line, col), (end_line, end_col)) = d.range();
             let level = match d.severity() {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
                 Severity::Info => "notice",
             };
-            let _ = writeln!(
+            writeln!(
                 out,
                 "::{level} file={},line={line},col={col},endLine={end_line},endColumn={end_col},title={}::{}",
                 property(&d.file.display),
                 property(&format!("{} {}", d.rule.code, d.rule.name)),
                 data(&format!("{} {}", d.rule.code, d.message))
-            );
+            )?;
         }
-        out
+        Ok(())
     }
 }
 

@@ -13,7 +13,19 @@ pub struct Human;
 
 impl Renderer for Human {
     fn render(&self, report: &Report, opts: &RenderOptions) -> String {
-        let mut out = String::new();
+        let mut buf = Vec::new();
+        self.write(report, opts, &mut buf)
+            .expect("writing to memory cannot fail");
+        String::from_utf8(buf).expect("the report is UTF-8")
+    }
+
+    /// One finding at a time: a large report is never one string.
+    fn write(
+        &self,
+        report: &Report,
+        opts: &RenderOptions,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
         if !opts.quiet {
             let theme = if opts.color {
                 GraphicalTheme::unicode()
@@ -24,68 +36,62 @@ impl Renderer for Human {
                 .with_width(100)
                 .with_links(false)
                 .with_context_lines(CONTEXT_LINES);
-            for d in &report.diagnostics {
-                let _ = handler.render_report(&mut out, to_miette(d).as_ref());
-                out.push('\n');
+            let mut one = String::new();
+            for d in report.iter() {
+                one.clear();
+                let _ = handler.render_report(&mut one, to_miette(&d).as_ref());
+                one.push('\n');
+                out.write_all(one.as_bytes())?;
             }
         } else {
-            for d in &report.diagnostics {
+            for d in report.iter() {
                 let ((line, col), _) = d.range();
-                let _ = writeln!(
+                writeln!(
                     out,
                     "{}:{line}:{col}: {} {}",
                     d.file.display, d.rule.code, d.message
-                );
+                )?;
             }
         }
         if opts.statistics {
             for (n, code, name) in statistics(report) {
-                let _ = writeln!(out, "{n:>5}  {code}  {name}");
+                writeln!(out, "{n:>5}  {code}  {name}")?;
             }
         }
-        let failing = report
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity() >= Severity::Warning)
-            .count();
-        let fixable = report
-            .diagnostics
-            .iter()
-            .filter(|d| d.fix.is_some())
-            .count();
-        if failing == 0 && !report.diagnostics.is_empty() {
-            let _ = writeln!(
+        let failing = report.failing();
+        let fixable = report.fixable();
+        if failing == 0 && !report.is_empty() {
+            writeln!(
                 out,
                 "No `go run` findings in {} file{} ({} note{}).",
                 report.files_checked,
                 plural(report.files_checked),
-                report.diagnostics.len(),
-                plural(report.diagnostics.len())
-            );
+                report.len(),
+                plural(report.len())
+            )
         } else if failing == 0 {
-            let _ = writeln!(
+            writeln!(
                 out,
                 "No `go run` findings in {} file{}.",
                 report.files_checked,
                 plural(report.files_checked)
-            );
+            )
         } else {
-            let _ = write!(
-                out,
+            let mut line = format!(
                 "Found {failing} finding{} in {} file{}",
                 plural(failing),
                 report.files_checked,
                 plural(report.files_checked)
             );
             if fixable > 0 {
-                let _ = write!(out, "; {fixable} fixable with `gorun-lint fix`");
+                let _ = write!(line, "; {fixable} fixable with `gorun-lint fix`");
             }
             if report.allowed > 0 {
-                let _ = write!(out, "; {} allowed", report.allowed);
+                let _ = write!(line, "; {} allowed", report.allowed);
             }
-            out.push_str(".\n");
+            line.push_str(".\n");
+            out.write_all(line.as_bytes())
         }
-        out
     }
 }
 

@@ -34,11 +34,16 @@ struct Out<'a> {
 }
 
 /// The diagnostics, serialised one entry at a time.
-struct Entries<'a>(&'a [Diagnostic]);
+struct Entries<'a>(&'a Report);
 
 impl Serialize for Entries<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter().map(entry))
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for d in self.0.iter() {
+            seq.serialize_element(&entry(&d))?;
+        }
+        seq.end()
     }
 }
 
@@ -106,21 +111,13 @@ impl Renderer for Json {
     ) -> std::io::Result<()> {
         let doc = Out {
             version: 1,
-            diagnostics: Entries(&report.diagnostics),
+            diagnostics: Entries(report),
             summary: Summary {
                 files: report.files_checked,
-                diagnostics: report.diagnostics.len(),
-                findings: report
-                    .diagnostics
-                    .iter()
-                    .filter(|d| d.severity() >= crate::diagnostic::Severity::Warning)
-                    .count(),
+                diagnostics: report.len(),
+                findings: report.failing(),
                 allowed: report.allowed,
-                fixable: report
-                    .diagnostics
-                    .iter()
-                    .filter(|d| d.fix.is_some())
-                    .count(),
+                fixable: report.fixable(),
             },
         };
         serde_json::to_writer_pretty(&mut *out, &doc)?;

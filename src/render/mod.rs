@@ -54,7 +54,7 @@ impl Format {
 /// Counts per rule, for `--statistics`: (count, code, name), most first.
 pub fn statistics(report: &Report) -> Vec<(usize, &'static str, &'static str)> {
     let mut counts: Vec<(usize, &'static str, &'static str)> = Vec::new();
-    for d in &report.diagnostics {
+    for d in report.iter() {
         match counts.iter_mut().find(|c| c.1 == d.rule.code) {
             Some(c) => c.0 += 1,
             None => counts.push((1, d.rule.code, d.rule.name)),

@@ -27,7 +27,6 @@ impl Renderer for Sarif {
             })
             .collect();
         let results: Vec<Value> = report
-            .diagnostics
             .iter()
             .map(|d| {
                 let ((line, col), (end_line, end_col)) = d.range();
