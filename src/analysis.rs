@@ -111,8 +111,8 @@ pub struct Analysis {
     /// Files the walk found (also those skipped because they cannot hold a
     /// callsite).
     pub files_walked: usize,
-    /// Walked files the prefilter skipped (hashes of their paths).
-    skipped: HashSet<u64>,
+    /// Walked files the prefilter skipped.
+    skipped: PathHashes,
     /// Makefiles whose check was finished while walking, by path (`check`
     /// only: [`Options::finish`]).
     pub finished: Vec<Finished>,
@@ -141,9 +141,11 @@ pub struct Finished {
     pub allowed: usize,
     /// The directory its callsites' paths are relative to (its own).
     base: PathBuf,
-    /// Each build it runs, once: (out dir, build, tool, the helper it was
-    /// given). Dropped once named.
-    names: Vec<(PathBuf, BuildKey, String, PathBuf)>,
+    /// Where its helpers go.
+    out_dir: PathBuf,
+    /// Each build it runs, once: (build, tool, the helper name it was given
+    /// alone). Dropped once named.
+    names: Vec<(BuildKey, String, String)>,
     /// The findings that name a helper: (finding, build) indices.
     named: Vec<(usize, usize)>,
     /// Allowlist keys used, per config file.
@@ -176,22 +178,30 @@ impl Rename {
 }
 
 impl Finished {
-    /// The helper names all files' builds got ([`Analysis::name_targets`]),
-    /// per build of this file: the rename, when the name changed.
-    fn renames(&self, names: &BTreeMap<&Path, BTreeMap<&BuildKey, String>>) -> Vec<Option<Rename>> {
+    /// The helper names all files' builds got ([`Analysis::name_targets`]):
+    /// (build index, rename) for each of its builds whose name changed.
+    fn renames(
+        &self,
+        names: &BTreeMap<&Path, BTreeMap<&BuildKey, String>>,
+    ) -> Vec<(usize, Rename)> {
+        let Some(names) = names.get(self.out_dir.as_path()) else {
+            return Vec::new();
+        };
         self.names
             .iter()
-            .map(|(out_dir, key, _, old)| {
-                let helper = out_dir.join(names.get(out_dir.as_path())?.get(key)?);
-                (&helper != old).then(|| {
-                    let to = relative(&self.base, &helper);
-                    let from = relative(&self.base, old);
+            .enumerate()
+            .filter_map(|(ni, (key, _, old))| {
+                let new = names.get(key).filter(|new| *new != old)?;
+                let to = relative(&self.base, &self.out_dir.join(new));
+                let from = relative(&self.base, &self.out_dir.join(old));
+                Some((
+                    ni,
                     Rename {
                         from: format!("`{from}`"),
                         to: format!("`{to}`"),
                         target: to,
-                    }
-                })
+                    },
+                ))
             })
             .collect()
     }
@@ -201,12 +211,13 @@ impl Finished {
     /// `target` and, between backquotes, in its help and fix description
     /// (`local_go_run`, `read_time_go_run`). The builds are not needed
     /// after that, and are dropped.
-    fn rename(&mut self, renamed: Vec<Option<Rename>>) {
+    fn rename(&mut self, renamed: Vec<(usize, Rename)>) {
         self.names = Vec::new();
         for &(di, ni) in &self.named {
-            let Some(r) = &renamed[ni] else {
+            let Ok(i) = renamed.binary_search_by_key(&ni, |(n, _)| *n) else {
                 continue;
             };
+            let r = &renamed[i].1;
             match &mut self.spilled {
                 // Written into the findings when they are read back.
                 Some(s) => s.renames.push((di, r.clone())),
@@ -542,7 +553,7 @@ fn word_after_go(bytes: &[u8], i: usize, len: usize, go_commands: &[String]) -> 
 struct LoadedAll {
     found: discover::Discovered,
     kept: Vec<(Found, Result<Loaded, Error>)>,
-    skipped: HashSet<u64>,
+    skipped: PathHashes,
     finished: Vec<Finished>,
     spill: Option<Arc<crate::spill::Spill>>,
 }
@@ -570,13 +581,13 @@ fn load_all(opts: &Options, cwd: &Path, configs: &Configs) -> LoadedAll {
         return LoadedAll {
             found: discover::Discovered::default(),
             kept: vec![(f, l)],
-            skipped: HashSet::new(),
+            skipped: PathHashes::default(),
             finished: Vec::new(),
             spill: None,
         };
     }
     let kept = std::sync::Mutex::new(Vec::new());
-    let skipped = std::sync::Mutex::new(HashSet::new());
+    let skipped = std::sync::Mutex::new(Vec::new());
     let finished = std::sync::Mutex::new(Vec::new());
     let spill = SpillState::default();
     let modules = Modules::default();
@@ -588,7 +599,7 @@ fn load_all(opts: &Options, cwd: &Path, configs: &Configs) -> LoadedAll {
         || (MakeParser::new(), Vec::new()),
         |(parser, buf), f, cfg| match load_one(&f, cfg, cwd, configs, parser, buf) {
             Ok(None) => {
-                skipped.lock().expect("skipped").insert(path_hash(&f.path));
+                skipped.lock().expect("skipped").push(path_hash(&f.path));
             }
             Ok(Some(l)) => match finish(l, &f, opts, cwd, &modules) {
                 Ok(mut done) => {
@@ -601,7 +612,7 @@ fn load_all(opts: &Options, cwd: &Path, configs: &Configs) -> LoadedAll {
         },
     );
     let mut kept = kept.into_inner().expect("loaded");
-    let mut skipped = skipped.into_inner().expect("skipped");
+    let mut skipped = PathHashes::new(skipped.into_inner().expect("skipped"));
     let mut finished = finished.into_inner().expect("finished");
     kept.sort_by(|a, b| a.0.path.cmp(&b.0.path));
     kept.dedup_by(|a, b| {
@@ -613,9 +624,7 @@ fn load_all(opts: &Options, cwd: &Path, configs: &Configs) -> LoadedAll {
         }
     });
     // Named and walked: counted once, as named.
-    for (f, _) in &kept {
-        skipped.remove(&path_hash(&f.path));
-    }
+    skipped.remove_all(kept.iter().map(|(f, _)| f.path.as_path()));
     // Named and walked, finished as walked: the named copy is kept.
     let kept_paths: HashSet<&Path> = kept.iter().map(|(f, _)| f.path.as_path()).collect();
     finished.retain(|x| !kept_paths.contains(x.path.as_path()));
@@ -701,10 +710,14 @@ fn finish(
         else {
             continue;
         };
-        let ni = match names.iter().position(|n: &(_, BuildKey, _, _)| &n.1 == key) {
+        // (A helper is always its out dir joined with a name.)
+        let Some(name) = helper.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        let ni = match names.iter().position(|n: &(BuildKey, _, _)| &n.0 == key) {
             Some(ni) => ni,
             None => {
-                names.push((g.out_dir.clone(), key.clone(), tool.clone(), helper.clone()));
+                names.push((key.clone(), tool.clone(), name.to_string()));
                 names.len() - 1
             }
         };
@@ -714,6 +727,10 @@ fn finish(
             }
         }
     }
+    // Kept until the end of the walk, one per Makefile with `go run`: no
+    // spare capacity.
+    names.shrink_to_fit();
+    named.shrink_to_fit();
     // The findings keep only the lines they show, not the file.
     let mut diagnostics = report.diagnostics;
     let mine = |d: &crate::diagnostic::Diagnostic| Arc::ptr_eq(&d.file, &g.file);
@@ -737,6 +754,7 @@ fn finish(
         diagnostics,
         allowed: report.allowed,
         base: g.base.clone(),
+        out_dir: g.out_dir.clone(),
         names,
         named,
         used_allow: a.used_allow,
@@ -782,6 +800,33 @@ impl SpillState {
         self.held.fetch_sub(n, Relaxed);
         let ds = std::mem::take(&mut done.diagnostics);
         done.spilled = Some(crate::spill::Spilled::new(&ds, chunk));
+    }
+}
+
+/// Paths by their hashes ([`path_hash`]), sorted: 8 bytes a path (the walk
+/// keeps one per file it skipped).
+#[derive(Debug, Default)]
+struct PathHashes(Vec<u64>);
+
+impl PathHashes {
+    fn new(mut hashes: Vec<u64>) -> PathHashes {
+        hashes.sort_unstable();
+        hashes.dedup();
+        hashes.shrink_to_fit();
+        PathHashes(hashes)
+    }
+
+    fn contains(&self, path: &Path) -> bool {
+        self.0.binary_search(&path_hash(path)).is_ok()
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn remove_all<'a>(&mut self, paths: impl Iterator<Item = &'a Path>) {
+        let gone: HashSet<u64> = paths.map(path_hash).collect();
+        self.0.retain(|h| !gone.contains(h));
     }
 }
 
@@ -1070,7 +1115,7 @@ impl Analysis {
             Ok(l) => {
                 // Counted once: a walked file skipped by the prefilter, or
                 // finished, was counted already.
-                if !finished && !self.skipped.contains(&path_hash(path)) {
+                if !finished && !self.skipped.contains(path) {
                     self.files_walked += 1;
                 }
                 Some(self.push(l, false, index))
@@ -1400,7 +1445,7 @@ impl Analysis {
             for d in f.file.dir().ancestors() {
                 for mk in ["GNUmakefile", "makefile", "Makefile"] {
                     let p = d.join(mk);
-                    if self.skipped.contains(&path_hash(&p)) {
+                    if self.skipped.contains(&p) {
                         candidates
                             .entry(p)
                             .or_default()
@@ -1471,7 +1516,7 @@ impl Analysis {
         let walked: std::collections::HashSet<PathBuf> =
             self.files.iter().map(|f| f.file.path.clone()).collect();
         for path in callers.keys() {
-            if walked.contains(path) || self.skipped.contains(&path_hash(path)) || !path.is_file() {
+            if walked.contains(path) || self.skipped.contains(path) || !path.is_file() {
                 continue;
             }
             let wanted = configs
@@ -1573,8 +1618,10 @@ impl Analysis {
         // written into the sites and the finished files' findings.
         let (helpers, renames) = {
             let mut groups: BTreeMap<&Path, BTreeMap<&BuildKey, &str>> = BTreeMap::new();
-            for (out_dir, key, tool, _) in self.finished.iter().flat_map(|x| &x.names) {
-                groups.entry(out_dir).or_default().insert(key, tool);
+            for x in &self.finished {
+                for (key, tool, _) in &x.names {
+                    groups.entry(&x.out_dir).or_default().insert(key, tool);
+                }
             }
             for f in &self.files {
                 for s in &f.sites {
@@ -1604,7 +1651,7 @@ impl Analysis {
                     }
                 }
             }
-            let renames: Vec<Vec<Option<Rename>>> =
+            let renames: Vec<Vec<(usize, Rename)>> =
                 self.finished.iter().map(|x| x.renames(&names)).collect();
             (helpers, renames)
         };
