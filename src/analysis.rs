@@ -629,6 +629,8 @@ fn load_all(opts: &Options, cwd: &Path, configs: &Configs) -> LoadedAll {
     let kept_paths: HashSet<&Path> = kept.iter().map(|(f, _)| f.path.as_path()).collect();
     finished.retain(|x| !kept_paths.contains(x.path.as_path()));
     finished.sort_by(|a, b| a.path.cmp(&b.path));
+    // Overlapping paths (`check . ./sub`) walk a file twice: reported once.
+    finished.dedup_by(|a, b| a.path == b.path);
     // A walked symlink whose target was walked too (`GNUmakefile ->
     // Makefile`): one file, reported once, edited once. (Symlinks are not
     // finished while walking.)

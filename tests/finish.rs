@@ -228,6 +228,53 @@ fn helper_targets(dir: &Path) -> Vec<String> {
         .collect()
 }
 
+#[test]
+fn overlapping_paths_report_each_file_once() {
+    // Found in review: a file under two of the paths given was finished
+    // twice and reported twice.
+    let cwd = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let json = |paths: &[&str], finish: bool, spill_after: Option<usize>| {
+        let selection = Selection::default();
+        let mut analysis = Analysis::run(
+            &Options {
+                paths: paths.iter().map(|p| cwd.join(p)).collect(),
+                finish: finish.then(|| selection.clone()),
+                spill_after,
+                ..Default::default()
+            },
+            cwd,
+        )
+        .unwrap();
+        let report = check::check(&mut analysis, &selection, cwd);
+        Format::Json
+            .renderer()
+            .render(&report, &RenderOptions::default())
+    };
+    let once = json(&["fixtures/check"], false, None);
+    assert!(once.matches("\"rule\"").count() > 50, "{once}");
+    for (finish, spill_after) in [(false, None), (true, None), (true, Some(0))] {
+        // Its twin is `once` itself: the same tree named once.
+        assert_eq!(
+            json(&["fixtures/check"], finish, spill_after),
+            once,
+            "{finish} {spill_after:?}"
+        );
+        assert_eq!(
+            json(
+                &[
+                    "fixtures/check",
+                    "fixtures/check/arguments",
+                    "fixtures/check"
+                ],
+                finish,
+                spill_after
+            ),
+            once,
+            "{finish} {spill_after:?}"
+        );
+    }
+}
+
 /// `check` through the command line, with the findings held in memory or
 /// all written to the spill (`GORUN_LINT_SPILL_AFTER=0`): (exit code,
 /// stdout, stderr).
