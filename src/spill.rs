@@ -260,4 +260,73 @@ mod tests {
         };
         assert!(spill.read(&bad).is_err());
     }
+
+    #[cfg(unix)]
+    #[test]
+    fn findings_of_a_file_whose_path_is_not_utf8_are_not_spilled() {
+        use std::os::unix::ffi::OsStrExt;
+        let cwd = std::path::Path::new("/r");
+        let odd = cwd.join(std::ffi::OsStr::from_bytes(b"d\xff/Makefile"));
+        let file = Arc::new(SourceFile::new(&odd, cwd, "x\n".into(), false));
+        let spill = Spill::new().unwrap();
+        assert_eq!(
+            spill.write(&[finding(&file, &crate::rules::local_go_run::RULE)]),
+            None
+        );
+        // Its twin: a UTF-8 path is written.
+        let file = Arc::new(SourceFile::new(
+            &cwd.join("d/Makefile"),
+            cwd,
+            "x\n".into(),
+            false,
+        ));
+        assert!(spill
+            .write(&[finding(&file, &crate::rules::local_go_run::RULE)])
+            .is_some());
+    }
+
+    #[test]
+    fn a_report_whose_spilled_findings_cannot_be_read_says_so() {
+        let cwd = std::path::Path::new("/r");
+        let a = Arc::new(SourceFile::new(
+            &cwd.join("a/Makefile"),
+            cwd,
+            "x\n".into(),
+            false,
+        ));
+        let b = Arc::new(SourceFile::new(
+            &cwd.join("b/Makefile"),
+            cwd,
+            "x\n".into(),
+            false,
+        ));
+        let spill = Arc::new(Spill::new().unwrap());
+        let spilled = |file: &Arc<SourceFile>, damage: u64| {
+            let ds = vec![finding(file, &crate::rules::local_go_run::RULE)];
+            let mut chunk = spill.write(&ds).unwrap();
+            chunk.offset += damage;
+            Spilled::new(&ds, chunk)
+        };
+        let mut report = crate::check::Report {
+            spilled: vec![spilled(&a, 0), spilled(&b, 1)],
+            spill: Some(spill.clone()),
+            ..Default::default()
+        };
+        assert_eq!(report.len(), 2);
+        let read: Vec<String> = report.iter().map(|d| d.file.display.clone()).collect();
+        assert_eq!(read, ["a/Makefile".to_string()]);
+        let lost = report.lost.lock().unwrap().clone().unwrap();
+        assert!(lost.contains("temporary file"), "{lost}");
+        assert!(report.materialize().is_err());
+        // Its twin: undamaged, both are read, in order, and nothing is lost.
+        let mut report = crate::check::Report {
+            spilled: vec![spilled(&a, 0), spilled(&b, 0)],
+            spill: Some(spill),
+            ..Default::default()
+        };
+        report.materialize().unwrap();
+        assert_eq!(report.diagnostics.len(), 2);
+        assert!(report.spilled.is_empty());
+        assert!(report.lost.lock().unwrap().is_none());
+    }
 }
