@@ -198,6 +198,12 @@ mod tests {
     use super::*;
     use crate::fix::Applicability;
 
+    /// A file under `/r`, shown relative to it.
+    fn source(rel: &str, text: &str) -> Arc<SourceFile> {
+        let cwd = std::path::Path::new("/r");
+        Arc::new(SourceFile::new(&cwd.join(rel), cwd, text.into(), false))
+    }
+
     fn finding(file: &Arc<SourceFile>, rule: &'static crate::rules::RuleInfo) -> Diagnostic {
         Diagnostic {
             rule,
@@ -217,19 +223,8 @@ mod tests {
 
     #[test]
     fn findings_read_back_as_written_with_shared_excerpts() {
-        let cwd = std::path::Path::new("/r");
-        let a = Arc::new(SourceFile::new(
-            &cwd.join("a/Makefile"),
-            cwd,
-            "x:\n\tgo run ./t\r\n".into(),
-            false,
-        ));
-        let b = Arc::new(SourceFile::new(
-            &cwd.join("b.toml"),
-            cwd,
-            "k\n".into(),
-            false,
-        ));
+        let a = source("a/Makefile", "x:\n\tgo run ./t\r\n");
+        let b = source("b.toml", "k\n");
         let spill = Spill::new().unwrap();
         let first = vec![
             finding(&a, &crate::rules::local_go_run::RULE),
@@ -274,12 +269,7 @@ mod tests {
             None
         );
         // Its twin: a UTF-8 path is written.
-        let file = Arc::new(SourceFile::new(
-            &cwd.join("d/Makefile"),
-            cwd,
-            "x\n".into(),
-            false,
-        ));
+        let file = source("d/Makefile", "x\n");
         assert!(spill
             .write(&[finding(&file, &crate::rules::local_go_run::RULE)])
             .is_some());
@@ -287,19 +277,8 @@ mod tests {
 
     #[test]
     fn a_report_whose_spilled_findings_cannot_be_read_says_so() {
-        let cwd = std::path::Path::new("/r");
-        let a = Arc::new(SourceFile::new(
-            &cwd.join("a/Makefile"),
-            cwd,
-            "x\n".into(),
-            false,
-        ));
-        let b = Arc::new(SourceFile::new(
-            &cwd.join("b/Makefile"),
-            cwd,
-            "x\n".into(),
-            false,
-        ));
+        let a = source("a/Makefile", "x\n");
+        let b = source("b/Makefile", "x\n");
         let spill = Arc::new(Spill::new().unwrap());
         let spilled = |file: &Arc<SourceFile>, damage: u64| {
             let ds = vec![finding(file, &crate::rules::local_go_run::RULE)];

@@ -8,13 +8,6 @@ use crate::diagnostic::Severity;
 pub struct Github;
 
 impl Renderer for Github {
-    fn render(&self, report: &Report, opts: &RenderOptions) -> String {
-        let mut buf = Vec::new();
-        self.write(report, opts, &mut buf)
-            .expect("writing to memory cannot fail");
-        String::from_utf8(buf).expect("the lines are UTF-8")
-    }
-
     fn write(
         &self,
         report: &Report,

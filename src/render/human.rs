@@ -12,13 +12,6 @@ use crate::diagnostic::{Diagnostic, Severity};
 pub struct Human;
 
 impl Renderer for Human {
-    fn render(&self, report: &Report, opts: &RenderOptions) -> String {
-        let mut buf = Vec::new();
-        self.write(report, opts, &mut buf)
-            .expect("writing to memory cannot fail");
-        String::from_utf8(buf).expect("the report is UTF-8")
-    }
-
     /// One finding at a time: a large report is never one string.
     fn write(
         &self,

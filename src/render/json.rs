@@ -96,13 +96,6 @@ pub(crate) fn entry(d: &Diagnostic) -> Entry<'_> {
 }
 
 impl Renderer for Json {
-    fn render(&self, report: &Report, opts: &RenderOptions) -> String {
-        let mut buf = Vec::new();
-        self.write(report, opts, &mut buf)
-            .expect("writing to memory cannot fail");
-        String::from_utf8(buf).expect("serde_json writes UTF-8")
-    }
-
     fn write(
         &self,
         report: &Report,

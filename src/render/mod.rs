@@ -17,17 +17,22 @@ pub struct RenderOptions {
 
 /// An output format for `check`.
 pub trait Renderer {
-    fn render(&self, report: &Report, opts: &RenderOptions) -> String;
-
-    /// Write the rendering to `out`. Formats that can stream (JSON)
-    /// override this, so a large report is never held as one string.
+    /// Write the rendering to `out`: one finding at a time where the format
+    /// allows (all but SARIF), so a large report is never held as one
+    /// string.
     fn write(
         &self,
         report: &Report,
         opts: &RenderOptions,
         out: &mut dyn std::io::Write,
-    ) -> std::io::Result<()> {
-        out.write_all(self.render(report, opts).as_bytes())
+    ) -> std::io::Result<()>;
+
+    /// The rendering as one string.
+    fn render(&self, report: &Report, opts: &RenderOptions) -> String {
+        let mut buf = Vec::new();
+        self.write(report, opts, &mut buf)
+            .expect("writing to memory cannot fail");
+        String::from_utf8(buf).expect("renderers write UTF-8")
     }
 }
 

@@ -11,7 +11,13 @@ use crate::rules;
 pub struct Sarif;
 
 impl Renderer for Sarif {
-    fn render(&self, report: &Report, _opts: &RenderOptions) -> String {
+    /// Built whole: one JSON value.
+    fn write(
+        &self,
+        report: &Report,
+        _opts: &RenderOptions,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
         let all = rules::all();
         let descriptors: Vec<Value> = all
             .iter()
@@ -62,9 +68,8 @@ impl Renderer for Sarif {
                 "results": results,
             }]
         });
-        let mut s = serde_json::to_string_pretty(&doc).expect("sarif serialises");
-        s.push('\n');
-        s
+        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        out.write_all(b"\n")
     }
 }
 
