@@ -236,7 +236,26 @@ pub(crate) fn check_files(
             }
         }
     }
+    report.diagnostics = in_order_once(std::mem::take(&mut report.diagnostics));
     report
+}
+
+/// Diagnostics in report order, each thing reported at a place once
+/// ([`Diagnostic::same_report`]).
+fn in_order_once(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diagnostics.sort_by(Diagnostic::order);
+    let mut out: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
+    for d in diagnostics {
+        let seen = out
+            .iter()
+            .rev()
+            .take_while(|o| Diagnostic::order(o, &d).is_eq())
+            .any(|o| o.same_report(&d));
+        if !seen {
+            out.push(d);
+        }
+    }
+    out
 }
 
 /// Allowlist entries of configs whose whole directory was checked, that

@@ -65,6 +65,21 @@ impl Diagnostic {
         )
     }
 
+    /// Whether `other` reports the same thing at the same place (a
+    /// `//go:generate` alias used twice runs the `go run` on its definition
+    /// line twice: one place to change, one finding).
+    pub fn same_report(&self, other: &Diagnostic) -> bool {
+        self.rule.code == other.rule.code
+            && self.span == other.span
+            && self.file.display == other.file.display
+            && self.message == other.message
+            && self.help == other.help
+            && self.tool == other.tool
+            && self.package == other.package
+            && self.target == other.target
+            && self.fix == other.fix
+    }
+
     /// Order for reports: file, then position, then rule.
     pub fn order(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
         (a.file.display.as_str(), a.span.start, a.rule.code).cmp(&(

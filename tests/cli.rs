@@ -1134,3 +1134,32 @@ fn only_chooses_sources() {
         stderr_of(&out)
     );
 }
+
+#[test]
+fn a_go_generate_alias_used_twice_is_one_finding() {
+    // Both directives run the `go run` written on the alias's line: one
+    // place to change, reported once (it was reported twice).
+    let dir = module_with("");
+    std::fs::write(
+        dir.path().join("a.go"),
+        "package a\n\n//go:generate -command gen go run ./scripts/gen\n//go:generate gen -out a.txt\n//go:generate gen -out b.txt\n",
+    )
+    .unwrap();
+    let doc = json_in(dir.path(), &[], 1);
+    assert_eq!(
+        locations(&doc),
+        [("a.go".to_string(), 3, "GR001".to_string())]
+    );
+    assert_eq!(doc["summary"]["findings"], 1);
+    // Its twin: an alias holding only the go command, used with two
+    // packages, is two findings (the packages differ).
+    std::fs::create_dir_all(dir.path().join("scripts/other")).unwrap();
+    std::fs::write(dir.path().join("scripts/other/main.go"), GO_MAIN).unwrap();
+    std::fs::write(
+        dir.path().join("a.go"),
+        "package a\n\n//go:generate -command run go run\n//go:generate run ./scripts/gen\n//go:generate run ./scripts/other\n",
+    )
+    .unwrap();
+    let doc = json_in(dir.path(), &[], 1);
+    assert_eq!(doc["summary"]["findings"], 2, "{doc}");
+}
