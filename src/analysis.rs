@@ -1859,9 +1859,21 @@ fn build_key(cs: &Callsite, class: &Classified) -> Option<BuildKey> {
 /// The go command of a build when it changes the environment the build
 /// sees: a variable whose definition runs go through `env` or after
 /// assignments (`HOSTGO := env -u GOOS -u GOARCH -- go`, `GO := CGO_ENABLED=0
-/// go`), or a configured wrapper. Empty for go itself: `go`, `./tool/go`,
+/// go`), a configured wrapper, or `env` options written before it (`env -u
+/// GOOS go run`). Empty for go itself: `go`, `./tool/go`,
 /// `$(GO)` with `GO := $(shell which go)` build the same binary.
 fn toolchain(cs: &Callsite) -> String {
+    let go = spelled_toolchain(cs);
+    // `env -u GOOS go run`: another build than `go run`'s.
+    match cs.env_build_options().filter(|o| !o.is_empty()) {
+        Some(o) if go.is_empty() => format!("env {o} go"),
+        Some(o) => format!("env {o} {go}"),
+        None => go,
+    }
+}
+
+/// [`toolchain`] from the go word alone.
+fn spelled_toolchain(cs: &Callsite) -> String {
     use crate::vars::GoSpelling;
     let sets_env = |definition: &str| {
         definition

@@ -153,6 +153,10 @@ pub struct Callsite {
     /// Words between the start of the command and the go word (env
     /// assignments, `env -u X --`, keywords), as a span.
     pub prefix: Span,
+    /// Options given to `env` before the go command (`-u GOOS`, `-i`, `-C
+    /// dir`): the build runs in another environment or directory
+    /// ([`Callsite::env_build_options`]). `env -C dir` is applied to `cwd`.
+    pub env_options: Vec<Word>,
     pub flags: Vec<GoFlag>,
     pub target: RunTarget,
     /// Program arguments, redirections excluded.
@@ -170,6 +174,30 @@ pub struct Callsite {
 }
 
 impl Callsite {
+    /// The `env` options before the go command that a helper's `go build`
+    /// keeps as written, joined (`-u GOOS -u GOARCH`; empty without any):
+    /// unsetting variables or starting from an empty environment. `None`
+    /// for any other option (`-C dir` moves the run, `-S` splits words).
+    pub fn env_build_options(&self) -> Option<String> {
+        let mut out: Vec<&str> = Vec::new();
+        let mut words = self.env_options.iter();
+        while let Some(w) = words.next() {
+            let t = w.literal()?;
+            match t {
+                "-u" | "--unset" => {
+                    out.push(t);
+                    out.push(words.next()?.literal()?);
+                }
+                "-i" | "--ignore-environment" | "-" => out.push(t),
+                _ if t.starts_with("--unset=") || (t.starts_with("-u") && t.len() > 2) => {
+                    out.push(t)
+                }
+                _ => return None,
+            }
+        }
+        Some(out.join(" "))
+    }
+
     /// The `-C dir` flag's value.
     pub fn chdir(&self) -> Option<&str> {
         self.flags
@@ -488,6 +516,33 @@ pub fn skip_recipe_prefixes(src: &str, span: Span) -> usize {
 /// Build a callsite from a simple command, if it is `go run`, `go build` or
 /// `go tool`. Every source of shell text (Makefiles, scripts, `//go:generate`
 /// directives, workflows) turns its commands into callsites here.
+/// The working directory after `env -C dir` / `--chdir dir` (the last
+/// one given), relative to the file's base directory.
+fn env_chdir(cwd: &Cwd, options: &[Word]) -> Cwd {
+    let mut dir = None;
+    for (k, w) in options.iter().enumerate() {
+        let t = w.text.as_str();
+        if t == "-C" || t == "--chdir" {
+            dir = options.get(k + 1).map(|v| (v.literal(), v.text.clone()));
+        } else if let Some(d) = t.strip_prefix("--chdir=").or_else(|| {
+            t.strip_prefix("-C")
+                .filter(|d| !d.is_empty() && !t.starts_with("--"))
+        }) {
+            dir = Some((w.literal().map(|_| d), d.to_string()));
+        }
+    }
+    match (cwd, dir) {
+        (_, None) => cwd.clone(),
+        (Cwd::Known(base), Some((Some(d), _))) if !d.starts_with('/') && !d.contains('$') => {
+            Cwd::Known(shell::join_rel(base, d))
+        }
+        (Cwd::Unknown(r), _) => Cwd::Unknown(r.clone()),
+        (_, Some((_, text))) => Cwd::Unknown(format!(
+            "`env -C {text}` changes to a directory not known before the build"
+        )),
+    }
+}
+
 pub fn from_command(
     c: &Command,
     vars: &VarEnv,
@@ -516,6 +571,7 @@ pub fn from_command(
         .cloned()
         .collect();
     let prefix = c.words.first().map_or(go.span.start, |w| w.span.start)..go.span.start;
+    let env_options = shell::env_options(&c.words, i);
     let rest = &c.words[rest_start..];
     let mut flags = Vec::new();
     let mut k = 0;
@@ -603,10 +659,11 @@ pub fn from_command(
         run,
         env,
         prefix,
+        cwd: env_chdir(&c.cwd, &env_options),
+        env_options,
         flags,
         target,
         args,
-        cwd: c.cwd.clone(),
         span: go.span.start..end,
         line_span: line,
         recovered,

@@ -1285,6 +1285,46 @@ pub fn is_env_command(word: &str) -> bool {
     word == "env" || word.ends_with("/env")
 }
 
+/// The index after the arguments of an `env` whose first argument is at
+/// `i` (options, `--`, assignments); `option` sees each option word and
+/// the value of those that take one.
+fn after_env(words: &[Word], mut i: usize, mut option: impl FnMut(&Word)) -> usize {
+    while let Some(w) = words.get(i) {
+        match w.literal() {
+            Some("--") => return i + 1,
+            Some(o) if ENV_VALUE_OPTIONS.contains(&o) => {
+                option(w);
+                if let Some(v) = words.get(i + 1) {
+                    option(v);
+                }
+                i += 2;
+            }
+            Some(o) if o.starts_with('-') => {
+                option(w);
+                i += 1;
+            }
+            _ if w.assignment => i += 1,
+            _ => break,
+        }
+    }
+    i
+}
+
+/// The options of each `env` before the command word at `command`
+/// (`env -u GOOS -C dir go`: `-u`, `GOOS`, `-C`, `dir`).
+pub fn env_options(words: &[Word], command: usize) -> Vec<Word> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < command {
+        if words[i].literal().is_some_and(is_env_command) {
+            i = after_env(words, i + 1, |w| out.push(w.clone()));
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
 /// Index of the word that is the command, skipping keywords, env
 /// assignments and prefix commands (`env -u GOOS --`, `nice -n 5`).
 pub fn command_index(words: &[Word]) -> Option<usize> {
@@ -1306,21 +1346,7 @@ pub fn command_index(words: &[Word]) -> Option<usize> {
                     i += 1;
                 }
             }
-            Some(e) if is_env_command(e) => {
-                i += 1;
-                while let Some(w) = words.get(i) {
-                    match w.literal() {
-                        Some("--") => {
-                            i += 1;
-                            break;
-                        }
-                        Some(o) if ENV_VALUE_OPTIONS.contains(&o) => i += 2,
-                        Some(o) if o.starts_with('-') => i += 1,
-                        _ if w.assignment => i += 1,
-                        _ => break,
-                    }
-                }
-            }
+            Some(e) if is_env_command(e) => i = after_env(words, i + 1, |_| {}),
             Some("nice") => {
                 i += 1;
                 if words.get(i).and_then(|w| w.literal()) == Some("-n") {

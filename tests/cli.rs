@@ -1163,3 +1163,51 @@ fn a_go_generate_alias_used_twice_is_one_finding() {
     let doc = json_in(dir.path(), &[], 1);
     assert_eq!(doc["summary"]["findings"], 2, "{doc}");
 }
+
+#[test]
+fn env_options_before_go_are_kept_in_the_fix_or_get_none() {
+    // `env -C sub` runs the package of `sub/`, and the helper's path would
+    // be written for the wrong directory: no fix (it was offered one, and
+    // read as the root's package). `env -u GOOS` builds for the host: the
+    // helper is built with the same `env -u GOOS` (it was built in make's
+    // environment, for whatever GOOS make exports).
+    let dir = module_with(
+        "a:\n\tgo run ./scripts/gen\nc:\n\tenv -C sub go run ./scripts/gen\nu:\n\tenv -u GOOS go run ./scripts/gen\n",
+    );
+    std::fs::create_dir_all(dir.path().join("sub/scripts/gen")).unwrap();
+    std::fs::write(dir.path().join("sub/scripts/gen/main.go"), GO_MAIN).unwrap();
+    let doc = json_in(dir.path(), &[], 1);
+    let ds = diagnostics(&doc);
+    let field = |i: usize, k: &str| ds[i][k].clone();
+    assert_eq!(ds.len(), 3, "{doc}");
+    assert_eq!(field(0, "fix")["applicability"], "safe");
+    assert!(field(1, "fix").is_null(), "{doc}");
+    assert_eq!(field(2, "fix")["applicability"], "safe");
+    // Three builds: the root's, `sub/`'s, the root's without GOOS.
+    assert_ne!(field(1, "target"), field(0, "target"), "{doc}");
+    assert_ne!(field(2, "target"), field(0, "target"), "{doc}");
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["fix", "--diff"])
+        .output()
+        .unwrap();
+    let diff = stdout_of(&out);
+    assert!(
+        diff.contains("+\tenv -u GOOS go build -o $@ ./scripts/gen"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains(" \tenv -C sub go run ./scripts/gen"),
+        "{diff}"
+    );
+    // Its twin: without the env options, every callsite is fixed, the
+    // same package and build everywhere.
+    let dir = module_with("a:\n\tgo run ./scripts/gen\nc:\n\tgo run ./scripts/gen\n");
+    let doc = json_in(dir.path(), &[], 1);
+    let ds = diagnostics(&doc);
+    assert!(
+        ds.iter().all(|d| d["fix"]["applicability"] == "safe"),
+        "{doc}"
+    );
+    assert_eq!(ds[0]["target"], ds[1]["target"]);
+}

@@ -89,6 +89,9 @@ fn offer(analysis: &Analysis, fi: usize, s: &Site) -> Option<Applicability> {
     if s.callsite.chdir().is_some() && s.callsite.prefix.start != s.callsite.prefix.end {
         return None; // `X=1 go run -C dir`: no subshell can keep the env prefix.
     }
+    // `env -C dir go run`, `env -S ...`: the helper's build and path would
+    // not follow (`env -u GOOS` and `env -i` are kept in its build).
+    s.callsite.env_build_options()?;
     // The fix writes the package's paths into rule lines, where make reads
     // `#` as a comment and `:`, `;`, `=`, `%`, `,` and blanks as syntax; a
     // Go package directory cannot hold such characters anyway.
@@ -664,6 +667,11 @@ fn helper_target(
         None => dot_slash(&relative(&from, dir)),
     };
     let mut recipe = String::new();
+    // `env -u GOOS go run`: the build unsets them too (offered only when
+    // the options are ones it can keep).
+    if let Some(o) = cs.env_build_options().filter(|o| !o.is_empty()) {
+        recipe.push_str(&format!("env {o} "));
+    }
     for e in &env {
         recipe.push_str(e);
         recipe.push(' ');
