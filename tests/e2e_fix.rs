@@ -282,6 +282,71 @@ fn script_run_by_make() {
     );
 }
 
+/// `env -u GOOS -u GOARCH -- go run` builds its helper for the machine
+/// running make whatever GOOS make's environment holds; the fixed helper
+/// must be built the same way (it was built in make's environment: under
+/// `GOOS=windows` a Windows binary, which the recipe then failed to run).
+#[test]
+fn env_unset_before_go_is_kept_in_the_helper_build() {
+    if !tools_available() {
+        return;
+    }
+    let root = tempfile::tempdir().unwrap();
+    let side = Side::new("fixed", root.path());
+    fs::create_dir_all(side.dir.join("scripts/gen")).unwrap();
+    fs::write(
+        side.dir.join("go.mod"),
+        "module example.com/envu\n\ngo 1.24\n",
+    )
+    .unwrap();
+    fs::write(
+        side.dir.join("scripts/gen/main.go"),
+        "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"ok\") }\n",
+    )
+    .unwrap();
+    fs::write(
+        side.dir.join("Makefile"),
+        "host.txt:\n\tenv -u GOOS -u GOARCH -- go run ./scripts/gen > $@\n\nplain.txt:\n\tgo run ./scripts/gen > $@\n",
+    )
+    .unwrap();
+    let out = gorun_lint(&side, &["fix", "."]);
+    assert!(
+        out.status.success(),
+        "[env-u] `gorun-lint fix .` failed\n{}",
+        describe_output(&out)
+    );
+    let other_os = if std::env::consts::OS == "windows" {
+        "linux"
+    } else {
+        "windows"
+    };
+    let make_for = |target: &str| {
+        let mut cmd = Command::new("make");
+        cmd.arg(target);
+        side.env(&mut cmd);
+        cmd.env("GOOS", other_os);
+        cmd.output().expect("start make")
+    };
+    let host = make_for("host.txt");
+    assert!(
+        host.status.success(),
+        "[env-u] make host.txt with GOOS={other_os} failed\n{}",
+        describe_output(&host)
+    );
+    assert_eq!(
+        fs::read_to_string(side.dir.join("host.txt")).unwrap(),
+        "ok\n"
+    );
+    // Its twin: the plain callsite's helper is built in make's environment,
+    // for GOOS, so its recipe cannot run it (as `go run` could not either).
+    let plain = make_for("plain.txt");
+    assert!(
+        !plain.status.success(),
+        "[env-u] the helper built for GOOS={other_os} ran\n{}",
+        describe_output(&plain)
+    );
+}
+
 // ---------------------------------------------------------------------------
 // the scenario
 // ---------------------------------------------------------------------------
