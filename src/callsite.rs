@@ -513,9 +513,6 @@ pub fn skip_recipe_prefixes(src: &str, span: Span) -> usize {
     i
 }
 
-/// Build a callsite from a simple command, if it is `go run`, `go build` or
-/// `go tool`. Every source of shell text (Makefiles, scripts, `//go:generate`
-/// directives, workflows) turns its commands into callsites here.
 /// The working directory after `env -C dir` / `--chdir dir` (the last
 /// one given), relative to the file's base directory.
 fn env_chdir(cwd: &Cwd, options: &[Word]) -> Cwd {
@@ -543,6 +540,9 @@ fn env_chdir(cwd: &Cwd, options: &[Word]) -> Cwd {
     }
 }
 
+/// Build a callsite from a simple command, if it is `go run`, `go build` or
+/// `go tool`. Every source of shell text (Makefiles, scripts, `//go:generate`
+/// directives, workflows) turns its commands into callsites here.
 pub fn from_command(
     c: &Command,
     vars: &VarEnv,

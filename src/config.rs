@@ -201,8 +201,25 @@ fn line_of_key(text: &str, key: &str) -> Option<usize> {
         .map(|i| i + 1)
 }
 
-/// Directories [`Configs`] remembers at most.
+/// Directories a cache keyed by directory ([`Configs`],
+/// [`crate::gomod::Modules`]) remembers at most.
 const MAX_CACHED_DIRS: usize = 4096;
+
+/// Keep a cache keyed by directory bounded, so that memory does not grow
+/// with the tree: once full, only the entries `holds` keeps are left (the
+/// directories holding the file the cache is about: each is read once),
+/// and none when those alone fill half of it.
+pub(crate) fn bound_dir_cache<V>(
+    cache: &mut HashMap<std::ffi::OsString, V>,
+    holds: impl Fn(&std::ffi::OsStr, &V) -> bool,
+) {
+    if cache.len() >= MAX_CACHED_DIRS {
+        cache.retain(|k, v| holds(k, v));
+        if cache.len() >= MAX_CACHED_DIRS / 2 {
+            cache.clear();
+        }
+    }
+}
 
 /// Finds the configuration for each file; caches by directory.
 ///
@@ -265,16 +282,9 @@ impl Configs {
         }
         let c = found.unwrap_or_else(|| self.default.clone());
         let mut cache = self.cache.lock().expect("config cache");
-        if cache.len() >= MAX_CACHED_DIRS {
-            // Bounded, so that memory does not grow with the tree: the
-            // directories passed on the way up are forgotten, those holding
-            // a config kept (each config is read once), unless they alone
-            // fill the cache.
-            cache.retain(|k, c| c.dir().is_some_and(|d| d.as_os_str() == k.as_os_str()));
-            if cache.len() >= MAX_CACHED_DIRS / 2 {
-                cache.clear();
-            }
-        }
+        bound_dir_cache(&mut cache, |k, c| {
+            c.dir().is_some_and(|d| d.as_os_str() == k)
+        });
         for d in passed {
             cache.insert(d.as_os_str().to_owned(), c.clone());
         }

@@ -99,9 +99,6 @@ fn unquote(s: &str) -> String {
     s.trim_matches('"').trim_matches('`').to_string()
 }
 
-/// Directories [`Modules`] remembers at most.
-const MAX_CACHED_DIRS: usize = 4096;
-
 /// Finds and caches go.mod files by directory. Keys are the paths' bytes
 /// (hashing a `Path` parses its components); each go.mod is parsed once and
 /// shared.
@@ -133,18 +130,9 @@ impl Modules {
             }
         }
         let mut cache = self.cache.lock().expect("cache lock");
-        if cache.len() >= MAX_CACHED_DIRS {
-            // Bounded, so that memory does not grow with the tree: the
-            // directories holding a go.mod are kept (each is parsed once),
-            // unless they alone fill the cache.
-            cache.retain(|k, m| {
-                m.as_ref()
-                    .is_some_and(|m| m.root.as_os_str() == k.as_os_str())
-            });
-            if cache.len() >= MAX_CACHED_DIRS / 2 {
-                cache.clear();
-            }
-        }
+        crate::config::bound_dir_cache(&mut cache, |k, m| {
+            m.as_ref().is_some_and(|m| m.root.as_os_str() == k)
+        });
         for d in seen {
             cache.insert(d.as_os_str().to_owned(), found.clone());
         }

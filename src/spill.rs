@@ -76,10 +76,11 @@ impl Spilled {
 }
 
 /// One file's findings as written: the source excerpts they show (a
-/// finished file's findings share one) and the findings.
+/// finished file's findings share one; borrowed when written, owned when
+/// read back) and the findings.
 #[derive(Serialize, Deserialize)]
-struct Stored {
-    files: Vec<SourceFile>,
+struct Stored<F> {
+    files: Vec<F>,
     diagnostics: Vec<StoredDiagnostic>,
 }
 
@@ -130,13 +131,8 @@ impl Spill {
                 fix: d.fix.clone(),
             });
         }
-        #[derive(Serialize)]
-        struct StoredRef<'a> {
-            files: Vec<&'a SourceFile>,
-            diagnostics: Vec<StoredDiagnostic>,
-        }
         // (Fails only for a path that is not UTF-8.)
-        let bytes = serde_json::to_vec(&StoredRef {
+        let bytes = serde_json::to_vec(&Stored {
             files: files.iter().map(|f| f.as_ref()).collect(),
             diagnostics: stored,
         })
@@ -165,7 +161,7 @@ impl Spill {
                 .and_then(|_| file.read_exact(&mut bytes))
                 .map_err(|e| format!("cannot read findings back from the temporary file: {e}"))?;
         }
-        let stored: Stored = serde_json::from_slice(&bytes)
+        let stored: Stored<SourceFile> = serde_json::from_slice(&bytes)
             .map_err(|e| format!("findings read back from the temporary file are damaged: {e}"))?;
         let files: Vec<Arc<SourceFile>> = stored.files.into_iter().map(Arc::new).collect();
         stored
