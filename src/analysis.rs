@@ -139,92 +139,77 @@ pub struct Finished {
     pub diagnostics: Vec<crate::diagnostic::Diagnostic>,
     /// Callsites the allowlist exempts.
     pub allowed: usize,
-    /// The directory its callsites' paths are relative to (its own).
-    base: PathBuf,
-    /// Where its helpers go.
-    out_dir: PathBuf,
-    /// Each build it runs, once: (build, tool, the helper name it was given
-    /// alone). Dropped once named.
-    names: Vec<(BuildKey, String, String)>,
+    /// Where its helpers go (one shared value per directory: the files of
+    /// a project share it).
+    out_dir: Arc<Path>,
+    /// Each build it runs, once. Dropped once named.
+    names: Box<[FinishedBuild]>,
     /// The findings that name a helper: (finding, build) indices.
-    named: Vec<(usize, usize)>,
+    named: Box<[(u32, u32)]>,
     /// Allowlist keys used, per config file.
-    used_allow: HashMap<PathBuf, Vec<String>>,
+    used_allow: Box<[(PathBuf, Vec<String>)]>,
     /// Its findings when they were written to the spill
     /// ([`Options::spill_after`]; `diagnostics` is then empty).
-    pub spilled: Option<crate::spill::Spilled>,
+    /// (Boxed: one per Makefile with `go run`, and most have none.)
+    pub spilled: Option<Box<crate::spill::Spilled>>,
 }
 
-/// A helper renamed by the naming of all files ([`Finished::rename`]): the
-/// old and new target between backquotes, and the new target.
+/// A build a finished file runs: the build, its tool and the helper name
+/// the file gave it alone.
+#[derive(Debug)]
+struct FinishedBuild {
+    key: BuildKey,
+    tool: Box<str>,
+    alone: Box<str>,
+}
+
+/// A helper renamed by the naming of all files ([`Finished::rename`]): its
+/// old and new target, as the finding shows them.
 #[derive(Debug, Clone)]
 pub struct Rename {
-    from: String,
-    to: String,
-    target: String,
+    from: Box<str>,
+    to: Box<str>,
 }
 
 impl Rename {
-    /// Write the new name into a finding that names the old one.
+    /// Write the new name into a finding that names the old one: in
+    /// `target` and, between backquotes, in its help and fix description
+    /// (`local_go_run`, `read_time_go_run`).
     pub fn apply(&self, d: &mut crate::diagnostic::Diagnostic) {
+        let (from, to) = (format!("`{}`", self.from), format!("`{}`", self.to));
         if let Some(h) = &mut d.help {
-            *h = h.replace(&self.from, &self.to);
+            *h = h.replace(&from, &to);
         }
         if let Some(f) = &mut d.fix {
-            f.description = f.description.replace(&self.from, &self.to);
+            f.description = f.description.replace(&from, &to);
         }
-        d.target = Some(self.target.clone());
+        d.target = Some(self.to.to_string());
     }
 }
 
 impl Finished {
-    /// The helper names all files' builds got ([`Analysis::name_targets`]):
-    /// (build index, rename) for each of its builds whose name changed.
-    fn renames(
-        &self,
-        names: &BTreeMap<&Path, BTreeMap<&BuildKey, String>>,
-    ) -> Vec<(usize, Rename)> {
-        let Some(names) = names.get(self.out_dir.as_path()) else {
-            return Vec::new();
-        };
-        self.names
-            .iter()
-            .enumerate()
-            .filter_map(|(ni, (key, _, old))| {
-                let new = names.get(key).filter(|new| *new != old)?;
-                let to = relative(&self.base, &self.out_dir.join(new));
-                let from = relative(&self.base, &self.out_dir.join(old));
-                Some((
-                    ni,
-                    Rename {
-                        from: format!("`{from}`"),
-                        to: format!("`{to}`"),
-                        target: to,
-                    },
-                ))
-            })
-            .collect()
-    }
-
     /// Give the findings the helper names all files' builds got
-    /// ([`Finished::renames`]): a finding names its helper target in
-    /// `target` and, between backquotes, in its help and fix description
-    /// (`local_go_run`, `read_time_go_run`). The builds are not needed
-    /// after that, and are dropped.
-    fn rename(&mut self, renamed: Vec<(usize, Rename)>) {
-        self.names = Vec::new();
+    /// ([`Analysis::name_targets`]; `new`: by build index, the names that
+    /// changed). The builds are not needed after that, and are dropped.
+    fn rename(&mut self, new: &[(u32, String)]) {
+        let base = self.path.parent().unwrap_or(Path::new("/"));
         for &(di, ni) in &self.named {
-            let Ok(i) = renamed.binary_search_by_key(&ni, |(n, _)| *n) else {
+            let Ok(i) = new.binary_search_by_key(&ni, |(n, _)| *n) else {
                 continue;
             };
-            let r = &renamed[i].1;
+            let target = |name: &str| relative(base, &self.out_dir.join(name)).into_boxed_str();
+            let r = Rename {
+                from: target(&self.names[ni as usize].alone),
+                to: target(&new[i].1),
+            };
             match &mut self.spilled {
                 // Written into the findings when they are read back.
-                Some(s) => s.renames.push((di, r.clone())),
-                None => r.apply(&mut self.diagnostics[di]),
+                Some(s) => s.renames.push((di as usize, r)),
+                None => r.apply(&mut self.diagnostics[di as usize]),
             }
         }
-        self.named = Vec::new();
+        self.names = Box::default();
+        self.named = Box::default();
     }
 }
 
@@ -590,6 +575,7 @@ fn load_all(opts: &Options, cwd: &Path, configs: &Configs) -> LoadedAll {
     let skipped = std::sync::Mutex::new(Vec::new());
     let finished = std::sync::Mutex::new(Vec::new());
     let spill = SpillState::default();
+    let out_dirs = std::sync::Mutex::new(HashSet::<Arc<Path>>::new());
     let modules = Modules::default();
     let found = discover::discover_each(
         &opts.paths,
@@ -604,6 +590,14 @@ fn load_all(opts: &Options, cwd: &Path, configs: &Configs) -> LoadedAll {
             Ok(Some(l)) => match finish(l, &f, opts, cwd, &modules) {
                 Ok(mut done) => {
                     spill.take(&mut done, opts.spill_after);
+                    let mut dirs = out_dirs.lock().expect("out dirs");
+                    match dirs.get(&done.out_dir) {
+                        Some(dir) => done.out_dir = dir.clone(),
+                        None => {
+                            dirs.insert(done.out_dir.clone());
+                        }
+                    }
+                    drop(dirs);
                     finished.lock().expect("finished").push(done)
                 }
                 Err(l) => kept.lock().expect("loaded").push((f, Ok(*l))),
@@ -716,23 +710,24 @@ fn finish(
         let Some(name) = helper.file_name().and_then(|n| n.to_str()) else {
             continue;
         };
-        let ni = match names.iter().position(|n: &(BuildKey, _, _)| &n.0 == key) {
+        let ni = match names.iter().position(|n: &FinishedBuild| &n.key == key) {
             Some(ni) => ni,
             None => {
-                names.push((key.clone(), tool.clone(), name.to_string()));
+                names.push(FinishedBuild {
+                    key: key.clone(),
+                    tool: tool.as_str().into(),
+                    alone: name.into(),
+                });
                 names.len() - 1
             }
         };
         for (di, d) in report.diagnostics.iter().enumerate() {
             if d.span == s.callsite.span && d.target.as_ref() == Some(target) {
-                named.push((di, ni));
+                let index = |i: usize| u32::try_from(i).expect("fewer than 2^32 findings");
+                named.push((index(di), index(ni)));
             }
         }
     }
-    // Kept until the end of the walk, one per Makefile with `go run`: no
-    // spare capacity.
-    names.shrink_to_fit();
-    named.shrink_to_fit();
     // The findings keep only the lines they show, not the file.
     let mut diagnostics = report.diagnostics;
     let mine = |d: &crate::diagnostic::Diagnostic| Arc::ptr_eq(&d.file, &g.file);
@@ -755,11 +750,12 @@ fn finish(
         config: g.config.clone(),
         diagnostics,
         allowed: report.allowed,
-        base: g.base.clone(),
-        out_dir: g.out_dir.clone(),
-        names,
-        named,
-        used_allow: a.used_allow,
+        out_dir: Arc::from(g.out_dir.as_path()),
+        // Kept until the end of the walk, one per Makefile with `go run`:
+        // no spare capacity.
+        names: names.into_boxed_slice(),
+        named: named.into_boxed_slice(),
+        used_allow: a.used_allow.into_iter().collect(),
         spilled: None,
     })
 }
@@ -801,7 +797,7 @@ impl SpillState {
         };
         self.held.fetch_sub(n, Relaxed);
         let ds = std::mem::take(&mut done.diagnostics);
-        done.spilled = Some(crate::spill::Spilled::new(&ds, chunk));
+        done.spilled = Some(Box::new(crate::spill::Spilled::new(&ds, chunk)));
     }
 }
 
@@ -1621,8 +1617,11 @@ impl Analysis {
         let (helpers, renames) = {
             let mut groups: BTreeMap<&Path, BTreeMap<&BuildKey, &str>> = BTreeMap::new();
             for x in &self.finished {
-                for (key, tool, _) in &x.names {
-                    groups.entry(&x.out_dir).or_default().insert(key, tool);
+                for b in &x.names {
+                    groups
+                        .entry(&x.out_dir)
+                        .or_default()
+                        .insert(&b.key, &b.tool);
                 }
             }
             for f in &self.files {
@@ -1653,8 +1652,19 @@ impl Analysis {
                     }
                 }
             }
-            let renames: Vec<Vec<(usize, Rename)>> =
-                self.finished.iter().map(|x| x.renames(&names)).collect();
+            // By finished file, the builds whose name changed.
+            let mut renames: Vec<(usize, u32, String)> = Vec::new();
+            for (xi, x) in self.finished.iter().enumerate() {
+                let Some(group) = names.get(&*x.out_dir) else {
+                    continue;
+                };
+                for (ni, b) in x.names.iter().enumerate() {
+                    if let Some(new) = group.get(&b.key).filter(|new| **new != *b.alone) {
+                        let ni = u32::try_from(ni).expect("fewer than 2^32 builds");
+                        renames.push((xi, ni, new.clone()));
+                    }
+                }
+            }
             (helpers, renames)
         };
         for (fi, si, helper) in helpers {
@@ -1663,8 +1673,13 @@ impl Analysis {
             s.target = Some(relative(&f.base, &helper));
             s.helper = Some(helper);
         }
-        for (x, renamed) in self.finished.iter_mut().zip(renames) {
-            x.rename(renamed);
+        let mut renames = renames.into_iter().peekable();
+        for (xi, x) in self.finished.iter_mut().enumerate() {
+            let mut new = Vec::new();
+            while let Some((_, ni, name)) = renames.next_if(|r| r.0 == xi) {
+                new.push((ni, name));
+            }
+            x.rename(&new);
         }
     }
 }

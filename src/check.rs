@@ -157,7 +157,7 @@ pub fn check(analysis: &mut Analysis, selection: &Selection, cwd: &Path) -> Repo
     report.diagnostics.reserve(finished);
     for f in &mut analysis.finished {
         report.diagnostics.append(&mut f.diagnostics);
-        report.spilled.extend(f.spilled.take());
+        report.spilled.extend(f.spilled.take().map(|s| *s));
         report.allowed += f.allowed;
     }
     unused_config_entries(analysis, selection, cwd, &mut report);

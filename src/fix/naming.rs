@@ -79,15 +79,8 @@ pub fn assign<'a>(
         }
         // The plain build of the shortest path keeps the plain name.
         let mut keys = keys.clone();
-        // Cached: the key clones paths, and a clash can hold many builds.
-        keys.sort_by_cached_key(|k| {
-            (
-                !k.flags.is_empty() || !k.env.is_empty() || !k.toolchain.is_empty(),
-                k.sources.clone(),
-                k.flags.clone(),
-                k.env.clone(),
-            )
-        });
+        // Compared borrowed: a clash can hold thousands of builds.
+        keys.sort_by(|a, b| clash_order(a).cmp(&clash_order(b)));
         for (i, key) in keys.iter().enumerate() {
             let mut candidates = Vec::new();
             if i == 0 && !RESERVED.contains(tool) && !taken.contains(*tool) {
@@ -135,6 +128,16 @@ pub fn assign<'a>(
         }
     }
     out
+}
+
+/// The order of a clash's builds: the plain ones first, then by path.
+fn clash_order(k: &BuildKey) -> (bool, &[PathBuf], &[String], &[String]) {
+    (
+        !k.flags.is_empty() || !k.env.is_empty() || !k.toolchain.is_empty(),
+        &k.sources,
+        &k.flags,
+        &k.env,
+    )
 }
 
 /// Keep `[A-Za-z0-9._]`, map the rest to `-`, trim dashes.
