@@ -1747,25 +1747,29 @@ pub fn script_root(dir: &Path, config: &Config) -> PathBuf {
 
 /// The nearest directory from `dir` upwards that holds `marker`. Answers
 /// are remembered for the process (one run reads one tree, and every file
-/// of a directory asks the same question of the same parents), the last
-/// few thousand directories' (memory must not grow with the tree).
-pub fn nearest_ancestor(dir: &Path, marker: &str) -> Option<PathBuf> {
-    type Seen = HashMap<(PathBuf, String), bool>;
-    const MAX_SEEN: usize = 4096;
+/// of a directory asks the same question of the same parents), at most
+/// about a thousand directories' per marker (memory must not grow with the
+/// tree).
+pub fn nearest_ancestor(dir: &Path, marker: &'static str) -> Option<PathBuf> {
+    // By marker, then by directory (the path's bytes: looked up without
+    // allocating).
+    type Seen = HashMap<&'static str, HashMap<std::ffi::OsString, bool>>;
+    const MAX_SEEN: usize = 1024;
     static SEEN: std::sync::OnceLock<std::sync::Mutex<Seen>> = std::sync::OnceLock::new();
     let seen = SEEN.get_or_init(Default::default);
     dir.ancestors()
         .find(|d| {
-            let key = (d.to_path_buf(), marker.to_string());
-            if let Some(&has) = seen.lock().expect("marker cache").get(&key) {
+            let known = |seen: &Seen| seen.get(marker)?.get(d.as_os_str()).copied();
+            if let Some(has) = known(&seen.lock().expect("marker cache")) {
                 return has;
             }
             let has = d.join(marker).exists();
             let mut seen = seen.lock().expect("marker cache");
-            if seen.len() >= MAX_SEEN {
-                seen.clear();
+            let dirs = seen.entry(marker).or_default();
+            if dirs.len() >= MAX_SEEN {
+                dirs.clear();
             }
-            seen.insert(key, has);
+            dirs.insert(d.as_os_str().to_owned(), has);
             has
         })
         .map(Path::to_path_buf)

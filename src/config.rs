@@ -203,7 +203,7 @@ fn line_of_key(text: &str, key: &str) -> Option<usize> {
 
 /// Directories a cache keyed by directory ([`Configs`],
 /// [`crate::gomod::Modules`]) remembers at most.
-const MAX_CACHED_DIRS: usize = 4096;
+const MAX_CACHED_DIRS: usize = 1024;
 
 /// Keep a cache keyed by directory bounded, so that memory does not grow
 /// with the tree: once full, only the entries `holds` keeps are left (the
