@@ -171,6 +171,8 @@ pub struct Callsite {
     pub line_span: Span,
     /// Found by the line reader inside a region the grammar could not parse.
     pub recovered: bool,
+    /// Inside the string a shell runs with `-c` (`bash -c 'go run ./x'`).
+    pub in_string: bool,
 }
 
 impl Callsite {
@@ -317,7 +319,9 @@ pub fn find(src: &str, doc: &MakeDoc, vars: &VarEnv) -> Commands {
             };
             if let Some(cs) = from_command(c, vars, origin, line.span.clone(), line.recovered) {
                 out.push(cs);
-            } else if let Some(k) = command_index(&c.words) {
+            } else if let Some(k) =
+                command_index(&c.words).filter(|_| shell::shell_string(&c.words).is_none())
+            {
                 // A path run directly, or a script given to a shell
                 // (`bash scripts/gen.sh`, `sh -e ./x.sh`).
                 let word = if c.words[k].text.contains('/') {
@@ -667,5 +671,6 @@ pub fn from_command(
         span: go.span.start..end,
         line_span: line,
         recovered,
+        in_string: c.in_string,
     })
 }

@@ -94,7 +94,13 @@ pub fn classify(cs: &Callsite, base: &Path, vars: &VarEnv, modules: &Modules) ->
     let mut expanded = Vec::new();
     for w in words {
         if w.shell_expansion {
-            return dynamic(written, format!("`{}` is expanded by the shell", w.text));
+            // A workflow's `${{ matrix.pkg }}` reaches the shell expanded.
+            let by = if w.text.contains("${{") {
+                "GitHub Actions before the step runs"
+            } else {
+                "the shell"
+            };
+            return dynamic(written, format!("`{}` is expanded by {by}", w.text));
         }
         if w.make_ref {
             match vars.expand(&w.text) {

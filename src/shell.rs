@@ -130,6 +130,8 @@ pub struct Command {
     pub cwd: Cwd,
     /// Nesting: 0 for the top level, more inside substitutions and subshells.
     pub depth: usize,
+    /// Read from the string a shell runs with `-c` (`sh -c 'go run ./x'`).
+    pub in_string: bool,
 }
 
 impl Command {
@@ -1072,11 +1074,47 @@ impl Scanner<'_, '_> {
                 _ => {}
             }
         }
+        let string = shell_string(&words).and_then(|k| self.string_body(&words[k]));
         self.out.push(Command {
             words,
-            cwd: dir.cwd,
+            cwd: dir.cwd.clone(),
             depth,
+            in_string: false,
         });
+        // `sh -c '...'`: the string is shell text too, run where the
+        // command runs.
+        if let Some(body) = string {
+            let (inner, _) = scan_nested(
+                self.src,
+                body,
+                self.dialect,
+                dir.cwd,
+                false,
+                self.nesting + depth + 1,
+                None,
+            );
+            self.out.extend(inner.commands.into_iter().map(|mut c| {
+                c.depth += depth + 1;
+                c.in_string = true;
+                c
+            }));
+        }
+    }
+
+    /// The text inside a `sh -c` string word that the inner shell reads as
+    /// written: one single-quoted string, or one double-quoted string with
+    /// no `\` or backquote (the outer shell would change those first).
+    fn string_body(&self, w: &Word) -> Option<Span> {
+        let raw = self.src.get(w.span.clone())?;
+        let q = *raw.as_bytes().first()?;
+        let inner = raw.get(1..raw.len().checked_sub(1)?)?;
+        let plain = match q {
+            b'\'' => !inner.contains('\''),
+            b'"' => !inner.contains(['"', '\\', '`']),
+            _ => false,
+        };
+        (plain && raw.len() >= 2 && raw.as_bytes()[raw.len() - 1] == q)
+            .then(|| w.span.start + 1..w.span.end - 1)
     }
 
     /// The directory `cd arg` moves to from `dir`.
@@ -1259,10 +1297,45 @@ fn shell_segments_in_make_text(src: &str, range: Span, nesting: usize, out: &mut
 /// a command of its own, and the keyword changes nothing about how it runs.
 pub const COMPOUND_KEYWORDS: [&str; 8] =
     ["if", "then", "else", "elif", "while", "until", "do", "{"];
-/// Keywords after which the next word is the command, but which change how
-/// it runs (negated status, timed, replacing the shell).
-const MODIFIER_KEYWORDS: [&str; 3] = ["!", "time", "exec"];
-const PREFIX_COMMANDS: [&str; 5] = ["command", "nohup", "builtin", "xargs", "sudo"];
+/// Commands that run the command after their options, and those of their
+/// options that take the next word as their value (`xargs -n 1 go run`,
+/// `timeout -k 5s 1m go run`). `timeout` also takes a duration before the
+/// command.
+const PREFIX_COMMANDS: [(&str, &[&str]); 9] = [
+    ("command", &[]),
+    ("nohup", &[]),
+    ("builtin", &[]),
+    ("exec", &["-a"]),
+    ("time", &["-f", "--format", "-o", "--output"]),
+    ("nice", &["-n", "--adjustment"]),
+    (
+        "xargs",
+        &[
+            "-a",
+            "-d",
+            "-E",
+            "-I",
+            "-L",
+            "-n",
+            "-P",
+            "-s",
+            "--arg-file",
+            "--delimiter",
+            "--max-args",
+            "--max-lines",
+            "--max-procs",
+            "--max-chars",
+            "--process-slot-var",
+        ],
+    ),
+    (
+        "sudo",
+        &[
+            "-u", "-g", "-h", "-p", "-C", "-D", "-r", "-t", "-U", "-T", "--user", "--group",
+        ],
+    ),
+    ("timeout", &["-s", "-k", "--signal", "--kill-after"]),
+];
 
 /// A shell variable name: letters, digits and `_`, not starting with a digit.
 pub fn is_name(t: &str) -> bool {
@@ -1325,6 +1398,54 @@ pub fn env_options(words: &[Word], command: usize) -> Vec<Word> {
     out
 }
 
+/// Shells whose `-c STRING` is read with the shell layer.
+pub const SHELLS: [&str; 7] = ["sh", "bash", "dash", "zsh", "ksh", "ash", "mksh"];
+
+/// Index of the `STRING` word of `sh -c STRING`, if the command is that.
+pub fn shell_string(words: &[Word]) -> Option<usize> {
+    let i = command_index(words)?;
+    let name = words[i].literal()?;
+    if !SHELLS.contains(&name.rsplit('/').next().unwrap_or(name)) {
+        return None;
+    }
+    let mut dash_c = false;
+    let mut k = i + 1;
+    while let Some(w) = words.get(k) {
+        let t = w.text.as_str();
+        match t {
+            "--" => {
+                k += 1;
+                break;
+            }
+            t if t.starts_with("--") => k += 1,
+            t if t.len() > 1 && (t.starts_with('-') || t.starts_with('+')) => {
+                dash_c |= t.starts_with('-') && t[1..].contains('c');
+                // `-o pipefail`, `-euo pipefail`, `-O extglob`: the option
+                // takes the next word.
+                k += if t[1..].contains(['o', 'O']) { 2 } else { 1 };
+            }
+            _ => break,
+        }
+    }
+    (dash_c && k < words.len()).then_some(k)
+}
+
+/// The index after the options of a prefix command whose first argument is
+/// at `i` (up to `--`, or the first word not starting with `-`); an option
+/// in `takes_value` takes the next word too.
+fn after_options(words: &[Word], mut i: usize, takes_value: &[&str]) -> usize {
+    while let Some(o) = words.get(i).and_then(|w| w.literal()) {
+        if o == "--" {
+            return i + 1;
+        }
+        if !o.starts_with('-') || o == "-" {
+            break;
+        }
+        i += if takes_value.contains(&o) { 2 } else { 1 };
+    }
+    i
+}
+
 /// Index of the word that is the command, skipping keywords, env
 /// assignments and prefix commands (`env -u GOOS --`, `nice -n 5`).
 pub fn command_index(words: &[Word]) -> Option<usize> {
@@ -1336,24 +1457,18 @@ pub fn command_index(words: &[Word]) -> Option<usize> {
             continue;
         }
         match w.literal() {
-            Some(k)
-                if COMPOUND_KEYWORDS.contains(&k)
-                    || MODIFIER_KEYWORDS.contains(&k)
-                    || PREFIX_COMMANDS.contains(&k) =>
-            {
-                i += 1;
-                if k == "time" && words.get(i).and_then(|w| w.literal()) == Some("-p") {
-                    i += 1;
-                }
-            }
+            Some(k) if COMPOUND_KEYWORDS.contains(&k) || k == "!" => i += 1,
             Some(e) if is_env_command(e) => i = after_env(words, i + 1, |_| {}),
-            Some("nice") => {
-                i += 1;
-                if words.get(i).and_then(|w| w.literal()) == Some("-n") {
-                    i += 2;
+            Some(k) => match PREFIX_COMMANDS.iter().find(|(p, _)| *p == k) {
+                Some((p, takes_value)) => {
+                    i = after_options(words, i + 1, takes_value);
+                    if *p == "timeout" {
+                        i += 1;
+                    }
                 }
-            }
-            _ => return Some(i),
+                None => return Some(i),
+            },
+            None => return Some(i),
         }
     }
     None
@@ -1654,6 +1769,59 @@ mod tests {
             commands("(cd a; pushd b); go run ./x"),
             ["cd a", "[a] pushd b", "go run ./x"]
         );
+    }
+
+    #[test]
+    fn strings_run_by_a_shell_with_dash_c() {
+        let strings = |src: &str| {
+            let (s, _) = scan(src, 0..src.len(), Dialect::Make, Cwd::base());
+            s.commands
+                .iter()
+                .filter(|c| c.in_string)
+                .map(|c| {
+                    let words: Vec<&str> = c.words.iter().map(|w| w.text.as_str()).collect();
+                    match &c.cwd {
+                        Cwd::Known(p) if !p.is_empty() => format!("[{p}] {}", words.join(" ")),
+                        _ => words.join(" "),
+                    }
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            strings("cd a && bash -euo pipefail -c 'cd b && go run ./x | tee o' > f"),
+            ["[a] cd b", "[a/b] go run ./x", "[a/b] tee o"]
+        );
+        assert_eq!(strings(r#"sh -c "go run ./x $$y""#), ["go run ./x $$y"]);
+        // Twins: a script given to the shell, a string the shell only
+        // echoes, and a double-quoted string the outer shell rewrites first
+        // (escapes) are not read as commands.
+        assert!(strings("bash ./gen.sh -c 'go run ./x'").is_empty());
+        assert!(strings(r#"echo "sh -c 'go run ./x'""#).is_empty());
+        assert!(strings(r#"sh -c "go run ./x \"a b\"""#).is_empty());
+    }
+
+    #[test]
+    fn prefix_commands_and_their_options() {
+        let index = |src: &str| {
+            let (s, _) = scan(src, 0..src.len(), Dialect::Make, Cwd::base());
+            command_index(&s.commands[0].words)
+        };
+        assert_eq!(index("xargs -n1 go run ./x"), Some(2));
+        assert_eq!(index("xargs -n 1 -P 4 go run ./x"), Some(5));
+        assert_eq!(index("timeout 5m go run ./x"), Some(2));
+        assert_eq!(
+            index("timeout -k 5s --preserve-status 1m go run ./x"),
+            Some(5)
+        );
+        assert_eq!(index("sudo -E -u builder go run ./x"), Some(4));
+        assert_eq!(index("nice -n 5 nohup go run ./x"), Some(4));
+        assert_eq!(index("time -p go run ./x"), Some(2));
+        assert_eq!(index("xargs -- go run ./x"), Some(2));
+        // Twins: the options of a command that is not a prefix are its own,
+        // and a prefix with nothing after it runs nothing.
+        assert_eq!(index("echo -n go run ./x"), Some(0));
+        assert_eq!(index("timeouts 5m go run ./x"), Some(0));
+        assert_eq!(index("timeout 5m"), None);
     }
 
     #[test]

@@ -1211,3 +1211,40 @@ fn env_options_before_go_are_kept_in_the_fix_or_get_none() {
     );
     assert_eq!(ds[0]["target"], ds[1]["target"]);
 }
+
+/// A workflow's `${{ ... }}` is expanded by GitHub Actions before the step
+/// runs: the message says so. Twin: a shell variable is the shell's.
+#[test]
+fn workflow_expressions_are_expanded_by_actions_not_the_shell() {
+    let dir = module_with("");
+    std::fs::remove_file(dir.path().join("Makefile")).unwrap();
+    let workflows = dir.path().join(".github/workflows");
+    std::fs::create_dir_all(&workflows).unwrap();
+    std::fs::write(
+        workflows.join("ci.yml"),
+        concat!(
+            "on: push\n",
+            "jobs:\n",
+            "  gen:\n",
+            "    runs-on: ubuntu-latest\n",
+            "    steps:\n",
+            "      - run: go run ${{ matrix.pkg }}\n",
+            "      - run: go run $PKG\n",
+        ),
+    )
+    .unwrap();
+    let doc = json_in(dir.path(), &[], 1);
+    let messages: Vec<&str> = diagnostics(&doc)
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(messages.len(), 2, "{doc}");
+    assert!(
+        messages[0].contains("`${{ matrix.pkg }}` is expanded by GitHub Actions"),
+        "{doc}"
+    );
+    assert!(
+        messages[1].contains("`$PKG` is expanded by the shell"),
+        "{doc}"
+    );
+}

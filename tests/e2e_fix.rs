@@ -62,6 +62,7 @@ const MULTI: Fixture = Fixture {
         "out/gen2.txt",
         "out/x.txt",
         "out/api.md",
+        "out/shell.txt",
         "out/sub/settings.txt",
     ],
     edits: &[
@@ -78,7 +79,12 @@ const MULTI: Fixture = Fixture {
             file: "internal/shared/shared.go",
             from: r#"const Banner = "multi-gen v1""#,
             to: r#"const Banner = "multi-gen v2""#,
-            changes: &["out/words.txt", "out/page.html", "out/sub/settings.txt"],
+            changes: &[
+                "out/words.txt",
+                "out/page.html",
+                "out/shell.txt",
+                "out/sub/settings.txt",
+            ],
         },
         // the embedded template
         Edit {

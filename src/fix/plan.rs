@@ -127,7 +127,8 @@ pub const SCRIPT_BIN_VAR: &str = "GORUN_LINT_BIN";
 fn script_offer(f: &FileAnalysis, s: &Site) -> Option<Applicability> {
     let cs = &s.callsite;
     // A sourced script's `$0` is the shell: GORUN_LINT_BIN would be wrong.
-    if f.sourced {
+    // In a `bash -c '...'` string the quotes of the rewrite would clash.
+    if f.sourced || cs.in_string {
         return None;
     }
     if cs.run.is_none()

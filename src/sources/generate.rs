@@ -46,7 +46,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::callsite::{self, Callsite, Origin};
-use crate::shell::{self, command_index, Command, Cwd, Dialect, Span, Word};
+use crate::shell::{self, Command, Cwd, Dialect, Span, Word};
 use crate::vars::VarEnv;
 
 /// One `//go:generate` directive's commands.
@@ -138,12 +138,13 @@ pub fn directives(text: &str, gofile: &str) -> Vec<Directive> {
             })
             .collect();
         mark_env_assignments(&mut words);
-        let commands = match shell_string(&words) {
+        let commands = match shell::shell_string(&words) {
             Some(k) => shell_commands(&expanded[k].0.value, words[k].span.start),
             None => vec![Command {
                 words,
                 cwd: Cwd::base(),
                 depth: 0,
+                in_string: false,
             }],
         };
         out.push(Directive {
@@ -688,38 +689,6 @@ fn mark_env_assignments(words: &mut [Word]) {
             _ => return,
         }
     }
-}
-
-/// Shells whose `-c STRING` is read with the shell layer.
-const SHELLS: [&str; 7] = ["sh", "bash", "dash", "zsh", "ksh", "ash", "mksh"];
-
-/// Index of the `STRING` word of `sh -c STRING`, if the command is that.
-fn shell_string(words: &[Word]) -> Option<usize> {
-    let i = command_index(words)?;
-    let name = words[i].literal()?;
-    if !SHELLS.contains(&name.rsplit('/').next().unwrap_or(name)) {
-        return None;
-    }
-    let mut dash_c = false;
-    let mut k = i + 1;
-    while let Some(w) = words.get(k) {
-        let t = w.text.as_str();
-        match t {
-            "--" => {
-                k += 1;
-                break;
-            }
-            t if t.starts_with("--") => k += 1,
-            t if t.len() > 1 && (t.starts_with('-') || t.starts_with('+')) => {
-                dash_c |= t.starts_with('-') && t[1..].contains('c');
-                // `-o pipefail`, `-euo pipefail`, `-O extglob`: the option
-                // takes the next word.
-                k += if t[1..].contains(['o', 'O']) { 2 } else { 1 };
-            }
-            _ => break,
-        }
-    }
-    (dash_c && k < words.len()).then_some(k)
 }
 
 /// The commands the shell layer finds in a `sh -c` string, spans mapped back
