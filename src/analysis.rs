@@ -189,9 +189,9 @@ impl Rename {
 
 impl Finished {
     /// Give the findings the helper names all files' builds got
-    /// ([`Analysis::name_targets`]; `new`: by build index, the names that
-    /// changed). The builds are not needed after that, and are dropped.
-    fn rename(&mut self, new: &[(u32, String)]) {
+    /// ([`Analysis::name_targets`]; `builds`: its builds, taken out of it;
+    /// `new`: by build index, the names that changed).
+    fn rename(&mut self, builds: &[FinishedBuild], new: &[(u32, &str)]) {
         let base = self.path.parent().unwrap_or(Path::new("/"));
         for &(di, ni) in &self.named {
             let Ok(i) = new.binary_search_by_key(&ni, |(n, _)| *n) else {
@@ -199,8 +199,8 @@ impl Finished {
             };
             let target = |name: &str| relative(base, &self.out_dir.join(name)).into_boxed_str();
             let r = Rename {
-                from: target(&self.names[ni as usize].alone),
-                to: target(&new[i].1),
+                from: target(&builds[ni as usize].alone),
+                to: target(new[i].1),
             };
             match &mut self.spilled {
                 // Written into the findings when they are read back.
@@ -208,7 +208,6 @@ impl Finished {
                 None => r.apply(&mut self.diagnostics[di as usize]),
             }
         }
-        self.names = Box::default();
         self.named = Box::default();
     }
 }
@@ -1612,74 +1611,74 @@ impl Analysis {
             f.out_dir = normalize(&project_root(&f.base, &f.config).join(out_dir));
         }
         let existing = self.existing_helpers();
-        // Named from borrowed builds (a large tree holds thousands), then
-        // written into the sites and the finished files' findings.
-        let (helpers, renames) = {
-            let mut groups: BTreeMap<&Path, BTreeMap<&BuildKey, &str>> = BTreeMap::new();
-            for x in &self.finished {
-                for b in &x.names {
-                    groups
-                        .entry(&x.out_dir)
-                        .or_default()
-                        .insert(&b.key, &b.tool);
+        // The finished files' builds, taken out of them: the names borrow
+        // them (a large tree holds thousands) while the files' findings
+        // get the names.
+        let builds: Vec<Box<[FinishedBuild]>> = self
+            .finished
+            .iter_mut()
+            .map(|x| std::mem::take(&mut x.names))
+            .collect();
+        let out_dirs: Vec<Arc<Path>> = self.finished.iter().map(|x| x.out_dir.clone()).collect();
+        let mut groups: BTreeMap<&Path, BTreeMap<&BuildKey, &str>> = BTreeMap::new();
+        for (out_dir, builds) in out_dirs.iter().zip(&builds) {
+            for b in builds {
+                groups.entry(out_dir).or_default().insert(&b.key, &b.tool);
+            }
+        }
+        for f in &self.files {
+            for s in &f.sites {
+                if let (Some(key), Some(tool)) = (&s.build, &s.class.tool) {
+                    groups.entry(&f.out_dir).or_default().insert(key, tool);
                 }
             }
-            for f in &self.files {
-                for s in &f.sites {
-                    if let (Some(key), Some(tool)) = (&s.build, &s.class.tool) {
-                        groups.entry(&f.out_dir).or_default().insert(key, tool);
-                    }
-                }
-            }
-            let none = BTreeMap::new();
-            let names: BTreeMap<&Path, BTreeMap<&BuildKey, String>> = groups
+        }
+        let none = BTreeMap::new();
+        let names: BTreeMap<&Path, BTreeMap<&BuildKey, String>> = groups
+            .iter()
+            .map(|(k, builds)| {
+                (
+                    *k,
+                    naming::assign(builds, existing.get(*k).unwrap_or(&none)),
+                )
+            })
+            .collect();
+        drop(groups);
+        for (xi, x) in self.finished.iter_mut().enumerate() {
+            let Some(group) = names.get(&*out_dirs[xi]) else {
+                continue;
+            };
+            // By build index, the names that changed.
+            let new: Vec<(u32, &str)> = builds[xi]
                 .iter()
-                .map(|(k, builds)| {
-                    (
-                        *k,
-                        naming::assign(builds, existing.get(*k).unwrap_or(&none)),
-                    )
+                .enumerate()
+                .filter_map(|(ni, b)| {
+                    let new = group.get(&b.key).filter(|new| **new != *b.alone)?;
+                    Some((
+                        u32::try_from(ni).expect("fewer than 2^32 builds"),
+                        new.as_str(),
+                    ))
                 })
                 .collect();
-            let mut helpers = Vec::new();
-            for (fi, f) in self.files.iter().enumerate() {
-                let Some(group) = names.get(f.out_dir.as_path()) else {
-                    continue;
-                };
-                for (si, s) in f.sites.iter().enumerate() {
-                    if let Some(name) = s.build.as_ref().and_then(|k| group.get(k)) {
-                        helpers.push((fi, si, f.out_dir.join(name)));
-                    }
+            x.rename(&builds[xi], &new);
+        }
+        let mut helpers = Vec::new();
+        for (fi, f) in self.files.iter().enumerate() {
+            let Some(group) = names.get(f.out_dir.as_path()) else {
+                continue;
+            };
+            for (si, s) in f.sites.iter().enumerate() {
+                if let Some(name) = s.build.as_ref().and_then(|k| group.get(k)) {
+                    helpers.push((fi, si, f.out_dir.join(name)));
                 }
             }
-            // By finished file, the builds whose name changed.
-            let mut renames: Vec<(usize, u32, String)> = Vec::new();
-            for (xi, x) in self.finished.iter().enumerate() {
-                let Some(group) = names.get(&*x.out_dir) else {
-                    continue;
-                };
-                for (ni, b) in x.names.iter().enumerate() {
-                    if let Some(new) = group.get(&b.key).filter(|new| **new != *b.alone) {
-                        let ni = u32::try_from(ni).expect("fewer than 2^32 builds");
-                        renames.push((xi, ni, new.clone()));
-                    }
-                }
-            }
-            (helpers, renames)
-        };
+        }
+        drop(names);
         for (fi, si, helper) in helpers {
             let f = &mut self.files[fi];
             let s = &mut f.sites[si];
             s.target = Some(relative(&f.base, &helper));
             s.helper = Some(helper);
-        }
-        let mut renames = renames.into_iter().peekable();
-        for (xi, x) in self.finished.iter_mut().enumerate() {
-            let mut new = Vec::new();
-            while let Some((_, ni, name)) = renames.next_if(|r| r.0 == xi) {
-                new.push((ni, name));
-            }
-            x.rename(&new);
         }
     }
 }
@@ -1868,10 +1867,10 @@ fn build_key(cs: &Callsite, class: &Classified) -> Option<BuildKey> {
         .map(|w| w.text.clone())
         .collect();
     Some(BuildKey {
-        sources,
+        sources: sources.into(),
         flags,
         env,
-        toolchain: toolchain(cs),
+        toolchain: toolchain(cs).into(),
     })
 }
 
@@ -2086,7 +2085,13 @@ mod build_key_tests {
         a.files
             .iter()
             .flat_map(|f| &f.sites)
-            .map(|s| s.build.as_ref().expect("a local build").toolchain.clone())
+            .map(|s| {
+                s.build
+                    .as_ref()
+                    .expect("a local build")
+                    .toolchain
+                    .to_string()
+            })
             .collect()
     }
 

@@ -18,19 +18,20 @@ pub const BUILD_ENV: [&str; 9] = [
     "CC",
 ];
 
-/// What makes two callsites the same build.
+/// What makes two callsites the same build. (Boxed slices: `check` keeps
+/// one per build of a large tree until all are named.)
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct BuildKey {
     /// The package directory, or the files of a file run (absolute).
-    pub sources: Vec<PathBuf>,
+    pub sources: Box<[PathBuf]>,
     /// Build flags as written (`-tags x`), `-C` excluded.
-    pub flags: Vec<String>,
+    pub flags: Box<[String]>,
     /// Build-affecting env assignments (`GOOS=linux`).
-    pub env: Vec<String>,
+    pub env: Box<[String]>,
     /// The go command as written when it changes the build's environment
     /// (`$(HOSTGO)` with `HOSTGO := env -u GOOS -u GOARCH -- go` builds for
     /// the host, `$(GO)` maybe not); empty for go itself, however spelled.
-    pub toolchain: String,
+    pub toolchain: Box<str>,
 }
 
 /// Names a helper never gets: `_gen/bin/go` ends in `/go`, so a second
@@ -169,10 +170,10 @@ mod tests {
 
     fn key(src: &str, flags: &[&str]) -> BuildKey {
         BuildKey {
-            sources: vec![PathBuf::from(src)],
+            sources: Box::new([PathBuf::from(src)]),
             flags: flags.iter().map(|s| s.to_string()).collect(),
-            env: vec![],
-            toolchain: String::new(),
+            env: Box::default(),
+            toolchain: Box::default(),
         }
     }
 

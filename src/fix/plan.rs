@@ -614,7 +614,7 @@ fn helper_target(
     let module = s.class.module().expect("offered fixes have a module");
     let dir = s.class.dir().expect("offered fixes have a directory");
     let files: Option<Vec<PathBuf>> = match &cs.target {
-        RunTarget::Files(_) => s.build.as_ref().map(|b| b.sources.clone()),
+        RunTarget::Files(_) => s.build.as_ref().map(|b| b.sources.to_vec()),
         _ => None,
     };
     let srcs = sources::collect(module, dir, files.as_deref());
