@@ -164,49 +164,57 @@ struct FinishedBuild {
 }
 
 /// A helper renamed by the naming of all files ([`Finished::rename`]): its
-/// old and new target, as the finding shows them.
+/// new name (kept per finding until the report is written: the rest is
+/// in the finding).
 #[derive(Debug, Clone)]
 pub struct Rename {
-    from: Box<str>,
-    to: Box<str>,
+    name: Box<str>,
 }
 
 impl Rename {
-    /// Write the new name into a finding that names the old one: in
-    /// `target` and, between backquotes, in its help and fix description
-    /// (`local_go_run`, `read_time_go_run`).
+    /// Write the new name into a finding that names its helper: in `target`
+    /// (the old name's directory is the new one's) and, between backquotes,
+    /// in its help and fix description (`local_go_run`,
+    /// `read_time_go_run`).
     pub fn apply(&self, d: &mut crate::diagnostic::Diagnostic) {
-        let (from, to) = (format!("`{}`", self.from), format!("`{}`", self.to));
+        let Some(old) = d.target.take() else {
+            return;
+        };
+        let new = match old.rsplit_once('/') {
+            Some((dir, _)) => format!("{dir}/{}", self.name),
+            None => self.name.to_string(),
+        };
+        let (from, to) = (format!("`{old}`"), format!("`{new}`"));
         if let Some(h) = &mut d.help {
             *h = h.replace(&from, &to);
         }
         if let Some(f) = &mut d.fix {
             f.description = f.description.replace(&from, &to);
         }
-        d.target = Some(self.to.to_string());
+        d.target = Some(new);
     }
 }
 
 impl Finished {
     /// Give the findings the helper names all files' builds got
-    /// ([`Analysis::name_targets`]; `builds`: its builds, taken out of it;
-    /// `new`: by build index, the names that changed).
-    fn rename(&mut self, builds: &[FinishedBuild], new: &[(u32, &str)]) {
-        let base = self.path.parent().unwrap_or(Path::new("/"));
+    /// ([`Analysis::name_targets`]; `new`: by build index, the names that
+    /// changed).
+    fn rename(&mut self, new: &[(u32, &str)]) {
         for &(di, ni) in &self.named {
             let Ok(i) = new.binary_search_by_key(&ni, |(n, _)| *n) else {
                 continue;
             };
-            let target = |name: &str| relative(base, &self.out_dir.join(name)).into_boxed_str();
             let r = Rename {
-                from: target(&builds[ni as usize].alone),
-                to: target(new[i].1),
+                name: new[i].1.into(),
             };
             match &mut self.spilled {
                 // Written into the findings when they are read back.
                 Some(s) => s.renames.push((di as usize, r)),
                 None => r.apply(&mut self.diagnostics[di as usize]),
             }
+        }
+        if let Some(s) = &mut self.spilled {
+            s.renames.shrink_to_fit();
         }
         self.named = Box::default();
     }
@@ -1660,7 +1668,7 @@ impl Analysis {
                     ))
                 })
                 .collect();
-            x.rename(&builds[xi], &new);
+            x.rename(&new);
         }
         let mut helpers = Vec::new();
         for (fi, f) in self.files.iter().enumerate() {
