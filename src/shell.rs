@@ -1103,14 +1103,17 @@ impl Scanner<'_, '_> {
 
     /// The text inside a `sh -c` string word that the inner shell reads as
     /// written: one single-quoted string, or one double-quoted string with
-    /// no `\` or backquote (the outer shell would change those first).
+    /// no `\`, backquote or command substitution (the outer shell would
+    /// change those first; the scan of the word itself has read the
+    /// substitution's commands).
     fn string_body(&self, w: &Word) -> Option<Span> {
         let raw = self.src.get(w.span.clone())?;
         let q = *raw.as_bytes().first()?;
         let inner = raw.get(1..raw.len().checked_sub(1)?)?;
+        let substitution = if self.shell() { "$(" } else { "$$(" };
         let plain = match q {
             b'\'' => !inner.contains('\''),
-            b'"' => !inner.contains(['"', '\\', '`']),
+            b'"' => !inner.contains(['"', '\\', '`']) && !inner.contains(substitution),
             _ => false,
         };
         (plain && raw.len() >= 2 && raw.as_bytes()[raw.len() - 1] == q)
@@ -1798,6 +1801,14 @@ mod tests {
         assert!(strings("bash ./gen.sh -c 'go run ./x'").is_empty());
         assert!(strings(r#"echo "sh -c 'go run ./x'""#).is_empty());
         assert!(strings(r#"sh -c "go run ./x \"a b\"""#).is_empty());
+        // The outer shell runs a substitution in a double-quoted string (its
+        // commands are read once, as the outer shell's); in a single-quoted
+        // one the inner shell does.
+        assert!(strings(r#"sh -c "echo $$(go run ./x)""#).is_empty());
+        assert_eq!(
+            strings(r#"sh -c 'echo $$(go run ./x)'"#),
+            ["go run ./x", "echo $$(go run ./x)"]
+        );
     }
 
     #[test]
