@@ -544,6 +544,33 @@ fn env_chdir(cwd: &Cwd, options: &[Word]) -> Cwd {
     }
 }
 
+/// The go command's `-C dir` written before its verb (`go -C tools run
+/// ./gen`; `-C=dir` too), starting at `at`: the flag and the index after it.
+fn chdir_before_verb(words: &[Word], at: usize) -> Option<(GoFlag, usize)> {
+    let w = words.get(at)?;
+    let t = w.literal()?;
+    let name = t.strip_prefix("--").or_else(|| t.strip_prefix('-'))?;
+    let (value, end, next) = match name.strip_prefix("C=") {
+        Some(v) => (v.to_string(), w.span.end, at + 1),
+        None if name == "C" => {
+            let v = words.get(at + 1)?;
+            (v.text.clone(), v.span.end, at + 2)
+        }
+        None => return None,
+    };
+    let text = match next - at {
+        1 => w.text.clone(),
+        _ => format!("{} {}", w.text, value),
+    };
+    let flag = GoFlag {
+        name: "C".into(),
+        value: Some(value),
+        span: w.span.start..end,
+        text,
+    };
+    Some((flag, next))
+}
+
 /// Build a callsite from a simple command, if it is `go run`, `go build` or
 /// `go tool`. Every source of shell text (Makefiles, scripts, `//go:generate`
 /// directives, workflows) turns its commands into callsites here.
@@ -557,17 +584,26 @@ pub fn from_command(
     let i = command_index(&c.words)?;
     let go = &c.words[i];
     let spelling = vars.go_spelling(go)?;
+    // `go -C dir run ...`: the go command's own `-C`, before the verb.
+    let mut flags = Vec::new();
+    let mut verb_at = i + 1;
+    if !spelling.holds_run() {
+        if let Some((flag, next)) = chdir_before_verb(&c.words, verb_at) {
+            flags.push(flag);
+            verb_at = next;
+        }
+    }
     let (verb, run, rest_start) = if spelling.holds_run() {
         (Verb::Run, None, i + 1)
     } else {
-        let run = c.words.get(i + 1)?;
+        let run = c.words.get(verb_at)?;
         let verb = match run.literal() {
             Some("run") => Verb::Run,
             Some("build") => Verb::Build,
             Some("tool") => Verb::Tool,
             _ => return None,
         };
-        (verb, Some(run.clone()), i + 2)
+        (verb, Some(run.clone()), verb_at + 1)
     };
     let env: Vec<Word> = c.words[..i]
         .iter()
@@ -577,7 +613,6 @@ pub fn from_command(
     let prefix = c.words.first().map_or(go.span.start, |w| w.span.start)..go.span.start;
     let env_options = shell::env_options(&c.words, i);
     let rest = &c.words[rest_start..];
-    let mut flags = Vec::new();
     let mut k = 0;
     while k < rest.len() {
         let w = &rest[k];

@@ -1248,3 +1248,59 @@ fn workflow_expressions_are_expanded_by_actions_not_the_shell() {
         "{doc}"
     );
 }
+
+/// The go command's own `-C dir` before the verb (`go -C dir run`) is the
+/// same build as `go run -C dir`; twin: `go -C dir vet` runs nothing.
+#[test]
+fn go_dash_c_before_the_verb() {
+    let dir = module_with(concat!(
+        "a:\n\tgo -C scripts run ./gen\n",
+        "b:\n\tgo -C=scripts run ./gen\n",
+        "c:\n\tgo run -C scripts ./gen\n",
+        "d:\n\tgo -C scripts vet ./...\n",
+    ));
+    let doc = json_in(dir.path(), &[], 1);
+    let ds = diagnostics(&doc);
+    assert_eq!(
+        locations(&doc),
+        [
+            ("Makefile".to_string(), 2, "GR001".to_string()),
+            ("Makefile".to_string(), 4, "GR001".to_string()),
+            ("Makefile".to_string(), 6, "GR001".to_string()),
+        ],
+        "{doc}"
+    );
+    for d in ds {
+        assert_eq!(d["package"], "./gen", "{doc}");
+        assert_eq!(d["target"], ds[2]["target"], "{doc}");
+        assert_eq!(d["fix"]["applicability"], "safe", "{doc}");
+    }
+}
+
+/// GR004 says where a dependency's package comes from: a required module,
+/// or nowhere in go.mod (the go command resolves it).
+#[test]
+fn dependency_messages_say_where_the_package_comes_from() {
+    let dir = module_with(concat!(
+        "a:\n\tgo run example.org/tools/cmd/gen\n",
+        "b:\n\tgo run golang.org/x/tools/cmd/stringer -type=X\n",
+    ));
+    std::fs::write(
+        dir.path().join("go.mod"),
+        "module example.com/tmp\n\ngo 1.24\n\nrequire example.org/tools v1.2.3\n",
+    )
+    .unwrap();
+    let doc = json_in(dir.path(), &["--select", "GR004"], 1);
+    let messages: Vec<&str> = diagnostics(&doc)
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "`go run example.org/tools/cmd/gen` (from required module example.org/tools) caches an executable in GOCACHE on every change",
+            "`go run golang.org/x/tools/cmd/stringer` (not required in go.mod: the go command resolves it) caches an executable in GOCACHE on every change",
+        ],
+        "{doc}"
+    );
+}

@@ -321,6 +321,7 @@ fn fix_rewrites_script_callsites_only_where_meaning_holds() {
         "time go run ./tools/gen",
         "env -u GOFLAGS go run ./tools/gen",
         "go run -C tools ./gen",
+        "go -C tools run ./gen",
     ];
     let fixed = [
         "go run ./tools/gen -v",

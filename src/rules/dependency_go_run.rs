@@ -42,15 +42,15 @@ pub fn check(site: &Site) -> Option<Diagnostic> {
         return None;
     }
     let how = match via {
-        DependencyVia::Require(m) => format!("required module {m}"),
-        DependencyVia::Tool => "a go.mod `tool` directive".into(),
-        DependencyVia::NotFound => "no go.mod requirement (resolved by the go command)".into(),
+        DependencyVia::Require(m) => format!("from required module {m}"),
+        DependencyVia::Tool => "from a go.mod `tool` directive".into(),
+        DependencyVia::NotFound => "not required in go.mod: the go command resolves it".into(),
     };
     let mut d = site.note_source(
         site.diagnostic(
             &RULE,
             format!(
-                "`go run {}` (from {how}) caches an executable in GOCACHE on every change",
+                "`go run {}` ({how}) caches an executable in GOCACHE on every change",
                 site.class.package
             ),
         ),
