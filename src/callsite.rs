@@ -172,7 +172,7 @@ pub struct Callsite {
     /// Found by the line reader inside a region the grammar could not parse.
     pub recovered: bool,
     /// Inside the string a shell runs with `-c` (`bash -c 'go run ./x'`).
-    pub in_string: bool,
+    pub in_string: shell::InString,
 }
 
 impl Callsite {

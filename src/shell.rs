@@ -131,7 +131,30 @@ pub struct Command {
     /// Nesting: 0 for the top level, more inside substitutions and subshells.
     pub depth: usize,
     /// Read from the string a shell runs with `-c` (`sh -c 'go run ./x'`).
-    pub in_string: bool,
+    pub in_string: InString,
+}
+
+/// Whether a command was read from the string a shell runs with `-c`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InString {
+    /// No: shell text of its own.
+    #[default]
+    No,
+    /// Yes, and its words' spans are the string's bytes (a single-quoted
+    /// string, a double-quoted one without escapes).
+    AsWritten,
+    /// Yes, read once the outer shell's backslash escapes were undone: a
+    /// word's span covers the bytes it came from, escapes included.
+    Unescaped,
+}
+
+/// The text of a `sh -c` string as the inner shell reads it.
+enum StringBody {
+    /// The file's own bytes.
+    AsWritten(Span),
+    /// Another text (escapes undone), with the file range each byte came
+    /// from.
+    Unescaped(String, Vec<Span>),
 }
 
 impl Command {
@@ -1079,45 +1102,109 @@ impl Scanner<'_, '_> {
             words,
             cwd: dir.cwd.clone(),
             depth,
-            in_string: false,
+            in_string: InString::No,
         });
         // `sh -c '...'`: the string is shell text too, run where the
         // command runs.
-        if let Some(body) = string {
-            let (inner, _) = scan_nested(
-                self.src,
-                body,
-                self.dialect,
-                dir.cwd,
-                false,
-                self.nesting + depth + 1,
-                None,
-            );
-            self.out.extend(inner.commands.into_iter().map(|mut c| {
-                c.depth += depth + 1;
-                c.in_string = true;
-                c
-            }));
-        }
+        let nesting = self.nesting + depth + 1;
+        let (inner, kind, origin) = match string {
+            Some(StringBody::AsWritten(body)) => {
+                let (inner, _) =
+                    scan_nested(self.src, body, self.dialect, dir.cwd, false, nesting, None);
+                (inner, InString::AsWritten, None)
+            }
+            Some(StringBody::Unescaped(text, origin)) => {
+                let (inner, _) = scan_nested(
+                    &text,
+                    0..text.len(),
+                    self.dialect,
+                    dir.cwd,
+                    false,
+                    nesting,
+                    None,
+                );
+                (inner, InString::Unescaped, Some(origin))
+            }
+            None => return,
+        };
+        self.out.extend(inner.commands.into_iter().map(|mut c| {
+            c.depth += depth + 1;
+            c.in_string = kind;
+            if let Some(origin) = &origin {
+                // Back to the file: a word covers the bytes its text came
+                // from, escapes included.
+                let end = origin.last().map_or(0, |o| o.end);
+                for w in &mut c.words {
+                    let at = |i: usize| origin.get(i).map_or(end..end, Clone::clone);
+                    w.span = match w.span.end.checked_sub(1) {
+                        Some(last) if w.span.start <= last => at(w.span.start).start..at(last).end,
+                        _ => at(w.span.start).start..at(w.span.start).start,
+                    };
+                }
+            }
+            c
+        }));
     }
 
-    /// The text inside a `sh -c` string word that the inner shell reads as
-    /// written: one single-quoted string, or one double-quoted string with
-    /// no `\`, backquote or command substitution (the outer shell would
-    /// change those first; the scan of the word itself has read the
-    /// substitution's commands).
-    fn string_body(&self, w: &Word) -> Option<Span> {
+    /// The text inside a `sh -c` string word as the inner shell reads it:
+    /// one single-quoted string as written, one double-quoted string with
+    /// its backslash escapes undone (`\"`, `\\`, `\$`, `` \` ``,
+    /// `\`-newline). Not a double-quoted string with a command substitution
+    /// or backquote of its own: the outer shell runs those first (and the
+    /// scan of the word has read their commands).
+    fn string_body(&self, w: &Word) -> Option<StringBody> {
         let raw = self.src.get(w.span.clone())?;
         let q = *raw.as_bytes().first()?;
-        let inner = raw.get(1..raw.len().checked_sub(1)?)?;
-        let substitution = if self.shell() { "$(" } else { "$$(" };
-        let plain = match q {
-            b'\'' => !inner.contains('\''),
-            b'"' => !inner.contains(['"', '\\', '`']) && !inner.contains(substitution),
-            _ => false,
-        };
-        (plain && raw.len() >= 2 && raw.as_bytes()[raw.len() - 1] == q)
-            .then(|| w.span.start + 1..w.span.end - 1)
+        if raw.len() < 2 || raw.as_bytes()[raw.len() - 1] != q {
+            return None;
+        }
+        let body = w.span.start + 1..w.span.end - 1;
+        let inner = raw.get(1..raw.len() - 1)?.as_bytes();
+        if q == b'\'' {
+            return (!inner.contains(&b'\'')).then_some(StringBody::AsWritten(body));
+        }
+        if q != b'"' {
+            return None;
+        }
+        let substitution: &[u8] = if self.shell() { b"$(" } else { b"$$(" };
+        let mut text = Vec::with_capacity(inner.len());
+        let mut origin = Vec::with_capacity(inner.len());
+        let mut i = 0;
+        while i < inner.len() {
+            let at = body.start + i;
+            match inner[i] {
+                b'\\' => match inner.get(i + 1) {
+                    Some(&c @ (b'"' | b'\\' | b'$' | b'`')) => {
+                        text.push(c);
+                        origin.push(at..at + 2);
+                        i += 2;
+                    }
+                    Some(b'\n') => {
+                        i += 2;
+                        if self.dialect == Dialect::Make && inner.get(i) == Some(&b'\t') {
+                            i += 1;
+                        }
+                    }
+                    _ => {
+                        text.push(b'\\');
+                        origin.push(at..at + 1);
+                        i += 1;
+                    }
+                },
+                b'"' | b'`' => return None,
+                _ if inner[i..].starts_with(substitution) => return None,
+                c => {
+                    text.push(c);
+                    origin.push(at..at + 1);
+                    i += 1;
+                }
+            }
+        }
+        if origin.len() == inner.len() {
+            return Some(StringBody::AsWritten(body));
+        }
+        let text = String::from_utf8(text).ok()?;
+        Some(StringBody::Unescaped(text, origin))
     }
 
     /// The directory `cd arg` moves to from `dir`.
@@ -1780,7 +1867,7 @@ mod tests {
             let (s, _) = scan(src, 0..src.len(), Dialect::Make, Cwd::base());
             s.commands
                 .iter()
-                .filter(|c| c.in_string)
+                .filter(|c| c.in_string != InString::No)
                 .map(|c| {
                     let words: Vec<&str> = c.words.iter().map(|w| w.text.as_str()).collect();
                     match &c.cwd {
@@ -1795,12 +1882,20 @@ mod tests {
             ["[a] cd b", "[a/b] go run ./x", "[a/b] tee o"]
         );
         assert_eq!(strings(r#"sh -c "go run ./x $$y""#), ["go run ./x $$y"]);
-        // Twins: a script given to the shell, a string the shell only
-        // echoes, and a double-quoted string the outer shell rewrites first
-        // (escapes) are not read as commands.
+        // Twins: a script given to the shell and a string the shell only
+        // echoes are not read as commands.
         assert!(strings("bash ./gen.sh -c 'go run ./x'").is_empty());
         assert!(strings(r#"echo "sh -c 'go run ./x'""#).is_empty());
-        assert!(strings(r#"sh -c "go run ./x \"a b\"""#).is_empty());
+        // A double-quoted string with escapes is read as the inner shell
+        // gets it; its words' spans cover the escaped bytes in the file.
+        let src = r#"sh -c "cd d && go run ./x \"a b\" \$$HOME""#;
+        assert_eq!(strings(src), ["cd d", r#"[d] go run ./x a b $$HOME"#]);
+        let (s, _) = scan(src, 0..src.len(), Dialect::Make, Cwd::base());
+        let go = &s.commands[2];
+        assert_eq!(go.in_string, InString::Unescaped);
+        let spans: Vec<&str> = go.words.iter().map(|w| &src[w.span.clone()]).collect();
+        assert_eq!(spans, ["go", "run", "./x", r#"\"a b\""#, r#"\$$HOME"#]);
+        assert_eq!(s.commands[1].in_string, InString::Unescaped);
         // The outer shell runs a substitution in a double-quoted string (its
         // commands are read once, as the outer shell's); in a single-quoted
         // one the inner shell does.

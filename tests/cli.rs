@@ -1304,3 +1304,32 @@ fn dependency_messages_say_where_the_package_comes_from() {
         "{doc}"
     );
 }
+
+/// `go run` inside `bash -c "..."`: found in the string as written (fixed),
+/// and in a string with escapes, read as the inner shell gets it (found,
+/// located on its own bytes, not fixed: the rewrite would need the
+/// string's escaping).
+#[test]
+fn go_run_in_a_shell_string() {
+    let dir = module_with(concat!(
+        "a:\n\tbash -c \"cd scripts && go run ./gen --name x\"\n",
+        "b:\n\tbash -c \"cd scripts && go run ./gen --name \\\"x y\\\"\"\n",
+    ));
+    let doc = json_in(dir.path(), &[], 1);
+    let ds = diagnostics(&doc);
+    assert_eq!(ds.len(), 2, "{doc}");
+    for d in ds {
+        assert_eq!(d["rule"], "GR001", "{doc}");
+        assert_eq!(d["package"], "./gen", "{doc}");
+        // The same bytes on both lines: `go run ./gen`.
+        assert_eq!(d["column"], ds[0]["column"], "{doc}");
+        assert_eq!(d["end_column"], ds[0]["end_column"], "{doc}");
+    }
+    assert_eq!(
+        ds[0]["end_column"].as_u64().unwrap() - ds[0]["column"].as_u64().unwrap(),
+        "go run ./gen".len() as u64,
+        "{doc}"
+    );
+    assert_eq!(ds[0]["fix"]["applicability"], "safe", "{doc}");
+    assert!(ds[1]["fix"].is_null(), "{doc}");
+}

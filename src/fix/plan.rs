@@ -86,6 +86,11 @@ fn offer(analysis: &Analysis, fi: usize, s: &Site) -> Option<Applicability> {
     if !matches!(s.callsite.dir(), Cwd::Known(_)) {
         return None;
     }
+    // A `sh -c "..."` string read with its escapes undone: the rewrite
+    // would have to escape what it writes, as the string does.
+    if s.callsite.in_string == crate::shell::InString::Unescaped {
+        return None;
+    }
     if s.callsite.chdir().is_some() && s.callsite.prefix.start != s.callsite.prefix.end {
         return None; // `X=1 go run -C dir`: no subshell can keep the env prefix.
     }
@@ -128,7 +133,7 @@ fn script_offer(f: &FileAnalysis, s: &Site) -> Option<Applicability> {
     let cs = &s.callsite;
     // A sourced script's `$0` is the shell: GORUN_LINT_BIN would be wrong.
     // In a `bash -c '...'` string the quotes of the rewrite would clash.
-    if f.sourced || cs.in_string {
+    if f.sourced || cs.in_string != crate::shell::InString::No {
         return None;
     }
     if cs.run.is_none()

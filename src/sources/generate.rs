@@ -144,7 +144,7 @@ pub fn directives(text: &str, gofile: &str) -> Vec<Directive> {
                 words,
                 cwd: Cwd::base(),
                 depth: 0,
-                in_string: false,
+                in_string: shell::InString::No,
             }],
         };
         out.push(Directive {
