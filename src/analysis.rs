@@ -1305,6 +1305,11 @@ impl Analysis {
 
     fn var_env(&self, i: usize) -> VarEnv {
         let mut env = VarEnv::new(&self.files[i].config.go_commands);
+        // Make's own: the directory make runs in, the file's base (unless
+        // a Makefile sets it).
+        if let Some(base) = self.files[i].base.to_str() {
+            env.define("CURDIR", base, false);
+        }
         for j in self.component(i) {
             let f = &self.files[j];
             for a in &f.doc.assignments {

@@ -121,7 +121,20 @@ pub fn classify(cs: &Callsite, base: &Path, vars: &VarEnv, modules: &Modules) ->
     let first = expanded.first().cloned().unwrap_or_default();
     let expanded_text = expanded.join(" ");
     let shown = if expanded_text != written {
-        expanded_text.clone()
+        // Make's `$(CURDIR)` is this machine's directory: shown as itself.
+        match base.to_str() {
+            Some(b) if b.len() > 1 => expanded_text
+                .split(' ')
+                .map(|w| match w.strip_prefix(b) {
+                    Some(rest) if rest.is_empty() || rest.starts_with('/') => {
+                        format!("$(CURDIR){rest}")
+                    }
+                    _ => w.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(" "),
+            _ => expanded_text.clone(),
+        }
     } else {
         written.clone()
     };

@@ -87,11 +87,15 @@ impl Cwd {
             return Cwd::Unknown("`cd` without a directory".into());
         };
         let text = arg.text.as_str();
-        let text = text
-            .strip_prefix("$(CURDIR)/")
-            .or_else(|| text.strip_prefix("${CURDIR}/"))
-            .map(|rest| (true, rest))
-            .unwrap_or((false, text));
+        // Make's `$(CURDIR)` is where the recipe's shell starts.
+        let text = match text {
+            "$(CURDIR)" | "${CURDIR}" => (true, ""),
+            _ => text
+                .strip_prefix("$(CURDIR)/")
+                .or_else(|| text.strip_prefix("${CURDIR}/"))
+                .map(|rest| (true, rest))
+                .unwrap_or((false, text)),
+        };
         let (from_root, path) = text;
         if path.contains('$') || path.contains('`') || path == "-" {
             return Cwd::Unknown(format!("`cd {}` depends on a variable", arg.text));

@@ -1333,3 +1333,41 @@ fn go_run_in_a_shell_string() {
     assert_eq!(ds[0]["fix"]["applicability"], "safe", "{doc}");
     assert!(ds[1]["fix"].is_null(), "{doc}");
 }
+
+/// Make's `$(CURDIR)` is the directory the recipe starts in: `go run
+/// $(CURDIR)/scripts/gen` (also through a variable) and `cd $(CURDIR) &&`
+/// resolve, and the package is shown with `$(CURDIR)`, not this machine's
+/// path. Twin: an undefined variable in its place stays unresolved.
+#[test]
+fn curdir_is_where_the_recipe_starts() {
+    let dir = module_with(concat!(
+        "GEN := $(CURDIR)/scripts/gen\n",
+        "a:\n\tgo run $(CURDIR)/scripts/gen\n",
+        "b:\n\tgo run $(GEN)\n",
+        "c:\n\tcd $(CURDIR) && go run ./scripts/gen\n",
+        "d:\n\tgo run $(ELSEWHERE)/scripts/gen\n",
+    ));
+    let doc = json_in(dir.path(), &[], 1);
+    let ds = diagnostics(&doc);
+    let got: Vec<(&str, &str, &Value)> = ds
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap(),
+                d["package"].as_str().unwrap(),
+                &d["fix"]["applicability"],
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("GR001", "$(CURDIR)/scripts/gen", &Value::from("safe")),
+            ("GR001", "$(CURDIR)/scripts/gen", &Value::from("safe")),
+            ("GR001", "./scripts/gen", &Value::from("safe")),
+            ("GR005", "$(ELSEWHERE)/scripts/gen", &Value::Null),
+        ],
+        "{doc}"
+    );
+    assert_eq!(ds[0]["target"], ds[2]["target"], "{doc}");
+}
