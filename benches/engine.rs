@@ -422,6 +422,7 @@ mod shell {
                     black_box(&src),
                     line.span.clone(),
                     doc.oneshell,
+                    None,
                 );
                 commands += scan.commands.len();
             }

@@ -293,6 +293,43 @@ impl Commands {
     }
 }
 
+/// Follows make variables in the directory of a recipe's `cd` (`cd
+/// $(ROOT)/tools` with `ROOT := $(CURDIR)`, `cd $(TOOLS_DIR)` with
+/// `TOOLS_DIR := tools`): the word is rewritten to what make passes the
+/// shell, with the file's own directory as `$(CURDIR)`.
+struct MakeCd<'a> {
+    vars: &'a VarEnv,
+}
+
+impl shell::Resolver for MakeCd<'_> {
+    fn command(&mut self, words: &mut [Word], _: &[Vec<shell::Expansion>], _: &Cwd, _: bool) {
+        let Some(i) = command_index(words) else {
+            return;
+        };
+        if !matches!(words[i].literal(), Some("cd" | "pushd")) {
+            return;
+        }
+        let Some(arg) = words.get_mut(i + 1) else {
+            return;
+        };
+        if !arg.make_ref || arg.shell_expansion || arg.text.starts_with("$(CURDIR)") {
+            return;
+        }
+        let (Some(value), Some(curdir)) = (self.vars.expand(&arg.text), self.vars.value("CURDIR"))
+        else {
+            return;
+        };
+        arg.text = match value.strip_prefix(curdir) {
+            Some(rest) if rest.is_empty() || rest.starts_with('/') => format!("$(CURDIR){rest}"),
+            _ if !value.contains('$') && !value.contains(char::is_whitespace) => {
+                arg.make_ref = false;
+                value
+            }
+            _ => return,
+        };
+    }
+}
+
 /// Find every callsite in one parsed Makefile.
 pub fn find(src: &str, doc: &MakeDoc, vars: &VarEnv) -> Commands {
     let mut out = Vec::new();
@@ -302,7 +339,12 @@ pub fn find(src: &str, doc: &MakeDoc, vars: &VarEnv) -> Commands {
         let first = &doc.recipe_lines[unit[0]];
         let last = &doc.recipe_lines[unit[unit.len() - 1]];
         let start = skip_recipe_prefixes(src, first.span.clone());
-        let (scan, _) = shell::scan_recipe(src, start..last.span.end, doc.oneshell);
+        let (scan, _) = shell::scan_recipe(
+            src,
+            start..last.span.end,
+            doc.oneshell,
+            Some(&mut MakeCd { vars }),
+        );
         for c in &scan.commands {
             let at = c.span().start;
             let i = unit

@@ -243,8 +243,21 @@ pub fn scan_resolved(
 
 /// Scan a recipe: one line, or under `.ONESHELL` the whole recipe, where the
 /// recipe prefix and the `@ - +` prefixes of each line are not shell text.
-pub fn scan_recipe(src: &str, range: Span, oneshell: bool) -> (Scan, Cwd) {
-    scan_nested(src, range, Dialect::Make, Cwd::base(), oneshell, 0, None)
+pub fn scan_recipe(
+    src: &str,
+    range: Span,
+    oneshell: bool,
+    resolver: Option<&mut dyn Resolver>,
+) -> (Scan, Cwd) {
+    scan_nested(
+        src,
+        range,
+        Dialect::Make,
+        Cwd::base(),
+        oneshell,
+        0,
+        resolver,
+    )
 }
 
 /// Substitutions, subshells and make references nested deeper than this are

@@ -1371,3 +1371,49 @@ fn curdir_is_where_the_recipe_starts() {
     );
     assert_eq!(ds[0]["target"], ds[2]["target"], "{doc}");
 }
+
+/// A recipe's `cd` to a make variable follows the variable's value
+/// (`$(CURDIR)/...` or a relative literal); twin: an undefined variable
+/// leaves the directory unknown and the callsite unfixed.
+#[test]
+fn cd_to_a_make_variable() {
+    let dir = module_with(concat!(
+        "ROOT := $(CURDIR)\n",
+        "SCRIPTS := scripts\n",
+        "a:\n\tcd $(ROOT)/scripts && go run ./gen\n",
+        "b:\n\tcd $(SCRIPTS) && go run ./gen\n",
+        "c:\n\tcd $(ELSEWHERE) && go run ./gen\n",
+    ));
+    let doc = json_in(dir.path(), &[], 1);
+    let ds = diagnostics(&doc);
+    assert_eq!(ds.len(), 3, "{doc}");
+    assert_eq!(ds[0]["fix"]["applicability"], "safe", "{doc}");
+    assert_eq!(ds[1]["fix"]["applicability"], "safe", "{doc}");
+    assert!(ds[2]["fix"].is_null(), "{doc}");
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["fix", "--diff"])
+        .output()
+        .unwrap();
+    let diff = stdout_of(&out);
+    // The helper, from the directory the recipe moved to.
+    assert!(
+        diff.contains("+\tcd $(ROOT)/scripts && ../_gen/bin/gen\n"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("+\tcd $(SCRIPTS) && ../_gen/bin/gen\n"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains(" \tcd $(ELSEWHERE) && go run ./gen\n"),
+        "{diff}"
+    );
+    assert!(
+        ds[2]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`cd $(ELSEWHERE)` depends on a variable"),
+        "{doc}"
+    );
+}
