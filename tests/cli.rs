@@ -95,6 +95,16 @@ fn module_with(makefile: &str) -> tempfile::TempDir {
 
 const ONE_CALLSITE: &str = "gen:\n\tgo run ./scripts/gen\n";
 
+/// What `fix --diff` prints in `dir`.
+fn fix_diff_in(dir: &Path) -> String {
+    let out = bin()
+        .current_dir(dir)
+        .args(["fix", "--diff"])
+        .output()
+        .unwrap();
+    stdout_of(&out)
+}
+
 // ---------------------------------------------------------------------------
 // Exit codes
 // ---------------------------------------------------------------------------
@@ -1186,12 +1196,7 @@ fn env_options_before_go_are_kept_in_the_fix_or_get_none() {
     // Three builds: the root's, `sub/`'s, the root's without GOOS.
     assert_ne!(field(1, "target"), field(0, "target"), "{doc}");
     assert_ne!(field(2, "target"), field(0, "target"), "{doc}");
-    let out = bin()
-        .current_dir(dir.path())
-        .args(["fix", "--diff"])
-        .output()
-        .unwrap();
-    let diff = stdout_of(&out);
+    let diff = fix_diff_in(dir.path());
     assert!(
         diff.contains("+\tenv -u GOOS go build -o $@ ./scripts/gen"),
         "{diff}"
@@ -1390,12 +1395,7 @@ fn cd_to_a_make_variable() {
     assert_eq!(ds[0]["fix"]["applicability"], "safe", "{doc}");
     assert_eq!(ds[1]["fix"]["applicability"], "safe", "{doc}");
     assert!(ds[2]["fix"].is_null(), "{doc}");
-    let out = bin()
-        .current_dir(dir.path())
-        .args(["fix", "--diff"])
-        .output()
-        .unwrap();
-    let diff = stdout_of(&out);
+    let diff = fix_diff_in(dir.path());
     // The helper, from the directory the recipe moved to.
     assert!(
         diff.contains("+\tcd $(ROOT)/scripts && ../_gen/bin/gen\n"),
