@@ -1466,28 +1466,64 @@ pub fn is_env_command(word: &str) -> bool {
 }
 
 /// The index after the arguments of an `env` whose first argument is at
-/// `i` (options, `--`, assignments); `option` sees each option word and
-/// the value of those that take one.
-fn after_env(words: &[Word], mut i: usize, mut option: impl FnMut(&Word)) -> usize {
+/// `i` (options, `--`, assignments: those `assignment` accepts); `visit`
+/// sees the index of each option word, of the value of those that take
+/// one (`false`), and of each assignment (`true`).
+fn after_env(
+    words: &[Word],
+    mut i: usize,
+    assignment: impl Fn(&Word) -> bool,
+    mut visit: impl FnMut(usize, bool),
+) -> usize {
     while let Some(w) = words.get(i) {
         match w.literal() {
             Some("--") => return i + 1,
             Some(o) if ENV_VALUE_OPTIONS.contains(&o) => {
-                option(w);
-                if let Some(v) = words.get(i + 1) {
-                    option(v);
+                visit(i, false);
+                if i + 1 < words.len() {
+                    visit(i + 1, false);
                 }
                 i += 2;
             }
             Some(o) if o.starts_with('-') => {
-                option(w);
+                visit(i, false);
                 i += 1;
             }
-            _ if w.assignment => i += 1,
+            _ if assignment(w) => {
+                visit(i, true);
+                i += 1;
+            }
             _ => break,
         }
     }
     i
+}
+
+/// Set `assignment` on the `NAME=value` words an `env` command word
+/// takes, in words split by another reader than the scanner (a
+/// `//go:generate` directive's).
+pub fn mark_env_assignments(words: &mut [Word]) {
+    if !words
+        .first()
+        .and_then(|w| w.literal())
+        .is_some_and(is_env_command)
+    {
+        return;
+    }
+    let mut marked = Vec::new();
+    after_env(
+        words,
+        1,
+        |w| is_assignment_word(&w.text),
+        |k, assignment| {
+            if assignment {
+                marked.push(k);
+            }
+        },
+    );
+    for k in marked {
+        words[k].assignment = true;
+    }
 }
 
 /// The options of each `env` before the command word at `command`
@@ -1497,7 +1533,16 @@ pub fn env_options(words: &[Word], command: usize) -> Vec<Word> {
     let mut i = 0;
     while i < command {
         if words[i].literal().is_some_and(is_env_command) {
-            i = after_env(words, i + 1, |w| out.push(w.clone()));
+            i = after_env(
+                words,
+                i + 1,
+                |w| w.assignment,
+                |k, assignment| {
+                    if !assignment {
+                        out.push(words[k].clone());
+                    }
+                },
+            );
         } else {
             i += 1;
         }
@@ -1565,7 +1610,9 @@ pub fn command_index(words: &[Word]) -> Option<usize> {
         }
         match w.literal() {
             Some(k) if COMPOUND_KEYWORDS.contains(&k) || k == "!" => i += 1,
-            Some(e) if is_env_command(e) => i = after_env(words, i + 1, |_| {}),
+            Some(e) if is_env_command(e) => {
+                i = after_env(words, i + 1, |w| w.assignment, |_, _| {})
+            }
             Some(k) => match PREFIX_COMMANDS.iter().find(|(p, _)| *p == k) {
                 Some((p, takes_value)) => {
                     i = after_options(words, i + 1, takes_value);

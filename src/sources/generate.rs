@@ -137,7 +137,7 @@ pub fn directives(text: &str, gofile: &str) -> Vec<Directive> {
                 assignment: false,
             })
             .collect();
-        mark_env_assignments(&mut words);
+        shell::mark_env_assignments(&mut words);
         let commands = match shell::shell_string(&words) {
             Some(k) => shell_commands(&expanded[k].0.value, words[k].span.start),
             None => vec![Command {
@@ -664,31 +664,6 @@ fn shell_name(s: &str) -> (&str, usize) {
         .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
         .count();
     (&s[..n], n)
-}
-
-/// Set `assignment` on the `NAME=value` words an `env` command word takes.
-fn mark_env_assignments(words: &mut [Word]) {
-    if !words
-        .first()
-        .and_then(|w| w.literal())
-        .is_some_and(crate::shell::is_env_command)
-    {
-        return;
-    }
-    let mut i = 1;
-    while i < words.len() {
-        let t = words[i].text.as_str();
-        match t {
-            "--" => return,
-            t if crate::shell::ENV_VALUE_OPTIONS.contains(&t) => i += 2,
-            t if t.starts_with('-') => i += 1,
-            t if crate::shell::is_assignment_word(t) => {
-                words[i].assignment = true;
-                i += 1;
-            }
-            _ => return,
-        }
-    }
 }
 
 /// The commands the shell layer finds in a `sh -c` string, spans mapped back
