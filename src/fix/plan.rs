@@ -86,9 +86,12 @@ fn offer(analysis: &Analysis, fi: usize, s: &Site) -> Option<Applicability> {
     if !matches!(s.callsite.dir(), Cwd::Known(_)) {
         return None;
     }
-    // A `sh -c "..."` string read with its escapes undone: the rewrite
-    // would have to escape what it writes, as the string does.
-    if s.callsite.in_string == crate::shell::InString::Unescaped {
+    // A `sh -c "..."` string read with its escapes undone: the fix copies
+    // the callsite's words as written (into the helper's build), so only
+    // where they hold no escape.
+    if s.callsite.in_string == crate::shell::InString::Unescaped
+        && f.file.text[s.callsite.prefix.start..s.callsite.span.end].contains('\\')
+    {
         return None;
     }
     if s.callsite.chdir().is_some() && s.callsite.prefix.start != s.callsite.prefix.end {
