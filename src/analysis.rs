@@ -1759,14 +1759,13 @@ pub fn script_root(dir: &Path, config: &Config) -> PathBuf {
 
 /// The nearest directory from `dir` upwards that holds `marker`. Answers
 /// are remembered for the process (one run reads one tree, and every file
-/// of a directory asks the same question of the same parents), at most
-/// about a thousand directories' per marker (memory must not grow with the
-/// tree).
+/// of a directory asks the same question of the same parents), bounded
+/// like the other caches by directory ([`crate::config::bound_dir_cache`]:
+/// memory must not grow with the tree).
 pub fn nearest_ancestor(dir: &Path, marker: &'static str) -> Option<PathBuf> {
     // By marker, then by directory (the path's bytes: looked up without
     // allocating).
     type Seen = HashMap<&'static str, HashMap<std::ffi::OsString, bool>>;
-    const MAX_SEEN: usize = 1024;
     static SEEN: std::sync::OnceLock<std::sync::Mutex<Seen>> = std::sync::OnceLock::new();
     let seen = SEEN.get_or_init(Default::default);
     dir.ancestors()
@@ -1778,9 +1777,8 @@ pub fn nearest_ancestor(dir: &Path, marker: &'static str) -> Option<PathBuf> {
             let has = d.join(marker).exists();
             let mut seen = seen.lock().expect("marker cache");
             let dirs = seen.entry(marker).or_default();
-            if dirs.len() >= MAX_SEEN {
-                dirs.clear();
-            }
+            // The directories holding the marker are kept.
+            crate::config::bound_dir_cache(dirs, |_, has| *has);
             dirs.insert(d.as_os_str().to_owned(), has);
             has
         })

@@ -626,18 +626,16 @@ pub fn from_command(
     let i = command_index(&c.words)?;
     let go = &c.words[i];
     let spelling = vars.go_spelling(go)?;
-    // `go -C dir run ...`: the go command's own `-C`, before the verb.
     let mut flags = Vec::new();
-    let mut verb_at = i + 1;
-    if !spelling.holds_run() {
+    let (verb, run, rest_start) = if spelling.holds_run() {
+        (Verb::Run, None, i + 1)
+    } else {
+        // `go -C dir run ...`: the go command's own `-C`, before the verb.
+        let mut verb_at = i + 1;
         if let Some((flag, next)) = chdir_before_verb(&c.words, verb_at) {
             flags.push(flag);
             verb_at = next;
         }
-    }
-    let (verb, run, rest_start) = if spelling.holds_run() {
-        (Verb::Run, None, i + 1)
-    } else {
         let run = c.words.get(verb_at)?;
         let verb = match run.literal() {
             Some("run") => Verb::Run,

@@ -202,7 +202,8 @@ fn line_of_key(text: &str, key: &str) -> Option<usize> {
 }
 
 /// Directories a cache keyed by directory ([`Configs`],
-/// [`crate::gomod::Modules`]) remembers at most.
+/// [`crate::gomod::Modules`], [`crate::analysis::nearest_ancestor`])
+/// remembers at most.
 const MAX_CACHED_DIRS: usize = 1024;
 
 /// Keep a cache keyed by directory bounded, so that memory does not grow

@@ -152,13 +152,51 @@ pub enum InString {
     Unescaped,
 }
 
+/// Text made from file bytes, with the file range each byte came from.
+#[derive(Debug, Clone, Default)]
+pub struct Mapped {
+    pub text: String,
+    /// One range per byte of `text`.
+    pub origin: Vec<Span>,
+}
+
+impl Mapped {
+    /// File text copied as is: each byte maps to itself.
+    pub fn verbatim(src: &str, range: Span) -> Mapped {
+        Mapped {
+            text: src[range.clone()].to_string(),
+            origin: range.map(|i| i..i + 1).collect(),
+        }
+    }
+
+    /// Append `s`, all of it made from the file range `from`.
+    pub fn push(&mut self, s: &str, from: Span) {
+        self.text.push_str(s);
+        self.origin.extend((0..s.len()).map(|_| from.clone()));
+    }
+
+    /// Append `other[range]` with its origins.
+    pub fn extend_from(&mut self, other: &Mapped, range: Span) {
+        self.text.push_str(&other.text[range.clone()]);
+        self.origin.extend_from_slice(&other.origin[range]);
+    }
+
+    /// The file range that produced `self.text[r]`.
+    pub fn file_span(&self, r: Span, fallback: usize) -> Span {
+        if r.start >= r.end || r.end > self.origin.len() {
+            let p = self.origin.get(r.start).map_or(fallback, |o| o.start);
+            return p..p;
+        }
+        self.origin[r.start].start..self.origin[r.end - 1].end
+    }
+}
+
 /// The text of a `sh -c` string as the inner shell reads it.
 enum StringBody {
     /// The file's own bytes.
     AsWritten(Span),
-    /// Another text (escapes undone), with the file range each byte came
-    /// from.
-    Unescaped(String, Vec<Span>),
+    /// Another text (escapes undone), mapped to the file.
+    Unescaped(Mapped),
 }
 
 impl Command {
@@ -1124,39 +1162,35 @@ impl Scanner<'_, '_> {
         // `sh -c '...'`: the string is shell text too, run where the
         // command runs.
         let nesting = self.nesting + depth + 1;
-        let (inner, kind, origin) = match string {
+        let (inner, kind, mapped) = match string {
             Some(StringBody::AsWritten(body)) => {
                 let (inner, _) =
                     scan_nested(self.src, body, self.dialect, dir.cwd, false, nesting, None);
                 (inner, InString::AsWritten, None)
             }
-            Some(StringBody::Unescaped(text, origin)) => {
+            Some(StringBody::Unescaped(body)) => {
                 let (inner, _) = scan_nested(
-                    &text,
-                    0..text.len(),
+                    &body.text,
+                    0..body.text.len(),
                     self.dialect,
                     dir.cwd,
                     false,
                     nesting,
                     None,
                 );
-                (inner, InString::Unescaped, Some(origin))
+                (inner, InString::Unescaped, Some(body))
             }
             None => return,
         };
         self.out.extend(inner.commands.into_iter().map(|mut c| {
             c.depth += depth + 1;
             c.in_string = kind;
-            if let Some(origin) = &origin {
+            if let Some(body) = &mapped {
                 // Back to the file: a word covers the bytes its text came
                 // from, escapes included.
-                let end = origin.last().map_or(0, |o| o.end);
+                let end = body.origin.last().map_or(0, |o| o.end);
                 for w in &mut c.words {
-                    let at = |i: usize| origin.get(i).map_or(end..end, Clone::clone);
-                    w.span = match w.span.end.checked_sub(1) {
-                        Some(last) if w.span.start <= last => at(w.span.start).start..at(last).end,
-                        _ => at(w.span.start).start..at(w.span.start).start,
-                    };
+                    w.span = body.file_span(w.span.clone(), end);
                 }
             }
             c
@@ -1176,52 +1210,48 @@ impl Scanner<'_, '_> {
             return None;
         }
         let body = w.span.start + 1..w.span.end - 1;
-        let inner = raw.get(1..raw.len() - 1)?.as_bytes();
+        let inner = raw.get(1..raw.len() - 1)?;
         if q == b'\'' {
-            return (!inner.contains(&b'\'')).then_some(StringBody::AsWritten(body));
+            return (!inner.contains('\'')).then_some(StringBody::AsWritten(body));
         }
         if q != b'"' {
             return None;
         }
-        let substitution: &[u8] = if self.shell() { b"$(" } else { b"$$(" };
-        let mut text = Vec::with_capacity(inner.len());
-        let mut origin = Vec::with_capacity(inner.len());
+        let substitution = if self.shell() { "$(" } else { "$$(" };
+        let mut text = Mapped::default();
         let mut i = 0;
-        while i < inner.len() {
+        while let Some(c) = inner[i..].chars().next() {
             let at = body.start + i;
-            match inner[i] {
-                b'\\' => match inner.get(i + 1) {
-                    Some(&c @ (b'"' | b'\\' | b'$' | b'`')) => {
-                        text.push(c);
-                        origin.push(at..at + 2);
+            match c {
+                '\\' => match inner.as_bytes().get(i + 1) {
+                    Some(b'"' | b'\\' | b'$' | b'`') => {
+                        text.push(&inner[i + 1..i + 2], at..at + 2);
                         i += 2;
                     }
                     Some(b'\n') => {
                         i += 2;
-                        if self.dialect == Dialect::Make && inner.get(i) == Some(&b'\t') {
+                        if self.dialect == Dialect::Make && inner[i..].starts_with('\t') {
                             i += 1;
                         }
                     }
                     _ => {
-                        text.push(b'\\');
-                        origin.push(at..at + 1);
+                        text.push("\\", at..at + 1);
                         i += 1;
                     }
                 },
-                b'"' | b'`' => return None,
+                '"' | '`' => return None,
                 _ if inner[i..].starts_with(substitution) => return None,
                 c => {
-                    text.push(c);
-                    origin.push(at..at + 1);
-                    i += 1;
+                    let n = c.len_utf8();
+                    text.push(&inner[i..i + n], at..at + n);
+                    i += n;
                 }
             }
         }
-        if origin.len() == inner.len() {
+        if text.text.len() == inner.len() {
             return Some(StringBody::AsWritten(body));
         }
-        let text = String::from_utf8(text).ok()?;
-        Some(StringBody::Unescaped(text, origin))
+        Some(StringBody::Unescaped(text))
     }
 
     /// The directory `cd arg` moves to from `dir`.

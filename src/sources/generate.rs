@@ -46,7 +46,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::callsite::{self, Callsite, Origin};
-use crate::shell::{self, Command, Cwd, Dialect, Span, Word};
+use crate::shell::{self, Command, Cwd, Dialect, Mapped, Span, Word};
 use crate::vars::VarEnv;
 
 /// One `//go:generate` directive's commands.
@@ -423,45 +423,6 @@ fn is_directive(line: &str) -> bool {
 struct Alias {
     words: Vec<Token>,
     line: Span,
-}
-
-/// Text made from file bytes, with the file range each byte came from.
-#[derive(Debug, Clone, Default)]
-struct Mapped {
-    text: String,
-    /// One range per byte of `text`.
-    origin: Vec<Span>,
-}
-
-impl Mapped {
-    /// File text copied as is: each byte maps to itself.
-    fn verbatim(src: &str, range: Span) -> Mapped {
-        Mapped {
-            text: src[range.clone()].to_string(),
-            origin: range.map(|i| i..i + 1).collect(),
-        }
-    }
-
-    /// Append `s`, all of it made from the file range `from`.
-    fn push(&mut self, s: &str, from: Span) {
-        self.text.push_str(s);
-        self.origin.extend((0..s.len()).map(|_| from.clone()));
-    }
-
-    /// Append `other[range]` with its origins.
-    fn extend_from(&mut self, other: &Mapped, range: Span) {
-        self.text.push_str(&other.text[range.clone()]);
-        self.origin.extend_from_slice(&other.origin[range]);
-    }
-
-    /// The file range that produced `self.text[r]`.
-    fn file_span(&self, r: Span, fallback: usize) -> Span {
-        if r.start >= r.end || r.end > self.origin.len() {
-            let p = self.origin.get(r.start).map_or(fallback, |o| o.start);
-            return p..p;
-        }
-        self.origin[r.start].start..self.origin[r.end - 1].end
-    }
 }
 
 /// One directive argument.
