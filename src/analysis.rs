@@ -8,19 +8,22 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use regex::Regex;
+use serde::{Deserialize, Serialize};
 
 use crate::callsite::{self, Callsite, Origin, RunTarget};
 use crate::classify::{self, normalize, Classified};
 use crate::config::{Config, Configs};
 use crate::discover::{self, Found};
 use crate::error::Error;
-use crate::fix::naming::{self, BuildKey, BUILD_ENV};
+use crate::external_sort::{Sorter, RUN_LEN};
+use crate::fix::naming::{self, Build, BuildKey, BUILD_ENV};
 use crate::gomod::Modules;
 use crate::parse::tree::MakeParser;
 use crate::parse::{AssignOp, MakeDoc};
 use crate::shell::Cwd;
 use crate::source::SourceFile;
 use crate::sources::{self, Kind, Kinds};
+use crate::spill::{FileRecord, RenameRecord};
 use crate::vars::VarEnv;
 
 /// One classified callsite with what the later stages decided about it.
@@ -111,19 +114,52 @@ pub struct Analysis {
     /// Files the walk found (also those skipped because they cannot hold a
     /// callsite).
     pub files_walked: usize,
-    /// Walked files the prefilter skipped.
-    skipped: PathHashes,
-    /// Makefiles whose check was finished while walking, by path (`check`
-    /// only: [`Options::finish`]).
+    /// Walked files not held: skipped by the prefilter or written out.
+    walked: Walked,
+    /// Hashes of files counted in `files_walked` already (held in memory),
+    /// and of files loaded since the walk, to count if the walk did not.
+    counted: HashSet<u64>,
+    loaded_since: Vec<u64>,
+    /// A temporary file that could not be read back (the run's error).
+    temp_error: Option<String>,
+    /// Makefiles whose check was finished while walking and kept in
+    /// memory, by path (`check` only: [`Options::finish`]).
     pub finished: Vec<Finished>,
-    /// Where finished files' findings were written, if any were
+    /// Those written out instead, when any were
     /// ([`Options::spill_after`]).
-    pub spill: Option<Arc<crate::spill::Spill>>,
+    pub written: Option<crate::spill::Written>,
+    /// Their builds, until named.
+    written_builds: Option<Sorter<Build<Owner>>>,
+    /// Their configs that are files.
+    pub written_configs: Vec<Arc<Config>>,
+}
+
+/// Who gets a build's helper name ([`Analysis::name_targets`]).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+enum Owner {
+    /// A callsite of a kept file.
+    Kept { file: usize, site: usize },
+    /// A build of a finished file held in memory, and the name the file
+    /// gave it alone.
+    Held {
+        file: usize,
+        build: u32,
+        alone: Box<str>,
+    },
+    /// A build of a finished file written out.
+    Written {
+        display: String,
+        path: PathBuf,
+        build: u32,
+        alone: Box<str>,
+    },
 }
 
 /// A walked Makefile that `check` finished in the walker thread that read
-/// it, keeping its findings and dropping its text's structure: memory then
-/// grows with the findings, not with the Makefiles that hold `go run`.
+/// it, keeping its findings and dropping its text's structure. Past
+/// [`Options::spill_after`] findings held, the files finished are written
+/// out instead ([`crate::spill::Written`]: findings, record, builds): memory
+/// then stays flat however many Makefiles hold `go run`.
 /// Finished are the files no other file's analysis reads: no `include`
 /// lines, not at the project root (where `clean` may be another tree's
 /// job), no helper target or helper run (the guard rules), no recipe
@@ -135,6 +171,8 @@ pub struct Analysis {
 #[derive(Debug)]
 pub struct Finished {
     pub path: PathBuf,
+    /// The path as shown.
+    display: Box<str>,
     pub config: Arc<Config>,
     pub diagnostics: Vec<crate::diagnostic::Diagnostic>,
     /// Callsites the allowlist exempts.
@@ -148,10 +186,6 @@ pub struct Finished {
     named: Box<[(u32, u32)]>,
     /// Allowlist keys used, per config file.
     used_allow: Box<[(PathBuf, Vec<String>)]>,
-    /// Its findings when they were written to the spill
-    /// ([`Options::spill_after`]; `diagnostics` is then empty).
-    /// (Boxed: one per Makefile with `go run`, and most have none.)
-    pub spilled: Option<Box<crate::spill::Spilled>>,
 }
 
 /// A build a finished file runs: the build, its tool and the helper name
@@ -172,6 +206,10 @@ pub struct Rename {
 }
 
 impl Rename {
+    pub fn new(name: &str) -> Rename {
+        Rename { name: name.into() }
+    }
+
     /// Write the new name into a finding that names its helper: in `target`
     /// (the old name's directory is the new one's) and, between backquotes,
     /// in its help and fix description (`local_go_run`,
@@ -199,22 +237,12 @@ impl Finished {
     /// Give the findings the helper names all files' builds got
     /// ([`Analysis::name_targets`]; `new`: by build index, the names that
     /// changed).
-    fn rename(&mut self, new: &[(u32, &str)]) {
+    fn rename(&mut self, new: &[(u32, String)]) {
         for &(di, ni) in &self.named {
             let Ok(i) = new.binary_search_by_key(&ni, |(n, _)| *n) else {
                 continue;
             };
-            let r = Rename {
-                name: new[i].1.into(),
-            };
-            match &mut self.spilled {
-                // Written into the findings when they are read back.
-                Some(s) => s.renames.push((di as usize, r)),
-                None => r.apply(&mut self.diagnostics[di as usize]),
-            }
-        }
-        if let Some(s) = &mut self.spilled {
-            s.renames.shrink_to_fit();
+            Rename::new(&new[i].1).apply(&mut self.diagnostics[di as usize]);
         }
         self.named = Box::default();
     }
@@ -545,17 +573,27 @@ fn word_after_go(bytes: &[u8], i: usize, len: usize, go_commands: &[String]) -> 
 struct LoadedAll {
     found: discover::Discovered,
     kept: Vec<(Found, Result<Loaded, Error>)>,
-    skipped: PathHashes,
+    walked: Walked,
     finished: Vec<Finished>,
-    spill: Option<Arc<crate::spill::Spill>>,
+    written: Option<WrittenWalk>,
+}
+
+/// [`LoadedAll`]'s finished files written out.
+struct WrittenWalk {
+    spill: Arc<crate::spill::Spill>,
+    files: crate::external_sort::Sorted<FileRecord>,
+    builds: Sorter<Build<Owner>>,
+    configs: Vec<Arc<Config>>,
+    dropped: HashSet<PathBuf>,
 }
 
 /// Walk, read, filter and parse on every core, one parser per thread, as
 /// the walker finds each file. A file that cannot hold a callsite is
-/// dropped as soon as it is read: only its path's hash is kept (a skipped
-/// file that another one includes is read then, and counted once), so
-/// memory does not grow with the files that do not matter.
-fn load_all(opts: &Options, cwd: &Path, configs: &Configs) -> LoadedAll {
+/// dropped as soon as it is read: only its path's hash is kept, sorted on
+/// disk ([`Walked`]: a skipped file that another one includes is read
+/// then, and counted once), so memory does not grow with the files that do
+/// not matter. An error is a temporary file that could not be read back.
+fn load_all(opts: &Options, cwd: &Path, configs: &Configs) -> Result<LoadedAll, String> {
     if let Some((p, text)) = &opts.stdin {
         let path = normalize(&cwd.join(p));
         let f = Found {
@@ -570,16 +608,16 @@ fn load_all(opts: &Options, cwd: &Path, configs: &Configs) -> LoadedAll {
             load_other(&f, Some(text.as_bytes()), None, cwd, configs)
                 .map(|l| l.expect("an explicit file is always loaded"))
         };
-        return LoadedAll {
+        return Ok(LoadedAll {
             found: discover::Discovered::default(),
             kept: vec![(f, l)],
-            skipped: PathHashes::default(),
+            walked: Walked::default(),
             finished: Vec::new(),
-            spill: None,
-        };
+            written: None,
+        });
     }
     let kept = std::sync::Mutex::new(Vec::new());
-    let skipped = std::sync::Mutex::new(Vec::new());
+    let walked = std::sync::Mutex::new(Sorter::new(opts.run_len.unwrap_or(WALKED_RUN_LEN)));
     let finished = std::sync::Mutex::new(Vec::new());
     let spill = SpillState::default();
     let out_dirs = std::sync::Mutex::new(HashSet::<Arc<Path>>::new());
@@ -592,11 +630,16 @@ fn load_all(opts: &Options, cwd: &Path, configs: &Configs) -> LoadedAll {
         || (MakeParser::new(), Vec::new()),
         |(parser, buf), f, cfg| match load_one(&f, cfg, cwd, configs, parser, buf) {
             Ok(None) => {
-                skipped.lock().expect("skipped").push(path_hash(&f.path));
+                let h = path_hash(&f.path);
+                walked.lock().expect("walked").push(WalkedFile(h, false));
             }
             Ok(Some(l)) => match finish(l, &f, opts, cwd, &modules) {
-                Ok(mut done) => {
-                    spill.take(&mut done, opts.spill_after);
+                Ok(done) => {
+                    let h = path_hash(&done.path);
+                    let Some(mut done) = spill.take(done, opts) else {
+                        walked.lock().expect("walked").push(WalkedFile(h, true));
+                        return;
+                    };
                     let mut dirs = out_dirs.lock().expect("out dirs");
                     match dirs.get(&done.out_dir) {
                         Some(dir) => done.out_dir = dir.clone(),
@@ -613,7 +656,7 @@ fn load_all(opts: &Options, cwd: &Path, configs: &Configs) -> LoadedAll {
         },
     );
     let mut kept = kept.into_inner().expect("loaded");
-    let mut skipped = PathHashes::new(skipped.into_inner().expect("skipped"));
+    let walked = Walked(walked.into_inner().expect("walked").finish());
     let mut finished = finished.into_inner().expect("finished");
     kept.sort_by(|a, b| a.0.path.cmp(&b.0.path));
     kept.dedup_by(|a, b| {
@@ -624,14 +667,32 @@ fn load_all(opts: &Options, cwd: &Path, configs: &Configs) -> LoadedAll {
             false
         }
     });
-    // Named and walked: counted once, as named.
-    skipped.remove_all(kept.iter().map(|(f, _)| f.path.as_path()));
     // Named and walked, finished as walked: the named copy is kept.
     let kept_paths: HashSet<&Path> = kept.iter().map(|(f, _)| f.path.as_path()).collect();
     finished.retain(|x| !kept_paths.contains(x.path.as_path()));
     finished.sort_by(|a, b| a.path.cmp(&b.path));
-    // Overlapping paths (`check . ./sub`) walk a file twice: reported once.
+    // Overlapping paths (`check . ./sub`) walk a file twice: reported once
+    // (a copy written out too is dropped).
     finished.dedup_by(|a, b| a.path == b.path);
+    let written = match (spill.spill.into_inner().flatten(), spill.out.into_inner()) {
+        (Some(spill), Ok(Some(out))) => {
+            // Kept or held, and written out too: the copy written out does
+            // not count.
+            let dropped = kept_paths
+                .iter()
+                .map(|p| p.to_path_buf())
+                .chain(finished.iter().map(|x| x.path.clone()))
+                .collect();
+            Some(WrittenWalk {
+                spill,
+                files: out.files.finish(),
+                builds: out.builds,
+                configs: out.configs,
+                dropped,
+            })
+        }
+        _ => None,
+    };
     // A walked symlink whose target was walked too (`GNUmakefile ->
     // Makefile`): one file, reported once, edited once. (Symlinks are not
     // finished while walking.)
@@ -641,18 +702,30 @@ fn load_all(opts: &Options, cwd: &Path, configs: &Configs) -> LoadedAll {
         .map(|(f, _)| f.path.clone())
         .chain(finished.iter().map(|x| x.path.clone()))
         .collect();
-    kept.retain(|(f, _)| {
-        f.explicit
-            || !f.path.is_symlink()
-            || !std::fs::canonicalize(&f.path).is_ok_and(|c| real.contains(&c))
+    let targets: Vec<(usize, PathBuf)> = kept
+        .iter()
+        .enumerate()
+        .filter(|(_, (f, _))| !f.explicit && f.path.is_symlink())
+        .filter_map(|(i, (f, _))| Some((i, std::fs::canonicalize(&f.path).ok()?)))
+        .collect();
+    let seen = walked.lookup(targets.iter().map(|(_, c)| c.as_path()))?;
+    let gone: HashSet<usize> = targets
+        .iter()
+        .filter(|(_, c)| real.contains(c) || seen.get(&path_hash(c)).is_some_and(|w| w.written))
+        .map(|(i, _)| *i)
+        .collect();
+    let mut i = 0;
+    kept.retain(|_| {
+        i += 1;
+        !gone.contains(&(i - 1))
     });
-    LoadedAll {
+    Ok(LoadedAll {
         found,
         kept,
-        skipped,
+        walked,
         finished,
-        spill: spill.spill.into_inner().flatten(),
-    }
+        written,
+    })
 }
 
 /// Finish the check of a walked Makefile that no other file's analysis
@@ -684,7 +757,9 @@ fn finish(
     let found = a.makefile_sites(0, modules);
     a.store_sites(0, found);
     a.apply_allowlist();
-    a.name_targets(opts);
+    // (Fails only when a run of its builds written to disk cannot be read
+    // back: the whole analysis then names them again, and says so.)
+    let named = a.name_targets(opts).is_ok();
     let g = &a.files[0];
     let trees = crate::guard::analyse(&a);
     let alone = g.base != project_root(&g.base, &g.config)
@@ -692,7 +767,7 @@ fn finish(
             .iter()
             .all(|e| crate::guard::exec_path(g, e).is_none_or(|p| !p.is_file()))
         && trees.is_empty();
-    if !alone {
+    if !alone || !named {
         let g = a.files.pop().expect("one file");
         let file = Arc::try_unwrap(g.file).expect("nothing else holds the file yet");
         return Err(Box::new(Loaded {
@@ -754,6 +829,7 @@ fn finish(
     }
     Ok(Finished {
         path: g.file.path.clone(),
+        display: g.file.display.as_str().into(),
         config: g.config.clone(),
         diagnostics,
         allowed: report.allowed,
@@ -763,75 +839,198 @@ fn finish(
         names: names.into_boxed_slice(),
         named: named.into_boxed_slice(),
         used_allow: a.used_allow.into_iter().collect(),
-        spilled: None,
     })
 }
 
-/// Where finished files' findings go past [`Options::spill_after`]: the
-/// findings held in memory so far, and the spill, made when first needed
-/// (`None` inside when no temporary file could be made: then nothing
-/// spills).
+/// Where finished files go past [`Options::spill_after`]: the findings
+/// held in memory so far, and what is written out, made when first needed
+/// (`None` inside when no temporary file could be made: then everything
+/// stays in memory).
 #[derive(Default)]
 struct SpillState {
     held: std::sync::atomic::AtomicUsize,
+    /// Set once files are written out: all files finished after are.
+    started: std::sync::atomic::AtomicBool,
     spill: std::sync::OnceLock<Option<Arc<crate::spill::Spill>>>,
+    out: std::sync::Mutex<Option<WrittenOut>>,
+}
+
+/// The finished files written out while walking, their builds and paths.
+struct WrittenOut {
+    files: Sorter<FileRecord>,
+    builds: Sorter<Build<Owner>>,
+    paths: Vec<u64>,
+    /// Their configs that are files, once each.
+    configs: Vec<Arc<Config>>,
 }
 
 impl SpillState {
-    /// Write a finished file's findings to the spill once more than `after`
-    /// are held; they stay in memory when they cannot be written.
-    fn take(&self, done: &mut Finished, after: Option<usize>) {
+    /// Write a finished file out once more than `after` findings are held
+    /// (`None`: it was); it stays in memory when it cannot be.
+    fn take(&self, done: Finished, opts: &Options) -> Option<Finished> {
         use std::sync::atomic::Ordering::Relaxed;
-        let n = done.diagnostics.len();
-        let Some(after) = after else {
-            return;
+        let Some(after) = opts.spill_after else {
+            return Some(done);
         };
-        // The report merges spilled files by path as shown, so a spilled
+        let n = done.diagnostics.len();
+        // The report merges written files by path as shown, so a written
         // file's findings must all show that one file (they do: a finished
-        // file's rules look at it alone).
+        // file's rules look at it alone); its records hold its path as
+        // text.
         let one_file = done
             .diagnostics
             .windows(2)
             .all(|w| Arc::ptr_eq(&w[0].file, &w[1].file));
-        if n == 0 || !one_file || self.held.fetch_add(n, Relaxed) + n <= after {
-            return;
+        if !one_file || done.path.to_str().is_none() {
+            return Some(done);
+        }
+        if !self.started.load(Relaxed) {
+            if self.held.fetch_add(n, Relaxed) + n <= after {
+                return Some(done);
+            }
+            self.started.store(true, Relaxed);
+            self.held.fetch_sub(n, Relaxed);
         }
         let spill = self
             .spill
             .get_or_init(|| crate::spill::Spill::new().ok().map(Arc::new));
-        let Some(chunk) = spill.as_ref().and_then(|s| s.write(&done.diagnostics)) else {
-            return;
+        let Some(spill) = spill else {
+            return Some(done);
         };
-        self.held.fetch_sub(n, Relaxed);
-        let ds = std::mem::take(&mut done.diagnostics);
-        done.spilled = Some(Box::new(crate::spill::Spilled::new(&ds, chunk)));
+        let chunk = match n {
+            0 => None,
+            _ => match spill.write(&done.diagnostics) {
+                Some(chunk) => Some(chunk),
+                None => return Some(done),
+            },
+        };
+        let Finished {
+            path,
+            config,
+            display,
+            diagnostics,
+            allowed,
+            out_dir,
+            names,
+            named,
+            used_allow,
+            ..
+        } = done;
+        let display = display.into_string();
+        let mut record = FileRecord {
+            display: display.clone(),
+            path: path.clone(),
+            chunk,
+            count: 0,
+            failing: 0,
+            fixable: 0,
+            allowed,
+            used_allow: used_allow.into_vec(),
+            named: named.into_vec(),
+        };
+        record.count(&diagnostics);
+        let mut out = self.out.lock().expect("written out");
+        let out = out.get_or_insert_with(|| WrittenOut {
+            files: Sorter::new(opts.run_len.unwrap_or(RUN_LEN)),
+            builds: Sorter::new(opts.run_len.unwrap_or(RUN_LEN)),
+            paths: Vec::new(),
+            configs: Vec::new(),
+        });
+        out.paths.push(path_hash(&path));
+        if config.path.is_some() && !out.configs.iter().any(|c| c.path == config.path) {
+            out.configs.push(config);
+        }
+        for (ni, b) in names.into_vec().into_iter().enumerate() {
+            let owner = Owner::Written {
+                display: display.clone(),
+                path: path.clone(),
+                build: u32::try_from(ni).expect("fewer than 2^32 builds"),
+                alone: b.alone,
+            };
+            out.builds.push(Build::new(
+                out_dir.to_path_buf(),
+                b.tool.into(),
+                b.key,
+                owner,
+            ));
+        }
+        // A file with nothing to report, count or rename is its path only.
+        if record.chunk.is_some() || record.allowed > 0 || !record.used_allow.is_empty() {
+            out.files.push(record);
+        }
+        None
     }
 }
 
-/// Paths by their hashes ([`path_hash`]), sorted: 8 bytes a path (the walk
-/// keeps one per file it skipped).
+/// Records held before a run of walked files is written (16 bytes each).
+const WALKED_RUN_LEN: usize = 8192;
+
+/// A temporary file that could not be read back, as the run's error.
+fn temp_error(message: String) -> Error {
+    Error::Input {
+        path: std::env::temp_dir(),
+        message,
+    }
+}
+
+/// A walked file that is not held: its path's hash ([`path_hash`]) and
+/// whether it was written out (else the prefilter skipped it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+struct WalkedFile(u64, bool);
+
+/// The walked files not held, sorted on disk: 16 bytes a file in memory
+/// would grow with the tree. Asked in batches, one reading each.
 #[derive(Debug, Default)]
-struct PathHashes(Vec<u64>);
+struct Walked(crate::external_sort::Sorted<WalkedFile>);
 
-impl PathHashes {
-    fn new(mut hashes: Vec<u64>) -> PathHashes {
-        hashes.sort_unstable();
-        hashes.dedup();
-        hashes.shrink_to_fit();
-        PathHashes(hashes)
+/// How a path was walked ([`Walked::lookup`]).
+#[derive(Debug, Default, Clone, Copy)]
+struct WalkedAs {
+    skipped: bool,
+    written: bool,
+}
+
+impl Walked {
+    /// How each of `paths` that was walked was, by hash.
+    fn lookup<'a>(
+        &self,
+        paths: impl Iterator<Item = &'a Path>,
+    ) -> Result<HashMap<u64, WalkedAs>, String> {
+        let want: HashSet<u64> = paths.map(path_hash).collect();
+        let mut out: HashMap<u64, WalkedAs> = HashMap::new();
+        if want.is_empty() {
+            return Ok(out);
+        }
+        for w in self.0.iter() {
+            let WalkedFile(h, written) = w?;
+            if want.contains(&h) {
+                let e = out.entry(h).or_default();
+                e.written |= written;
+                e.skipped |= !written;
+            }
+        }
+        Ok(out)
     }
 
-    fn contains(&self, path: &Path) -> bool {
-        self.0.binary_search(&path_hash(path)).is_ok()
-    }
-
-    fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    fn remove_all<'a>(&mut self, paths: impl Iterator<Item = &'a Path>) {
-        let gone: HashSet<u64> = paths.map(path_hash).collect();
-        self.0.retain(|h| !gone.contains(h));
+    /// The files walked once each, but for `except` (hashes), and which of
+    /// `also` (hashes) were among them.
+    fn count(&self, except: &HashSet<u64>, also: &[u64]) -> Result<(usize, HashSet<u64>), String> {
+        let also: HashSet<u64> = also.iter().copied().collect();
+        let (mut n, mut found, mut last) = (0, HashSet::new(), None);
+        for w in self.0.iter() {
+            let WalkedFile(h, _) = w?;
+            if last == Some(h) {
+                continue;
+            }
+            last = Some(h);
+            if also.contains(&h) {
+                found.insert(h);
+            }
+            if !except.contains(&h) {
+                n += 1;
+            }
+        }
+        Ok((n, found))
     }
 }
 
@@ -1024,9 +1223,13 @@ pub struct Options {
     /// ([`Finished`]); `None` keeps every file's analysis (what `fix` needs).
     pub finish: Option<crate::check::Selection>,
     /// With `finish`: once finished files hold more findings than this,
-    /// the findings of the files finished after are written to a temporary
-    /// file ([`crate::spill`]) rather than kept in memory. `None`: never.
+    /// the files finished after are written out to temporary files
+    /// ([`crate::spill`]) rather than kept in memory. `None`: never.
     pub spill_after: Option<usize>,
+    /// Records the external sorts hold before they write a run
+    /// ([`crate::external_sort`]; `None`: their defaults). Tests set 1 to
+    /// send every record through a file.
+    pub run_len: Option<usize>,
 }
 
 impl Analysis {
@@ -1037,20 +1240,41 @@ impl Analysis {
         let LoadedAll {
             mut found,
             kept,
-            skipped,
+            walked,
             finished,
-            spill,
-        } = load_all(opts, cwd, &configs);
+            written,
+        } = load_all(opts, cwd, &configs).map_err(temp_error)?;
+        // Held, or named: counted as such, not as walked.
+        let counted = finished
+            .iter()
+            .map(|x| x.path.as_path())
+            .chain(kept.iter().map(|(f, _)| f.path.as_path()))
+            .map(path_hash)
+            .collect();
         let mut analysis = Analysis {
             errors: std::mem::take(&mut found.errors),
             dirs: found.dirs,
             cwd: cwd.to_path_buf(),
-            files_walked: skipped.len() + finished.len(),
-            skipped,
+            files_walked: finished.len(),
+            walked,
+            counted,
             finished,
-            spill,
             ..Default::default()
         };
+        if let Some(w) = written {
+            analysis.written = Some(crate::spill::Written {
+                spill: w.spill,
+                files: w.files,
+                renames: Default::default(),
+                dropped: w.dropped,
+                count: 0,
+                failing: 0,
+                fixable: 0,
+                allowed: 0,
+            });
+            analysis.written_builds = Some(w.builds);
+            analysis.written_configs = w.configs;
+        }
         let mut parser = MakeParser::new();
         let mut index: HashMap<PathBuf, usize> = HashMap::new();
         for (f, loaded) in kept {
@@ -1067,7 +1291,26 @@ impl Analysis {
         let t2 = std::time::Instant::now();
         analysis.find_sites(opts, cwd, &configs);
         let t3 = std::time::Instant::now();
-        analysis.name_targets(opts);
+        analysis.name_targets(opts)?;
+        if let Some(w) = &mut analysis.written {
+            w.tally(&mut analysis.used_allow).map_err(temp_error)?;
+        }
+        // The walked files not held, and those loaded since that were not
+        // walked.
+        let (walked, seen) = analysis
+            .walked
+            .count(&analysis.counted, &analysis.loaded_since)
+            .map_err(temp_error)?;
+        let unseen: HashSet<u64> = analysis
+            .loaded_since
+            .iter()
+            .filter(|h| !seen.contains(h))
+            .copied()
+            .collect();
+        analysis.files_walked += walked + unseen.len();
+        if let Some(message) = analysis.temp_error.take() {
+            return Err(temp_error(message));
+        }
         for x in &analysis.finished {
             for (p, keys) in &x.used_allow {
                 analysis
@@ -1113,15 +1356,19 @@ impl Analysis {
             }
             Err(_) => false,
         };
+        // Written out while walking, maybe: that copy does not count.
+        if let Some(w) = &mut self.written {
+            w.dropped.insert(path.to_path_buf());
+        }
         if let Some(&i) = index.get(path) {
             return Some(i);
         }
         match read_and_parse(path, None, cwd, configs, parser) {
             Ok(l) => {
-                // Counted once: a walked file skipped by the prefilter, or
-                // finished, was counted already.
-                if !finished && !self.skipped.contains(path) {
-                    self.files_walked += 1;
+                // Counted once: a held file was counted already, a walked
+                // one is ([`Walked::count`]).
+                if !finished {
+                    self.loaded_since.push(path_hash(path));
                 }
                 Some(self.push(l, false, index))
             }
@@ -1430,6 +1677,22 @@ impl Analysis {
         self.apply_allowlist();
     }
 
+    /// Of `paths`, the hashes of those the prefilter skipped (none when the
+    /// walked files cannot be read back: the run then ends in that error).
+    fn walked_skipped<'a>(&mut self, paths: impl Iterator<Item = &'a PathBuf>) -> HashSet<u64> {
+        match self.walked.lookup(paths.map(PathBuf::as_path)) {
+            Ok(found) => found
+                .into_iter()
+                .filter(|(_, w)| w.skipped)
+                .map(|(h, _)| h)
+                .collect(),
+            Err(e) => {
+                self.temp_error.get_or_insert(e);
+                HashSet::new()
+            }
+        }
+    }
+
     /// Read the Makefiles the prefilter skipped that may run a script no
     /// kept Makefile runs: those in the script's directory and its parents up
     /// to its root that name it. The prefilter keeps a Makefile for a
@@ -1444,6 +1707,8 @@ impl Analysis {
     ) -> Vec<usize> {
         let run = self.script_callers();
         let mut candidates: BTreeMap<PathBuf, Vec<String>> = BTreeMap::new();
+        // Those in the script's directory and its parents, then those the
+        // prefilter skipped.
         for f in self.files.iter().filter(|f| f.kind == Kind::Script) {
             let Some(name) = f.file.path.file_name() else {
                 continue;
@@ -1454,19 +1719,18 @@ impl Analysis {
             let root = script_root(f.file.dir(), &f.config);
             for d in f.file.dir().ancestors() {
                 for mk in ["GNUmakefile", "makefile", "Makefile"] {
-                    let p = d.join(mk);
-                    if self.skipped.contains(&p) {
-                        candidates
-                            .entry(p)
-                            .or_default()
-                            .push(name.to_string_lossy().into_owned());
-                    }
+                    candidates
+                        .entry(d.join(mk))
+                        .or_default()
+                        .push(name.to_string_lossy().into_owned());
                 }
                 if d == root || !d.starts_with(&root) {
                     break;
                 }
             }
         }
+        let skipped = self.walked_skipped(candidates.keys());
+        candidates.retain(|p, _| skipped.contains(&path_hash(p)));
         let mut index: HashMap<PathBuf, usize> = self
             .files
             .iter()
@@ -1525,8 +1789,9 @@ impl Analysis {
         let callers = self.script_callers();
         let walked: std::collections::HashSet<PathBuf> =
             self.files.iter().map(|f| f.file.path.clone()).collect();
+        let skipped = self.walked_skipped(callers.keys());
         for path in callers.keys() {
-            if walked.contains(path) || self.skipped.contains(path) || !path.is_file() {
+            if walked.contains(path) || skipped.contains(&path_hash(path)) || !path.is_file() {
                 continue;
             }
             let wanted = configs
@@ -1614,8 +1879,10 @@ impl Analysis {
     /// Give every distinct build a helper name, per output directory. The
     /// builds of finished files count too, and their findings get the
     /// names all files give (alone, a file may have named a helper that
-    /// clashes with another file's).
-    fn name_targets(&mut self, opts: &Options) {
+    /// clashes with another file's): those held get them now, those
+    /// written out as renames read with them ([`crate::spill::Written`]).
+    /// An error is a temporary file that could not be read back.
+    fn name_targets(&mut self, opts: &Options) -> Result<(), Error> {
         for f in &mut self.files {
             let out_dir = opts
                 .out_dir
@@ -1624,75 +1891,87 @@ impl Analysis {
             f.out_dir = normalize(&project_root(&f.base, &f.config).join(out_dir));
         }
         let existing = self.existing_helpers();
-        // The finished files' builds, taken out of them: the names borrow
-        // them (a large tree holds thousands) while the files' findings
-        // get the names.
-        let builds: Vec<Box<[FinishedBuild]>> = self
-            .finished
-            .iter_mut()
-            .map(|x| std::mem::take(&mut x.names))
-            .collect();
-        let out_dirs: Vec<Arc<Path>> = self.finished.iter().map(|x| x.out_dir.clone()).collect();
-        let mut groups: BTreeMap<&Path, BTreeMap<&BuildKey, &str>> = BTreeMap::new();
-        for (out_dir, builds) in out_dirs.iter().zip(&builds) {
-            for b in builds {
-                groups.entry(out_dir).or_default().insert(&b.key, &b.tool);
-            }
-        }
-        for f in &self.files {
-            for s in &f.sites {
-                if let (Some(key), Some(tool)) = (&s.build, &s.class.tool) {
-                    groups.entry(&f.out_dir).or_default().insert(key, tool);
-                }
-            }
-        }
-        let none = BTreeMap::new();
-        let names: BTreeMap<&Path, BTreeMap<&BuildKey, String>> = groups
-            .iter()
-            .map(|(k, builds)| {
-                (
-                    *k,
-                    naming::assign(builds, existing.get(*k).unwrap_or(&none)),
-                )
-            })
-            .collect();
-        drop(groups);
+        let mut builds = self
+            .written_builds
+            .take()
+            .unwrap_or_else(|| Sorter::new(opts.run_len.unwrap_or(RUN_LEN)));
         for (xi, x) in self.finished.iter_mut().enumerate() {
-            let Some(group) = names.get(&*out_dirs[xi]) else {
-                continue;
-            };
-            // By build index, the names that changed.
-            let new: Vec<(u32, &str)> = builds[xi]
-                .iter()
+            for (ni, b) in std::mem::take(&mut x.names)
+                .into_vec()
+                .into_iter()
                 .enumerate()
-                .filter_map(|(ni, b)| {
-                    let new = group.get(&b.key).filter(|new| **new != *b.alone)?;
-                    Some((
-                        u32::try_from(ni).expect("fewer than 2^32 builds"),
-                        new.as_str(),
-                    ))
-                })
-                .collect();
-            x.rename(&new);
+            {
+                let owner = Owner::Held {
+                    file: xi,
+                    build: u32::try_from(ni).expect("fewer than 2^32 builds"),
+                    alone: b.alone,
+                };
+                builds.push(Build::new(
+                    x.out_dir.to_path_buf(),
+                    b.tool.into(),
+                    b.key,
+                    owner,
+                ));
+            }
         }
-        let mut helpers = Vec::new();
         for (fi, f) in self.files.iter().enumerate() {
-            let Some(group) = names.get(f.out_dir.as_path()) else {
-                continue;
-            };
             for (si, s) in f.sites.iter().enumerate() {
-                if let Some(name) = s.build.as_ref().and_then(|k| group.get(k)) {
-                    helpers.push((fi, si, f.out_dir.join(name)));
+                if let (Some(key), Some(tool)) = (&s.build, &s.class.tool) {
+                    let owner = Owner::Kept { file: fi, site: si };
+                    builds.push(Build::new(
+                        f.out_dir.clone(),
+                        tool.clone(),
+                        key.clone(),
+                        owner,
+                    ));
                 }
             }
         }
-        drop(names);
+        let builds = builds.finish();
+        let dropped = self.written.as_ref().map(|w| &w.dropped);
+        let keep = |b: &Build<Owner>| match &b.owner {
+            Owner::Written { path, .. } => dropped.is_none_or(|d| !d.contains(path)),
+            _ => true,
+        };
+        let mut helpers = Vec::new();
+        let mut held: Vec<(usize, u32, String)> = Vec::new();
+        let mut renames = Sorter::new(opts.run_len.unwrap_or(RUN_LEN));
+        naming::assign(&builds, &existing, keep, |b, name| match &b.owner {
+            Owner::Kept { file, site } => helpers.push((*file, *site, b.out_dir.join(name))),
+            Owner::Held { file, build, alone } if name != &**alone => {
+                held.push((*file, *build, name.to_string()));
+            }
+            Owner::Written {
+                display,
+                path,
+                build,
+                alone,
+            } if name != &**alone => renames.push(RenameRecord {
+                display: display.clone(),
+                path: path.clone(),
+                build: *build,
+                name: name.to_string(),
+            }),
+            _ => {}
+        })
+        .map_err(temp_error)?;
+        drop(builds);
+        if let Some(w) = &mut self.written {
+            w.renames = renames.finish();
+        }
+        // By file, then build index: the names that changed.
+        held.sort();
+        for chunk in held.chunk_by(|a, b| a.0 == b.0) {
+            let new: Vec<(u32, String)> = chunk.iter().map(|(_, b, n)| (*b, n.clone())).collect();
+            self.finished[chunk[0].0].rename(&new);
+        }
         for (fi, si, helper) in helpers {
             let f = &mut self.files[fi];
             let s = &mut f.sites[si];
             s.target = Some(relative(&f.base, &helper));
             s.helper = Some(helper);
         }
+        Ok(())
     }
 }
 

@@ -29,14 +29,13 @@ impl Selection {
 }
 
 /// The result of `check`. Its findings are `diagnostics`, in report order,
-/// and those of finished files written to the spill (`spilled`, one entry
-/// per file, in report order): [`Report::iter`] gives them all, reading a
-/// spilled file's findings back only when they are next.
+/// and those of finished files written out (`written`, in report order):
+/// [`Report::iter`] gives them all, reading a written file's findings back
+/// only when they are next.
 #[derive(Debug, Default)]
 pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
-    pub spilled: Vec<crate::spill::Spilled>,
-    pub spill: Option<Arc<crate::spill::Spill>>,
+    pub written: Option<crate::spill::Written>,
     pub files_checked: usize,
     /// Callsites exempted by the allowlist (reported by `--statistics`).
     pub allowed: usize,
@@ -51,14 +50,15 @@ impl Report {
         Iter {
             report: self,
             next_memory: 0,
-            next_spilled: 0,
+            records: self.written.as_ref().map(|w| Box::new(w.records()) as _),
+            renames: self.written.as_ref().map(|w| w.renames.iter().peekable()),
             chunk: std::collections::VecDeque::new(),
         }
     }
 
     /// All findings.
     pub fn len(&self) -> usize {
-        self.diagnostics.len() + self.spilled.iter().map(|s| s.count).sum::<usize>()
+        self.diagnostics.len() + self.written.as_ref().map_or(0, |w| w.count)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -71,13 +71,13 @@ impl Report {
             .iter()
             .filter(|d| d.severity() >= Severity::Warning)
             .count()
-            + self.spilled.iter().map(|s| s.failing).sum::<usize>()
+            + self.written.as_ref().map_or(0, |w| w.failing)
     }
 
     /// Findings with a fix.
     pub fn fixable(&self) -> usize {
         self.diagnostics.iter().filter(|d| d.fix.is_some()).count()
-            + self.spilled.iter().map(|s| s.fixable).sum::<usize>()
+            + self.written.as_ref().map_or(0, |w| w.fixable)
     }
 
     /// Whether any finding fails the run (info notes do not).
@@ -85,10 +85,10 @@ impl Report {
         self.failing() > 0
     }
 
-    /// Read the spilled findings back into `diagnostics` (what the baseline
+    /// Read the written findings back into `diagnostics` (what the baseline
     /// options need: they edit the list).
     pub fn materialize(&mut self) -> Result<(), String> {
-        if self.spilled.is_empty() {
+        if self.written.is_none() {
             return Ok(());
         }
         let all: Vec<Diagnostic> = self.iter().map(std::borrow::Cow::into_owned).collect();
@@ -96,18 +96,56 @@ impl Report {
             return Err(e);
         }
         self.diagnostics = all;
-        self.spilled.clear();
+        self.written = None;
         Ok(())
     }
 }
 
-/// [`Report::iter`]: the findings in memory merged with the spilled ones,
-/// one spilled file held at a time.
+/// A written file's records, in report order.
+type Records<'a> = Box<dyn Iterator<Item = Result<crate::spill::FileRecord, String>> + 'a>;
+
+/// [`Report::iter`]: the findings in memory merged with the written ones,
+/// one written file held at a time, with its renames.
 pub struct Iter<'a> {
     report: &'a Report,
     next_memory: usize,
-    next_spilled: usize,
+    records: Option<Records<'a>>,
+    renames:
+        Option<std::iter::Peekable<crate::external_sort::Merge<'a, crate::spill::RenameRecord>>>,
     chunk: std::collections::VecDeque<Diagnostic>,
+}
+
+impl Iter<'_> {
+    /// The next written file's findings, renamed.
+    fn read_next(&mut self) -> Option<Result<Vec<Diagnostic>, String>> {
+        let w = self.report.written.as_ref()?;
+        let record = match self.records.as_mut()?.next()? {
+            Ok(r) => r,
+            Err(e) => return Some(Err(e)),
+        };
+        // Its renames: those of files before it (not counted) are passed.
+        let mut mine = Vec::new();
+        let renames = self.renames.as_mut()?;
+        loop {
+            let r = match renames.peek() {
+                None => break,
+                Some(Err(_)) => match renames.next() {
+                    Some(Err(e)) => return Some(Err(e)),
+                    _ => unreachable!("peeked"),
+                },
+                Some(Ok(r)) => r,
+            };
+            let order = (&r.display, &r.path).cmp(&(&record.display, &record.path));
+            if order.is_gt() {
+                break;
+            }
+            let r = renames.next().expect("peeked").expect("peeked");
+            if order.is_eq() {
+                mine.push(r);
+            }
+        }
+        Some(record.read(&w.spill, &mine))
+    }
 }
 
 impl<'a> Iterator for Iter<'a> {
@@ -115,18 +153,15 @@ impl<'a> Iterator for Iter<'a> {
 
     fn next(&mut self) -> Option<Self::Item> {
         let r = self.report;
-        while self.chunk.is_empty() && self.next_spilled < r.spilled.len() {
-            let s = &r.spilled[self.next_spilled];
-            self.next_spilled += 1;
-            let read = match &r.spill {
-                Some(spill) => s.read(spill),
-                None => Err("findings were spilled without a spill file".into()),
-            };
-            match read {
-                Ok(ds) => self.chunk = ds.into(),
-                Err(e) => {
+        while self.chunk.is_empty() {
+            match self.read_next() {
+                None => break,
+                Some(Ok(ds)) => self.chunk = ds.into(),
+                Some(Err(e)) => {
                     let mut lost = r.lost.lock().expect("lost");
                     lost.get_or_insert(e);
+                    // What follows a damaged record cannot be trusted.
+                    self.records = None;
                 }
             }
         }
@@ -157,13 +192,12 @@ pub fn check(analysis: &mut Analysis, selection: &Selection, cwd: &Path) -> Repo
     report.diagnostics.reserve(finished);
     for f in &mut analysis.finished {
         report.diagnostics.append(&mut f.diagnostics);
-        report.spilled.extend(f.spilled.take().map(|s| *s));
         report.allowed += f.allowed;
     }
     unused_config_entries(analysis, selection, cwd, &mut report);
     report.diagnostics.sort_by(Diagnostic::order);
-    report.spilled.sort_by(|a, b| a.display.cmp(&b.display));
-    report.spill = analysis.spill.clone();
+    report.written = analysis.written.take();
+    report.allowed += report.written.as_ref().map_or(0, |w| w.allowed);
     report
 }
 
@@ -268,7 +302,8 @@ fn unused_config_entries(
 ) {
     let mut seen = Vec::new();
     let configs = analysis.files.iter().map(|f| &f.config);
-    for cfg in configs.chain(analysis.finished.iter().map(|f| &f.config)) {
+    let finished = analysis.finished.iter().map(|f| &f.config);
+    for cfg in configs.chain(finished).chain(&analysis.written_configs) {
         let (Some(path), Some(dir)) = (&cfg.path, cfg.dir()) else {
             continue;
         };

@@ -221,6 +221,7 @@ impl Common {
             only,
             finish: None,
             spill_after: None,
+            run_len: None,
         })
     }
 }
@@ -544,6 +545,7 @@ fn run_migrate(args: MigrateArgs) -> Result<i32, Error> {
         only: None,
         finish: None,
         spill_after: None,
+        run_len: None,
     };
     let spinner = std::io::stderr().is_terminal().then(|| {
         let s = indicatif::ProgressBar::new_spinner();

@@ -20,6 +20,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod error;
+pub mod external_sort;
 pub mod fix;
 pub mod gomod;
 pub mod guard;

@@ -1,21 +1,29 @@
-//! Findings kept on disk. `check` finishes most Makefiles while it walks
-//! ([`crate::analysis::Finished`]) and keeps only their findings; on a large
-//! tree with many findings those alone would make memory grow with the
-//! tree. Past a number of findings held ([`crate::analysis::Options`]'s
-//! `spill_after`), each finished file's findings are written to an unnamed
-//! temporary file instead (removed by the operating system when the process
-//! ends, however it ends) and read back one file at a time, in report
-//! order, while the report is written ([`crate::check::Report::iter`]).
+//! Finished files kept on disk. `check` finishes most Makefiles while it
+//! walks ([`crate::analysis::Finished`]) and keeps only their findings, the
+//! builds they run (for the helper naming of all files) and a few counts;
+//! on a large tree with many findings those alone would make memory grow
+//! with the tree. Past a number of findings held
+//! ([`crate::analysis::Options`]'s `spill_after`), each file finished is
+//! written out instead: its findings to an unnamed temporary file (the
+//! spill, removed by the operating system when the process ends, however it
+//! ends), its record ([`FileRecord`]) and builds to external sorts
+//! ([`crate::external_sort`]). The naming reads the builds sorted and
+//! writes the renames it gives ([`RenameRecord`]) to another; the report
+//! reads the records, each file's findings and renames one file at a time,
+//! in report order ([`crate::check::Report::iter`]).
 //!
-//! Spilling is an optimisation only: a finding that cannot be written is
+//! Writing out is an optimisation only: a file that cannot be written is
 //! kept in memory, and one that cannot be read back is an error of the run.
 
+use std::collections::HashSet;
 use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, FixSummary};
+use crate::external_sort::Sorted;
 use crate::parse::Span;
 use crate::source::SourceFile;
 
@@ -26,52 +34,128 @@ pub struct Spill {
 }
 
 /// Where one file's findings are in the spill.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Chunk {
     offset: u64,
     len: u64,
 }
 
-/// A finished file's findings in the spill, as the report needs them
-/// without reading them: where they are, how many (failing, fixable), the
-/// path they show (the report's order), and the helper renames the naming
-/// of all files gave them ([`crate::analysis::Rename`], by finding index).
-#[derive(Debug, Clone)]
-pub struct Spilled {
-    pub chunk: Chunk,
+/// A finished file written out: what the report needs of it without its
+/// findings (the path it shows, its report order; where its findings are,
+/// how many, failing, fixable) and what the rest of the run needs (its
+/// allowlist use; which findings name which of its builds' helpers, for
+/// the renames). Sorted by the path shown.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct FileRecord {
     pub display: String,
+    pub path: PathBuf,
+    pub chunk: Option<Chunk>,
     pub count: usize,
     pub failing: usize,
     pub fixable: usize,
-    pub renames: Vec<(usize, crate::analysis::Rename)>,
+    /// Callsites the allowlist exempts.
+    pub allowed: usize,
+    /// Allowlist keys used, per config file.
+    pub used_allow: Vec<(PathBuf, Vec<String>)>,
+    /// The findings that name a helper: (finding, build) indices.
+    pub named: Vec<(u32, u32)>,
 }
 
-impl Spilled {
-    pub fn new(diagnostics: &[Diagnostic], chunk: Chunk) -> Spilled {
-        Spilled {
-            chunk,
-            display: diagnostics
-                .first()
-                .map(|d| d.file.display.clone())
-                .unwrap_or_default(),
-            count: diagnostics.len(),
-            failing: diagnostics
-                .iter()
-                .filter(|d| d.severity() >= crate::diagnostic::Severity::Warning)
-                .count(),
-            fixable: diagnostics.iter().filter(|d| d.fix.is_some()).count(),
-            renames: Vec::new(),
-        }
+impl FileRecord {
+    pub fn count(&mut self, diagnostics: &[Diagnostic]) {
+        self.count = diagnostics.len();
+        self.failing = diagnostics
+            .iter()
+            .filter(|d| d.severity() >= crate::diagnostic::Severity::Warning)
+            .count();
+        self.fixable = diagnostics.iter().filter(|d| d.fix.is_some()).count();
     }
 
-    /// Its findings, renamed and in report order.
-    pub fn read(&self, spill: &Spill) -> Result<Vec<Diagnostic>, String> {
-        let mut ds = spill.read(&self.chunk)?;
-        for (i, r) in &self.renames {
-            r.apply(ds.get_mut(*i).ok_or("a rename names no finding")?);
+    /// Its findings, renamed (`renames`: its own, by build) and in report
+    /// order.
+    pub fn read(&self, spill: &Spill, renames: &[RenameRecord]) -> Result<Vec<Diagnostic>, String> {
+        let Some(chunk) = &self.chunk else {
+            return Ok(Vec::new());
+        };
+        let mut ds = spill.read(chunk)?;
+        for &(di, ni) in &self.named {
+            if let Some(r) = renames.iter().find(|r| r.build == ni) {
+                let d = ds.get_mut(di as usize).ok_or("a rename names no finding")?;
+                crate::analysis::Rename::new(&r.name).apply(d);
+            }
         }
         ds.sort_by(Diagnostic::order);
         Ok(ds)
+    }
+}
+
+/// A written-out file's helper that the naming of all files renamed.
+/// Sorted like [`FileRecord`]s, by the file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct RenameRecord {
+    pub display: String,
+    pub path: PathBuf,
+    pub build: u32,
+    pub name: String,
+}
+
+/// The finished files written out ([`FileRecord`]), their findings (the
+/// spill) and their renames, as the report reads them; what they add to
+/// the run's totals ([`Written::tally`]).
+#[derive(Debug)]
+pub struct Written {
+    pub spill: Arc<Spill>,
+    pub files: Sorted<FileRecord>,
+    pub renames: Sorted<RenameRecord>,
+    /// Files whose record does not count: also named, or included by
+    /// another file (analysed again in full), or finished in memory too.
+    pub dropped: HashSet<PathBuf>,
+    pub count: usize,
+    pub failing: usize,
+    pub fixable: usize,
+    pub allowed: usize,
+}
+
+impl Written {
+    /// The records that count, in report order, each file once.
+    pub fn records(&self) -> impl Iterator<Item = Result<FileRecord, String>> + '_ {
+        let mut last: Option<PathBuf> = None;
+        self.files.iter().filter(move |r| {
+            let Ok(r) = r else {
+                return true;
+            };
+            if self.dropped.contains(&r.path) || last.as_ref() == Some(&r.path) {
+                return false;
+            }
+            last = Some(r.path.clone());
+            true
+        })
+    }
+
+    /// Add up the records that count; their allowlist use goes into
+    /// `used_allow`.
+    pub fn tally(
+        &mut self,
+        used_allow: &mut std::collections::HashMap<PathBuf, Vec<String>>,
+    ) -> Result<(), String> {
+        let (mut count, mut failing, mut fixable, mut allowed) = (0, 0, 0, 0);
+        for r in self.records() {
+            let r = r?;
+            count += r.count;
+            failing += r.failing;
+            fixable += r.fixable;
+            allowed += r.allowed;
+            for (p, keys) in r.used_allow {
+                let used = used_allow.entry(p).or_default();
+                for k in keys {
+                    if !used.contains(&k) {
+                        used.push(k);
+                    }
+                }
+            }
+        }
+        (self.count, self.failing, self.fixable, self.allowed) = (count, failing, fixable, allowed);
+        Ok(())
     }
 }
 
@@ -271,37 +355,81 @@ mod tests {
             .is_some());
     }
 
-    #[test]
-    fn a_report_whose_spilled_findings_cannot_be_read_says_so() {
-        let a = source("a/Makefile", "x\n");
-        let b = source("b/Makefile", "x\n");
+    /// A report whose findings are all written out: one file each, the
+    /// second one's chunk moved by `damage` bytes.
+    fn written_report(damage: u64) -> crate::check::Report {
         let spill = Arc::new(Spill::new().unwrap());
-        let spilled = |file: &Arc<SourceFile>, damage: u64| {
-            let ds = vec![finding(file, &crate::rules::local_go_run::RULE)];
+        // Run length 1: the records go through runs on disk.
+        let mut files = crate::external_sort::Sorter::new(1);
+        for (i, dir) in ["b", "a"].iter().enumerate() {
+            let file = source(&format!("{dir}/Makefile"), "x\n");
+            let ds = vec![finding(&file, &crate::rules::local_go_run::RULE)];
             let mut chunk = spill.write(&ds).unwrap();
-            chunk.offset += damage;
-            Spilled::new(&ds, chunk)
+            if i == 0 {
+                chunk.offset += damage;
+            }
+            let mut record = FileRecord {
+                display: file.display.clone(),
+                path: file.path.clone(),
+                chunk: Some(chunk),
+                count: 0,
+                failing: 0,
+                fixable: 0,
+                allowed: 0,
+                used_allow: Vec::new(),
+                named: vec![(0, 0)],
+            };
+            record.count(&ds);
+            files.push(record);
+        }
+        // b's helper is renamed.
+        let mut renames = crate::external_sort::Sorter::new(1);
+        renames.push(RenameRecord {
+            display: "b/Makefile".into(),
+            path: "/r/b/Makefile".into(),
+            build: 0,
+            name: "b-t".into(),
+        });
+        let mut written = Written {
+            spill,
+            files: files.finish(),
+            renames: renames.finish(),
+            dropped: HashSet::new(),
+            count: 0,
+            failing: 0,
+            fixable: 0,
+            allowed: 0,
         };
-        let mut report = crate::check::Report {
-            spilled: vec![spilled(&a, 0), spilled(&b, 1)],
-            spill: Some(spill.clone()),
+        written.tally(&mut Default::default()).unwrap();
+        crate::check::Report {
+            written: Some(written),
             ..Default::default()
-        };
+        }
+    }
+
+    #[test]
+    fn a_report_whose_written_findings_cannot_be_read_says_so() {
+        let mut report = written_report(1);
         assert_eq!(report.len(), 2);
         let read: Vec<String> = report.iter().map(|d| d.file.display.clone()).collect();
         assert_eq!(read, ["a/Makefile".to_string()]);
         let lost = report.lost.lock().unwrap().clone().unwrap();
         assert!(lost.contains("temporary file"), "{lost}");
         assert!(report.materialize().is_err());
-        // Its twin: undamaged, both are read, in order, and nothing is lost.
-        let mut report = crate::check::Report {
-            spilled: vec![spilled(&a, 0), spilled(&b, 0)],
-            spill: Some(spill),
-            ..Default::default()
-        };
+        // Its twin: undamaged, both are read, in order, renamed, and nothing
+        // is lost.
+        let mut report = written_report(0);
         report.materialize().unwrap();
-        assert_eq!(report.diagnostics.len(), 2);
-        assert!(report.spilled.is_empty());
+        let targets: Vec<_> = report
+            .diagnostics
+            .iter()
+            .map(|d| d.target.clone())
+            .collect();
+        assert_eq!(
+            targets,
+            [Some("_gen/bin/t".into()), Some("_gen/bin/b-t".into())]
+        );
+        assert!(report.written.is_none());
         assert!(report.lost.lock().unwrap().is_none());
     }
 }

@@ -19,9 +19,9 @@ fn reports(dir: &Path, cwd: &Path, finish: bool) -> (String, String, usize) {
     (json, human, finished)
 }
 
-/// [`reports`], with finished files' findings written to the spill past
-/// `spill_after`; also the number of files with findings that were
-/// finished (in memory or spilled) and the number spilled.
+/// [`reports`], with finished files written out past `spill_after`; also
+/// the number of files with findings that were finished and held in
+/// memory, and the number written out.
 fn reports_spilling(
     dir: &Path,
     cwd: &Path,
@@ -34,15 +34,17 @@ fn reports_spilling(
             paths: vec![dir.to_path_buf()],
             finish: finish.then(|| selection.clone()),
             spill_after,
+            // Written out, every record goes through a run on disk.
+            run_len: spill_after.map(|_| 1),
             ..Default::default()
         },
         cwd,
     )
     .unwrap();
-    let with_findings = analysis
+    let held = analysis
         .finished
         .iter()
-        .filter(|f| !f.diagnostics.is_empty() || f.spilled.is_some())
+        .filter(|f| !f.diagnostics.is_empty())
         .count();
     let report = check::check(&mut analysis, &selection, cwd);
     let opts = RenderOptions {
@@ -56,8 +58,17 @@ fn reports_spilling(
         json,
         human,
         analysis.finished.len(),
-        (with_findings, report.spilled.len()),
+        (held, written_with_findings(&report)),
     )
+}
+
+/// Files written out with findings.
+fn written_with_findings(report: &check::Report) -> usize {
+    report.written.as_ref().map_or(0, |w| {
+        w.records()
+            .filter(|r| r.as_ref().unwrap().chunk.is_some())
+            .count()
+    })
 }
 
 /// Check `dir` whole, finishing files while walking, and spilling every
@@ -65,8 +76,10 @@ fn reports_spilling(
 fn assert_same_reports(dir: &Path, cwd: &Path) -> usize {
     let (json, human, finished) = reports(dir, cwd, true);
     let (whole_json, whole_human, none) = reports(dir, cwd, false);
-    let (spilled_json, spilled_human, _, (with_findings, spilled)) =
+    let (_, _, _, (with_findings, _)) = reports_spilling(dir, cwd, true, None);
+    let (spilled_json, spilled_human, _, (held, spilled)) =
         reports_spilling(dir, cwd, true, Some(0));
+    assert_eq!(held, 0, "{}: a file with findings held", dir.display());
     assert_eq!(
         none,
         0,
@@ -240,6 +253,7 @@ fn overlapping_paths_report_each_file_once() {
                 paths: paths.iter().map(|p| cwd.join(p)).collect(),
                 finish: finish.then(|| selection.clone()),
                 spill_after,
+                run_len: spill_after.map(|_| 1),
                 ..Default::default()
             },
             cwd,
@@ -332,4 +346,58 @@ fn spilled_findings_report_the_same_in_every_format() {
     let (code, _, stderr) = cli_check("many", &["fixtures"]);
     assert_eq!(code, Some(2));
     assert!(stderr.contains("GORUN_LINT_SPILL_AFTER"), "{stderr}");
+}
+
+#[test]
+fn each_file_is_counted_once_however_it_is_named() {
+    // Files named and walked, under two of the paths given, included, or
+    // skipped by the prefilter: the count of files checked is the tree's,
+    // whether files are held, finished or written out (every record through
+    // a file on disk).
+    let d = repo(
+        &[
+            ("", "include lib/Makefile\nall:\n\tgo run ./cmd/a\n"),
+            ("lib", "x:\n\tgo run ./cmd/lib\n"),
+            ("plain", "all:\n\techo hi\n"),
+            ("b", "gen:\n\tgo run ./cmd/b\n"),
+            ("b/c", "gen:\n\tgo run ./cmd/c\n"),
+        ],
+        &["cmd/a", "cmd/b", "cmd/c", "cmd/lib"],
+    );
+    let count = |paths: &[&str], finish: bool, spill_after: Option<usize>| {
+        let analysis = Analysis::run(
+            &Options {
+                paths: paths.iter().map(|p| d.path().join(p)).collect(),
+                finish: finish.then(Selection::default),
+                spill_after,
+                run_len: spill_after.map(|_| 1),
+                ..Default::default()
+            },
+            d.path(),
+        )
+        .unwrap();
+        analysis.files_walked
+    };
+    let named = [
+        ".",
+        "plain/Makefile",
+        "b/Makefile",
+        "Makefile",
+        "lib/Makefile",
+        "b",
+        "plain",
+    ];
+    // Five Makefiles and the four commands' main.go (read for
+    // //go:generate).
+    let tree = 9;
+    for (finish, spill_after) in [(false, None), (true, None), (true, Some(0))] {
+        assert_eq!(count(&["."], finish, spill_after), tree, "{finish}");
+        assert_eq!(count(&named, finish, spill_after), tree, "{finish}");
+        // Its twin: a file outside the tree, named, counts.
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("Makefile"), "all:\n\techo\n").unwrap();
+        let path = outside.path().join("Makefile");
+        let with = [".", path.to_str().unwrap()];
+        assert_eq!(count(&with, finish, spill_after), tree + 1, "{finish}");
+    }
 }

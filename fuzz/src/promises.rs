@@ -97,14 +97,15 @@ fn fixes(analysis: &Analysis) -> Option<Vec<Change>> {
 }
 
 /// `check` as the command runs it: the Makefiles no other file's analysis
-/// reads are finished while walking, their findings written to the spill
-/// past `spill_after`. Its JSON and human reports.
+/// reads are finished while walking, and written out past `spill_after`
+/// (then every record through a run on disk). Its JSON and human reports.
 fn check_reports(dir: &Path, finish: bool, spill_after: Option<usize>) -> (String, String) {
     let selection = gorun_lint::check::Selection::default();
     let opts = Options {
         paths: vec![dir.to_path_buf()],
         finish: finish.then(|| selection.clone()),
         spill_after,
+        run_len: spill_after.map(|_| 1),
         ..Default::default()
     };
     let mut analysis = Analysis::run(&opts, dir).expect("analysis runs without a config");

@@ -172,6 +172,7 @@ pub fn run(opts: &CacheOptions, cwd: &Path) -> Result<bool, Error> {
             only: None,
             finish: None,
             spill_after: None,
+            run_len: None,
         },
         cwd,
     )?;

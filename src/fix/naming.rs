@@ -2,8 +2,13 @@
 //! directory, with a deterministic way out of clashes. `check` uses the same
 //! names in its help text as `fix` writes.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::external_sort::Sorted;
 
 /// Env variables that change what `go build` produces.
 pub const BUILD_ENV: [&str; 9] = [
@@ -20,7 +25,7 @@ pub const BUILD_ENV: [&str; 9] = [
 
 /// What makes two callsites the same build. (Boxed slices: `check` keeps
 /// one per build of a large tree until all are named.)
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct BuildKey {
     /// The package directory, or the files of a file run (absolute).
     pub sources: Box<[PathBuf]>,
@@ -38,107 +43,241 @@ pub struct BuildKey {
 /// `check` would read `_gen/bin/go run ...` as the go command running again.
 const RESERVED: [&str; 1] = ["go"];
 
-/// Assign a unique name to each build. `builds` maps each build to its tool
-/// name; `existing` maps the names of helper targets the Makefiles already
-/// have to the build each performs (`None`: not known). A build an existing
-/// helper already performs gets that helper's name; every other existing
-/// name is taken, so that a new build never reuses a target that builds
-/// something else.
-/// The builds are borrowed (a large tree holds thousands): so is the
-/// answer's key.
-pub fn assign<'a>(
-    builds: &BTreeMap<&'a BuildKey, &str>,
-    existing: &BTreeMap<String, Option<BuildKey>>,
-) -> BTreeMap<&'a BuildKey, String> {
-    let mut taken: BTreeSet<String> = existing.keys().cloned().collect();
-    let mut out: BTreeMap<&'a BuildKey, String> = BTreeMap::new();
-    for (name, key) in existing {
-        if let Some((key, _)) = key.as_ref().and_then(|k| builds.get_key_value(k)) {
-            out.entry(*key).or_insert_with(|| name.clone());
-        }
-    }
-    let mut by_tool: BTreeMap<&str, Vec<&'a BuildKey>> = BTreeMap::new();
-    for (key, tool) in builds {
-        if !out.contains_key(*key) {
-            by_tool.entry(tool).or_default().push(key);
-        }
-    }
-    // Names without a clash first, so that they never move.
-    let plain = |tool: &str, keys: &[&BuildKey]| {
-        keys.len() == 1 && !RESERVED.contains(&tool) && !existing.contains_key(tool)
-    };
-    for (tool, keys) in &by_tool {
-        if plain(tool, keys) {
-            taken.insert(tool.to_string());
-            out.insert(keys[0], tool.to_string());
-        }
-    }
-    let mut next_number: BTreeMap<&str, usize> = BTreeMap::new();
-    for (tool, keys) in &by_tool {
-        if plain(tool, keys) {
-            continue;
-        }
-        // The plain build of the shortest path keeps the plain name.
-        let mut keys = keys.clone();
-        // Compared borrowed: a clash can hold thousands of builds.
-        keys.sort_by(|a, b| clash_order(a).cmp(&clash_order(b)));
-        for (i, key) in keys.iter().enumerate() {
-            let mut candidates = Vec::new();
-            if i == 0 && !RESERVED.contains(tool) && !taken.contains(*tool) {
-                candidates.push(tool.to_string());
-            }
-            let variant: Vec<String> = std::iter::once(&key.toolchain.to_ascii_lowercase())
-                .chain(&key.env)
-                .chain(&key.flags)
-                .map(|s| sanitize(s))
-                .filter(|s| !s.is_empty())
-                .collect();
-            let variant = variant.join("-");
-            if !variant.is_empty() && variant.len() <= 24 {
-                candidates.push(format!("{tool}-{variant}"));
-            }
-            if let Some(parent) = key.sources.first().and_then(|p| {
-                let dir = if p.extension().is_some_and(|e| e == "go") {
-                    p.parent()?
-                } else {
-                    p.as_path()
-                };
-                dir.parent()?
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-            }) {
-                candidates.push(format!("{}-{tool}", sanitize(&parent)));
-            }
-            let name = candidates
-                .into_iter()
-                .find(|c| !taken.contains(c))
-                .unwrap_or_else(|| {
-                    // Numbered names continue where the last one of this
-                    // tool stopped: linear, however many builds share it.
-                    let n = next_number.entry(*tool).or_insert(2);
-                    loop {
-                        let c = format!("{tool}-{n}");
-                        *n += 1;
-                        if !taken.contains(&c) {
-                            break c;
-                        }
-                    }
-                });
-            taken.insert(name.clone());
-            out.insert(key, name);
-        }
-    }
-    out
+/// A build to name, as the naming reads them: sorted (`Ord`) by out dir,
+/// tool, then the clash order (the plain build first, then by path), and
+/// its owner (the finding or callsite that gets the name). A large tree
+/// holds thousands: they are sorted on disk ([`crate::external_sort`]).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Build<O> {
+    pub out_dir: PathBuf,
+    pub tool: String,
+    /// With flags, env or another toolchain: after the plain build.
+    variant: bool,
+    pub key: BuildKey,
+    pub owner: O,
 }
 
-/// The order of a clash's builds: the plain ones first, then by path.
-fn clash_order(k: &BuildKey) -> (bool, &[PathBuf], &[String], &[String]) {
-    (
-        !k.flags.is_empty() || !k.env.is_empty() || !k.toolchain.is_empty(),
-        &k.sources,
-        &k.flags,
-        &k.env,
-    )
+impl<O> Build<O> {
+    pub fn new(out_dir: PathBuf, tool: String, key: BuildKey, owner: O) -> Build<O> {
+        Build {
+            out_dir,
+            tool,
+            variant: !key.flags.is_empty() || !key.env.is_empty() || !key.toolchain.is_empty(),
+            key,
+            owner,
+        }
+    }
+}
+
+/// Assign a unique name to each build, per out dir, and give it to `named`
+/// with each of its records. `existing` maps, per out dir, the names of
+/// helper targets the Makefiles already have to the build each performs
+/// (`None`: not known). A build an existing helper already performs gets
+/// that helper's name; every other existing name is taken, so that a new
+/// build never reuses a target that builds something else. Names without a
+/// clash come first (so that they never move): the builds are read twice,
+/// once to find them, once to name. Builds `keep` refuses do not count.
+/// An error is a sorted run that could not be read back.
+pub fn assign<O: DeserializeOwned + Ord + Clone>(
+    builds: &Sorted<Build<O>>,
+    existing: &BTreeMap<PathBuf, BTreeMap<String, Option<BuildKey>>>,
+    keep: impl Fn(&Build<O>) -> bool,
+    mut named: impl FnMut(&Build<O>, &str),
+) -> Result<(), String> {
+    let mut n = Naming::new(existing);
+    for b in builds.iter() {
+        let b = b?;
+        if keep(&b) {
+            n.count(&b);
+        }
+    }
+    n.close_group();
+    n.counting = false;
+    for b in builds.iter() {
+        let b = b?;
+        if keep(&b) {
+            let name = n.name(&b);
+            named(&b, &name);
+        }
+    }
+    Ok(())
+}
+
+/// The state of [`assign`]: the names taken and the groups (out dir and
+/// tool) named plainly, by hash (8 bytes a name: a collision, one in 2^64,
+/// would only pass over a free name), and the group being read.
+struct Naming<'e> {
+    existing: &'e BTreeMap<PathBuf, BTreeMap<String, Option<BuildKey>>>,
+    taken: HashSet<u64>,
+    plain: HashSet<u64>,
+    group: Option<Group>,
+    /// The first reading.
+    counting: bool,
+}
+
+/// The group (out dir and tool) being read, and its last build.
+struct Group {
+    out_dir: PathBuf,
+    tool: String,
+    last: Option<(BuildKey, String)>,
+    /// Its builds that no existing helper performs, so far.
+    new: usize,
+    next_number: usize,
+}
+
+fn hash(out_dir: &Path, name: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    out_dir.as_os_str().hash(&mut h);
+    name.hash(&mut h);
+    h.finish()
+}
+
+impl<'e> Naming<'e> {
+    fn new(existing: &'e BTreeMap<PathBuf, BTreeMap<String, Option<BuildKey>>>) -> Naming<'e> {
+        let taken = existing
+            .iter()
+            .flat_map(|(dir, names)| names.keys().map(|n| hash(dir, n)))
+            .collect();
+        Naming {
+            existing,
+            taken,
+            plain: HashSet::new(),
+            group: None,
+            counting: true,
+        }
+    }
+
+    /// The existing helper that performs a build (the first by name).
+    fn existing_name(&self, b: &Build<impl Sized>) -> Option<&'e str> {
+        let names = self.existing.get(&b.out_dir)?;
+        names
+            .iter()
+            .find(|(_, k)| k.as_ref() == Some(&b.key))
+            .map(|(n, _)| n.as_str())
+    }
+
+    /// Make `b`'s group the current one; whether `b` is a build not seen
+    /// just before (records of one build are adjacent).
+    fn enter(&mut self, b: &Build<impl Sized>) -> bool {
+        let same_group = self
+            .group
+            .as_ref()
+            .is_some_and(|g| g.out_dir == b.out_dir && g.tool == b.tool);
+        if !same_group {
+            self.close_group();
+            self.group = Some(Group {
+                out_dir: b.out_dir.clone(),
+                tool: b.tool.clone(),
+                last: None,
+                new: 0,
+                next_number: 2,
+            });
+        }
+        let g = self.group.as_ref().expect("a group");
+        g.last.as_ref().is_none_or(|(k, _)| *k != b.key)
+    }
+
+    /// First reading: count each group's new builds.
+    fn count(&mut self, b: &Build<impl Sized>) {
+        let fresh = self.enter(b);
+        let existing = self.existing_name(b).is_some();
+        let g = self.group.as_mut().expect("a group");
+        if fresh {
+            g.last = Some((b.key.clone(), String::new()));
+            if !existing {
+                g.new += 1;
+            }
+        }
+    }
+
+    /// Close the current group. Counting, one new build, its plain name
+    /// free, is named plainly.
+    fn close_group(&mut self) {
+        let Some(g) = self.group.take() else {
+            return;
+        };
+        if !self.counting {
+            return;
+        }
+        let existing = self
+            .existing
+            .get(&g.out_dir)
+            .is_some_and(|names| names.contains_key(&g.tool));
+        if g.new == 1 && !RESERVED.contains(&g.tool.as_str()) && !existing {
+            let h = hash(&g.out_dir, &g.tool);
+            self.plain.insert(h);
+            self.taken.insert(h);
+        }
+    }
+
+    /// Second reading: the name of `b`'s build.
+    fn name(&mut self, b: &Build<impl Sized>) -> String {
+        if !self.enter(b) {
+            let g = self.group.as_ref().expect("a group");
+            return g.last.as_ref().expect("a last build").1.clone();
+        }
+        let name = match self.existing_name(b) {
+            Some(name) => name.to_string(),
+            None => self.new_name(b),
+        };
+        let g = self.group.as_mut().expect("a group");
+        g.last = Some((b.key.clone(), name.clone()));
+        name
+    }
+
+    fn new_name(&mut self, b: &Build<impl Sized>) -> String {
+        let (dir, tool, key) = (&b.out_dir, b.tool.as_str(), &b.key);
+        if self.plain.contains(&hash(dir, tool)) {
+            return tool.to_string();
+        }
+        let g = self.group.as_mut().expect("a group");
+        let first = g.new == 0;
+        g.new += 1;
+        let mut candidates = Vec::new();
+        if first && !RESERVED.contains(&tool) && !self.taken.contains(&hash(dir, tool)) {
+            candidates.push(tool.to_string());
+        }
+        let variant: Vec<String> = std::iter::once(&key.toolchain.to_ascii_lowercase())
+            .chain(&key.env)
+            .chain(&key.flags)
+            .map(|s| sanitize(s))
+            .filter(|s| !s.is_empty())
+            .collect();
+        let variant = variant.join("-");
+        if !variant.is_empty() && variant.len() <= 24 {
+            candidates.push(format!("{tool}-{variant}"));
+        }
+        if let Some(parent) = key.sources.first().and_then(|p| {
+            let dir = if p.extension().is_some_and(|e| e == "go") {
+                p.parent()?
+            } else {
+                p.as_path()
+            };
+            dir.parent()?
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+        }) {
+            candidates.push(format!("{}-{tool}", sanitize(&parent)));
+        }
+        let taken = &mut self.taken;
+        let name = candidates
+            .into_iter()
+            .find(|c| !taken.contains(&hash(dir, c)))
+            .unwrap_or_else(|| {
+                // Numbered names continue where the last one of this tool
+                // stopped: linear, however many builds share it.
+                loop {
+                    let c = format!("{tool}-{}", g.next_number);
+                    g.next_number += 1;
+                    if !taken.contains(&hash(dir, &c)) {
+                        break c;
+                    }
+                }
+            });
+        taken.insert(hash(dir, &name));
+        name
+    }
 }
 
 /// Keep `[A-Za-z0-9._]`, map the rest to `-`, trim dashes.
@@ -177,8 +316,30 @@ mod tests {
         }
     }
 
-    fn builds<'a>(keys: &'a [(BuildKey, &'static str)]) -> BTreeMap<&'a BuildKey, &'static str> {
-        keys.iter().map(|(k, t)| (k, *t)).collect()
+    /// The names of builds in one out dir (`/r/_gen/bin`).
+    fn names(
+        keys: &[(BuildKey, &str)],
+        existing: BTreeMap<String, Option<BuildKey>>,
+    ) -> BTreeMap<BuildKey, String> {
+        let dir = PathBuf::from("/r/_gen/bin");
+        // Run length 1: every build goes through a run on disk.
+        let mut sorter = crate::external_sort::Sorter::new(1);
+        for (i, (k, t)) in keys.iter().enumerate() {
+            sorter.push(Build::new(dir.clone(), t.to_string(), k.clone(), i));
+        }
+        let existing = BTreeMap::from([(dir, existing)]);
+        let mut out = BTreeMap::new();
+        assign(
+            &sorter.finish(),
+            &existing,
+            |_| true,
+            |b, name| {
+                let old = out.insert(b.key.clone(), name.to_string());
+                assert!(old.is_none_or(|o| o == name), "one name a build");
+            },
+        )
+        .unwrap();
+        out
     }
 
     #[test]
@@ -189,7 +350,7 @@ mod tests {
             (key("/r/hack/tagged", &[]), "tagged"),
             (key("/r/hack/tagged", &["-tags gen"]), "tagged"),
         ];
-        let names = assign(&builds(&keys), &BTreeMap::new());
+        let names = names(&keys, BTreeMap::new());
         assert_eq!(names[&key("/r/scripts/gen", &[])], "gen");
         assert_eq!(names[&key("/r/tools/gen", &[])], "tools-gen");
         assert_eq!(names[&key("/r/hack/tagged", &[])], "tagged");
@@ -204,7 +365,7 @@ mod tests {
         // Found by fuzzing: `go run ./cmd/go` became `_gen/bin/go`, which the
         // next `check` read as the go command.
         let keys = [(key("/r/cmd/go", &[]), "go"), (key("/go", &[]), "go")];
-        let names = assign(&builds(&keys), &BTreeMap::new());
+        let names = names(&keys, BTreeMap::new());
         assert_eq!(names[&key("/r/cmd/go", &[])], "cmd-go");
         assert_eq!(names[&key("/go", &[])], "go-2");
         assert!(names.values().all(|n| n != "go"));
@@ -222,7 +383,7 @@ mod tests {
         let mut existing = BTreeMap::new();
         existing.insert("tool".to_string(), Some(key("/r/a/tool", &[])));
         existing.insert("other".to_string(), None);
-        let names = assign(&builds(&keys), &existing);
+        let names = names(&keys, existing);
         assert_eq!(names[&key("/r/a/tool", &[])], "tool");
         assert_eq!(names[&key("/r/b/tool", &[])], "b-tool");
         assert_eq!(names[&key("/r/c/other", &[])], "c-other");
