@@ -757,8 +757,8 @@ fn finish(
     let found = a.makefile_sites(0, modules);
     a.store_sites(0, found);
     a.apply_allowlist();
-    // (Fails only when a run of its builds written to disk cannot be read
-    // back: the whole analysis then names them again, and says so.)
+    // (Fails only when its builds, more than a run holds, cannot be read
+    // back from disk: it is then kept, and the whole analysis names them.)
     let named = a.name_targets(opts).is_ok();
     let g = &a.files[0];
     let trees = crate::guard::analyse(&a);
@@ -855,11 +855,10 @@ struct SpillState {
     out: std::sync::Mutex<Option<WrittenOut>>,
 }
 
-/// The finished files written out while walking, their builds and paths.
+/// The finished files written out while walking, and their builds.
 struct WrittenOut {
     files: Sorter<FileRecord>,
     builds: Sorter<Build<Owner>>,
-    paths: Vec<u64>,
     /// Their configs that are files, once each.
     configs: Vec<Arc<Config>>,
 }
@@ -933,10 +932,8 @@ impl SpillState {
         let out = out.get_or_insert_with(|| WrittenOut {
             files: Sorter::new(opts.run_len.unwrap_or(RUN_LEN)),
             builds: Sorter::new(opts.run_len.unwrap_or(RUN_LEN)),
-            paths: Vec::new(),
             configs: Vec::new(),
         });
-        out.paths.push(path_hash(&path));
         if config.path.is_some() && !out.configs.iter().any(|c| c.path == config.path) {
             out.configs.push(config);
         }

@@ -361,6 +361,24 @@ mod tests {
     }
 
     #[test]
+    fn a_plain_name_later_in_order_is_taken_before_the_clashes_are_named() {
+        // `tools-gen` sorts after `gen`: the clash of the two `gen`s would
+        // take it for `./tools/gen` if names were given in one reading.
+        let keys = [
+            (key("/r/scripts/gen", &[]), "gen"),
+            (key("/r/tools/gen", &[]), "gen"),
+            (key("/r/a/tools-gen", &[]), "tools-gen"),
+        ];
+        let got = names(&keys, BTreeMap::new());
+        assert_eq!(got[&key("/r/scripts/gen", &[])], "gen");
+        assert_eq!(got[&key("/r/a/tools-gen", &[])], "tools-gen");
+        assert_eq!(got[&key("/r/tools/gen", &[])], "gen-2");
+        // Its twin: without the plain `tools-gen`, the clash takes it.
+        let got = names(&keys[..2], BTreeMap::new());
+        assert_eq!(got[&key("/r/tools/gen", &[])], "tools-gen");
+    }
+
+    #[test]
     fn a_helper_is_never_named_go() {
         // Found by fuzzing: `go run ./cmd/go` became `_gen/bin/go`, which the
         // next `check` read as the go command.
