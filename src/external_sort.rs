@@ -23,8 +23,9 @@ use serde::Serialize;
 /// Records held before a run is written (a few hundred bytes each).
 pub const RUN_LEN: usize = 512;
 
-/// Runs merged at once: past this many, they are merged into one run, so
-/// that reading holds one buffer for each of at most this many files.
+/// Runs merged at once: this many runs of one size are merged into one
+/// run, so that reading holds one buffer for each of fewer than this many
+/// runs of each size.
 const FAN_IN: usize = 32;
 
 /// Records to sort: pushed in any order, then [`Sorter::finish`]ed.
@@ -52,6 +53,7 @@ impl<T: Serialize + DeserializeOwned + Ord + Clone> Sorter<T> {
         }
     }
 
+    /// Add a record; a full buffer is written out as a run.
     pub fn push(&mut self, record: T) {
         self.held.push(record);
         if self.held.len() >= self.run_len && !self.in_memory {
