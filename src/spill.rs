@@ -62,6 +62,7 @@ pub struct FileRecord {
 }
 
 impl FileRecord {
+    /// Count its findings: all, failing, fixable.
     pub fn count(&mut self, diagnostics: &[Diagnostic]) {
         self.count = diagnostics.len();
         self.failing = diagnostics
@@ -110,6 +111,7 @@ pub struct Written {
     /// Files whose record does not count: also named, or included by
     /// another file (analysed again in full), or finished in memory too.
     pub dropped: HashSet<PathBuf>,
+    /// The totals of the records that count ([`Written::tally`]).
     pub count: usize,
     pub failing: usize,
     pub fixable: usize,
