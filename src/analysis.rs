@@ -578,13 +578,12 @@ struct LoadedAll {
     written: Option<WrittenWalk>,
 }
 
-/// [`LoadedAll`]'s finished files written out.
+/// [`LoadedAll`]'s finished files written out, their builds until named
+/// and their configs that are files.
 struct WrittenWalk {
-    spill: Arc<crate::spill::Spill>,
-    files: crate::external_sort::Sorted<FileRecord>,
+    written: crate::spill::Written,
     builds: Sorter<Build<Owner>>,
     configs: Vec<Arc<Config>>,
-    dropped: HashSet<PathBuf>,
 }
 
 /// Walk, read, filter and parse on every core, one parser per thread, as
@@ -684,11 +683,18 @@ fn load_all(opts: &Options, cwd: &Path, configs: &Configs) -> Result<LoadedAll, 
                 .chain(finished.iter().map(|x| x.path.clone()))
                 .collect();
             Some(WrittenWalk {
-                spill,
-                files: out.files.finish(),
+                written: crate::spill::Written {
+                    spill,
+                    files: out.files.finish(),
+                    renames: Default::default(),
+                    dropped,
+                    count: 0,
+                    failing: 0,
+                    fixable: 0,
+                    allowed: 0,
+                },
                 builds: out.builds,
                 configs: out.configs,
-                dropped,
             })
         }
         _ => None,
@@ -702,23 +708,19 @@ fn load_all(opts: &Options, cwd: &Path, configs: &Configs) -> Result<LoadedAll, 
         .map(|(f, _)| f.path.clone())
         .chain(finished.iter().map(|x| x.path.clone()))
         .collect();
-    let targets: Vec<(usize, PathBuf)> = kept
+    // (Kept files are one per path: a path names the file to drop.)
+    let targets: Vec<(PathBuf, PathBuf)> = kept
         .iter()
-        .enumerate()
-        .filter(|(_, (f, _))| !f.explicit && f.path.is_symlink())
-        .filter_map(|(i, (f, _))| Some((i, std::fs::canonicalize(&f.path).ok()?)))
+        .filter(|(f, _)| !f.explicit && f.path.is_symlink())
+        .filter_map(|(f, _)| Some((f.path.clone(), std::fs::canonicalize(&f.path).ok()?)))
         .collect();
     let seen = walked.lookup(targets.iter().map(|(_, c)| c.as_path()))?;
-    let gone: HashSet<usize> = targets
-        .iter()
+    let gone: HashSet<PathBuf> = targets
+        .into_iter()
         .filter(|(_, c)| real.contains(c) || seen.get(&path_hash(c)).is_some_and(|w| w.written))
-        .map(|(i, _)| *i)
+        .map(|(p, _)| p)
         .collect();
-    let mut i = 0;
-    kept.retain(|_| {
-        i += 1;
-        !gone.contains(&(i - 1))
-    });
+    kept.retain(|(f, _)| !gone.contains(&f.path));
     Ok(LoadedAll {
         found,
         kept,
@@ -1259,16 +1261,7 @@ impl Analysis {
             ..Default::default()
         };
         if let Some(w) = written {
-            analysis.written = Some(crate::spill::Written {
-                spill: w.spill,
-                files: w.files,
-                renames: Default::default(),
-                dropped: w.dropped,
-                count: 0,
-                failing: 0,
-                fixable: 0,
-                allowed: 0,
-            });
+            analysis.written = Some(w.written);
             analysis.written_builds = Some(w.builds);
             analysis.written_configs = w.configs;
         }
