@@ -8,14 +8,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use regex::Regex;
-use serde::{Deserialize, Serialize};
 
 use crate::callsite::{self, Callsite, Origin, RunTarget};
 use crate::classify::{self, normalize, Classified};
 use crate::config::{Config, Configs};
 use crate::discover::{self, Found};
 use crate::error::Error;
-use crate::external_sort::{Sorter, RUN_LEN};
 use crate::fix::naming::{self, Build, BuildKey, BUILD_ENV};
 use crate::gomod::Modules;
 use crate::parse::tree::MakeParser;
@@ -23,7 +21,6 @@ use crate::parse::{AssignOp, MakeDoc};
 use crate::shell::Cwd;
 use crate::source::SourceFile;
 use crate::sources::{self, Kind, Kinds};
-use crate::spill::{FileRecord, RenameRecord};
 use crate::vars::VarEnv;
 
 /// One classified callsite with what the later stages decided about it.
@@ -114,53 +111,35 @@ pub struct Analysis {
     /// Files the walk found (also those skipped because they cannot hold a
     /// callsite).
     pub files_walked: usize,
-    /// Walked files not held: skipped by the prefilter or written out.
-    walked: Walked,
+    /// Walked files the prefilter skipped, by path hash ([`path_hash`]): a
+    /// skipped file that another one includes is read then, and counted
+    /// once.
+    skipped: HashSet<u64>,
     /// Hashes of files counted in `files_walked` already (held in memory),
     /// and of files loaded since the walk, to count if the walk did not.
     counted: HashSet<u64>,
     loaded_since: Vec<u64>,
-    /// A temporary file that could not be read back (the run's error).
-    temp_error: Option<String>,
-    /// Makefiles whose check was finished while walking and kept in
-    /// memory, by path (`check` only: [`Options::finish`]).
+    /// Makefiles whose check was finished while walking, by path (`check`
+    /// only: [`Options::finish`]).
     pub finished: Vec<Finished>,
-    /// Those written out instead, when any were
-    /// ([`Options::spill_after`]).
-    pub written: Option<crate::spill::Written>,
-    /// Their builds, until named.
-    written_builds: Option<Sorter<Build<Owner>>>,
-    /// Their configs that are files.
-    pub written_configs: Vec<Arc<Config>>,
 }
 
 /// Who gets a build's helper name ([`Analysis::name_targets`]).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Owner {
     /// A callsite of a kept file.
     Kept { file: usize, site: usize },
-    /// A build of a finished file held in memory, and the name the file
-    /// gave it alone.
+    /// A build of a finished file, and the name the file gave it alone.
     Held {
         file: usize,
-        build: u32,
-        alone: Box<str>,
-    },
-    /// A build of a finished file written out.
-    Written {
-        display: String,
-        path: PathBuf,
         build: u32,
         alone: Box<str>,
     },
 }
 
 /// A walked Makefile that `check` finished in the walker thread that read
-/// it, keeping its findings and dropping its text's structure. Past
-/// [`Options::spill_after`] findings held, the files finished are written
-/// out instead ([`crate::spill::Written`]: findings, record, builds): memory
-/// then stays flat however many Makefiles hold `go run`.
-/// Finished are the files no other file's analysis reads: no `include`
+/// it, keeping its findings and dropping its text's structure: memory
+/// grows with the findings, not with the Makefiles read. Finished are the files no other file's analysis reads: no `include`
 /// lines, not at the project root (where `clean` may be another tree's
 /// job), no helper target or helper run (the guard rules), no recipe
 /// running an existing file by path (scripts take their base from it). Two
@@ -171,8 +150,6 @@ enum Owner {
 #[derive(Debug)]
 pub struct Finished {
     pub path: PathBuf,
-    /// The path as shown.
-    display: Box<str>,
     pub config: Arc<Config>,
     pub diagnostics: Vec<crate::diagnostic::Diagnostic>,
     /// Callsites the allowlist exempts.
@@ -198,15 +175,14 @@ struct FinishedBuild {
 }
 
 /// A helper renamed by the naming of all files ([`Finished::rename`]): its
-/// new name (kept per finding until the report is written: the rest is
-/// in the finding).
+/// new name (the rest is in the finding).
 #[derive(Debug, Clone)]
-pub struct Rename {
+struct Rename {
     name: Box<str>,
 }
 
 impl Rename {
-    pub fn new(name: &str) -> Rename {
+    fn new(name: &str) -> Rename {
         Rename { name: name.into() }
     }
 
@@ -214,7 +190,7 @@ impl Rename {
     /// (the old name's directory is the new one's) and, between backquotes,
     /// in its help and fix description (`local_go_run`,
     /// `read_time_go_run`).
-    pub fn apply(&self, d: &mut crate::diagnostic::Diagnostic) {
+    fn apply(&self, d: &mut crate::diagnostic::Diagnostic) {
         let Some(old) = d.target.take() else {
             return;
         };
@@ -569,30 +545,21 @@ fn word_after_go(bytes: &[u8], i: usize, len: usize, go_commands: &[String]) -> 
 }
 
 /// What loading kept: the files that may matter (or could not be read),
-/// sorted by path, and the paths the prefilter skipped.
+/// sorted by path, the Makefiles finished while walking, and the hashes of
+/// the paths the prefilter skipped.
 struct LoadedAll {
     found: discover::Discovered,
     kept: Vec<(Found, Result<Loaded, Error>)>,
-    walked: Walked,
+    skipped: HashSet<u64>,
     finished: Vec<Finished>,
-    written: Option<WrittenWalk>,
-}
-
-/// [`LoadedAll`]'s finished files written out, their builds until named
-/// and their configs that are files.
-struct WrittenWalk {
-    written: crate::spill::Written,
-    builds: Sorter<Build<Owner>>,
-    configs: Vec<Arc<Config>>,
 }
 
 /// Walk, read, filter and parse on every core, one parser per thread, as
 /// the walker finds each file. A file that cannot hold a callsite is
-/// dropped as soon as it is read: only its path's hash is kept, sorted on
-/// disk ([`Walked`]: a skipped file that another one includes is read
-/// then, and counted once), so memory does not grow with the files that do
-/// not matter. An error is a temporary file that could not be read back.
-fn load_all(opts: &Options, cwd: &Path, configs: &Configs) -> Result<LoadedAll, String> {
+/// dropped as soon as it is read: only its path's hash is kept (a skipped
+/// file that another one includes is read then, and counted once), so
+/// memory does not grow with the files that do not matter.
+fn load_all(opts: &Options, cwd: &Path, configs: &Configs) -> LoadedAll {
     if let Some((p, text)) = &opts.stdin {
         let path = normalize(&cwd.join(p));
         let f = Found {
@@ -607,18 +574,16 @@ fn load_all(opts: &Options, cwd: &Path, configs: &Configs) -> Result<LoadedAll, 
             load_other(&f, Some(text.as_bytes()), None, cwd, configs)
                 .map(|l| l.expect("an explicit file is always loaded"))
         };
-        return Ok(LoadedAll {
+        return LoadedAll {
             found: discover::Discovered::default(),
             kept: vec![(f, l)],
-            walked: Walked::default(),
+            skipped: HashSet::new(),
             finished: Vec::new(),
-            written: None,
-        });
+        };
     }
     let kept = std::sync::Mutex::new(Vec::new());
-    let walked = std::sync::Mutex::new(Sorter::new(opts.run_len.unwrap_or(WALKED_RUN_LEN)));
+    let skipped = std::sync::Mutex::new(HashSet::new());
     let finished = std::sync::Mutex::new(Vec::new());
-    let spill = SpillState::default();
     let out_dirs = std::sync::Mutex::new(HashSet::<Arc<Path>>::new());
     let modules = Modules::default();
     let found = discover::discover_each(
@@ -630,15 +595,10 @@ fn load_all(opts: &Options, cwd: &Path, configs: &Configs) -> Result<LoadedAll, 
         |(parser, buf), f, cfg| match load_one(&f, cfg, cwd, configs, parser, buf) {
             Ok(None) => {
                 let h = path_hash(&f.path);
-                walked.lock().expect("walked").push(WalkedFile(h, false));
+                skipped.lock().expect("skipped").insert(h);
             }
             Ok(Some(l)) => match finish(l, &f, opts, cwd, &modules) {
-                Ok(done) => {
-                    let h = path_hash(&done.path);
-                    let Some(mut done) = spill.take(done, opts) else {
-                        walked.lock().expect("walked").push(WalkedFile(h, true));
-                        return;
-                    };
+                Ok(mut done) => {
                     let mut dirs = out_dirs.lock().expect("out dirs");
                     match dirs.get(&done.out_dir) {
                         Some(dir) => done.out_dir = dir.clone(),
@@ -655,7 +615,7 @@ fn load_all(opts: &Options, cwd: &Path, configs: &Configs) -> Result<LoadedAll, 
         },
     );
     let mut kept = kept.into_inner().expect("loaded");
-    let walked = Walked(walked.into_inner().expect("walked").finish());
+    let skipped = skipped.into_inner().expect("skipped");
     let mut finished = finished.into_inner().expect("finished");
     kept.sort_by(|a, b| a.0.path.cmp(&b.0.path));
     kept.dedup_by(|a, b| {
@@ -670,35 +630,8 @@ fn load_all(opts: &Options, cwd: &Path, configs: &Configs) -> Result<LoadedAll, 
     let kept_paths: HashSet<&Path> = kept.iter().map(|(f, _)| f.path.as_path()).collect();
     finished.retain(|x| !kept_paths.contains(x.path.as_path()));
     finished.sort_by(|a, b| a.path.cmp(&b.path));
-    // Overlapping paths (`check . ./sub`) walk a file twice: reported once
-    // (a copy written out too is dropped).
+    // Overlapping paths (`check . ./sub`) walk a file twice: reported once.
     finished.dedup_by(|a, b| a.path == b.path);
-    let written = match (spill.spill.into_inner().flatten(), spill.out.into_inner()) {
-        (Some(spill), Ok(Some(out))) => {
-            // Kept or held, and written out too: the copy written out does
-            // not count.
-            let dropped = kept_paths
-                .iter()
-                .map(|p| p.to_path_buf())
-                .chain(finished.iter().map(|x| x.path.clone()))
-                .collect();
-            Some(WrittenWalk {
-                written: crate::spill::Written {
-                    spill,
-                    files: out.files.finish(),
-                    renames: Default::default(),
-                    dropped,
-                    count: 0,
-                    failing: 0,
-                    fixable: 0,
-                    allowed: 0,
-                },
-                builds: out.builds,
-                configs: out.configs,
-            })
-        }
-        _ => None,
-    };
     // A walked symlink whose target was walked too (`GNUmakefile ->
     // Makefile`): one file, reported once, edited once. (Symlinks are not
     // finished while walking.)
@@ -714,20 +647,18 @@ fn load_all(opts: &Options, cwd: &Path, configs: &Configs) -> Result<LoadedAll, 
         .filter(|(f, _)| !f.explicit && f.path.is_symlink())
         .filter_map(|(f, _)| Some((f.path.clone(), std::fs::canonicalize(&f.path).ok()?)))
         .collect();
-    let seen = walked.lookup(targets.iter().map(|(_, c)| c.as_path()))?;
     let gone: HashSet<PathBuf> = targets
         .into_iter()
-        .filter(|(_, c)| real.contains(c) || seen.get(&path_hash(c)).is_some_and(|w| w.written))
+        .filter(|(_, c)| real.contains(c))
         .map(|(p, _)| p)
         .collect();
     kept.retain(|(f, _)| !gone.contains(&f.path));
-    Ok(LoadedAll {
+    LoadedAll {
         found,
         kept,
-        walked,
+        skipped,
         finished,
-        written,
-    })
+    }
 }
 
 /// Finish the check of a walked Makefile that no other file's analysis
@@ -759,9 +690,7 @@ fn finish(
     let found = a.makefile_sites(0, modules);
     a.store_sites(0, found);
     a.apply_allowlist();
-    // (Fails only when its builds, more than a run holds, cannot be read
-    // back from disk: it is then kept, and the whole analysis names them.)
-    let named = a.name_targets(opts).is_ok();
+    a.name_targets(opts);
     let g = &a.files[0];
     let trees = crate::guard::analyse(&a);
     let alone = g.base != project_root(&g.base, &g.config)
@@ -769,7 +698,7 @@ fn finish(
             .iter()
             .all(|e| crate::guard::exec_path(g, e).is_none_or(|p| !p.is_file()))
         && trees.is_empty();
-    if !alone || !named {
+    if !alone {
         let g = a.files.pop().expect("one file");
         let file = Arc::try_unwrap(g.file).expect("nothing else holds the file yet");
         return Err(Box::new(Loaded {
@@ -831,7 +760,6 @@ fn finish(
     }
     Ok(Finished {
         path: g.file.path.clone(),
-        display: g.file.display.as_str().into(),
         config: g.config.clone(),
         diagnostics,
         allowed: report.allowed,
@@ -842,195 +770,6 @@ fn finish(
         named: named.into_boxed_slice(),
         used_allow: a.used_allow.into_iter().collect(),
     })
-}
-
-/// Where finished files go past [`Options::spill_after`]: the findings
-/// held in memory so far, and what is written out, made when first needed
-/// (`None` inside when no temporary file could be made: then everything
-/// stays in memory).
-#[derive(Default)]
-struct SpillState {
-    held: std::sync::atomic::AtomicUsize,
-    /// Set once files are written out: all files finished after are.
-    started: std::sync::atomic::AtomicBool,
-    spill: std::sync::OnceLock<Option<Arc<crate::spill::Spill>>>,
-    out: std::sync::Mutex<Option<WrittenOut>>,
-}
-
-/// The finished files written out while walking, and their builds.
-struct WrittenOut {
-    files: Sorter<FileRecord>,
-    builds: Sorter<Build<Owner>>,
-    /// Their configs that are files, once each.
-    configs: Vec<Arc<Config>>,
-}
-
-impl SpillState {
-    /// Write a finished file out once more than `after` findings are held
-    /// (`None`: it was); it stays in memory when it cannot be.
-    fn take(&self, done: Finished, opts: &Options) -> Option<Finished> {
-        use std::sync::atomic::Ordering::Relaxed;
-        let Some(after) = opts.spill_after else {
-            return Some(done);
-        };
-        let n = done.diagnostics.len();
-        // The report merges written files by path as shown, so a written
-        // file's findings must all show that one file (they do: a finished
-        // file's rules look at it alone); its records hold its path as
-        // text.
-        let one_file = done
-            .diagnostics
-            .windows(2)
-            .all(|w| Arc::ptr_eq(&w[0].file, &w[1].file));
-        if !one_file || done.path.to_str().is_none() {
-            return Some(done);
-        }
-        if !self.started.load(Relaxed) {
-            if self.held.fetch_add(n, Relaxed) + n <= after {
-                return Some(done);
-            }
-            self.started.store(true, Relaxed);
-            self.held.fetch_sub(n, Relaxed);
-        }
-        let spill = self
-            .spill
-            .get_or_init(|| crate::spill::Spill::new().ok().map(Arc::new));
-        let Some(spill) = spill else {
-            return Some(done);
-        };
-        let chunk = match n {
-            0 => None,
-            _ => match spill.write(&done.diagnostics) {
-                Some(chunk) => Some(chunk),
-                None => return Some(done),
-            },
-        };
-        let Finished {
-            path,
-            config,
-            display,
-            diagnostics,
-            allowed,
-            out_dir,
-            names,
-            named,
-            used_allow,
-            ..
-        } = done;
-        let display = display.into_string();
-        let mut record = FileRecord {
-            display: display.clone(),
-            path: path.clone(),
-            chunk,
-            count: 0,
-            failing: 0,
-            fixable: 0,
-            allowed,
-            used_allow: used_allow.into_vec(),
-            named: named.into_vec(),
-        };
-        record.count(&diagnostics);
-        let mut out = self.out.lock().expect("written out");
-        let out = out.get_or_insert_with(|| WrittenOut {
-            files: Sorter::new(opts.run_len.unwrap_or(RUN_LEN)),
-            builds: Sorter::new(opts.run_len.unwrap_or(RUN_LEN)),
-            configs: Vec::new(),
-        });
-        if config.path.is_some() && !out.configs.iter().any(|c| c.path == config.path) {
-            out.configs.push(config);
-        }
-        for (ni, b) in names.into_vec().into_iter().enumerate() {
-            let owner = Owner::Written {
-                display: display.clone(),
-                path: path.clone(),
-                build: u32::try_from(ni).expect("fewer than 2^32 builds"),
-                alone: b.alone,
-            };
-            out.builds.push(Build::new(
-                out_dir.to_path_buf(),
-                b.tool.into(),
-                b.key,
-                owner,
-            ));
-        }
-        // A file with nothing to report, count or rename is its path only.
-        if record.chunk.is_some() || record.allowed > 0 || !record.used_allow.is_empty() {
-            out.files.push(record);
-        }
-        None
-    }
-}
-
-/// Records held before a run of walked files is written (16 bytes each).
-const WALKED_RUN_LEN: usize = 8192;
-
-/// A temporary file that could not be read back, as the run's error.
-fn temp_error(message: String) -> Error {
-    Error::Input {
-        path: std::env::temp_dir(),
-        message,
-    }
-}
-
-/// A walked file that is not held: its path's hash ([`path_hash`]) and
-/// whether it was written out (else the prefilter skipped it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-struct WalkedFile(u64, bool);
-
-/// The walked files not held, sorted on disk: 16 bytes a file in memory
-/// would grow with the tree. Asked in batches, one reading each.
-#[derive(Debug, Default)]
-struct Walked(crate::external_sort::Sorted<WalkedFile>);
-
-/// How a path was walked ([`Walked::lookup`]).
-#[derive(Debug, Default, Clone, Copy)]
-struct WalkedAs {
-    skipped: bool,
-    written: bool,
-}
-
-impl Walked {
-    /// How each of `paths` that was walked was, by hash.
-    fn lookup<'a>(
-        &self,
-        paths: impl Iterator<Item = &'a Path>,
-    ) -> Result<HashMap<u64, WalkedAs>, String> {
-        let want: HashSet<u64> = paths.map(path_hash).collect();
-        let mut out: HashMap<u64, WalkedAs> = HashMap::new();
-        if want.is_empty() {
-            return Ok(out);
-        }
-        for w in self.0.iter() {
-            let WalkedFile(h, written) = w?;
-            if want.contains(&h) {
-                let e = out.entry(h).or_default();
-                e.written |= written;
-                e.skipped |= !written;
-            }
-        }
-        Ok(out)
-    }
-
-    /// The files walked once each, but for `except` (hashes), and which of
-    /// `also` (hashes) were among them.
-    fn count(&self, except: &HashSet<u64>, also: &[u64]) -> Result<(usize, HashSet<u64>), String> {
-        let also: HashSet<u64> = also.iter().copied().collect();
-        let (mut n, mut found, mut last) = (0, HashSet::new(), None);
-        for w in self.0.iter() {
-            let WalkedFile(h, _) = w?;
-            if last == Some(h) {
-                continue;
-            }
-            last = Some(h);
-            if also.contains(&h) {
-                found.insert(h);
-            }
-            if !except.contains(&h) {
-                n += 1;
-            }
-        }
-        Ok((n, found))
-    }
 }
 
 /// The key of a skipped path (64 bits: a collision among a million paths is
@@ -1221,14 +960,6 @@ pub struct Options {
     /// reads are then checked as they are read and only their findings kept
     /// ([`Finished`]); `None` keeps every file's analysis (what `fix` needs).
     pub finish: Option<crate::check::Selection>,
-    /// With `finish`: once finished files hold more findings than this,
-    /// the files finished after are written out to temporary files
-    /// ([`crate::spill`]) rather than kept in memory. `None`: never.
-    pub spill_after: Option<usize>,
-    /// Records the external sorts hold before they write a run
-    /// ([`crate::external_sort`]; `None`: their defaults). Tests set 1 to
-    /// send every record through a file.
-    pub run_len: Option<usize>,
 }
 
 impl Analysis {
@@ -1239,10 +970,9 @@ impl Analysis {
         let LoadedAll {
             mut found,
             kept,
-            walked,
+            skipped,
             finished,
-            written,
-        } = load_all(opts, cwd, &configs).map_err(temp_error)?;
+        } = load_all(opts, cwd, &configs);
         // Held, or named: counted as such, not as walked.
         let counted = finished
             .iter()
@@ -1255,16 +985,11 @@ impl Analysis {
             dirs: found.dirs,
             cwd: cwd.to_path_buf(),
             files_walked: finished.len(),
-            walked,
+            skipped,
             counted,
             finished,
             ..Default::default()
         };
-        if let Some(w) = written {
-            analysis.written = Some(w.written);
-            analysis.written_builds = Some(w.builds);
-            analysis.written_configs = w.configs;
-        }
         let mut parser = MakeParser::new();
         let mut index: HashMap<PathBuf, usize> = HashMap::new();
         for (f, loaded) in kept {
@@ -1281,26 +1006,17 @@ impl Analysis {
         let t2 = std::time::Instant::now();
         analysis.find_sites(opts, cwd, &configs);
         let t3 = std::time::Instant::now();
-        analysis.name_targets(opts)?;
-        if let Some(w) = &mut analysis.written {
-            w.tally(&mut analysis.used_allow).map_err(temp_error)?;
-        }
+        analysis.name_targets(opts);
         // The walked files not held, and those loaded since that were not
         // walked.
-        let (walked, seen) = analysis
-            .walked
-            .count(&analysis.counted, &analysis.loaded_since)
-            .map_err(temp_error)?;
+        let skipped = analysis.skipped.difference(&analysis.counted).count();
         let unseen: HashSet<u64> = analysis
             .loaded_since
             .iter()
-            .filter(|h| !seen.contains(h))
+            .filter(|h| !analysis.skipped.contains(h))
             .copied()
             .collect();
-        analysis.files_walked += walked + unseen.len();
-        if let Some(message) = analysis.temp_error.take() {
-            return Err(temp_error(message));
-        }
+        analysis.files_walked += skipped + unseen.len();
         for x in &analysis.finished {
             for (p, keys) in &x.used_allow {
                 analysis
@@ -1346,17 +1062,13 @@ impl Analysis {
             }
             Err(_) => false,
         };
-        // Written out while walking, maybe: that copy does not count.
-        if let Some(w) = &mut self.written {
-            w.dropped.insert(path.to_path_buf());
-        }
         if let Some(&i) = index.get(path) {
             return Some(i);
         }
         match read_and_parse(path, None, cwd, configs, parser) {
             Ok(l) => {
-                // Counted once: a held file was counted already, a walked
-                // one is ([`Walked::count`]).
+                // Counted once: a held file was counted already, a skipped
+                // one is.
                 if !finished {
                     self.loaded_since.push(path_hash(path));
                 }
@@ -1667,20 +1379,9 @@ impl Analysis {
         self.apply_allowlist();
     }
 
-    /// Of `paths`, the hashes of those the prefilter skipped (none when the
-    /// walked files cannot be read back: the run then ends in that error).
-    fn walked_skipped<'a>(&mut self, paths: impl Iterator<Item = &'a PathBuf>) -> HashSet<u64> {
-        match self.walked.lookup(paths.map(PathBuf::as_path)) {
-            Ok(found) => found
-                .into_iter()
-                .filter(|(_, w)| w.skipped)
-                .map(|(h, _)| h)
-                .collect(),
-            Err(e) => {
-                self.temp_error.get_or_insert(e);
-                HashSet::new()
-            }
-        }
+    /// Whether the prefilter skipped the file at `path`.
+    fn was_skipped(&self, path: &Path) -> bool {
+        self.skipped.contains(&path_hash(path))
     }
 
     /// Read the Makefiles the prefilter skipped that may run a script no
@@ -1719,8 +1420,7 @@ impl Analysis {
                 }
             }
         }
-        let skipped = self.walked_skipped(candidates.keys());
-        candidates.retain(|p, _| skipped.contains(&path_hash(p)));
+        candidates.retain(|p, _| self.was_skipped(p));
         let mut index: HashMap<PathBuf, usize> = self
             .files
             .iter()
@@ -1779,9 +1479,8 @@ impl Analysis {
         let callers = self.script_callers();
         let walked: std::collections::HashSet<PathBuf> =
             self.files.iter().map(|f| f.file.path.clone()).collect();
-        let skipped = self.walked_skipped(callers.keys());
         for path in callers.keys() {
-            if walked.contains(path) || skipped.contains(&path_hash(path)) || !path.is_file() {
+            if walked.contains(path) || self.was_skipped(path) || !path.is_file() {
                 continue;
             }
             let wanted = configs
@@ -1869,10 +1568,8 @@ impl Analysis {
     /// Give every distinct build a helper name, per output directory. The
     /// builds of finished files count too, and their findings get the
     /// names all files give (alone, a file may have named a helper that
-    /// clashes with another file's): those held get them now, those
-    /// written out as renames read with them ([`crate::spill::Written`]).
-    /// An error is a temporary file that could not be read back.
-    fn name_targets(&mut self, opts: &Options) -> Result<(), Error> {
+    /// clashes with another file's).
+    fn name_targets(&mut self, opts: &Options) {
         for f in &mut self.files {
             let out_dir = opts
                 .out_dir
@@ -1881,10 +1578,7 @@ impl Analysis {
             f.out_dir = normalize(&project_root(&f.base, &f.config).join(out_dir));
         }
         let existing = self.existing_helpers();
-        let mut builds = self
-            .written_builds
-            .take()
-            .unwrap_or_else(|| Sorter::new(opts.run_len.unwrap_or(RUN_LEN)));
+        let mut builds = Vec::new();
         for (xi, x) in self.finished.iter_mut().enumerate() {
             for (ni, b) in std::mem::take(&mut x.names)
                 .into_vec()
@@ -1917,38 +1611,16 @@ impl Analysis {
                 }
             }
         }
-        let builds = builds.finish();
-        let dropped = self.written.as_ref().map(|w| &w.dropped);
-        let keep = |b: &Build<Owner>| match &b.owner {
-            Owner::Written { path, .. } => dropped.is_none_or(|d| !d.contains(path)),
-            _ => true,
-        };
         let mut helpers = Vec::new();
         let mut held: Vec<(usize, u32, String)> = Vec::new();
-        let mut renames = Sorter::new(opts.run_len.unwrap_or(RUN_LEN));
-        naming::assign(&builds, &existing, keep, |b, name| match &b.owner {
+        naming::assign(&mut builds, &existing, |b, name| match &b.owner {
             Owner::Kept { file, site } => helpers.push((*file, *site, b.out_dir.join(name))),
             Owner::Held { file, build, alone } if name != &**alone => {
                 held.push((*file, *build, name.to_string()));
             }
-            Owner::Written {
-                display,
-                path,
-                build,
-                alone,
-            } if name != &**alone => renames.push(RenameRecord {
-                display: display.clone(),
-                path: path.clone(),
-                build: *build,
-                name: name.to_string(),
-            }),
-            _ => {}
-        })
-        .map_err(temp_error)?;
+            Owner::Held { .. } => {}
+        });
         drop(builds);
-        if let Some(w) = &mut self.written {
-            w.renames = renames.finish();
-        }
         // By file, then build index: the names that changed.
         held.sort();
         for chunk in held.chunk_by(|a, b| a.0 == b.0) {
@@ -1961,7 +1633,6 @@ impl Analysis {
             s.target = Some(relative(&f.base, &helper));
             s.helper = Some(helper);
         }
-        Ok(())
     }
 }
 

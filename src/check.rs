@@ -28,41 +28,29 @@ impl Selection {
     }
 }
 
-/// The result of `check`. Its findings are `diagnostics`, in report order,
-/// and those of finished files written out (`written`, in report order):
-/// [`Report::iter`] gives them all, reading a written file's findings back
-/// only when they are next.
+/// The result of `check`: its findings in report order, and what the
+/// summary counts.
 #[derive(Debug, Default)]
 pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
-    pub written: Option<crate::spill::Written>,
     pub files_checked: usize,
     /// Callsites exempted by the allowlist (reported by `--statistics`).
     pub allowed: usize,
-    /// Why findings could not be read back from the spill, when they could
-    /// not: the report written is then incomplete, and the run an error.
-    pub lost: std::sync::Mutex<Option<String>>,
 }
 
 impl Report {
     /// Every finding, in report order.
-    pub fn iter(&self) -> Iter<'_> {
-        Iter {
-            report: self,
-            next_memory: 0,
-            records: self.written.as_ref().map(|w| Box::new(w.records()) as _),
-            renames: self.written.as_ref().map(|w| w.renames.iter().peekable()),
-            chunk: std::collections::VecDeque::new(),
-        }
+    pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
+        self.diagnostics.iter()
     }
 
     /// All findings.
     pub fn len(&self) -> usize {
-        self.diagnostics.len() + self.written.as_ref().map_or(0, |w| w.count)
+        self.diagnostics.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.diagnostics.is_empty()
     }
 
     /// Findings that fail the run (warnings and errors, not info notes).
@@ -71,113 +59,16 @@ impl Report {
             .iter()
             .filter(|d| d.severity() >= Severity::Warning)
             .count()
-            + self.written.as_ref().map_or(0, |w| w.failing)
     }
 
     /// Findings with a fix.
     pub fn fixable(&self) -> usize {
         self.diagnostics.iter().filter(|d| d.fix.is_some()).count()
-            + self.written.as_ref().map_or(0, |w| w.fixable)
     }
 
     /// Whether any finding fails the run (info notes do not).
     pub fn has_findings(&self) -> bool {
         self.failing() > 0
-    }
-
-    /// Read the written findings back into `diagnostics` (what the baseline
-    /// options need: they edit the list).
-    pub fn materialize(&mut self) -> Result<(), String> {
-        if self.written.is_none() {
-            return Ok(());
-        }
-        let all: Vec<Diagnostic> = self.iter().map(std::borrow::Cow::into_owned).collect();
-        if let Some(e) = self.lost.lock().expect("lost").take() {
-            return Err(e);
-        }
-        self.diagnostics = all;
-        self.written = None;
-        Ok(())
-    }
-}
-
-/// A written file's records, in report order.
-type Records<'a> = Box<dyn Iterator<Item = Result<crate::spill::FileRecord, String>> + 'a>;
-
-/// [`Report::iter`]: the findings in memory merged with the written ones,
-/// one written file held at a time, with its renames.
-pub struct Iter<'a> {
-    report: &'a Report,
-    next_memory: usize,
-    records: Option<Records<'a>>,
-    renames:
-        Option<std::iter::Peekable<crate::external_sort::Merge<'a, crate::spill::RenameRecord>>>,
-    chunk: std::collections::VecDeque<Diagnostic>,
-}
-
-impl Iter<'_> {
-    /// The next written file's findings, renamed.
-    fn read_next(&mut self) -> Option<Result<Vec<Diagnostic>, String>> {
-        let w = self.report.written.as_ref()?;
-        let record = match self.records.as_mut()?.next()? {
-            Ok(r) => r,
-            Err(e) => return Some(Err(e)),
-        };
-        // Its renames: those of files before it (not counted) are passed.
-        let mut mine = Vec::new();
-        let renames = self.renames.as_mut()?;
-        loop {
-            let r = match renames.peek() {
-                None => break,
-                Some(Err(_)) => match renames.next() {
-                    Some(Err(e)) => return Some(Err(e)),
-                    _ => unreachable!("peeked"),
-                },
-                Some(Ok(r)) => r,
-            };
-            let order = (&r.display, &r.path).cmp(&(&record.display, &record.path));
-            if order.is_gt() {
-                break;
-            }
-            let r = renames.next().expect("peeked").expect("peeked");
-            if order.is_eq() {
-                mine.push(r);
-            }
-        }
-        Some(record.read(&w.spill, &mine))
-    }
-}
-
-impl<'a> Iterator for Iter<'a> {
-    type Item = std::borrow::Cow<'a, Diagnostic>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let r = self.report;
-        while self.chunk.is_empty() {
-            match self.read_next() {
-                None => break,
-                Some(Ok(ds)) => self.chunk = ds.into(),
-                Some(Err(e)) => {
-                    let mut lost = r.lost.lock().expect("lost");
-                    lost.get_or_insert(e);
-                    // What follows a damaged record cannot be trusted.
-                    self.records = None;
-                }
-            }
-        }
-        let memory = r.diagnostics.get(self.next_memory);
-        let from_memory = match (memory, self.chunk.front()) {
-            (Some(m), Some(c)) => Diagnostic::order(m, c).is_le(),
-            (Some(_), None) => true,
-            (None, Some(_)) => false,
-            (None, None) => return None,
-        };
-        if from_memory {
-            self.next_memory += 1;
-            memory.map(std::borrow::Cow::Borrowed)
-        } else {
-            self.chunk.pop_front().map(std::borrow::Cow::Owned)
-        }
     }
 }
 
@@ -196,8 +87,6 @@ pub fn check(analysis: &mut Analysis, selection: &Selection, cwd: &Path) -> Repo
     }
     unused_config_entries(analysis, selection, cwd, &mut report);
     report.diagnostics.sort_by(Diagnostic::order);
-    report.written = analysis.written.take();
-    report.allowed += report.written.as_ref().map_or(0, |w| w.allowed);
     report
 }
 
@@ -303,7 +192,7 @@ fn unused_config_entries(
     let mut seen = Vec::new();
     let configs = analysis.files.iter().map(|f| &f.config);
     let finished = analysis.finished.iter().map(|f| &f.config);
-    for cfg in configs.chain(finished).chain(&analysis.written_configs) {
+    for cfg in configs.chain(finished) {
         let (Some(path), Some(dir)) = (&cfg.path, cfg.dir()) else {
             continue;
         };

@@ -220,8 +220,6 @@ impl Common {
             stdin,
             only,
             finish: None,
-            spill_after: None,
-            run_len: None,
         })
     }
 }
@@ -307,22 +305,6 @@ fn cwd() -> Result<PathBuf, Error> {
         .map_err(|e| Error::Usage(format!("cannot read the working directory: {e}")))
 }
 
-/// `check` writes finished files' findings to a temporary file once it
-/// holds this many ([`Options::spill_after`]); `GORUN_LINT_SPILL_AFTER`
-/// overrides it.
-const SPILL_AFTER: usize = 1_000;
-
-fn spill_after() -> Result<usize, Error> {
-    match std::env::var("GORUN_LINT_SPILL_AFTER") {
-        Ok(v) => v.trim().parse().map_err(|_| {
-            Error::Usage(format!(
-                "GORUN_LINT_SPILL_AFTER must be a number of findings, not `{v}`"
-            ))
-        }),
-        Err(_) => Ok(SPILL_AFTER),
-    }
-}
-
 fn run_check(args: CheckArgs) -> Result<i32, Error> {
     for key in args.select.iter().chain(&args.ignore) {
         if rules::lookup(key).is_none() {
@@ -338,19 +320,12 @@ fn run_check(args: CheckArgs) -> Result<i32, Error> {
     };
     let opts = Options {
         finish: Some(selection.clone()),
-        spill_after: Some(spill_after()?),
         ..args.common.options()?
     };
     let mut analysis = Analysis::run(&opts, &cwd)?;
     let timings = std::env::var_os("GORUN_LINT_TIMINGS").is_some();
     let t0 = std::time::Instant::now();
     let mut report = check::check(&mut analysis, &selection, &cwd);
-    if args.write_baseline.is_some() || args.baseline.is_some() {
-        report.materialize().map_err(|message| Error::Input {
-            path: cwd.clone(),
-            message,
-        })?;
-    }
     if let Some(path) = &args.write_baseline {
         let n = crate::baseline::write(path, &report.diagnostics)?;
         eprintln!(
@@ -392,7 +367,6 @@ fn run_check(args: CheckArgs) -> Result<i32, Error> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     let _ = args.format.renderer().write(&report, &opts, &mut out);
     let _ = out.flush();
-    let lost = report.lost.lock().expect("lost").take();
     if timings {
         eprintln!(
             "gorun-lint timings: rules {:?}, report {:?}",
@@ -406,10 +380,7 @@ fn run_check(args: CheckArgs) -> Result<i32, Error> {
     for e in &analysis.errors {
         eprintln!("gorun-lint: error: {}", relative_message(e, &cwd));
     }
-    if let Some(message) = &lost {
-        eprintln!("gorun-lint: error: the report above is incomplete: {message}");
-    }
-    let code = if !analysis.errors.is_empty() || lost.is_some() {
+    let code = if !analysis.errors.is_empty() {
         EXIT_ERROR
     } else if report.has_findings() && !args.exit_zero {
         EXIT_FINDINGS
@@ -544,8 +515,6 @@ fn run_migrate(args: MigrateArgs) -> Result<i32, Error> {
         stdin: None,
         only: None,
         finish: None,
-        spill_after: None,
-        run_len: None,
     };
     let spinner = std::io::stderr().is_terminal().then(|| {
         let s = indicatif::ProgressBar::new_spinner();

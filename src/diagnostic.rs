@@ -29,7 +29,7 @@ impl Severity {
 }
 
 /// What a fix would do, as reports show it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FixSummary {
     pub applicability: Applicability,
     pub description: String,

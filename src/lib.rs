@@ -20,7 +20,6 @@ pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod error;
-pub mod external_sort;
 pub mod fix;
 pub mod gomod;
 pub mod guard;
@@ -32,7 +31,6 @@ pub mod rules;
 pub mod shell;
 pub mod source;
 pub mod sources;
-pub mod spill;
 #[cfg(test)]
 mod test_repo;
 pub mod vars;

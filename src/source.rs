@@ -8,9 +8,8 @@ use crate::error::Error;
 /// Files larger than this are refused (a Makefile is never this big).
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
-/// One file read for checking (serialisable: spilled findings keep their
-/// excerpts, [`crate::spill`]).
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
+/// One file read for checking.
+#[derive(Debug)]
 pub struct SourceFile {
     /// Absolute, normalised path.
     pub path: PathBuf,

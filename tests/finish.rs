@@ -15,37 +15,16 @@ use gorun_lint::render::{Format, RenderOptions};
 /// The JSON and human reports of checking `dir` from `cwd`, and the number
 /// of files finished while walking.
 fn reports(dir: &Path, cwd: &Path, finish: bool) -> (String, String, usize) {
-    let (json, human, finished, _) = reports_spilling(dir, cwd, finish, None);
-    (json, human, finished)
-}
-
-/// [`reports`], with finished files written out past `spill_after`; also
-/// the number of files with findings that were finished and held in
-/// memory, and the number written out.
-fn reports_spilling(
-    dir: &Path,
-    cwd: &Path,
-    finish: bool,
-    spill_after: Option<usize>,
-) -> (String, String, usize, (usize, usize)) {
     let selection = Selection::default();
     let mut analysis = Analysis::run(
         &Options {
             paths: vec![dir.to_path_buf()],
             finish: finish.then(|| selection.clone()),
-            spill_after,
-            // Written out, every record goes through a run on disk.
-            run_len: spill_after.map(|_| 1),
             ..Default::default()
         },
         cwd,
     )
     .unwrap();
-    let held = analysis
-        .finished
-        .iter()
-        .filter(|f| !f.diagnostics.is_empty())
-        .count();
     let report = check::check(&mut analysis, &selection, cwd);
     let opts = RenderOptions {
         statistics: true,
@@ -53,33 +32,14 @@ fn reports_spilling(
     };
     let human = Format::Human.renderer().render(&report, &opts);
     let json = Format::Json.renderer().render(&report, &opts);
-    assert_eq!(*report.lost.lock().unwrap(), None);
-    (
-        json,
-        human,
-        analysis.finished.len(),
-        (held, written_with_findings(&report)),
-    )
+    (json, human, analysis.finished.len())
 }
 
-/// Files written out with findings.
-fn written_with_findings(report: &check::Report) -> usize {
-    report.written.as_ref().map_or(0, |w| {
-        w.records()
-            .filter(|r| r.as_ref().unwrap().chunk.is_some())
-            .count()
-    })
-}
-
-/// Check `dir` whole, finishing files while walking, and spilling every
-/// finished file's findings: the same reports. Returns the files finished.
+/// Check `dir` whole and finishing files while walking: the same reports.
+/// Returns the files finished.
 fn assert_same_reports(dir: &Path, cwd: &Path) -> usize {
     let (json, human, finished) = reports(dir, cwd, true);
     let (whole_json, whole_human, none) = reports(dir, cwd, false);
-    let (_, _, _, (with_findings, _)) = reports_spilling(dir, cwd, true, None);
-    let (spilled_json, spilled_human, _, (held, spilled)) =
-        reports_spilling(dir, cwd, true, Some(0));
-    assert_eq!(held, 0, "{}: a file with findings held", dir.display());
     assert_eq!(
         none,
         0,
@@ -91,24 +51,6 @@ fn assert_same_reports(dir: &Path, cwd: &Path) -> usize {
         human,
         whole_human,
         "{}: human report differs",
-        dir.display()
-    );
-    assert_eq!(
-        spilled,
-        with_findings,
-        "{}: every finished file with findings spills",
-        dir.display()
-    );
-    assert_eq!(
-        spilled_json,
-        whole_json,
-        "{}: JSON report differs when spilled",
-        dir.display()
-    );
-    assert_eq!(
-        spilled_human,
-        whole_human,
-        "{}: human report differs when spilled",
         dir.display()
     );
     finished
@@ -144,12 +86,6 @@ fn finishing_while_walking_changes_no_fixture_report() {
     let dirs = fixture_dirs();
     assert!(dirs.len() > 20, "fixture directories: {dirs:?}");
     let finished: usize = dirs.iter().map(|d| assert_same_reports(d, cwd)).sum();
-    let spilled: usize = dirs
-        .iter()
-        .map(|d| reports_spilling(d, cwd, true, Some(0)).3 .1)
-        .sum();
-    // Most finished ones have findings, and spill them.
-    assert!(spilled >= 20, "only {spilled} fixture Makefiles spilled");
     // About half of the 81 fixture Makefiles are finished; the others sit
     // at their project root (a `.gorun-lint.toml` beside them), include or
     // are included, define helper targets or run scripts.
@@ -246,14 +182,12 @@ fn overlapping_paths_report_each_file_once() {
     // Found in review: a file under two of the paths given was finished
     // twice and reported twice.
     let cwd = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let json = |paths: &[&str], finish: bool, spill_after: Option<usize>| {
+    let json = |paths: &[&str], finish: bool| {
         let selection = Selection::default();
         let mut analysis = Analysis::run(
             &Options {
                 paths: paths.iter().map(|p| cwd.join(p)).collect(),
                 finish: finish.then(|| selection.clone()),
-                spill_after,
-                run_len: spill_after.map(|_| 1),
                 ..Default::default()
             },
             cwd,
@@ -264,15 +198,11 @@ fn overlapping_paths_report_each_file_once() {
             .renderer()
             .render(&report, &RenderOptions::default())
     };
-    let once = json(&["fixtures/check"], false, None);
+    let once = json(&["fixtures/check"], false);
     assert!(once.matches("\"rule\"").count() > 50, "{once}");
-    for (finish, spill_after) in [(false, None), (true, None), (true, Some(0))] {
+    for finish in [false, true] {
         // Its twin is `once` itself: the same tree named once.
-        assert_eq!(
-            json(&["fixtures/check"], finish, spill_after),
-            once,
-            "{finish} {spill_after:?}"
-        );
+        assert_eq!(json(&["fixtures/check"], finish), once, "{finish}");
         assert_eq!(
             json(
                 &[
@@ -280,80 +210,19 @@ fn overlapping_paths_report_each_file_once() {
                     "fixtures/check/arguments",
                     "fixtures/check"
                 ],
-                finish,
-                spill_after
+                finish
             ),
             once,
-            "{finish} {spill_after:?}"
+            "{finish}"
         );
     }
-}
-
-/// `check` through the command line, with the findings held in memory or
-/// all written to the spill (`GORUN_LINT_SPILL_AFTER=0`): (exit code,
-/// stdout, stderr).
-fn cli_check(spill_after: &str, args: &[&str]) -> (Option<i32>, String, String) {
-    let out = assert_cmd::Command::cargo_bin("gorun-lint")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("NO_COLOR")
-        .env("GORUN_LINT_SPILL_AFTER", spill_after)
-        .arg("check")
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
-
-#[test]
-fn spilled_findings_report_the_same_in_every_format() {
-    for format in ["human", "json", "sarif", "github"] {
-        let args = ["--format", format, "--statistics", "fixtures"];
-        let in_memory = cli_check("1000000", &args);
-        let spilled = cli_check("0", &args);
-        // (2: `fixtures/` holds unreadable input on purpose.)
-        assert_eq!(in_memory.0, Some(2), "{format}: {}", in_memory.2);
-        assert!(
-            in_memory.1.lines().count() > 50,
-            "{format}: {}",
-            in_memory.1
-        );
-        assert_eq!(spilled, in_memory, "{format}");
-    }
-    // The baseline options read the spilled findings back first.
-    let d = tempfile::tempdir().unwrap();
-    let baseline = d.path().join("baseline.json");
-    let baseline = baseline.to_str().unwrap();
-    let written = cli_check("0", &["--write-baseline", baseline, "fixtures"]);
-    assert_eq!(written.0, Some(2), "{}", written.2);
-    assert!(written.2.contains("wrote"), "{}", written.2);
-    let text = std::fs::read_to_string(baseline).unwrap();
-    cli_check("1000000", &["--write-baseline", baseline, "fixtures"]);
-    assert_eq!(std::fs::read_to_string(baseline).unwrap(), text);
-    for spill_after in ["0", "1000000"] {
-        let (code, stdout, _) = cli_check(spill_after, &["--baseline", baseline, "fixtures"]);
-        assert_eq!(code, Some(2), "{spill_after}: {stdout}");
-        assert!(
-            stdout.contains("No `go run` findings in"),
-            "{spill_after}: {stdout}"
-        );
-    }
-    // Its twin: a bad value is a usage error.
-    let (code, _, stderr) = cli_check("many", &["fixtures"]);
-    assert_eq!(code, Some(2));
-    assert!(stderr.contains("GORUN_LINT_SPILL_AFTER"), "{stderr}");
 }
 
 #[test]
 fn each_file_is_counted_once_however_it_is_named() {
     // Files named and walked, under two of the paths given, included, or
     // skipped by the prefilter: the count of files checked is the tree's,
-    // whether files are held, finished or written out (every record through
-    // a file on disk).
+    // whether files are held or finished.
     let d = repo(
         &[
             ("", "include lib/Makefile\nall:\n\tgo run ./cmd/a\n"),
@@ -364,13 +233,11 @@ fn each_file_is_counted_once_however_it_is_named() {
         ],
         &["cmd/a", "cmd/b", "cmd/c", "cmd/lib"],
     );
-    let count = |paths: &[&str], finish: bool, spill_after: Option<usize>| {
+    let count = |paths: &[&str], finish: bool| {
         let analysis = Analysis::run(
             &Options {
                 paths: paths.iter().map(|p| d.path().join(p)).collect(),
                 finish: finish.then(Selection::default),
-                spill_after,
-                run_len: spill_after.map(|_| 1),
                 ..Default::default()
             },
             d.path(),
@@ -390,14 +257,14 @@ fn each_file_is_counted_once_however_it_is_named() {
     // Five Makefiles and the four commands' main.go (read for
     // //go:generate).
     let tree = 9;
-    for (finish, spill_after) in [(false, None), (true, None), (true, Some(0))] {
-        assert_eq!(count(&["."], finish, spill_after), tree, "{finish}");
-        assert_eq!(count(&named, finish, spill_after), tree, "{finish}");
+    for finish in [false, true] {
+        assert_eq!(count(&["."], finish), tree, "{finish}");
+        assert_eq!(count(&named, finish), tree, "{finish}");
         // Its twin: a file outside the tree, named, counts.
         let outside = tempfile::tempdir().unwrap();
         std::fs::write(outside.path().join("Makefile"), "all:\n\techo\n").unwrap();
         let path = outside.path().join("Makefile");
         let with = [".", path.to_str().unwrap()];
-        assert_eq!(count(&with, finish, spill_after), tree + 1, "{finish}");
+        assert_eq!(count(&with, finish), tree + 1, "{finish}");
     }
 }

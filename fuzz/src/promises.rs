@@ -97,15 +97,12 @@ fn fixes(analysis: &Analysis) -> Option<Vec<Change>> {
 }
 
 /// `check` as the command runs it: the Makefiles no other file's analysis
-/// reads are finished while walking, and written out past `spill_after`
-/// (then every record through a run on disk). Its JSON and human reports.
-fn check_reports(dir: &Path, finish: bool, spill_after: Option<usize>) -> (String, String) {
+/// reads are finished while walking. Its JSON and human reports.
+fn check_reports(dir: &Path, finish: bool) -> (String, String) {
     let selection = gorun_lint::check::Selection::default();
     let opts = Options {
         paths: vec![dir.to_path_buf()],
         finish: finish.then(|| selection.clone()),
-        spill_after,
-        run_len: spill_after.map(|_| 1),
         ..Default::default()
     };
     let mut analysis = Analysis::run(&opts, dir).expect("analysis runs without a config");
@@ -120,15 +117,10 @@ fn check_reports(dir: &Path, finish: bool, spill_after: Option<usize>) -> (Strin
 /// Run the whole check on one input; panics on any broken promise.
 pub fn check_and_fix(makefile: &[u8]) {
     let sub = repo_at(makefile, "sub/Makefile");
-    let whole = check_reports(sub.path(), false, None);
+    let whole = check_reports(sub.path(), false);
     assert!(
-        check_reports(sub.path(), true, None) == whole,
+        check_reports(sub.path(), true) == whole,
         "check reports differently when it finishes sub/Makefile while walking\n--- input:\n{}",
-        String::from_utf8_lossy(makefile)
-    );
-    assert!(
-        check_reports(sub.path(), true, Some(0)) == whole,
-        "check reports differently when it writes the findings of sub/Makefile to the spill\n--- input:\n{}",
         String::from_utf8_lossy(makefile)
     );
     drop(sub);

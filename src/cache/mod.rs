@@ -171,8 +171,6 @@ pub fn run(opts: &CacheOptions, cwd: &Path) -> Result<bool, Error> {
             stdin: None,
             only: None,
             finish: None,
-            spill_after: None,
-            run_len: None,
         },
         cwd,
     )?;

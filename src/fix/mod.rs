@@ -10,7 +10,7 @@ pub mod plan;
 pub mod sources;
 
 /// Whether a fix may change behaviour.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Applicability {
     /// Keeps behaviour: applied by `fix`.

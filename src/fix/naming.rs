@@ -5,11 +5,6 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
-
-use crate::external_sort::Sorted;
-
 /// Env variables that change what `go build` produces.
 pub const BUILD_ENV: [&str; 9] = [
     "GOOS",
@@ -25,7 +20,7 @@ pub const BUILD_ENV: [&str; 9] = [
 
 /// What makes two callsites the same build. (Boxed slices: `check` keeps
 /// one per build of a large tree until all are named.)
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct BuildKey {
     /// The package directory, or the files of a file run (absolute).
     pub sources: Box<[PathBuf]>,
@@ -45,9 +40,8 @@ const RESERVED: [&str; 1] = ["go"];
 
 /// A build to name, as the naming reads them: sorted (`Ord`) by out dir,
 /// tool, then the clash order (the plain build first, then by path), and
-/// its owner (the finding or callsite that gets the name). A large tree
-/// holds thousands: they are sorted on disk ([`crate::external_sort`]).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+/// its owner (the finding or callsite that gets the name).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Build<O> {
     pub out_dir: PathBuf,
     pub tool: String,
@@ -76,31 +70,23 @@ impl<O> Build<O> {
 /// that helper's name; every other existing name is taken, so that a new
 /// build never reuses a target that builds something else. Names without a
 /// clash come first (so that they never move): the builds are read twice,
-/// once to find them, once to name. Builds `keep` refuses do not count.
-/// An error is a sorted run that could not be read back.
-pub fn assign<O: DeserializeOwned + Ord + Clone>(
-    builds: &Sorted<Build<O>>,
+/// once to find them, once to name. The builds are sorted here.
+pub fn assign<O: Ord>(
+    builds: &mut [Build<O>],
     existing: &BTreeMap<PathBuf, BTreeMap<String, Option<BuildKey>>>,
-    keep: impl Fn(&Build<O>) -> bool,
     mut named: impl FnMut(&Build<O>, &str),
-) -> Result<(), String> {
+) {
+    builds.sort_unstable();
     let mut n = Naming::new(existing);
     for b in builds.iter() {
-        let b = b?;
-        if keep(&b) {
-            n.count(&b);
-        }
+        n.count(b);
     }
     n.close_group();
     n.counting = false;
     for b in builds.iter() {
-        let b = b?;
-        if keep(&b) {
-            let name = n.name(&b);
-            named(&b, &name);
-        }
+        let name = n.name(b);
+        named(b, &name);
     }
-    Ok(())
 }
 
 /// The state of [`assign`]: the names taken and the groups (out dir and
@@ -322,23 +308,17 @@ mod tests {
         existing: BTreeMap<String, Option<BuildKey>>,
     ) -> BTreeMap<BuildKey, String> {
         let dir = PathBuf::from("/r/_gen/bin");
-        // Run length 1: every build goes through a run on disk.
-        let mut sorter = crate::external_sort::Sorter::new(1);
-        for (i, (k, t)) in keys.iter().enumerate() {
-            sorter.push(Build::new(dir.clone(), t.to_string(), k.clone(), i));
-        }
+        let mut builds: Vec<_> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, (k, t))| Build::new(dir.clone(), t.to_string(), k.clone(), i))
+            .collect();
         let existing = BTreeMap::from([(dir, existing)]);
         let mut out = BTreeMap::new();
-        assign(
-            &sorter.finish(),
-            &existing,
-            |_| true,
-            |b, name| {
-                let old = out.insert(b.key.clone(), name.to_string());
-                assert!(old.is_none_or(|o| o == name), "one name a build");
-            },
-        )
-        .unwrap();
+        assign(&mut builds, &existing, |b, name| {
+            let old = out.insert(b.key.clone(), name.to_string());
+            assert!(old.is_none_or(|o| o == name), "one name a build");
+        });
         out
     }
 
