@@ -26,12 +26,12 @@ use std::path::{Path, PathBuf};
 
 use divan::counter::BytesCount;
 use divan::{black_box, Bencher};
-use gorun_lint::analysis::{Analysis, Options};
-use gorun_lint::check::{self, Selection};
-use gorun_lint::fix::{apply, plan};
-use gorun_lint::parse::tree::MakeParser;
-use gorun_lint::parse::MakeDoc;
-use gorun_lint::render::{Format, RenderOptions};
+use gorun_lint::command::render::{Format, RenderOptions};
+use gorun_lint::lint::analysis::{Analysis, Options};
+use gorun_lint::lint::check::{self, Selection};
+use gorun_lint::lint::fix::{apply, plan};
+use gorun_lint::syntax::parse::tree::MakeParser;
+use gorun_lint::syntax::parse::MakeDoc;
 
 fn main() {
     divan::main();
@@ -418,7 +418,7 @@ mod shell {
         bencher.counter(BytesCount::new(bytes)).bench_local(|| {
             let mut commands = 0;
             for line in &doc.recipe_lines {
-                let (scan, _) = gorun_lint::shell::scan_recipe(
+                let (scan, _) = gorun_lint::syntax::shell::scan_recipe(
                     black_box(&src),
                     line.span.clone(),
                     doc.oneshell,
@@ -439,7 +439,7 @@ mod check_bench {
     /// As `gorun-lint check --format json` runs it (finishing files while
     /// walking).
     fn check_json(repo: &Repo) -> usize {
-        let opts = gorun_lint::analysis::Options {
+        let opts = gorun_lint::lint::analysis::Options {
             finish: Some(Selection::default()),
             ..repo.options()
         };

@@ -4,17 +4,17 @@
 use clap::Parser;
 
 fn main() {
-    let cli = match gorun_lint::cli::Cli::try_parse() {
+    let cli = match gorun_lint::command::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() {
-                gorun_lint::cli::EXIT_ERROR
+                gorun_lint::command::cli::EXIT_ERROR
             } else {
-                gorun_lint::cli::EXIT_OK
+                gorun_lint::command::cli::EXIT_OK
             };
             let _ = e.print();
             std::process::exit(code);
         }
     };
-    std::process::exit(gorun_lint::cli::run(cli));
+    std::process::exit(gorun_lint::command::cli::run(cli));
 }

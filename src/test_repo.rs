@@ -25,7 +25,9 @@ pub fn fixture_makefiles() -> Vec<(std::path::PathBuf, String)> {
             let p = e.unwrap().path();
             if p.is_dir() {
                 stack.push(p);
-            } else if crate::discover::is_makefile_name(&p.file_name().unwrap().to_string_lossy()) {
+            } else if crate::syntax::sources::is_makefile_name(
+                &p.file_name().unwrap().to_string_lossy(),
+            ) {
                 let text = String::from_utf8_lossy(&std::fs::read(&p).unwrap()).into_owned();
                 out.push((p, text));
             }
@@ -35,10 +37,10 @@ pub fn fixture_makefiles() -> Vec<(std::path::PathBuf, String)> {
 }
 
 /// The analysis of everything under `dir`, run from `dir`.
-pub fn analyse(dir: &std::path::Path) -> crate::analysis::Analysis {
-    let opts = crate::analysis::Options {
+pub fn analyse(dir: &std::path::Path) -> crate::lint::analysis::Analysis {
+    let opts = crate::lint::analysis::Options {
         paths: vec![dir.to_path_buf()],
         ..Default::default()
     };
-    crate::analysis::Analysis::run(&opts, dir).unwrap()
+    crate::lint::analysis::Analysis::run(&opts, dir).unwrap()
 }

@@ -6,7 +6,7 @@
 //!
 //! Tests and CI run as root, where permission bits do not stop a write, so
 //! each fault is made real another way: the write routine's test hook
-//! (`GORUN_LINT_FAULT`, see `src/fix/apply.rs`), a read-only bind mount or a
+//! (`GORUN_LINT_FAULT`, see `src/lint/fix/apply.rs`), a read-only bind mount or a
 //! tiny tmpfs where this machine lets the test mount one (skipped with a
 //! note where it does not), or a path whose parent is a regular file.
 
@@ -270,7 +270,8 @@ fn a_directory_replaced_by_a_file_is_a_clear_error() {
     let d = tempfile::tempdir().unwrap();
     let file = d.path().join("not-a-dir");
     std::fs::write(&file, "x").unwrap();
-    let err = gorun_lint::fix::apply::write_atomic(&file.join("Makefile"), b"all:\n").unwrap_err();
+    let err =
+        gorun_lint::lint::fix::apply::write_atomic(&file.join("Makefile"), b"all:\n").unwrap_err();
     let msg = err.to_string();
     assert!(msg.contains("not-a-dir/Makefile"), "{msg}");
     assert!(msg.to_lowercase().contains("not a directory"), "{msg}");

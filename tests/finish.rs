@@ -8,9 +8,9 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use gorun_lint::analysis::{Analysis, Options};
-use gorun_lint::check::{self, Selection};
-use gorun_lint::render::{Format, RenderOptions};
+use gorun_lint::command::render::{Format, RenderOptions};
+use gorun_lint::lint::analysis::{Analysis, Options};
+use gorun_lint::lint::check::{self, Selection};
 
 /// The JSON and human reports of checking `dir` from `cwd`, and the number
 /// of files finished while walking.
@@ -66,7 +66,7 @@ fn fixture_dirs() -> Vec<PathBuf> {
             let p = e.unwrap().path();
             if p.is_dir() {
                 stack.push(p);
-            } else if gorun_lint::discover::is_makefile_name(
+            } else if gorun_lint::syntax::sources::is_makefile_name(
                 &p.file_name().unwrap().to_string_lossy(),
             ) {
                 has_makefile = true;

@@ -7,10 +7,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use gorun_lint::analysis::{Analysis, Options, Site};
-use gorun_lint::callsite::Origin;
-use gorun_lint::classify::Class;
-use gorun_lint::parse::lines::logical_line_start;
+use gorun_lint::lint::analysis::{Analysis, Options, Site};
+use gorun_lint::lint::classify::Class;
+use gorun_lint::syntax::callsite::Origin;
+use gorun_lint::syntax::parse::lines::logical_line_start;
 
 fn class_of(site: &Site) -> &'static str {
     if matches!(site.callsite.origin, Origin::ReadTime { .. }) || site.deferred_read_time {
@@ -68,7 +68,7 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
             if p.is_dir() {
                 stack.push(p);
             } else {
-                if gorun_lint::sources::kind_of(&p, &p).is_some() {
+                if gorun_lint::syntax::sources::kind_of(&p, &p).is_some() {
                     out.push(p);
                 }
             }
@@ -106,7 +106,7 @@ fn check_group(group: &str) {
         for f in analysis.files.iter().filter(|f| !f.context_only) {
             if tools {
                 for t in &f.tools {
-                    let start = if f.kind == gorun_lint::sources::Kind::Generate {
+                    let start = if f.kind == gorun_lint::syntax::sources::Kind::Generate {
                         t.line_span.start
                     } else {
                         logical_line_start(&f.file.text, t.span.start)
@@ -121,7 +121,7 @@ fn check_group(group: &str) {
             for s in &f.sites {
                 // A directive using a `-command` alias: its span is on the
                 // alias line, the directive is the line that runs it.
-                let start = if f.kind == gorun_lint::sources::Kind::Generate {
+                let start = if f.kind == gorun_lint::syntax::sources::Kind::Generate {
                     s.callsite.line_span.start
                 } else {
                     logical_line_start(&f.file.text, s.callsite.span.start)

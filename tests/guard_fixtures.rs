@@ -26,7 +26,7 @@ fn expectations(root: &Path) -> BTreeMap<(String, usize), Vec<String>> {
                 continue;
             }
             let name = p.file_name().unwrap().to_string_lossy().to_string();
-            if !gorun_lint::discover::is_makefile_name(&name) {
+            if !gorun_lint::syntax::sources::is_makefile_name(&name) {
                 continue;
             }
             let text = std::fs::read_to_string(&p).unwrap();

@@ -13,9 +13,9 @@
 
 use std::path::Path;
 
-use gorun_lint::analysis::{Analysis, Options};
-use gorun_lint::fix::apply::{render, Change};
-use gorun_lint::fix::plan::plan;
+use gorun_lint::lint::analysis::{Analysis, Options};
+use gorun_lint::lint::fix::apply::{render, Change};
+use gorun_lint::lint::fix::plan::plan;
 use proptest::prelude::*;
 
 #[path = "../fuzz/src/promises.rs"]

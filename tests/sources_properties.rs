@@ -2,9 +2,9 @@
 //! script, a `.go` file's directives or a workflow never panics, and every
 //! callsite's spans lie inside the text on character boundaries, in order.
 
-use gorun_lint::callsite::Callsite;
-use gorun_lint::sources::{generate, script, workflow};
-use gorun_lint::vars::VarEnv;
+use gorun_lint::syntax::callsite::Callsite;
+use gorun_lint::syntax::sources::{generate, script, workflow};
+use gorun_lint::syntax::vars::VarEnv;
 use proptest::prelude::*;
 
 fn spans_ok(text: &str, calls: &[Callsite]) -> Result<(), TestCaseError> {

@@ -21,12 +21,12 @@
 
 use std::path::Path;
 
-use gorun_lint::analysis::{Analysis, Options};
-use gorun_lint::fix::apply::{apply_edits, render, Change};
-use gorun_lint::fix::plan::{plan, Edit};
-use gorun_lint::parse::tree::MakeParser;
-use gorun_lint::parse::MakeDoc;
-use gorun_lint::render::{Format, RenderOptions};
+use gorun_lint::command::render::{Format, RenderOptions};
+use gorun_lint::lint::analysis::{Analysis, Options};
+use gorun_lint::lint::fix::apply::{apply_edits, render, Change};
+use gorun_lint::lint::fix::plan::{plan, Edit};
+use gorun_lint::syntax::parse::tree::MakeParser;
+use gorun_lint::syntax::parse::MakeDoc;
 
 /// The Go repository every input is dropped into.
 pub const TEMPLATE: &[(&str, &str)] = &[
@@ -99,14 +99,14 @@ fn fixes(analysis: &Analysis) -> Option<Vec<Change>> {
 /// `check` as the command runs it: the Makefiles no other file's analysis
 /// reads are finished while walking. Its JSON and human reports.
 fn check_reports(dir: &Path, finish: bool) -> (String, String) {
-    let selection = gorun_lint::check::Selection::default();
+    let selection = gorun_lint::lint::check::Selection::default();
     let opts = Options {
         paths: vec![dir.to_path_buf()],
         finish: finish.then(|| selection.clone()),
         ..Default::default()
     };
     let mut analysis = Analysis::run(&opts, dir).expect("analysis runs without a config");
-    let report = gorun_lint::check::check(&mut analysis, &selection, dir);
+    let report = gorun_lint::lint::check::check(&mut analysis, &selection, dir);
     let opts = RenderOptions::default();
     (
         Format::Json.renderer().render(&report, &opts),
@@ -127,7 +127,7 @@ pub fn check_and_fix(makefile: &[u8]) {
     let dir = repo(makefile);
     let mut analysis = analyse(dir.path());
     // What `check` prints, in every format, must not panic either.
-    let report = gorun_lint::check::check(&mut analysis, &Default::default(), dir.path());
+    let report = gorun_lint::lint::check::check(&mut analysis, &Default::default(), dir.path());
     for format in [Format::Human, Format::Json, Format::Sarif, Format::Github] {
         let opts = RenderOptions {
             color: true,
@@ -151,7 +151,7 @@ pub fn check_and_fix(makefile: &[u8]) {
             "render and apply_edits disagree"
         );
         let name = fe.path.file_name().unwrap().to_string_lossy();
-        if gorun_lint::discover::is_makefile_name(&name) {
+        if gorun_lint::syntax::sources::is_makefile_name(&name) {
             let before = MakeDoc::parse(&fe.original, &mut parser)
                 .error_regions
                 .len();

@@ -1,0 +1,601 @@
+//! The command line: flags are defined once here (help text included) and
+//! dispatched to the library. `main` maps the outcome to exit codes.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::command::render::{Format, RenderOptions};
+use crate::error::Error;
+use crate::lint::analysis::{Analysis, Options};
+use crate::lint::check::{self, Selection};
+use crate::lint::rules;
+
+/// Exit codes.
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_FINDINGS: i32 = 1;
+pub const EXIT_ERROR: i32 = 2;
+
+#[derive(Debug, Parser)]
+#[command(name = "gorun-lint", version, about = "Find, fix and guard against `go run` in Makefiles", long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Report `go run` callsites (exit 0: none, 1: findings, 2: error).
+    Check(CheckArgs),
+    /// Rewrite repo-local `go run` callsites into `go build -o` file targets.
+    Fix(FixArgs),
+    /// Migrate a legacy repository: print the plan, and with --apply fix it,
+    /// allowlist what stays on `go run` and print the CI lines.
+    Migrate(MigrateArgs),
+    /// Report the executables `go run` and `go tool` left in GOCACHE (per
+    /// tool: copies, size, last use); --prune removes them.
+    Cache(CacheArgs),
+    /// Print shell completions.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
+    /// List the rules.
+    Rules,
+    /// Print a rule's documentation.
+    Rule {
+        /// Code (GR001) or name (local-go-run).
+        code: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct Common {
+    /// Files or directories to check (default: the current directory).
+    pub paths: Vec<PathBuf>,
+    /// Use this configuration file instead of the closest `.gorun-lint.toml`.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Colour: auto (a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+    /// Read the file's text from standard input and report it as this path.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
+    /// Read only these sources (comma-separated: makefiles, scripts,
+    /// generate, workflows; default: config `sources`, else all).
+    #[arg(long, value_delimiter = ',', value_name = "SOURCES")]
+    pub only: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Print the number of findings per rule.
+    #[arg(long)]
+    pub statistics: bool,
+    /// One line per finding, no snippets or summary decoration.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Exit 0 even when there are findings (errors still exit 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Report only these rules (codes or names, comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Do not report these rules (codes or names, comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Record today's findings in FILE (for a legacy repository) and exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
+    /// Report only findings not recorded in FILE; list entries that no
+    /// longer match anything.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// Print the changes as a unified diff and write nothing (exit 1 when
+    /// there is a change, 0 when there is none).
+    #[arg(long)]
+    pub diff: bool,
+    /// Also apply fixes that may change behaviour.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Where helper binaries go, relative to the project root (config
+    /// `out-dir`, default `_gen/bin`).
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// The repository (default: the current directory).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Apply the plan.
+    #[arg(long)]
+    pub apply: bool,
+    /// Also apply fixes that may change behaviour.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Use this configuration file instead of the closest `.gorun-lint.toml`.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CacheArgs {
+    /// The repository whose helpers to look for.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// The Go build cache (default: $GOCACHE, else the go env file, else the
+    /// platform default; go is not run).
+    #[arg(long, value_name = "DIR")]
+    pub gocache: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: crate::command::cache::Format,
+    /// Remove the cached executables of this repository's helpers (only
+    /// executables in `<hash>-d` entries; the go command rebuilds on a miss).
+    #[arg(long)]
+    pub prune: bool,
+    /// With --prune: report what would be removed, remove nothing.
+    #[arg(long, requires = "prune")]
+    pub dry_run: bool,
+    /// With --prune: remove every cached executable, not only the helpers'.
+    #[arg(long, requires = "prune")]
+    pub all_executables: bool,
+    /// Use this configuration file instead of the closest `.gorun-lint.toml`.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+impl Common {
+    pub fn color_enabled(&self, stream_is_terminal: bool) -> bool {
+        match self.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        }
+    }
+
+    pub fn options(&self) -> Result<Options, Error> {
+        let stdin = match &self.stdin_filename {
+            Some(p) => {
+                let mut bytes = Vec::new();
+                std::io::stdin()
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| Error::Usage(format!("cannot read standard input: {e}")))?;
+                // The same rules as for a file on disk: binary is refused,
+                // invalid UTF-8 is checked with the bytes replaced.
+                let file = crate::syntax::source::SourceFile::from_bytes(p, Path::new(""), bytes)?;
+                if file.lossy {
+                    eprintln!(
+                        "gorun-lint: warning: {} (standard input): not valid UTF-8; checked with invalid bytes replaced",
+                        p.display()
+                    );
+                }
+                Some((p.clone(), file.text))
+            }
+            None => None,
+        };
+        let paths = if self.paths.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            self.paths.clone()
+        };
+        let only = if self.only.is_empty() {
+            None
+        } else {
+            Some(
+                crate::syntax::sources::Kinds::parse(&self.only)
+                    .map_err(|m| Error::Usage(format!("--only: {m}")))?,
+            )
+        };
+        Ok(Options {
+            paths,
+            config: self.config.clone(),
+            out_dir: None,
+            stdin,
+            only,
+            finish: None,
+        })
+    }
+}
+
+/// Run the command line; returns the exit code.
+pub fn run(cli: Cli) -> i32 {
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            // Paths below the working directory are shown relative to it,
+            // as in every report.
+            let msg = match std::env::current_dir() {
+                Ok(cwd) => relative_message(&e, &cwd),
+                Err(_) => e.to_string(),
+            };
+            eprintln!("gorun-lint: error: {msg}");
+            EXIT_ERROR
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<i32, Error> {
+    match cli.command {
+        Command::Check(args) => run_check(args),
+        Command::Fix(args) => run_fix(args),
+        Command::Migrate(args) => run_migrate(args),
+        Command::Cache(args) => run_cache(args),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "gorun-lint", &mut std::io::stdout());
+            Ok(EXIT_OK)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_mangen::Man::new(cmd)
+                .render(&mut out)
+                .map_err(|e| Error::Usage(format!("cannot render the man page: {e}")))?;
+            let _ = std::io::stdout().write_all(&out);
+            Ok(EXIT_OK)
+        }
+        Command::Rules => {
+            let mut out = String::new();
+            for r in rules::all() {
+                let fix = match r.fix {
+                    rules::FixAvailability::Always => "fix",
+                    rules::FixAvailability::Sometimes => "fix (sometimes)",
+                    rules::FixAvailability::Never => "",
+                };
+                out.push_str(&format!(
+                    "{}  {:<20} {:<8} {:<16} {}\n",
+                    r.code,
+                    r.name,
+                    r.severity.as_str(),
+                    fix,
+                    r.summary
+                ));
+            }
+            print!("{out}");
+            Ok(EXIT_OK)
+        }
+        Command::Rule { code } => match rules::lookup(&code) {
+            Some(r) => {
+                print!("{}", r.doc());
+                Ok(EXIT_OK)
+            }
+            None => Err(Error::Usage(format!(
+                "unknown rule `{code}`; `gorun-lint rules` lists them"
+            ))),
+        },
+    }
+}
+
+/// An error's message with paths below the working directory shown
+/// relative to it, as reports show them.
+fn relative_message(e: &Error, cwd: &std::path::Path) -> String {
+    let prefix = format!("{}/", cwd.display());
+    e.to_string().replace(&prefix, "")
+}
+
+fn cwd() -> Result<PathBuf, Error> {
+    std::env::current_dir()
+        .map_err(|e| Error::Usage(format!("cannot read the working directory: {e}")))
+}
+
+fn run_check(args: CheckArgs) -> Result<i32, Error> {
+    for key in args.select.iter().chain(&args.ignore) {
+        if rules::lookup(key).is_none() {
+            return Err(Error::Usage(format!(
+                "unknown rule `{key}`; `gorun-lint rules` lists them"
+            )));
+        }
+    }
+    let cwd = cwd()?;
+    let selection = Selection {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+    };
+    let opts = Options {
+        finish: Some(selection.clone()),
+        ..args.common.options()?
+    };
+    let mut analysis = Analysis::run(&opts, &cwd)?;
+    let timings = std::env::var_os("GORUN_LINT_TIMINGS").is_some();
+    let t0 = std::time::Instant::now();
+    let mut report = check::check(&mut analysis, &selection, &cwd);
+    if let Some(path) = &args.write_baseline {
+        let n = crate::command::baseline::write(path, &report.diagnostics)?;
+        eprintln!(
+            "gorun-lint: wrote {n} baseline entr{} to {}",
+            if n == 1 { "y" } else { "ies" },
+            path.display()
+        );
+        return Ok(if analysis.errors.is_empty() {
+            EXIT_OK
+        } else {
+            EXIT_ERROR
+        });
+    }
+    if let Some(path) = &args.baseline {
+        let entries = crate::command::baseline::read(path)?;
+        for stale in crate::command::baseline::filter(&mut report.diagnostics, &entries) {
+            eprintln!(
+                "gorun-lint: warning: baseline entry no longer matches: {} {} {} `{}`{}",
+                stale.file,
+                stale.rule,
+                stale.tool,
+                stale.command,
+                if stale.count > 1 {
+                    format!(" ({} times)", stale.count)
+                } else {
+                    String::new()
+                }
+            );
+        }
+    }
+    let stdout = std::io::stdout();
+    let opts = RenderOptions {
+        color: args.common.color_enabled(stdout.is_terminal()),
+        statistics: args.statistics,
+        quiet: args.quiet,
+    };
+    // Streamed: a large report is never one string in memory.
+    let t1 = std::time::Instant::now();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let _ = args.format.renderer().write(&report, &opts, &mut out);
+    let _ = out.flush();
+    if timings {
+        eprintln!(
+            "gorun-lint timings: rules {:?}, report {:?}",
+            t1 - t0,
+            t1.elapsed()
+        );
+    }
+    for w in &analysis.warnings {
+        eprintln!("gorun-lint: warning: {w}");
+    }
+    for e in &analysis.errors {
+        eprintln!("gorun-lint: error: {}", relative_message(e, &cwd));
+    }
+    let code = if !analysis.errors.is_empty() {
+        EXIT_ERROR
+    } else if report.has_findings() && !args.exit_zero {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    };
+    // The process ends here: freeing every file's analysis one by one would
+    // only cost time (a few percent of a large check).
+    std::mem::forget(report);
+    std::mem::forget(analysis);
+    Ok(code)
+}
+
+fn run_fix(args: FixArgs) -> Result<i32, Error> {
+    if args.common.stdin_filename.is_some() {
+        return Err(Error::Usage(
+            "`fix` does not read standard input; use `check --stdin-filename`".into(),
+        ));
+    }
+    let cwd = cwd()?;
+    let mut opts = args.common.options()?;
+    if let Some(d) = &args.out_dir {
+        let d = d.trim_end_matches('/').trim_start_matches("./");
+        if d.is_empty() || d.starts_with('/') || d.contains("..") {
+            return Err(Error::Usage(format!(
+                "--out-dir `{d}` must be a relative path inside the repository"
+            )));
+        }
+        opts.out_dir = Some(d.to_string());
+    }
+    let analysis = Analysis::run(&opts, &cwd)?;
+    for w in &analysis.warnings {
+        eprintln!("gorun-lint: warning: {w}");
+    }
+    for e in &analysis.errors {
+        eprintln!("gorun-lint: error: {}", relative_message(e, &cwd));
+    }
+    let plan = crate::lint::fix::plan::plan(&analysis, args.unsafe_fixes, None);
+    let changes = crate::lint::fix::apply::render(&plan.files)?;
+    let guard = if plan.guard_fixes > 0 {
+        format!(
+            "; {} missing helper prerequisite{} added",
+            plan.guard_fixes,
+            plural(plan.guard_fixes)
+        )
+    } else {
+        String::new()
+    };
+    let held = if plan.held_back > 0 {
+        format!(
+            "; {} unsafe fix{} held back (use --unsafe-fixes)",
+            plan.held_back,
+            if plan.held_back == 1 { "" } else { "es" }
+        )
+    } else {
+        String::new()
+    };
+    if args.diff {
+        let stdout = std::io::stdout();
+        let text = crate::lint::fix::apply::diff(
+            &changes,
+            args.common.color_enabled(stdout.is_terminal()),
+        );
+        let mut lock = stdout.lock();
+        let _ = lock.write_all(text.as_bytes());
+        let _ = lock.flush();
+        if !changes.is_empty() {
+            eprintln!(
+                "Would fix {} callsite{} in {} file{}{guard}{held}.",
+                plan.fixed,
+                plural(plan.fixed),
+                changes.len(),
+                plural(changes.len())
+            );
+        }
+        return Ok(if !analysis.errors.is_empty() {
+            EXIT_ERROR
+        } else if changes.is_empty() {
+            EXIT_OK
+        } else {
+            EXIT_FINDINGS
+        });
+    }
+    crate::lint::fix::apply::write_all(&changes)?;
+    if changes.is_empty() {
+        eprintln!("Nothing to fix{held}.");
+    } else {
+        eprintln!(
+            "Fixed {} callsite{} in {} file{}{guard}{held}.",
+            plan.fixed,
+            plural(plan.fixed),
+            changes.len(),
+            plural(changes.len())
+        );
+    }
+    Ok(if analysis.errors.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_ERROR
+    })
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn run_cache(args: CacheArgs) -> Result<i32, Error> {
+    let opts = crate::command::cache::CacheOptions {
+        path: args.path,
+        config: args.config,
+        gocache: args.gocache,
+        format: args.format,
+        prune: args.prune,
+        dry_run: args.dry_run,
+        all_executables: args.all_executables,
+    };
+    Ok(if crate::command::cache::run(&opts, &cwd()?)? {
+        EXIT_OK
+    } else {
+        EXIT_ERROR
+    })
+}
+
+fn run_migrate(args: MigrateArgs) -> Result<i32, Error> {
+    let cwd = cwd()?;
+    let opts = Options {
+        paths: vec![args.path.clone()],
+        config: args.config.clone(),
+        out_dir: None,
+        stdin: None,
+        only: None,
+        finish: None,
+    };
+    let spinner = std::io::stderr().is_terminal().then(|| {
+        let s = indicatif::ProgressBar::new_spinner();
+        s.set_message(format!("reading {}", args.path.display()));
+        s.enable_steady_tick(std::time::Duration::from_millis(100));
+        s
+    });
+    let analysis = Analysis::run(&opts, &cwd)?;
+    if let Some(s) = spinner {
+        s.finish_and_clear();
+    }
+    for w in &analysis.warnings {
+        eprintln!("gorun-lint: warning: {w}");
+    }
+    for e in &analysis.errors {
+        eprintln!("gorun-lint: error: {}", relative_message(e, &cwd));
+    }
+    // What `go run` of the helpers has left in GOCACHE (one line if unknown).
+    let (cache_text, cache_report) =
+        crate::command::cache::migrate_report(&analysis, &args.path, &cwd);
+    println!("{cache_text}");
+    let plan = crate::command::migrate::plan(&analysis);
+    print!("{}", crate::command::migrate::render(&plan));
+    if !args.apply {
+        println!("\nNothing was changed. Run `gorun-lint migrate --apply` to apply this plan.");
+        return Ok(if analysis.errors.is_empty() {
+            EXIT_OK
+        } else {
+            EXIT_ERROR
+        });
+    }
+    if !analysis.errors.is_empty() {
+        return Err(Error::Usage(
+            "not applying the migration: some files could not be read (see above)".into(),
+        ));
+    }
+    let fix = crate::lint::fix::plan::plan(&analysis, args.unsafe_fixes, None);
+    let changes = crate::lint::fix::apply::render(&fix.files)?;
+    // Record what stays on `go run` in the allowlist, with the reason.
+    let root = crate::lint::classify::normalize(&cwd.join(&args.path));
+    let config_path = match &args.config {
+        Some(p) => p.clone(),
+        None => crate::lint::config::Configs::new(None)?
+            .for_dir(&root)?
+            .path
+            .clone()
+            .unwrap_or_else(|| root.join(crate::lint::config::FILE_NAME)),
+    };
+    let entries = crate::command::migrate::allow_entries(&plan);
+    let mut config_change = None;
+    if !entries.is_empty() || !config_path.exists() {
+        let original = std::fs::read_to_string(&config_path).unwrap_or_default();
+        let new_text = crate::command::migrate::add_allow_entries(&original, &entries, "_gen/bin");
+        crate::lint::config::Config::from_text(&config_path, &new_text)?;
+        config_change = Some((original, new_text));
+    }
+    crate::lint::fix::apply::write_all(&changes)?;
+    if let Some((_, text)) = &config_change {
+        crate::lint::fix::apply::write_atomic(&config_path, text.as_bytes())?;
+    }
+    println!(
+        "\nFixed {} callsite{} in {} file{}.",
+        fix.fixed,
+        plural(fix.fixed),
+        changes.len(),
+        plural(changes.len())
+    );
+    if config_change.is_some() {
+        println!(
+            "Recorded {} helper{} that stay{} on `go run` in {} (review the reasons).",
+            entries.len(),
+            plural(entries.len()),
+            if entries.len() == 1 { "s" } else { "" },
+            crate::syntax::source::display_path(&config_path, &cwd)
+        );
+    }
+    println!("\n{}", crate::command::migrate::ci_lines(&root, &cwd));
+    if let Some(t) = crate::command::cache::migrate_reclaim(cache_report.as_ref(), &args.path) {
+        print!("{t}");
+    }
+    Ok(EXIT_OK)
+}

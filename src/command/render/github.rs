@@ -1,0 +1,46 @@
+//! `--format github`: GitHub Actions workflow commands, one line each:
+//! `::error file=...,line=...,col=...,endLine=...,endColumn=...,title=...::message`.
+
+use super::{RenderOptions, Renderer};
+use crate::lint::check::Report;
+use crate::lint::diagnostic::Severity;
+
+pub struct Github;
+
+impl Renderer for Github {
+    fn write(
+        &self,
+        report: &Report,
+        _opts: &RenderOptions,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        for d in report.iter() {
+            let ((line, col), (end_line, end_col)) = d.range();
+            let level = match d.severity() {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "notice",
+            };
+            writeln!(
+                out,
+                "::{level} file={},line={line},col={col},endLine={end_line},endColumn={end_col},title={}::{}",
+                property(&d.file.display),
+                property(&format!("{} {}", d.rule.code, d.rule.name)),
+                data(&format!("{} {}", d.rule.code, d.message))
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Escape a workflow command's message.
+fn data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escape a workflow command's property value.
+fn property(s: &str) -> String {
+    data(s).replace(':', "%3A").replace(',', "%2C")
+}

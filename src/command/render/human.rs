@@ -1,0 +1,156 @@
+//! Human output: miette's graphical reports (code, message, the source
+//! snippet with the span, help naming the helper target), then a summary.
+
+use std::fmt::Write;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
+
+use super::{statistics, RenderOptions, Renderer};
+use crate::lint::check::Report;
+use crate::lint::diagnostic::{Diagnostic, Severity};
+
+pub struct Human;
+
+impl Renderer for Human {
+    /// One finding at a time: a large report is never one string.
+    fn write(
+        &self,
+        report: &Report,
+        opts: &RenderOptions,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        if !opts.quiet {
+            let theme = if opts.color {
+                GraphicalTheme::unicode()
+            } else {
+                GraphicalTheme::unicode_nocolor()
+            };
+            let handler = GraphicalReportHandler::new_themed(theme)
+                .with_width(100)
+                .with_links(false)
+                .with_context_lines(crate::lint::diagnostic::CONTEXT_LINES);
+            let mut one = String::new();
+            for d in report.iter() {
+                one.clear();
+                let _ = handler.render_report(&mut one, to_miette(d).as_ref());
+                one.push('\n');
+                out.write_all(one.as_bytes())?;
+            }
+        } else {
+            for d in report.iter() {
+                let ((line, col), _) = d.range();
+                writeln!(
+                    out,
+                    "{}:{line}:{col}: {} {}",
+                    d.file.display, d.rule.code, d.message
+                )?;
+            }
+        }
+        if opts.statistics {
+            for (n, code, name) in statistics(report) {
+                writeln!(out, "{n:>5}  {code}  {name}")?;
+            }
+        }
+        let failing = report.failing();
+        let fixable = report.fixable();
+        if failing == 0 && !report.is_empty() {
+            writeln!(
+                out,
+                "No `go run` findings in {} file{} ({} note{}).",
+                report.files_checked,
+                plural(report.files_checked),
+                report.len(),
+                plural(report.len())
+            )
+        } else if failing == 0 {
+            writeln!(
+                out,
+                "No `go run` findings in {} file{}.",
+                report.files_checked,
+                plural(report.files_checked)
+            )
+        } else {
+            let mut line = format!(
+                "Found {failing} finding{} in {} file{}",
+                plural(failing),
+                report.files_checked,
+                plural(report.files_checked)
+            );
+            if fixable > 0 {
+                let _ = write!(line, "; {fixable} fixable with `gorun-lint fix`");
+            }
+            if report.allowed > 0 {
+                let _ = write!(line, "; {} allowed", report.allowed);
+            }
+            line.push_str(".\n");
+            out.write_all(line.as_bytes())
+        }
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// A finding's file as miette reads it: its text, numbered by the file's
+/// own lines (as JSON and the header number them: by `\n` alone, as make
+/// reads; miette would also count a lone `\r`), also when the text is an
+/// excerpt.
+struct Snippet(std::sync::Arc<crate::syntax::source::SourceFile>);
+
+impl miette::SourceCode for Snippet {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let c = self.0.text.read_span(span, before, after)?;
+        Ok(Box::new(miette::MietteSpanContents::new(
+            c.data(),
+            *c.span(),
+            self.0.line_col(c.span().offset()).0 - 1,
+            c.column(),
+            c.line_count(),
+        )))
+    }
+}
+
+fn to_miette(d: &Diagnostic) -> miette::Report {
+    let severity = match d.severity() {
+        Severity::Error => miette::Severity::Error,
+        Severity::Warning => miette::Severity::Warning,
+        Severity::Info => miette::Severity::Advice,
+    };
+    // Callsite rules carry the package; the others point at a rule or line.
+    let label = if d.rule.code == crate::lint::rules::go_tool::RULE.code {
+        "go tool here"
+    } else if d.package.is_some() {
+        "go run here"
+    } else {
+        "here"
+    };
+    let mut m = MietteDiagnostic::new(d.message.clone())
+        .with_code(format!("{}({})", d.rule.code, d.rule.name))
+        .with_severity(severity)
+        .with_label(LabeledSpan::at(d.span.clone(), label));
+    let mut help = d.help.clone().unwrap_or_default();
+    if let Some(fix) = &d.fix {
+        let how = match fix.applicability {
+            crate::lint::fix::Applicability::Safe => "safe fix",
+            crate::lint::fix::Applicability::Unsafe => "unsafe fix, with --unsafe-fixes",
+        };
+        help = format!("{help} ({how})");
+    }
+    if !help.is_empty() {
+        m = m.with_help(help);
+    }
+    miette::Report::new(m).with_source_code(NamedSource::new(
+        d.file.display.clone(),
+        Snippet(d.file.clone()),
+    ))
+}

@@ -1,0 +1,119 @@
+//! `--format json`: a stable, documented object.
+//!
+//! ```json
+//! {
+//!   "version": 1,
+//!   "diagnostics": [{
+//!     "rule": "GR001", "name": "local-go-run", "severity": "error",
+//!     "file": "Makefile", "line": 4, "column": 2, "end_line": 4, "end_column": 25,
+//!     "message": "...", "help": "...", "tool": "apitypings",
+//!     "package": "./scripts/apitypings", "target": "_gen/bin/apitypings",
+//!     "fix": {"applicability": "safe", "description": "..."}
+//!   }],
+//!   "summary": {"files": 3, "diagnostics": 1, "findings": 1, "allowed": 0, "fixable": 1}
+//! }
+//! ```
+//! `summary.findings` counts the diagnostics that fail the run (warnings
+//! and errors; `diagnostics` also counts info notes). `file` is relative to
+//! the working directory; lines and columns are
+//! 1-based, columns count characters, `end_*` is exclusive.
+
+use serde::Serialize;
+
+use super::{RenderOptions, Renderer};
+use crate::lint::check::Report;
+use crate::lint::diagnostic::{Diagnostic, FixSummary};
+
+pub struct Json;
+
+#[derive(Serialize)]
+struct Out<'a> {
+    version: u32,
+    diagnostics: Entries<'a>,
+    summary: Summary,
+}
+
+/// The diagnostics, serialised one entry at a time.
+struct Entries<'a>(&'a Report);
+
+impl Serialize for Entries<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for d in self.0.iter() {
+            seq.serialize_element(&entry(d))?;
+        }
+        seq.end()
+    }
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    diagnostics: usize,
+    /// Diagnostics that fail the run (warnings and errors, not info notes).
+    findings: usize,
+    allowed: usize,
+    fixable: usize,
+}
+
+#[derive(Serialize)]
+pub(crate) struct Entry<'a> {
+    rule: &'static str,
+    name: &'static str,
+    severity: &'static str,
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    message: &'a str,
+    help: Option<&'a str>,
+    tool: Option<&'a str>,
+    package: Option<&'a str>,
+    target: Option<&'a str>,
+    fix: Option<&'a FixSummary>,
+}
+
+pub(crate) fn entry(d: &Diagnostic) -> Entry<'_> {
+    let ((line, column), (end_line, end_column)) = d.range();
+    Entry {
+        rule: d.rule.code,
+        name: d.rule.name,
+        severity: d.severity().as_str(),
+        file: &d.file.display,
+        line,
+        column,
+        end_line,
+        end_column,
+        message: &d.message,
+        help: d.help.as_deref(),
+        tool: d.tool.as_deref(),
+        package: d.package.as_deref(),
+        target: d.target.as_deref(),
+        fix: d.fix.as_ref(),
+    }
+}
+
+impl Renderer for Json {
+    fn write(
+        &self,
+        report: &Report,
+        _opts: &RenderOptions,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        let doc = Out {
+            version: 1,
+            diagnostics: Entries(report),
+            summary: Summary {
+                files: report.files_checked,
+                diagnostics: report.len(),
+                findings: report.failing(),
+                allowed: report.allowed,
+                fixable: report.fixable(),
+            },
+        };
+        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        out.write_all(b"\n")
+    }
+}

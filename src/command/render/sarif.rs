@@ -1,0 +1,110 @@
+//! `--format sarif`: SARIF 2.1.0 for code scanning (GitHub's
+//! `upload-sarif`), with one reporting descriptor per rule.
+
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use super::{RenderOptions, Renderer};
+use crate::lint::check::Report;
+use crate::lint::diagnostic::{Diagnostic, Severity};
+use crate::lint::rules::{self, RuleInfo};
+
+pub struct Sarif;
+
+/// The document, keys in the order serde_json's maps give them (sorted):
+/// the results are serialised one at a time, as the report reads them.
+#[derive(Serialize)]
+struct Doc<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    runs: [Run<'a>; 1],
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Run<'a> {
+    results: Results<'a>,
+    tool: Value,
+}
+
+struct Results<'a>(&'a Report);
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let all = rules::all();
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for d in self.0.iter() {
+            seq.serialize_element(&result(d, &all))?;
+        }
+        seq.end()
+    }
+}
+
+impl Renderer for Sarif {
+    fn write(
+        &self,
+        report: &Report,
+        _opts: &RenderOptions,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        let descriptors: Vec<Value> = rules::all()
+            .iter()
+            .map(|r| {
+                json!({
+                    "id": r.code,
+                    "name": r.name,
+                    "shortDescription": {"text": r.summary},
+                    "fullDescription": {"text": r.doc()},
+                    "defaultConfiguration": {"level": level(r.severity)},
+                    "help": {"text": r.doc(), "markdown": r.doc()},
+                })
+            })
+            .collect();
+        let doc = Doc {
+            schema: "https://json.schemastore.org/sarif-2.1.0.json",
+            runs: [Run {
+                results: Results(report),
+                tool: json!({"driver": {
+                    "name": "gorun-lint",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "informationUri": "https://github.com/gorun-lint/gorun-lint",
+                    "rules": descriptors,
+                }}),
+            }],
+            version: "2.1.0",
+        };
+        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        out.write_all(b"\n")
+    }
+}
+
+/// One finding as a SARIF result.
+fn result(d: &Diagnostic, all: &[&RuleInfo]) -> Value {
+    let ((line, col), (end_line, end_col)) = d.range();
+    let mut message = d.message.clone();
+    if let Some(h) = &d.help {
+        message.push_str(&format!(" ({h})"));
+    }
+    json!({
+        "ruleId": d.rule.code,
+        "ruleIndex": all.iter().position(|r| r.code == d.rule.code),
+        "level": level(d.severity()),
+        "message": {"text": message},
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": {"uri": d.file.display, "uriBaseId": "%SRCROOT%"},
+                "region": {"startLine": line, "startColumn": col, "endLine": end_line, "endColumn": end_col}
+            }
+        }],
+        "properties": {"tool": d.tool, "package": d.package, "target": d.target},
+    })
+}
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}

@@ -1,0 +1,84 @@
+//! Suppressions: inline `# gorun-lint: allow <tool> -- <reason>` comments
+//! (`//` in `.go` files) and how an allowlist key (config or comment) names
+//! a callsite: by tool, by package as written, or by import path.
+
+use regex::Regex;
+
+use crate::lint::classify::Classified;
+use crate::syntax::callsite::Callsite;
+use crate::syntax::source::SourceFile;
+use crate::syntax::sources::Kind;
+
+/// An inline `# gorun-lint: allow <tool> -- <reason>` comment.
+#[derive(Debug, Clone)]
+pub struct Suppression {
+    pub tool: String,
+    pub reason: String,
+    pub span: std::ops::Range<usize>,
+    pub line: usize,
+    pub used: bool,
+}
+
+/// Whether an allowlist key names this callsite: its tool, or its package
+/// as written, without `./`, or as an import path.
+pub(crate) fn matches_key(key: &str, callsite: &Callsite, class: &Classified) -> bool {
+    let key = key.trim();
+    if class.tool.as_deref() == Some(key) {
+        return true;
+    }
+    let norm = |s: &str| s.trim_start_matches("./").trim_end_matches('/').to_string();
+    let written = callsite.target.text();
+    if key == written || norm(key) == norm(&written) || norm(key) == norm(&class.package) {
+        return true;
+    }
+    if let (Some(dir), Some(m)) = (class.dir(), class.module()) {
+        if m.import_path(dir).as_deref() == Some(key) {
+            return true;
+        }
+    }
+    false
+}
+
+fn suppression_regex() -> &'static Regex {
+    static RE: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"#\s*gorun-lint:\s*allow\s+(\S+)(?:\s+--\s*(.*?))?\s*$")
+            .expect("suppression regex compiles")
+    })
+}
+
+/// `// gorun-lint: allow <tool> -- <reason>` in a `.go` file.
+fn go_suppression_regex() -> &'static Regex {
+    static RE: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"//\s*gorun-lint:\s*allow\s+(\S+)(?:\s+--\s*(.*?))?\s*$")
+            .expect("suppression regex compiles")
+    })
+}
+
+pub(crate) fn find_suppressions(file: &SourceFile, kind: Kind) -> Vec<Suppression> {
+    if !file.text.contains("gorun-lint:") {
+        return Vec::new();
+    }
+    let re = match kind {
+        Kind::Generate => go_suppression_regex(),
+        _ => suppression_regex(),
+    };
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for (i, line) in file.text.split('\n').enumerate() {
+        let l = line.trim_end_matches('\r');
+        if let Some(c) = re.captures(l) {
+            let m = c.get(0).expect("whole match");
+            out.push(Suppression {
+                tool: c[1].to_string(),
+                reason: c.get(2).map(|r| r.as_str().to_string()).unwrap_or_default(),
+                span: offset + m.start()..offset + m.end(),
+                line: i + 1,
+                used: false,
+            });
+        }
+        offset += line.len() + 1;
+    }
+    out
+}

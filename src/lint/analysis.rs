@@ -1,0 +1,1511 @@
+//! The analysis every command shares, the driver of the lint layer's
+//! stages: walk ([`crate::lint::discover`]) and read on every core, drop
+//! what the [`crate::lint::prefilter`] says cannot matter, parse, finish
+//! on the walker thread the Makefiles no other file reads ([`Finished`]:
+//! only their findings are kept), then for the rest follow includes, place
+//! scripts by the recipes that run them, find and classify callsites,
+//! apply the allowlist ([`crate::lint::allow`]) and name the helpers
+//! ([`crate::lint::naming`]). `check` turns the result into diagnostics;
+//! `fix` plans edits from it.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::error::Error;
+use crate::lint::allow::{find_suppressions, matches_key, Suppression};
+use crate::lint::classify::{self, normalize, Classified};
+use crate::lint::config::{Config, Configs};
+use crate::lint::discover::{self, Found};
+use crate::lint::gomod::Modules;
+use crate::lint::naming::{self, build_key, Build, BuildKey};
+use crate::lint::paths::{nearest_ancestor, project_root, relative, script_root};
+use crate::lint::prefilter::{may_matter, Matter};
+use crate::syntax::callsite::{self, Callsite, Origin};
+use crate::syntax::parse::tree::MakeParser;
+use crate::syntax::parse::{AssignOp, MakeDoc};
+use crate::syntax::shell::Cwd;
+use crate::syntax::source::SourceFile;
+use crate::syntax::sources::{self, Kind, Kinds};
+use crate::syntax::vars::VarEnv;
+
+/// One classified callsite with what the later stages decided about it.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub callsite: Callsite,
+    pub class: Classified,
+    /// The allowlist entry or inline comment that exempts it: (key, reason).
+    pub allowed: Option<(String, String)>,
+    /// `NAME = $(shell go run)` expanded while make reads the file.
+    pub deferred_read_time: bool,
+    /// The build this callsite performs (repo-local, directory known).
+    pub build: Option<BuildKey>,
+    /// The helper target (`_gen/bin/<name>`, relative to the base directory).
+    pub target: Option<String>,
+    /// The helper binary (absolute).
+    pub helper: Option<PathBuf>,
+    /// Resolved against an assumed base directory (a script's caller).
+    pub assumed_base: bool,
+}
+
+/// One file and everything found in it.
+#[derive(Debug)]
+pub struct FileAnalysis {
+    pub file: Arc<SourceFile>,
+    pub kind: Kind,
+    /// Read for what it tells about other files (a Makefile under `--only
+    /// scripts`): its findings are not reported and `fix` does not edit it.
+    pub context_only: bool,
+    /// The Makefile structure (empty for other kinds).
+    pub doc: MakeDoc,
+    /// The directory callsite working directories are relative to. For a
+    /// Makefile, where make runs: its own directory, or the base of the file
+    /// that includes it. For a script: the directory of the recipe that runs
+    /// it, else the repository root ([`FileAnalysis::base_note`]). For a `.go`
+    /// file: its package directory. For a workflow: the repository root.
+    pub base: PathBuf,
+    /// How a script's base was chosen, for messages.
+    pub base_note: Option<String>,
+    /// For a script: the Makefile rule whose recipe runs it (file, rule).
+    pub caller: Option<(usize, usize)>,
+    /// For a script: some recipe reads it with `source` or `.`.
+    pub sourced: bool,
+    pub config: Arc<Config>,
+    pub sites: Vec<Site>,
+    pub suppressions: Vec<Suppression>,
+    /// Indices of the files it includes.
+    pub includes: Vec<usize>,
+    /// Index of the file that first includes it.
+    pub included_by: Option<usize>,
+    pub explicit: bool,
+    /// Where helper binaries go (absolute).
+    pub out_dir: PathBuf,
+    /// `go build` commands (helper targets' recipes).
+    pub builds: Vec<callsite::Callsite>,
+    /// Recipe commands run by path.
+    pub execs: Vec<callsite::Exec>,
+    /// `go tool X` callsites.
+    pub tools: Vec<Callsite>,
+    /// The variables visible to this file.
+    pub env: VarEnv,
+}
+
+/// The whole analysis.
+#[derive(Debug, Default)]
+pub struct Analysis {
+    pub files: Vec<FileAnalysis>,
+    /// Files that could not be checked.
+    pub errors: Vec<Error>,
+    /// Problems that do not stop checking (a missing include).
+    pub warnings: Vec<String>,
+    /// Directories walked (absolute).
+    pub dirs: Vec<PathBuf>,
+    /// Allowlist keys used, per config file.
+    pub used_allow: HashMap<PathBuf, Vec<String>>,
+    /// The working directory paths are shown relative to.
+    pub cwd: PathBuf,
+    /// Files the walk found (also those skipped because they cannot hold a
+    /// callsite).
+    pub files_walked: usize,
+    /// Walked files the prefilter skipped, by path hash ([`path_hash`]): a
+    /// skipped file that another one includes is read then, and counted
+    /// once.
+    skipped: HashSet<u64>,
+    /// Hashes of files counted in `files_walked` already (held in memory),
+    /// and of files loaded since the walk, to count if the walk did not.
+    counted: HashSet<u64>,
+    loaded_since: Vec<u64>,
+    /// Makefiles whose check was finished while walking, by path (`check`
+    /// only: [`Options::finish`]).
+    pub finished: Vec<Finished>,
+}
+
+/// Who gets a build's helper name ([`Analysis::name_targets`]).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Owner {
+    /// A callsite of a kept file.
+    Kept { file: usize, site: usize },
+    /// A build of a finished file, and the name the file gave it alone.
+    Held {
+        file: usize,
+        build: u32,
+        alone: Box<str>,
+    },
+}
+
+/// A walked Makefile that `check` finished in the walker thread that read
+/// it, keeping its findings and dropping its text's structure: memory
+/// grows with the findings, not with the Makefiles read. Finished are the files no other file's analysis reads: no `include`
+/// lines, not at the project root (where `clean` may be another tree's
+/// job), no helper target or helper run (the guard rules), no recipe
+/// running an existing file by path (scripts take their base from it). Two
+/// things are known only at the end: another file includes it (it is then
+/// analysed again in full, from the includer's directory), and the helper
+/// names all files' builds get (alone, it may have named a helper that
+/// clashes with another file's: [`Finished::rename`]).
+#[derive(Debug)]
+pub struct Finished {
+    pub path: PathBuf,
+    pub config: Arc<Config>,
+    pub diagnostics: Vec<crate::lint::diagnostic::Diagnostic>,
+    /// Callsites the allowlist exempts.
+    pub allowed: usize,
+    /// Where its helpers go (one shared value per directory: the files of
+    /// a project share it).
+    out_dir: Arc<Path>,
+    /// Each build it runs, once. Dropped once named.
+    names: Box<[FinishedBuild]>,
+    /// The findings that name a helper: (finding, build) indices.
+    named: Box<[(u32, u32)]>,
+    /// Allowlist keys used, per config file.
+    used_allow: Box<[(PathBuf, Vec<String>)]>,
+}
+
+/// A build a finished file runs: the build, its tool and the helper name
+/// the file gave it alone.
+#[derive(Debug)]
+struct FinishedBuild {
+    key: BuildKey,
+    tool: Box<str>,
+    alone: Box<str>,
+}
+
+/// A helper renamed by the naming of all files ([`Finished::rename`]): its
+/// new name (the rest is in the finding).
+#[derive(Debug, Clone)]
+struct Rename {
+    name: Box<str>,
+}
+
+impl Rename {
+    fn new(name: &str) -> Rename {
+        Rename { name: name.into() }
+    }
+
+    /// Write the new name into a finding that names its helper: in `target`
+    /// (the old name's directory is the new one's) and, between backquotes,
+    /// in its help and fix description (`local_go_run`,
+    /// `read_time_go_run`).
+    fn apply(&self, d: &mut crate::lint::diagnostic::Diagnostic) {
+        let Some(old) = d.target.take() else {
+            return;
+        };
+        let new = match old.rsplit_once('/') {
+            Some((dir, _)) => format!("{dir}/{}", self.name),
+            None => self.name.to_string(),
+        };
+        let (from, to) = (format!("`{old}`"), format!("`{new}`"));
+        if let Some(h) = &mut d.help {
+            *h = h.replace(&from, &to);
+        }
+        if let Some(f) = &mut d.fix {
+            f.description = f.description.replace(&from, &to);
+        }
+        d.target = Some(new);
+    }
+}
+
+impl Finished {
+    /// Give the findings the helper names all files' builds got
+    /// ([`Analysis::name_targets`]; `new`: by build index, the names that
+    /// changed).
+    fn rename(&mut self, new: &[(u32, String)]) {
+        for &(di, ni) in &self.named {
+            let Ok(i) = new.binary_search_by_key(&ni, |(n, _)| *n) else {
+                continue;
+            };
+            Rename::new(&new[i].1).apply(&mut self.diagnostics[di as usize]);
+        }
+        self.named = Box::default();
+    }
+}
+
+/// A file read, parsed and ready to analyse.
+struct Loaded {
+    file: SourceFile,
+    kind: Kind,
+    context_only: bool,
+    config: Arc<Config>,
+    doc: MakeDoc,
+}
+
+fn read_and_parse(
+    path: &Path,
+    text: Option<&str>,
+    cwd: &Path,
+    configs: &Configs,
+    parser: &mut MakeParser,
+) -> Result<Loaded, Error> {
+    let file = match text {
+        Some(t) => SourceFile::new(path, cwd, t.to_string(), false),
+        None => crate::lint::read::source_file(path, cwd)?,
+    };
+    let config = configs.for_dir(file.dir())?;
+    let doc = MakeDoc::parse(&file.text, parser);
+    Ok(Loaded {
+        file,
+        kind: Kind::Makefile,
+        context_only: false,
+        config,
+        doc,
+    })
+}
+
+/// What loading kept: the files that may matter (or could not be read),
+/// sorted by path, the Makefiles finished while walking, and the hashes of
+/// the paths the prefilter skipped.
+struct LoadedAll {
+    found: discover::Discovered,
+    kept: Vec<(Found, Result<Loaded, Error>)>,
+    skipped: HashSet<u64>,
+    finished: Vec<Finished>,
+}
+
+/// Walk, read, filter and parse on every core, one parser per thread, as
+/// the walker finds each file. A file that cannot hold a callsite is
+/// dropped as soon as it is read: only its path's hash is kept (a skipped
+/// file that another one includes is read then, and counted once), so
+/// memory does not grow with the files that do not matter.
+fn load_all(opts: &Options, cwd: &Path, configs: &Configs) -> LoadedAll {
+    if let Some((p, text)) = &opts.stdin {
+        let path = normalize(&cwd.join(p));
+        let f = Found {
+            kind: sources::kind_of(&path, p).unwrap_or(Kind::Makefile),
+            path,
+            explicit: true,
+            context_only: false,
+        };
+        let l = if f.kind == Kind::Makefile {
+            read_and_parse(&f.path, Some(text), cwd, configs, &mut MakeParser::new())
+        } else {
+            load_other(&f, Some(text.as_bytes()), None, cwd, configs)
+                .map(|l| l.expect("an explicit file is always loaded"))
+        };
+        return LoadedAll {
+            found: discover::Discovered::default(),
+            kept: vec![(f, l)],
+            skipped: HashSet::new(),
+            finished: Vec::new(),
+        };
+    }
+    let kept = std::sync::Mutex::new(Vec::new());
+    let skipped = std::sync::Mutex::new(HashSet::new());
+    let finished = std::sync::Mutex::new(Vec::new());
+    let out_dirs = std::sync::Mutex::new(HashSet::<Arc<Path>>::new());
+    let modules = Modules::default();
+    let found = discover::discover_each(
+        &opts.paths,
+        cwd,
+        configs,
+        opts.only,
+        || (MakeParser::new(), Vec::new()),
+        |(parser, buf), f, cfg| match load_one(&f, cfg, cwd, configs, parser, buf) {
+            Ok(None) => {
+                let h = path_hash(&f.path);
+                skipped.lock().expect("skipped").insert(h);
+            }
+            Ok(Some(l)) => match finish(l, &f, opts, cwd, &modules) {
+                Ok(mut done) => {
+                    let mut dirs = out_dirs.lock().expect("out dirs");
+                    match dirs.get(&done.out_dir) {
+                        Some(dir) => done.out_dir = dir.clone(),
+                        None => {
+                            dirs.insert(done.out_dir.clone());
+                        }
+                    }
+                    drop(dirs);
+                    finished.lock().expect("finished").push(done)
+                }
+                Err(l) => kept.lock().expect("loaded").push((f, Ok(*l))),
+            },
+            Err(e) => kept.lock().expect("loaded").push((f, Err(e))),
+        },
+    );
+    let mut kept = kept.into_inner().expect("loaded");
+    let skipped = skipped.into_inner().expect("skipped");
+    let mut finished = finished.into_inner().expect("finished");
+    kept.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+    kept.dedup_by(|a, b| {
+        if a.0.path == b.0.path {
+            b.0.explicit |= a.0.explicit;
+            true
+        } else {
+            false
+        }
+    });
+    // Named and walked, finished as walked: the named copy is kept.
+    let kept_paths: HashSet<&Path> = kept.iter().map(|(f, _)| f.path.as_path()).collect();
+    finished.retain(|x| !kept_paths.contains(x.path.as_path()));
+    finished.sort_by(|a, b| a.path.cmp(&b.path));
+    // Overlapping paths (`check . ./sub`) walk a file twice: reported once.
+    finished.dedup_by(|a, b| a.path == b.path);
+    // A walked symlink whose target was walked too (`GNUmakefile ->
+    // Makefile`): one file, reported once, edited once. (Symlinks are not
+    // finished while walking.)
+    let real: HashSet<PathBuf> = kept
+        .iter()
+        .filter(|(f, _)| !f.path.is_symlink())
+        .map(|(f, _)| f.path.clone())
+        .chain(finished.iter().map(|x| x.path.clone()))
+        .collect();
+    // (Kept files are one per path: a path names the file to drop.)
+    let targets: Vec<(PathBuf, PathBuf)> = kept
+        .iter()
+        .filter(|(f, _)| !f.explicit && f.path.is_symlink())
+        .filter_map(|(f, _)| Some((f.path.clone(), std::fs::canonicalize(&f.path).ok()?)))
+        .collect();
+    let gone: HashSet<PathBuf> = targets
+        .into_iter()
+        .filter(|(_, c)| real.contains(c))
+        .map(|(p, _)| p)
+        .collect();
+    kept.retain(|(f, _)| !gone.contains(&f.path));
+    LoadedAll {
+        found,
+        kept,
+        skipped,
+        finished,
+    }
+}
+
+/// Finish the check of a walked Makefile that no other file's analysis
+/// reads ([`Finished`]), or hand it back to be kept.
+fn finish(
+    l: Loaded,
+    f: &Found,
+    opts: &Options,
+    cwd: &Path,
+    modules: &Modules,
+) -> Result<Finished, Box<Loaded>> {
+    let Some(selection) = &opts.finish else {
+        return Err(Box::new(l));
+    };
+    if f.explicit
+        || l.context_only
+        || l.kind != Kind::Makefile
+        || l.file.lossy
+        || !l.doc.includes.is_empty()
+        || f.path.is_symlink()
+    {
+        return Err(Box::new(l));
+    }
+    let mut a = Analysis {
+        cwd: cwd.to_path_buf(),
+        ..Default::default()
+    };
+    a.push(l, false, &mut HashMap::new());
+    let found = a.makefile_sites(0, modules);
+    a.store_sites(0, found);
+    a.apply_allowlist();
+    a.name_targets(opts);
+    let g = &a.files[0];
+    let trees = crate::lint::guard::analyse(&a);
+    let alone = g.base != project_root(&g.base, &g.config)
+        && g.execs
+            .iter()
+            .all(|e| crate::lint::guard::exec_path(g, e).is_none_or(|p| !p.is_file()))
+        && trees.is_empty();
+    if !alone {
+        let g = a.files.pop().expect("one file");
+        let file = Arc::try_unwrap(g.file).expect("nothing else holds the file yet");
+        return Err(Box::new(Loaded {
+            file,
+            kind: g.kind,
+            context_only: g.context_only,
+            config: g.config,
+            doc: g.doc,
+        }));
+    }
+    let report = crate::lint::check::check_files(&a, selection, trees);
+    let g = &a.files[0];
+    let mut names = Vec::new();
+    let mut named = Vec::new();
+    for s in &g.sites {
+        let (Some(key), Some(tool), Some(helper), Some(target)) =
+            (&s.build, &s.class.tool, &s.helper, &s.target)
+        else {
+            continue;
+        };
+        // (A helper is always its out dir joined with a name.)
+        let Some(name) = helper.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        let ni = match names.iter().position(|n: &FinishedBuild| &n.key == key) {
+            Some(ni) => ni,
+            None => {
+                names.push(FinishedBuild {
+                    key: key.clone(),
+                    tool: tool.as_str().into(),
+                    alone: name.into(),
+                });
+                names.len() - 1
+            }
+        };
+        for (di, d) in report.diagnostics.iter().enumerate() {
+            if d.span == s.callsite.span && d.target.as_ref() == Some(target) {
+                let index = |i: usize| u32::try_from(i).expect("fewer than 2^32 findings");
+                named.push((index(di), index(ni)));
+            }
+        }
+    }
+    // The findings keep only the lines they show, not the file.
+    let mut diagnostics = report.diagnostics;
+    let mine = |d: &crate::lint::diagnostic::Diagnostic| Arc::ptr_eq(&d.file, &g.file);
+    let mut spans: Vec<_> = diagnostics
+        .iter()
+        .filter(|d| mine(d))
+        .map(|d| d.span.clone())
+        .collect();
+    let excerpt = Arc::new(
+        g.file
+            .excerpt(&mut spans, crate::lint::diagnostic::CONTEXT_LINES),
+    );
+    let mut spans = spans.into_iter();
+    for d in diagnostics.iter_mut().filter(|d| mine(d)) {
+        d.span = spans.next().expect("one span per finding");
+        d.file = excerpt.clone();
+    }
+    Ok(Finished {
+        path: g.file.path.clone(),
+        config: g.config.clone(),
+        diagnostics,
+        allowed: report.allowed,
+        out_dir: Arc::from(g.out_dir.as_path()),
+        // Kept until the end of the walk, one per Makefile with `go run`:
+        // no spare capacity.
+        names: names.into_boxed_slice(),
+        named: named.into_boxed_slice(),
+        used_allow: a.used_allow.into_iter().collect(),
+    })
+}
+
+/// The key of a skipped path (64 bits: a collision among a million paths is
+/// a one-in-ten-million chance, and would only miscount `files_checked`).
+fn path_hash(p: &Path) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    // The bytes: hashing a `Path` parses it into components first.
+    p.as_os_str().hash(&mut h);
+    h.finish()
+}
+
+/// A walked file: loaded, or skipped (`None`). `buf` is the walker thread's
+/// read buffer: a skipped file costs no allocation.
+fn load_one(
+    f: &Found,
+    config: Option<&Arc<Config>>,
+    cwd: &Path,
+    configs: &Configs,
+    parser: &mut MakeParser,
+    buf: &mut Vec<u8>,
+) -> Result<Option<Loaded>, Error> {
+    if f.explicit {
+        *buf = crate::lint::read::read_bytes(&f.path)?;
+    } else if f.kind == Kind::Makefile || f.kind == Kind::Generate {
+        crate::lint::read::read_walked(&f.path, buf)?;
+    }
+    if f.kind != Kind::Makefile {
+        let read = f.explicit || f.kind == Kind::Generate;
+        return load_other(f, read.then_some(&buf[..]), config, cwd, configs);
+    }
+    let bytes = &buf[..];
+    let config = match config {
+        Some(c) => c.clone(),
+        None => configs.for_dir(f.path.parent().unwrap_or(cwd))?,
+    };
+    // Explicit files are always checked; walked ones only when they may matter.
+    let matter = if f.explicit {
+        Matter::Full
+    } else {
+        may_matter(bytes, &config.out_dir, &config.go_commands)
+    };
+    if matter == Matter::No {
+        return Ok(None);
+    }
+    let file = SourceFile::from_bytes(&f.path, cwd, bytes.to_vec())?;
+    let doc = if matter == Matter::Light {
+        let mut doc = MakeDoc::read_lines(&file.text, 0..file.text.len());
+        // Only lines that name a tool or a script can report anything; the
+        // `clean` rule's recipe is kept whole (`fix` may add a line to it).
+        if !doc.oneshell {
+            let clean: Vec<bool> = doc
+                .rules
+                .iter()
+                .map(|r| r.targets.contains(&config.clean_target))
+                .collect();
+            doc.recipe_lines.retain(|l| {
+                let t = &file.text[l.span.clone()];
+                t.contains("tool")
+                    || t.contains(".sh")
+                    || l.rule
+                        .is_some_and(|r| clean.get(r).copied().unwrap_or(false))
+            });
+        }
+        doc
+    } else {
+        MakeDoc::parse(&file.text, parser)
+    };
+    Ok(Some(Loaded {
+        file,
+        kind: Kind::Makefile,
+        context_only: f.context_only,
+        config,
+        doc,
+    }))
+}
+
+/// Load a script, `.go` file or workflow; `None` when it cannot hold a
+/// callsite (no `go` word, no directive, not a shell script). `read`: its
+/// bytes, when they were read already (or come from standard input); they
+/// are copied only for a file that is kept.
+fn load_other(
+    f: &Found,
+    read: Option<&[u8]>,
+    config: Option<&Arc<Config>>,
+    cwd: &Path,
+    configs: &Configs,
+) -> Result<Option<Loaded>, Error> {
+    let config = match config {
+        Some(c) => c.clone(),
+        None => configs.for_dir(f.path.parent().unwrap_or(cwd))?,
+    };
+    let name = f
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let bytes: std::borrow::Cow<[u8]> = match read {
+        Some(b) => b.into(),
+        None => {
+            // A file without an extension is a script only with a shell
+            // shebang: read its head first (it may be a large binary).
+            if f.kind == Kind::Script && !f.explicit && !name.contains('.') {
+                let head = crate::lint::read::read_head(&f.path)?;
+                if !sources::script::is_script(&name, &head) {
+                    return Ok(None);
+                }
+            }
+            crate::lint::read::read_bytes(&f.path)?.into()
+        }
+    };
+    let wanted = |bytes: &[u8]| match f.kind {
+        Kind::Generate => memchr::memmem::find(bytes, b"//go:generate").is_some(),
+        _ => memchr::memmem::find(bytes, b"go").is_some(),
+    };
+    if !f.explicit && !wanted(&bytes) {
+        return Ok(None);
+    }
+    let file = SourceFile::from_bytes(&f.path, cwd, bytes.into_owned())?;
+    Ok(Some(Loaded {
+        file,
+        kind: f.kind,
+        context_only: f.context_only,
+        config,
+        doc: MakeDoc::default(),
+    }))
+}
+
+impl Site {
+    /// A `go run` callsite of file `f`, classified, with its build key; not
+    /// yet allowlisted or named.
+    fn classified(
+        callsite: Callsite,
+        f: &FileAnalysis,
+        env: &VarEnv,
+        modules: &Modules,
+        deferred_read_time: bool,
+        assumed_base: bool,
+    ) -> Site {
+        let class = classify::classify(&callsite, &f.base, env, modules);
+        let build = build_key(&callsite, &class);
+        Site {
+            callsite,
+            class,
+            allowed: None,
+            deferred_read_time,
+            build,
+            target: None,
+            helper: None,
+            assumed_base,
+        }
+    }
+}
+
+/// A Makefile recipe that runs a script.
+struct ScriptCaller {
+    /// Its working directory (absolute).
+    dir: PathBuf,
+    /// `file:line`, for messages.
+    at: String,
+    /// (file, rule).
+    rule: Option<(usize, usize)>,
+    /// It reads the script with `source` or `.`.
+    sourced: bool,
+}
+
+/// What the callsite stage finds in one file.
+struct FileSites {
+    sites: Vec<Site>,
+    tools: Vec<Callsite>,
+    builds: Vec<Callsite>,
+    execs: Vec<callsite::Exec>,
+    env: VarEnv,
+}
+
+/// Options shared by the commands that analyse.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub paths: Vec<PathBuf>,
+    pub config: Option<PathBuf>,
+    /// Overrides config `out-dir`.
+    pub out_dir: Option<String>,
+    /// Text to check in place of the file at this path (`--stdin-filename`).
+    pub stdin: Option<(PathBuf, String)>,
+    /// `--only`: the sources to read (overrides config `sources`).
+    pub only: Option<Kinds>,
+    /// For `check`: the rules to report. Makefiles no other file's analysis
+    /// reads are then checked as they are read and only their findings kept
+    /// ([`Finished`]); `None` keeps every file's analysis (what `fix` needs).
+    pub finish: Option<crate::lint::check::Selection>,
+}
+
+impl Analysis {
+    pub fn run(opts: &Options, cwd: &Path) -> Result<Analysis, Error> {
+        let configs = Configs::new(opts.config.as_deref())?;
+        let timings = std::env::var_os("GORUN_LINT_TIMINGS").is_some();
+        let t0 = std::time::Instant::now();
+        let LoadedAll {
+            mut found,
+            kept,
+            skipped,
+            finished,
+        } = load_all(opts, cwd, &configs);
+        // Held, or named: counted as such, not as walked.
+        let counted = finished
+            .iter()
+            .map(|x| x.path.as_path())
+            .chain(kept.iter().map(|(f, _)| f.path.as_path()))
+            .map(path_hash)
+            .collect();
+        let mut analysis = Analysis {
+            errors: std::mem::take(&mut found.errors),
+            dirs: found.dirs,
+            cwd: cwd.to_path_buf(),
+            files_walked: finished.len(),
+            skipped,
+            counted,
+            finished,
+            ..Default::default()
+        };
+        let mut parser = MakeParser::new();
+        let mut index: HashMap<PathBuf, usize> = HashMap::new();
+        for (f, loaded) in kept {
+            match loaded {
+                Ok(l) => {
+                    analysis.files_walked += 1;
+                    analysis.push(l, f.explicit, &mut index);
+                }
+                Err(e) => analysis.errors.push(e),
+            }
+        }
+        let t1 = std::time::Instant::now();
+        analysis.follow_includes(cwd, &configs, &mut parser, &mut index);
+        let t2 = std::time::Instant::now();
+        analysis.find_sites(opts, cwd, &configs);
+        let t3 = std::time::Instant::now();
+        analysis.name_targets(opts);
+        // The walked files not held, and those loaded since that were not
+        // walked.
+        let skipped = analysis.skipped.difference(&analysis.counted).count();
+        let unseen: HashSet<u64> = analysis
+            .loaded_since
+            .iter()
+            .filter(|h| !analysis.skipped.contains(h))
+            .copied()
+            .collect();
+        analysis.files_walked += skipped + unseen.len();
+        for x in &analysis.finished {
+            for (p, keys) in &x.used_allow {
+                analysis
+                    .used_allow
+                    .entry(p.clone())
+                    .or_default()
+                    .extend(keys.iter().cloned());
+            }
+        }
+        if timings {
+            eprintln!(
+                "gorun-lint timings: walk+read+parse {:?} ({} files finished while walking, {} kept, of {}), includes {:?}, callsites {:?}, naming {:?}",
+                t1 - t0,
+                analysis.finished.len(),
+                analysis.files.len(),
+                analysis.files_walked,
+                t2 - t1,
+                t3 - t2,
+                t3.elapsed()
+            );
+        }
+        Ok(analysis)
+    }
+
+    /// Load a file found through an `include` line.
+    fn load(
+        &mut self,
+        path: &Path,
+        cwd: &Path,
+        configs: &Configs,
+        parser: &mut MakeParser,
+        index: &mut HashMap<PathBuf, usize>,
+    ) -> Option<usize> {
+        // A file finished while walking that turns out to be included is
+        // analysed again in full.
+        let finished = match self
+            .finished
+            .binary_search_by(|x| x.path.as_path().cmp(path))
+        {
+            Ok(k) => {
+                self.finished.remove(k);
+                true
+            }
+            Err(_) => false,
+        };
+        if let Some(&i) = index.get(path) {
+            return Some(i);
+        }
+        match read_and_parse(path, None, cwd, configs, parser) {
+            Ok(l) => {
+                // Counted once: a held file was counted already, a skipped
+                // one is.
+                if !finished {
+                    self.loaded_since.push(path_hash(path));
+                }
+                Some(self.push(l, false, index))
+            }
+            Err(e) => {
+                self.errors.push(e);
+                None
+            }
+        }
+    }
+
+    fn push(&mut self, l: Loaded, explicit: bool, index: &mut HashMap<PathBuf, usize>) -> usize {
+        if l.file.lossy {
+            self.warnings.push(format!(
+                "{}: not valid UTF-8; checked with invalid bytes replaced, `fix` will not edit it",
+                l.file.display
+            ));
+        }
+        let suppressions = find_suppressions(&l.file, l.kind);
+        let base = match l.kind {
+            // `.github/workflows/x.yml`: steps run in the repository root.
+            Kind::Workflow => l.file.dir().ancestors().nth(2).unwrap_or(l.file.dir()),
+            _ => l.file.dir(),
+        }
+        .to_path_buf();
+        let path = l.file.path.clone();
+        self.files.push(FileAnalysis {
+            file: Arc::new(l.file),
+            kind: l.kind,
+            context_only: l.context_only,
+            doc: l.doc,
+            base,
+            base_note: None,
+            caller: None,
+            sourced: false,
+            config: l.config,
+            sites: Vec::new(),
+            suppressions,
+            includes: Vec::new(),
+            included_by: None,
+            explicit,
+            out_dir: PathBuf::new(),
+            builds: Vec::new(),
+            execs: Vec::new(),
+            tools: Vec::new(),
+            env: VarEnv::default(),
+        });
+        let i = self.files.len() - 1;
+        index.insert(path, i);
+        i
+    }
+
+    /// Resolve `include` lines breadth-first from the files nothing includes,
+    /// so each included file gets the base directory of its includer.
+    fn follow_includes(
+        &mut self,
+        cwd: &Path,
+        configs: &Configs,
+        parser: &mut MakeParser,
+        index: &mut HashMap<PathBuf, usize>,
+    ) {
+        // First pass: who includes whom, resolved against the includer's own dir.
+        let n = self.files.len();
+        let mut included = vec![false; n];
+        for i in 0..n {
+            for target in self.include_targets(i, &self.files[i].base.clone()) {
+                if let Some(&j) = index.get(&target.0) {
+                    if j != i {
+                        included[j] = true;
+                    }
+                }
+            }
+        }
+        let mut queue: std::collections::VecDeque<usize> =
+            (0..n).filter(|&i| !included[i]).collect();
+        let mut done = vec![false; n];
+        loop {
+            while let Some(i) = queue.pop_front() {
+                if done.get(i).copied().unwrap_or(false) {
+                    continue;
+                }
+                if done.len() <= i {
+                    done.resize(i + 1, false);
+                }
+                done[i] = true;
+                let base = self.files[i].base.clone();
+                for (path, optional, line) in self.include_targets(i, &base) {
+                    let j = match index.get(&path) {
+                        Some(&j) => Some(j),
+                        None if path.is_file() => self.load(&path, cwd, configs, parser, index),
+                        None => {
+                            if !optional {
+                                self.warnings.push(format!(
+                                    "{}:{line}: included file `{}` not found; variables defined there are not known",
+                                    self.files[i].file.display,
+                                    crate::syntax::source::display_path(&path, cwd)
+                                ));
+                            }
+                            None
+                        }
+                    };
+                    let Some(j) = j else { continue };
+                    if j == i || self.files[i].includes.contains(&j) {
+                        continue;
+                    }
+                    self.files[i].includes.push(j);
+                    if self.files[j].included_by.is_none() && !self.is_ancestor(j, i) {
+                        self.files[j].included_by = Some(i);
+                        self.files[j].base = base.clone();
+                        queue.push_back(j);
+                    }
+                }
+            }
+            // Files only reachable through include cycles: take them as roots.
+            match (0..self.files.len()).find(|&i| !done.get(i).copied().unwrap_or(false)) {
+                Some(i) => queue.push_back(i),
+                None => break,
+            }
+        }
+    }
+
+    fn is_ancestor(&self, a: usize, mut b: usize) -> bool {
+        let mut steps = 0;
+        while let Some(p) = self.files[b].included_by {
+            if p == a || steps > self.files.len() {
+                return true;
+            }
+            b = p;
+            steps += 1;
+        }
+        false
+    }
+
+    /// The literal files an `include` line names: (path, optional, line).
+    fn include_targets(&self, i: usize, base: &Path) -> Vec<(PathBuf, bool, usize)> {
+        let f = &self.files[i];
+        let mut out = Vec::new();
+        for inc in &f.doc.includes {
+            let line = f.file.line_col(inc.span.start).0;
+            for (name, _) in &inc.files {
+                if name.contains('$') || name.contains('*') || name.contains('?') {
+                    continue;
+                }
+                let p = normalize(&base.join(name));
+                let p = if p.is_file() {
+                    p
+                } else {
+                    normalize(&f.file.dir().join(name))
+                };
+                out.push((p, inc.optional, line));
+            }
+        }
+        out
+    }
+
+    /// The files connected to `i` by includes (both ways), its root first.
+    pub fn component(&self, i: usize) -> Vec<usize> {
+        let mut root = i;
+        let mut steps = 0;
+        while let Some(p) = self.files[root].included_by {
+            root = p;
+            steps += 1;
+            if steps > self.files.len() {
+                break;
+            }
+        }
+        let mut out = vec![root];
+        let mut k = 0;
+        while k < out.len() {
+            for &j in &self.files[out[k]].includes {
+                if !out.contains(&j) {
+                    out.push(j);
+                }
+            }
+            k += 1;
+        }
+        if !out.contains(&i) {
+            out.push(i);
+        }
+        out
+    }
+
+    fn var_env(&self, i: usize) -> VarEnv {
+        let mut env = VarEnv::new(&self.files[i].config.go_commands);
+        // Make's own: the directory make runs in, the file's base (unless
+        // a Makefile sets it).
+        if let Some(base) = self.files[i].base.to_str() {
+            env.define("CURDIR", base, false);
+        }
+        for j in self.component(i) {
+            let f = &self.files[j];
+            for a in &f.doc.assignments {
+                if a.target_specific {
+                    continue;
+                }
+                env.define(
+                    &a.name,
+                    &f.file.text[a.value.clone()],
+                    a.op == AssignOp::Append,
+                );
+            }
+            for d in &f.doc.defines {
+                env.define(&d.name, &f.file.text[d.body.clone()], false);
+            }
+        }
+        env
+    }
+
+    /// The callsites of Makefile `i`, classified, with its commands and
+    /// variables (reads the other files of its include component).
+    fn makefile_sites(&self, i: usize, modules: &Modules) -> FileSites {
+        let env = self.var_env(i);
+        let component = self.component(i);
+        let f = &self.files[i];
+        let commands = callsite::find(&f.file.text, &f.doc, &env);
+        let mut sites = Vec::new();
+        for cs in commands.runs().cloned() {
+            let deferred_read_time = match &cs.origin {
+                Origin::Deferred { variable } => component
+                    .iter()
+                    .any(|&j| read_time_reference(&self.files[j], variable)),
+                _ => false,
+            };
+            sites.push(Site::classified(
+                cs,
+                f,
+                &env,
+                modules,
+                deferred_read_time,
+                false,
+            ));
+        }
+        FileSites {
+            sites,
+            tools: commands.tools().cloned().collect(),
+            builds: commands.builds().cloned().collect(),
+            execs: commands.execs,
+            env,
+        }
+    }
+
+    /// The callsites of script, Go file or workflow `i`, classified (scripts
+    /// placed already), split by verb, with its variables.
+    fn source_sites(&self, i: usize, modules: &Modules) -> Result<FileSites, String> {
+        let f = &self.files[i];
+        let go_commands = &f.config.go_commands;
+        let env = VarEnv::new(go_commands);
+        let mut sites = Vec::new();
+        let mut tools = Vec::new();
+        let mut builds = Vec::new();
+        let file_name = f
+            .file
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        // A script's directories, relative to where it runs.
+        let (script_dir, repo_root) = match f.kind {
+            Kind::Script => {
+                let root = nearest_ancestor(f.file.dir(), ".git")
+                    .unwrap_or_else(|| script_root(f.file.dir(), &f.config));
+                (relative(&f.base, f.file.dir()), relative(&f.base, &root))
+            }
+            _ => Default::default(),
+        };
+        let ctx = sources::SourceContext {
+            kind: f.kind,
+            file_name: &file_name,
+            script: sources::script::ScriptContext {
+                script_dir,
+                repo_root,
+                caller_dir: String::new(),
+                go_commands,
+            },
+        };
+        for (cs, assumed_base) in sources::callsites(&f.file.text, &ctx)? {
+            match cs.verb {
+                callsite::Verb::Run => {
+                    sites.push(Site::classified(cs, f, &env, modules, false, assumed_base));
+                }
+                callsite::Verb::Tool => tools.push(cs),
+                callsite::Verb::Build => builds.push(cs),
+            }
+        }
+        Ok(FileSites {
+            sites,
+            tools,
+            builds,
+            execs: Vec::new(),
+            env,
+        })
+    }
+
+    fn store_sites(&mut self, i: usize, found: FileSites) {
+        let f = &mut self.files[i];
+        f.sites = found.sites;
+        f.tools = found.tools;
+        f.builds = found.builds;
+        f.execs = found.execs;
+        f.env = found.env;
+    }
+
+    fn find_sites(&mut self, opts: &Options, cwd: &Path, configs: &Configs) {
+        let modules = Modules::default();
+        // Makefiles first: the recipes that run scripts decide where the
+        // scripts' relative paths lead.
+        let makefiles: Vec<usize> = (0..self.files.len())
+            .filter(|&i| self.files[i].kind == Kind::Makefile)
+            .collect();
+        let found = crate::lint::par::map(&makefiles, |&i| self.makefile_sites(i, &modules));
+        for (i, found) in makefiles.into_iter().zip(found) {
+            self.store_sites(i, found);
+        }
+        for i in self.load_skipped_script_callers(cwd, configs, opts.only) {
+            let found = self.makefile_sites(i, &modules);
+            self.store_sites(i, found);
+        }
+        self.place_scripts(cwd, configs, opts.only);
+        let others: Vec<usize> = (0..self.files.len())
+            .filter(|&i| self.files[i].kind != Kind::Makefile)
+            .collect();
+        let found = crate::lint::par::map(&others, |&i| self.source_sites(i, &modules));
+        for (i, found) in others.into_iter().zip(found) {
+            match found {
+                Ok(found) => self.store_sites(i, found),
+                Err(message) => self.errors.push(Error::Input {
+                    path: self.files[i].file.path.clone(),
+                    message,
+                }),
+            }
+        }
+        self.apply_allowlist();
+    }
+
+    /// Whether the prefilter skipped the file at `path`.
+    fn was_skipped(&self, path: &Path) -> bool {
+        self.skipped.contains(&path_hash(path))
+    }
+
+    /// Read the Makefiles the prefilter skipped that may run a script no
+    /// kept Makefile runs: those in the script's directory and its parents up
+    /// to its root that name it. The prefilter keeps a Makefile for a
+    /// script only by a `.sh` word, so `./gen-all` in `tools/Makefile`, with
+    /// no callsite of its own, would leave the script's relative paths to the
+    /// repository root. Returns the indices of the Makefiles read.
+    fn load_skipped_script_callers(
+        &mut self,
+        cwd: &Path,
+        configs: &Configs,
+        only: Option<Kinds>,
+    ) -> Vec<usize> {
+        let run = self.script_callers();
+        let mut candidates: BTreeMap<PathBuf, Vec<String>> = BTreeMap::new();
+        // Those in the script's directory and its parents, then those the
+        // prefilter skipped.
+        for f in self.files.iter().filter(|f| f.kind == Kind::Script) {
+            let Some(name) = f.file.path.file_name() else {
+                continue;
+            };
+            if run.contains_key(&f.file.path) {
+                continue;
+            }
+            let root = script_root(f.file.dir(), &f.config);
+            for d in f.file.dir().ancestors() {
+                for mk in ["GNUmakefile", "makefile", "Makefile"] {
+                    candidates
+                        .entry(d.join(mk))
+                        .or_default()
+                        .push(name.to_string_lossy().into_owned());
+                }
+                if d == root || !d.starts_with(&root) {
+                    break;
+                }
+            }
+        }
+        candidates.retain(|p, _| self.was_skipped(p));
+        let mut index: HashMap<PathBuf, usize> = self
+            .files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.file.path.clone(), i))
+            .collect();
+        let mut parser = MakeParser::new();
+        let mut added = Vec::new();
+        for (path, names) in candidates {
+            let names_it = crate::lint::read::read_bytes(&path).is_ok_and(|b| {
+                names
+                    .iter()
+                    .any(|n| memchr::memmem::find(&b, n.as_bytes()).is_some())
+            });
+            if !names_it || index.contains_key(&path) {
+                continue;
+            }
+            if let Some(i) = self.load(&path, cwd, configs, &mut parser, &mut index) {
+                let f = &mut self.files[i];
+                f.context_only = !only.unwrap_or(f.config.kinds).contains(Kind::Makefile);
+                added.push(i);
+            }
+        }
+        added
+    }
+
+    /// The Makefile recipes that run each path, in file order.
+    fn script_callers(&self) -> BTreeMap<PathBuf, Vec<ScriptCaller>> {
+        let mut callers: BTreeMap<PathBuf, Vec<ScriptCaller>> = BTreeMap::new();
+        for (fi, f) in self.files.iter().enumerate() {
+            if f.kind != Kind::Makefile {
+                continue;
+            }
+            for e in &f.execs {
+                let Some(path) = crate::lint::guard::exec_path(f, e) else {
+                    continue;
+                };
+                let Cwd::Known(dir) = &e.cwd else { continue };
+                let line = f.file.line_col(e.line_span.start).0;
+                callers.entry(path).or_default().push(ScriptCaller {
+                    dir: normalize(&f.base.join(dir)),
+                    at: format!("{}:{line}", f.file.display),
+                    rule: e.rule.map(|r| (fi, r)),
+                    sourced: e.sourced,
+                });
+            }
+        }
+        callers
+    }
+
+    /// Give each script its base directory: the directory of the first
+    /// Makefile recipe (in file order) that runs it, else the repository
+    /// root. A script a recipe runs is read even when the walk did not take
+    /// it (excluded, or outside the paths given).
+    fn place_scripts(&mut self, cwd: &Path, configs: &Configs, only: Option<Kinds>) {
+        let callers = self.script_callers();
+        let walked: std::collections::HashSet<PathBuf> =
+            self.files.iter().map(|f| f.file.path.clone()).collect();
+        for path in callers.keys() {
+            if walked.contains(path) || self.was_skipped(path) || !path.is_file() {
+                continue;
+            }
+            let wanted = configs
+                .for_dir(path.parent().unwrap_or(path))
+                .is_ok_and(|c| only.unwrap_or(c.kinds).contains(Kind::Script));
+            if !wanted {
+                continue;
+            }
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+            let head = crate::lint::read::read_head(path).unwrap_or_default();
+            if !sources::script::is_script(name.as_deref().unwrap_or(""), &head) {
+                continue;
+            }
+            let found = Found {
+                path: path.clone(),
+                explicit: false,
+                kind: Kind::Script,
+                context_only: false,
+            };
+            match load_other(&found, None, None, cwd, configs) {
+                Ok(Some(l)) => {
+                    self.files_walked += 1;
+                    let mut index = HashMap::new();
+                    self.push(l, false, &mut index);
+                }
+                Ok(None) => {}
+                Err(e) => self.errors.push(e),
+            }
+        }
+        for f in &mut self.files {
+            if f.kind != Kind::Script {
+                continue;
+            }
+            let runs = callers.get(&f.file.path);
+            f.sourced = runs.is_some_and(|c| c.iter().any(|c| c.sourced));
+            match runs.and_then(|c| c.first()) {
+                Some(ScriptCaller { dir, at, rule, .. }) => {
+                    f.base = dir.clone();
+                    f.caller = *rule;
+                    f.base_note = Some(format!(
+                        "relative paths taken from `{}`, where the recipe at {at} runs this script",
+                        crate::syntax::source::display_path(dir, cwd)
+                    ));
+                }
+                None => {
+                    let root = script_root(f.file.dir(), &f.config);
+                    f.base_note = Some(format!(
+                        "relative paths taken from the repository root `{}`: no Makefile recipe runs this script",
+                        crate::syntax::source::display_path(&root, cwd)
+                    ));
+                    f.base = root;
+                }
+            }
+        }
+    }
+
+    fn apply_allowlist(&mut self) {
+        for f in &mut self.files {
+            let cfg = f.config.clone();
+            for site in &mut f.sites {
+                // Inline comments first: they are the closer statement.
+                let line = f.file.line_col(site.callsite.span.start).0;
+                let first_line = f.file.line_col(site.callsite.line_span.start).0;
+                if let Some(s) = f.suppressions.iter_mut().find(|s| {
+                    (s.line == line || s.line + 1 == first_line || s.line + 1 == line)
+                        && matches_key(&s.tool, &site.callsite, &site.class)
+                }) {
+                    s.used = true;
+                    site.allowed = Some((s.tool.clone(), s.reason.clone()));
+                    continue;
+                }
+                if let Some((k, reason)) = cfg
+                    .allow
+                    .iter()
+                    .find(|(k, _)| matches_key(k, &site.callsite, &site.class))
+                {
+                    site.allowed = Some((k.clone(), reason.clone()));
+                    if let Some(p) = &cfg.path {
+                        self.used_allow
+                            .entry(p.clone())
+                            .or_default()
+                            .push(k.clone());
+                    }
+                }
+            }
+        }
+    }
+
+    /// Give every distinct build a helper name, per output directory. The
+    /// builds of finished files count too, and their findings get the
+    /// names all files give (alone, a file may have named a helper that
+    /// clashes with another file's).
+    fn name_targets(&mut self, opts: &Options) {
+        for f in &mut self.files {
+            let out_dir = opts
+                .out_dir
+                .clone()
+                .unwrap_or_else(|| f.config.out_dir.clone());
+            f.out_dir = normalize(&project_root(&f.base, &f.config).join(out_dir));
+        }
+        let existing = self.existing_helpers();
+        let mut builds = Vec::new();
+        for (xi, x) in self.finished.iter_mut().enumerate() {
+            for (ni, b) in std::mem::take(&mut x.names)
+                .into_vec()
+                .into_iter()
+                .enumerate()
+            {
+                let owner = Owner::Held {
+                    file: xi,
+                    build: u32::try_from(ni).expect("fewer than 2^32 builds"),
+                    alone: b.alone,
+                };
+                builds.push(Build::new(
+                    x.out_dir.to_path_buf(),
+                    b.tool.into(),
+                    b.key,
+                    owner,
+                ));
+            }
+        }
+        for (fi, f) in self.files.iter().enumerate() {
+            for (si, s) in f.sites.iter().enumerate() {
+                if let (Some(key), Some(tool)) = (&s.build, &s.class.tool) {
+                    let owner = Owner::Kept { file: fi, site: si };
+                    builds.push(Build::new(
+                        f.out_dir.clone(),
+                        tool.clone(),
+                        key.clone(),
+                        owner,
+                    ));
+                }
+            }
+        }
+        let mut helpers = Vec::new();
+        let mut held: Vec<(usize, u32, String)> = Vec::new();
+        naming::assign(&mut builds, &existing, |b, name| match &b.owner {
+            Owner::Kept { file, site } => helpers.push((*file, *site, b.out_dir.join(name))),
+            Owner::Held { file, build, alone } if name != &**alone => {
+                held.push((*file, *build, name.to_string()));
+            }
+            Owner::Held { .. } => {}
+        });
+        drop(builds);
+        // By file, then build index: the names that changed.
+        held.sort();
+        for chunk in held.chunk_by(|a, b| a.0 == b.0) {
+            let new: Vec<(u32, String)> = chunk.iter().map(|(_, b, n)| (*b, n.clone())).collect();
+            self.finished[chunk[0].0].rename(&new);
+        }
+        for (fi, si, helper) in helpers {
+            let f = &mut self.files[fi];
+            let s = &mut f.sites[si];
+            s.target = Some(relative(&f.base, &helper));
+            s.helper = Some(helper);
+        }
+    }
+}
+
+impl Analysis {
+    /// The helper targets the Makefiles already define, per out dir: name ->
+    /// the build its recipe performs (`None` when it has no `go build` whose
+    /// package we can resolve).
+    fn existing_helpers(&self) -> BTreeMap<PathBuf, BTreeMap<String, Option<BuildKey>>> {
+        let modules = Modules::default();
+        let mut out: BTreeMap<PathBuf, BTreeMap<String, Option<BuildKey>>> = BTreeMap::new();
+        for f in &self.files {
+            for (ri, _, path) in crate::lint::guard::out_dir_targets(f) {
+                if path.parent() != Some(f.out_dir.as_path()) {
+                    continue;
+                }
+                let Some(name) = path.file_name() else {
+                    continue;
+                };
+                let key = f
+                    .builds
+                    .iter()
+                    .find(|b| b.rule() == Some(ri))
+                    .and_then(|b| build_key(b, &classify::classify(b, &f.base, &f.env, &modules)));
+                let slot = out
+                    .entry(f.out_dir.clone())
+                    .or_default()
+                    .entry(name.to_string_lossy().into_owned())
+                    .or_insert(None);
+                if slot.is_none() {
+                    *slot = key;
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Whether `$(variable)` is expanded while make reads this file.
+fn read_time_reference(f: &FileAnalysis, variable: &str) -> bool {
+    let refs = [format!("$({variable})"), format!("${{{variable}}}")];
+    let has = |span: &std::ops::Range<usize>| {
+        refs.iter()
+            .any(|r| f.file.text[span.clone()].contains(r.as_str()))
+    };
+    f.doc
+        .assignments
+        .iter()
+        .any(|a| (a.op.is_immediate() || a.target_specific) && has(&a.value))
+        || f.doc
+            .rules
+            .iter()
+            .any(|r| has(&(r.header.start..r.prereq_end)))
+        || f.doc.toplevel.iter().any(has)
+}
+
+#[cfg(test)]
+mod build_key_tests {
+    /// The toolchain part of each callsite's build key, in file order.
+    fn toolchains(makefile: &str, config: Option<&str>) -> Vec<String> {
+        let d = crate::test_repo::go_module("cmd/x", makefile);
+        if let Some(c) = config {
+            std::fs::write(d.path().join(".gorun-lint.toml"), c).unwrap();
+        }
+        let a = crate::test_repo::analyse(d.path());
+        a.files
+            .iter()
+            .flat_map(|f| &f.sites)
+            .map(|s| {
+                s.build
+                    .as_ref()
+                    .expect("a local build")
+                    .toolchain
+                    .to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_go_command_that_sets_the_environment_is_its_own_build() {
+        let mk = "\
+GO := $(shell type -P go)
+GOEXE ?= go
+HOSTGO := env -u GOOS -u GOARCH -- go
+NOCGO := CGO_ENABLED=0 go
+ENVGO := env GOFLAGS=-mod=mod go
+x:
+\tgo run ./cmd/x
+\t./tool/go run ./cmd/x
+\t$(GO) run ./cmd/x
+\t$(GOEXE) run ./cmd/x
+\t$(HOSTGO) run ./cmd/x
+\t$(NOCGO) run ./cmd/x
+\t$(ENVGO) run ./cmd/x
+";
+        assert_eq!(
+            toolchains(mk, None),
+            ["", "", "", "", "$(HOSTGO)", "$(NOCGO)", "$(ENVGO)"]
+        );
+        // A configured wrapper may set anything.
+        assert_eq!(
+            toolchains(
+                "x:\n\t./hack/gow run ./cmd/x\n\tgo run ./cmd/x\n",
+                Some("go-commands = [\"./hack/gow\"]\n")
+            ),
+            ["./hack/gow", ""]
+        );
+    }
+}
+
+#[cfg(test)]
+mod script_caller_tests {
+    use super::Kind;
+
+    /// `tools/Makefile` runs `./gen-all` (a script without `.sh`, with a
+    /// `go run ./x` relative to `tools/`); the Makefile itself holds nothing
+    /// the prefilter keeps.
+    fn script_base(makefile: &str) -> (String, usize) {
+        let d = crate::test_repo::go_module("tools/x", "all:\n\t@true\n");
+        std::fs::write(d.path().join("tools/Makefile"), makefile).unwrap();
+        let script = d.path().join("tools/gen-all");
+        std::fs::write(&script, "#!/bin/sh\nset -e\ngo run ./x\n").unwrap();
+        let a = crate::test_repo::analyse(d.path());
+        let s = a
+            .files
+            .iter()
+            .find(|f| f.kind == Kind::Script)
+            .expect("the script is read");
+        let base = s.base.strip_prefix(d.path()).unwrap().display().to_string();
+        (base, a.files_walked)
+    }
+
+    #[test]
+    fn a_script_run_from_a_skipped_makefile_takes_its_directory() {
+        // Walked: go.mod, Makefile, tools/Makefile, tools/gen-all, tools/x/main.go
+        // (the .go file is read for directives); counted once each.
+        assert_eq!(script_base("gen:\n\t./gen-all\n"), ("tools".into(), 4));
+        // The negative twin: nothing runs it, so the repository root.
+        assert_eq!(script_base("gen:\n\t./other\n"), ("".into(), 4));
+    }
+}

@@ -1,0 +1,229 @@
+//! `check`: diagnostics from the analysis.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::lint::analysis::Analysis;
+use crate::lint::diagnostic::{Diagnostic, Severity};
+use crate::lint::rules::{self, RuleInfo, Site};
+use crate::syntax::source::SourceFile;
+
+/// Which rules to report.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Only these (codes or names); empty means all.
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+}
+
+impl Selection {
+    fn wants(&self, rule: &RuleInfo, config_ignore: &[String]) -> bool {
+        let named = |keys: &[String]| {
+            keys.iter()
+                .any(|k| k.eq_ignore_ascii_case(rule.code) || k == rule.name)
+        };
+        (self.select.is_empty() || named(&self.select))
+            && !named(&self.ignore)
+            && !named(config_ignore)
+    }
+}
+
+/// The result of `check`: its findings in report order, and what the
+/// summary counts.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub diagnostics: Vec<Diagnostic>,
+    pub files_checked: usize,
+    /// Callsites exempted by the allowlist (reported by `--statistics`).
+    pub allowed: usize,
+}
+
+impl Report {
+    /// Every finding, in report order.
+    pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
+        self.diagnostics.iter()
+    }
+
+    /// All findings.
+    pub fn len(&self) -> usize {
+        self.diagnostics.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.diagnostics.is_empty()
+    }
+
+    /// Findings that fail the run (warnings and errors, not info notes).
+    pub fn failing(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity() >= Severity::Warning)
+            .count()
+    }
+
+    /// Findings with a fix.
+    pub fn fixable(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.fix.is_some()).count()
+    }
+
+    /// Whether any finding fails the run (info notes do not).
+    pub fn has_findings(&self) -> bool {
+        self.failing() > 0
+    }
+}
+
+/// Turn an analysis into diagnostics: those of its files, those of the
+/// Makefiles finished while walking ([`Analysis::finished`], moved into the
+/// report), and the unused allowlist entries of the configs.
+pub fn check(analysis: &mut Analysis, selection: &Selection, cwd: &Path) -> Report {
+    let trees = crate::lint::guard::analyse(analysis);
+    let mut report = check_files(analysis, selection, trees);
+    report.files_checked = analysis.files_walked.max(analysis.files.len());
+    let finished: usize = analysis.finished.iter().map(|f| f.diagnostics.len()).sum();
+    report.diagnostics.reserve(finished);
+    for f in &mut analysis.finished {
+        report.diagnostics.append(&mut f.diagnostics);
+        report.allowed += f.allowed;
+    }
+    unused_config_entries(analysis, selection, cwd, &mut report);
+    report.diagnostics.sort_by(Diagnostic::order);
+    report
+}
+
+/// The diagnostics of the analysis's files: their callsites, tools and
+/// inline suppressions, and the guard rules over their include trees
+/// (`trees`: [`crate::lint::guard::analyse`] of the analysis).
+pub(crate) fn check_files(
+    analysis: &Analysis,
+    selection: &Selection,
+    trees: Vec<crate::lint::guard::Tree>,
+) -> Report {
+    let mut report = Report::default();
+    let offers = crate::lint::fix::plan::offers(analysis);
+    for (fi, f) in analysis.files.iter().enumerate() {
+        if f.context_only {
+            continue;
+        }
+        for t in &f.tools {
+            if selection.wants(&rules::go_tool::RULE, &f.config.ignore) {
+                report.diagnostics.push(rules::go_tool::check(&f.file, t));
+            }
+        }
+        for (si, s) in f.sites.iter().enumerate() {
+            if s.allowed.is_some() {
+                report.allowed += 1;
+                continue;
+            }
+            let site = Site {
+                file: &f.file,
+                callsite: &s.callsite,
+                class: &s.class,
+                target: s.target.as_deref(),
+                fix: offers.get(&(fi, si)).copied(),
+                deferred_read_time: s.deferred_read_time,
+                base_note: f.base_note.as_deref().filter(|_| s.assumed_base),
+            };
+            for d in rules::check(&site) {
+                if selection.wants(d.rule, &f.config.ignore) {
+                    report.diagnostics.push(d);
+                }
+            }
+        }
+        // Inline suppressions that matched nothing.
+        for sup in f.suppressions.iter().filter(|s| !s.used) {
+            if selection.wants(&rules::unused_allow::RULE, &f.config.ignore) {
+                report.diagnostics.push(Diagnostic {
+                    rule: &rules::unused_allow::RULE,
+                    file: f.file.clone(),
+                    span: sup.span.clone(),
+                    message: format!("`gorun-lint: allow {}` matches no `go run` callsite on this or the next line", sup.tool),
+                    help: Some("remove the comment".into()),
+                    tool: Some(sup.tool.clone()),
+                    package: None,
+                    target: None,
+                    fix: None,
+                });
+            }
+        }
+    }
+    // (`guard::analyse` leaves out the trees of files read only for context.)
+    for tree in trees {
+        let ctx = rules::guard_common::GuardCtx {
+            analysis,
+            tree: &tree,
+        };
+        for d in rules::check_guard(&ctx) {
+            let ignore = &analysis.files[tree.root].config.ignore;
+            if selection.wants(d.rule, ignore) {
+                report.diagnostics.push(d);
+            }
+        }
+    }
+    report.diagnostics = in_order_once(std::mem::take(&mut report.diagnostics));
+    report
+}
+
+/// Diagnostics in report order, each thing reported at a place once
+/// ([`Diagnostic::same_report`]).
+fn in_order_once(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diagnostics.sort_by(Diagnostic::order);
+    let mut out: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
+    for d in diagnostics {
+        let seen = out
+            .iter()
+            .rev()
+            .take_while(|o| Diagnostic::order(o, &d).is_eq())
+            .any(|o| o.same_report(&d));
+        if !seen {
+            out.push(d);
+        }
+    }
+    out
+}
+
+/// Allowlist entries of configs whose whole directory was checked, that
+/// matched no callsite.
+fn unused_config_entries(
+    analysis: &Analysis,
+    selection: &Selection,
+    cwd: &Path,
+    report: &mut Report,
+) {
+    let mut seen = Vec::new();
+    let configs = analysis.files.iter().map(|f| &f.config);
+    let finished = analysis.finished.iter().map(|f| &f.config);
+    for cfg in configs.chain(finished) {
+        let (Some(path), Some(dir)) = (&cfg.path, cfg.dir()) else {
+            continue;
+        };
+        if seen.contains(path) || !analysis.dirs.iter().any(|d| dir.starts_with(d)) {
+            continue;
+        }
+        seen.push(path.clone());
+        if !selection.wants(&rules::unused_allow::RULE, &cfg.ignore) {
+            continue;
+        }
+        let used = analysis.used_allow.get(path).cloned().unwrap_or_default();
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let file = Arc::new(SourceFile::new(path, cwd, text, false));
+        for (key, _) in cfg.allow.iter().filter(|(k, _)| !used.contains(k)) {
+            let span = cfg
+                .allow_lines
+                .get(key)
+                .map_or(0..0, |&l| file.line_span(l));
+            report.diagnostics.push(Diagnostic {
+                rule: &rules::unused_allow::RULE,
+                file: file.clone(),
+                span,
+                message: format!("allowlist entry `{key}` matches no `go run` callsite"),
+                help: Some("remove the entry".into()),
+                tool: Some(key.clone()),
+                package: None,
+                target: None,
+                fix: None,
+            });
+        }
+    }
+}

@@ -1,0 +1,287 @@
+//! Classify: what a callsite runs (a package of this repository, a remote
+//! `pkg@version`, a dependency, a pattern, something dynamic), resolved
+//! against its working directory, the make variables and go.mod.
+
+use std::path::{Path, PathBuf};
+
+use crate::lint::gomod::{GoMod, Modules};
+use crate::syntax::callsite::{Callsite, RunTarget};
+use crate::syntax::shell::{join_rel, Cwd};
+use crate::syntax::vars::VarEnv;
+
+/// The kind of package a callsite runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Class {
+    /// A package or files of this repository.
+    Local {
+        /// The package directory (absolute), when the working directory is known.
+        dir: Option<PathBuf>,
+        /// The go.mod governing it, if one was found.
+        module: Option<std::sync::Arc<GoMod>>,
+        /// Why `dir` is unknown.
+        unknown_dir: Option<String>,
+    },
+    /// `pkg@version`.
+    Remote { version: String },
+    /// A module path without version: resolved through go.mod.
+    Dependency { via: DependencyVia },
+    /// `./x/...`.
+    Pattern,
+    /// The package comes from something we cannot resolve.
+    Dynamic { reason: String },
+}
+
+/// How a versionless module path is resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DependencyVia {
+    Require(String),
+    Tool,
+    /// Not in go.mod (or no go.mod): resolved by the go command at run time.
+    NotFound,
+}
+
+/// A classified callsite: what it runs and the helper name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Classified {
+    pub class: Class,
+    /// The package as the report shows it: as written, or its literal
+    /// expansion when it came from a variable.
+    pub package: String,
+    /// The helper name: the package directory's base name (or a single
+    /// file's directory name).
+    pub tool: Option<String>,
+    /// The package spelling after variable expansion (may differ from
+    /// `package` for files: the file list).
+    pub expanded: Option<String>,
+}
+
+impl Classified {
+    pub fn is_local(&self) -> bool {
+        matches!(self.class, Class::Local { .. })
+    }
+
+    pub fn dir(&self) -> Option<&Path> {
+        match &self.class {
+            Class::Local { dir, .. } => dir.as_deref(),
+            _ => None,
+        }
+    }
+
+    pub fn module(&self) -> Option<&GoMod> {
+        match &self.class {
+            Class::Local { module, .. } => module.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// Classify one callsite of a file whose base directory (where make runs,
+/// absolute) is `base`.
+pub fn classify(cs: &Callsite, base: &Path, vars: &VarEnv, modules: &Modules) -> Classified {
+    let written = cs.target.text();
+    let words = cs.target.words();
+    if words.is_empty() {
+        return Classified {
+            class: Class::Dynamic {
+                reason: "no package after `go run`".into(),
+            },
+            package: written,
+            tool: None,
+            expanded: None,
+        };
+    }
+    // Expand make variables whose values are literal.
+    let mut expanded = Vec::new();
+    for w in words {
+        if w.shell_expansion {
+            // A workflow's `${{ matrix.pkg }}` reaches the shell expanded.
+            let by = if w.text.contains("${{") {
+                "GitHub Actions before the step runs"
+            } else {
+                "the shell"
+            };
+            return dynamic(written, format!("`{}` is expanded by {by}", w.text));
+        }
+        if w.make_ref {
+            match vars.expand(&w.text) {
+                Some(e) => expanded.extend(e.split_whitespace().map(str::to_string)),
+                None => {
+                    return dynamic(
+                        written,
+                        format!("`{}` is not a literal defined in the Makefile", w.text),
+                    );
+                }
+            }
+        } else {
+            expanded.push(w.text.clone());
+        }
+    }
+    let files =
+        matches!(cs.target, RunTarget::Files(_)) || expanded.iter().all(|e| e.ends_with(".go"));
+    let first = expanded.first().cloned().unwrap_or_default();
+    let expanded_text = expanded.join(" ");
+    let shown = if expanded_text != written {
+        // Make's `$(CURDIR)` is this machine's directory: shown as itself.
+        match base.to_str() {
+            Some(b) if b.len() > 1 => expanded_text
+                .split(' ')
+                .map(|w| match w.strip_prefix(b) {
+                    Some(rest) if rest.is_empty() || rest.starts_with('/') => {
+                        format!("$(CURDIR){rest}")
+                    }
+                    _ => w.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(" "),
+            _ => expanded_text.clone(),
+        }
+    } else {
+        written.clone()
+    };
+    let result = |class: Class, tool: Option<String>| Classified {
+        class,
+        package: shown.clone(),
+        tool,
+        expanded: (expanded_text != written).then(|| expanded_text.clone()),
+    };
+    if let Some((_, version)) = first.split_once('@') {
+        let tool = first
+            .split('@')
+            .next()
+            .and_then(|p| p.rsplit('/').next())
+            .map(str::to_string);
+        return result(
+            Class::Remote {
+                version: version.to_string(),
+            },
+            tool,
+        );
+    }
+    if first.contains("...") {
+        let tool = first
+            .split("/...")
+            .next()
+            .and_then(|d| d.rsplit('/').next())
+            .filter(|t| !t.is_empty() && *t != ".");
+        return result(Class::Pattern, tool.map(str::to_string));
+    }
+    let relative = files
+        || first == "."
+        || first == ".."
+        || first.starts_with("./")
+        || first.starts_with("../")
+        || first.starts_with('/');
+    let dir = cs.dir();
+    if relative {
+        let (pkg_dir_rel, tool) = local_dir_and_tool(&first, files);
+        let (dir, unknown_dir) = match &dir {
+            Cwd::Known(_) if first.starts_with('/') => (Some(PathBuf::from(&pkg_dir_rel)), None),
+            Cwd::Known(cwd) => (
+                Some(normalize(&base.join(join_rel(cwd, &pkg_dir_rel)))),
+                None,
+            ),
+            Cwd::Unknown(why) => (None, Some(why.clone())),
+        };
+        let tool = tool.or_else(|| {
+            dir.as_ref()
+                .and_then(|d| d.file_name())
+                .map(|n| n.to_string_lossy().into_owned())
+        });
+        let module = modules.find(dir.as_deref().unwrap_or(base));
+        return result(
+            Class::Local {
+                dir,
+                module,
+                unknown_dir,
+            },
+            tool,
+        );
+    }
+    // An import path: this module's, a dependency's, or unknown.
+    let here = match &dir {
+        Cwd::Known(cwd) => normalize(&base.join(cwd)),
+        Cwd::Unknown(_) => base.to_path_buf(),
+    };
+    let module = modules.find(&here);
+    let tool = first.rsplit('/').next().map(str::to_string);
+    if let Some(m) = &module {
+        if let Some(d) = m.dir_of(&first) {
+            return result(
+                Class::Local {
+                    dir: Some(d),
+                    module: module.clone(),
+                    unknown_dir: None,
+                },
+                tool,
+            );
+        }
+        if m.tools.iter().any(|t| t == &first) {
+            return result(
+                Class::Dependency {
+                    via: DependencyVia::Tool,
+                },
+                tool,
+            );
+        }
+        if let Some(req) = m.required_module(&first) {
+            return result(
+                Class::Dependency {
+                    via: DependencyVia::Require(req.to_string()),
+                },
+                tool,
+            );
+        }
+    }
+    result(
+        Class::Dependency {
+            via: DependencyVia::NotFound,
+        },
+        tool,
+    )
+}
+
+fn dynamic(written: String, reason: String) -> Classified {
+    Classified {
+        class: Class::Dynamic { reason },
+        package: written,
+        tool: None,
+        expanded: None,
+    }
+}
+
+/// The package directory (relative to the working directory) and, for a
+/// file run in the working directory itself, the tool name from the file.
+fn local_dir_and_tool(first: &str, files: bool) -> (String, Option<String>) {
+    if !files {
+        return (first.trim_end_matches('/').to_string(), None);
+    }
+    match first.rsplit_once('/') {
+        Some((dir, _)) => (dir.to_string(), None),
+        // `go run main.go`: named after the directory, like a package.
+        None if first == "main.go" => (".".to_string(), None),
+        None => {
+            // `go run gen.go`: named after the file.
+            (
+                ".".to_string(),
+                Some(first.trim_end_matches(".go").to_string()),
+            )
+        }
+    }
+}
+
+/// Resolve `.` and `..` without touching the file system.
+pub fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}

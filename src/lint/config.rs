@@ -1,0 +1,351 @@
+//! Configuration: `.gorun-lint.toml`, the closest one walking up from each
+//! checked file, or the one given with `--config`.
+//!
+//! ```toml
+//! go-commands = ["./hack/gow"]      # wrappers that are go under another name
+//! include = ["build/**/*.mk"]       # extra globs of files to check
+//! exclude = ["third_party/**"]      # globs of files never to check
+//! out-dir = "_gen/bin"              # where `fix` puts helper binaries
+//! clean-target = "clean"            # the target that must remove out-dir
+//! ignore = ["GR003"]                # rules (codes or names) not to report
+//! sources = ["makefiles", "scripts"] # what to read (default: all of
+//!                                    # makefiles, scripts, generate, workflows)
+//!
+//! [allow]                            # tools or packages allowed to stay on `go run`
+//! migrate-ci = "CI-only helper, not on developer paths"
+//! ```
+
+use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use serde::Deserialize;
+
+use crate::error::Error;
+
+pub const FILE_NAME: &str = ".gorun-lint.toml";
+
+/// One loaded configuration file (or the defaults).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub go_commands: Vec<String>,
+    #[serde(default)]
+    pub include: Vec<String>,
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    #[serde(default = "default_out_dir")]
+    pub out_dir: String,
+    #[serde(default = "default_clean_target")]
+    pub clean_target: String,
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    #[serde(default)]
+    pub allow: BTreeMap<String, String>,
+    /// Which sources to read (`makefiles`, `scripts`, `generate`,
+    /// `workflows`); all when absent.
+    #[serde(default)]
+    pub sources: Option<Vec<String>>,
+    /// `sources`, parsed.
+    #[serde(skip)]
+    pub kinds: crate::syntax::sources::Kinds,
+    /// The file this came from (`None` for the defaults).
+    #[serde(skip)]
+    pub path: Option<PathBuf>,
+    /// 1-based line of each allow key in the file, for reports.
+    #[serde(skip)]
+    pub allow_lines: BTreeMap<String, usize>,
+    /// `include` and `exclude`, compiled.
+    #[serde(skip)]
+    pub include_set: globset::GlobSet,
+    #[serde(skip)]
+    pub exclude_set: globset::GlobSet,
+}
+
+fn default_out_dir() -> String {
+    "_gen/bin".into()
+}
+
+fn default_clean_target() -> String {
+    "clean".into()
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            go_commands: Vec::new(),
+            include: Vec::new(),
+            exclude: Vec::new(),
+            out_dir: default_out_dir(),
+            clean_target: default_clean_target(),
+            ignore: Vec::new(),
+            allow: BTreeMap::new(),
+            sources: None,
+            kinds: crate::syntax::sources::Kinds::ALL,
+            path: None,
+            allow_lines: BTreeMap::new(),
+            include_set: globset::GlobSet::empty(),
+            exclude_set: globset::GlobSet::empty(),
+        }
+    }
+}
+
+impl Config {
+    /// Load and validate a configuration file.
+    pub fn load(path: &Path) -> Result<Config, Error> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Config::from_text(path, &text)
+    }
+
+    pub fn from_text(path: &Path, text: &str) -> Result<Config, Error> {
+        let mut cfg: Config = toml::from_str(text).map_err(|e| Error::Config {
+            path: path.to_path_buf(),
+            message: e.message().to_string(),
+            line: e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].lines().count().max(1)),
+        })?;
+        for (key, reason) in &cfg.allow {
+            if reason.trim().is_empty() {
+                return Err(Error::Config {
+                    path: path.to_path_buf(),
+                    message: format!("allow entry `{key}` needs a reason"),
+                    line: line_of_key(text, key),
+                });
+            }
+        }
+        if cfg.out_dir.trim().is_empty()
+            || cfg.out_dir.starts_with('/')
+            || cfg.out_dir.contains("..")
+        {
+            return Err(Error::Config {
+                path: path.to_path_buf(),
+                message: format!(
+                    "out-dir `{}` must be a relative path inside the repository",
+                    cfg.out_dir
+                ),
+                line: None,
+            });
+        }
+        cfg.out_dir = cfg
+            .out_dir
+            .trim_end_matches('/')
+            .trim_start_matches("./")
+            .to_string();
+        for code in &cfg.ignore {
+            if crate::lint::rules::lookup(code).is_none() {
+                return Err(Error::Config {
+                    path: path.to_path_buf(),
+                    message: format!("unknown rule `{code}` in ignore"),
+                    line: None,
+                });
+            }
+        }
+        if let Some(names) = &cfg.sources {
+            cfg.kinds =
+                crate::syntax::sources::Kinds::parse(names).map_err(|message| Error::Config {
+                    path: path.to_path_buf(),
+                    message: format!("{message} in sources"),
+                    line: line_of_key(text, "sources"),
+                })?;
+        }
+        cfg.allow_lines = cfg
+            .allow
+            .keys()
+            .filter_map(|k| Some((k.clone(), line_of_key(text, k)?)))
+            .collect();
+        cfg.include_set = compile_globs(path, &cfg.include)?;
+        cfg.exclude_set = compile_globs(path, &cfg.exclude)?;
+        cfg.path = Some(path.to_path_buf());
+        Ok(cfg)
+    }
+
+    /// The directory the config applies to (the repository root, usually).
+    pub fn dir(&self) -> Option<&Path> {
+        self.path.as_deref().and_then(Path::parent)
+    }
+}
+
+/// Compile globs; `dir/**` also matches what is below `dir`.
+fn compile_globs(path: &Path, patterns: &[String]) -> Result<globset::GlobSet, Error> {
+    let mut b = globset::GlobSetBuilder::new();
+    for p in patterns {
+        let glob = globset::Glob::new(p).map_err(|e| Error::Config {
+            path: path.to_path_buf(),
+            message: format!("invalid glob `{p}`: {e}"),
+            line: None,
+        })?;
+        b.add(glob);
+        if let Some(stripped) = p.strip_suffix("/**") {
+            if let Ok(g) = globset::Glob::new(&format!("{stripped}/**/*")) {
+                b.add(g);
+            }
+        }
+    }
+    b.build().map_err(|e| Error::Config {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+        line: None,
+    })
+}
+
+fn line_of_key(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            let l = l.trim_start();
+            l.starts_with(key)
+                || l.starts_with(&format!("\"{key}\""))
+                || l.starts_with(&format!("'{key}'"))
+        })
+        .map(|i| i + 1)
+}
+
+/// Directories a cache keyed by directory ([`Configs`],
+/// [`crate::lint::gomod::Modules`], [`crate::lint::paths::nearest_ancestor`])
+/// remembers at most.
+const MAX_CACHED_DIRS: usize = 1024;
+
+/// Keep a cache keyed by directory bounded, so that memory does not grow
+/// with the tree: once full, only the entries `holds` keeps are left (the
+/// directories holding the file the cache is about: each is read once),
+/// and none when those alone fill half of it.
+pub(crate) fn bound_dir_cache<V>(
+    cache: &mut HashMap<std::ffi::OsString, V>,
+    holds: impl Fn(&std::ffi::OsStr, &V) -> bool,
+) {
+    if cache.len() >= MAX_CACHED_DIRS {
+        cache.retain(|k, v| holds(k, v));
+        if cache.len() >= MAX_CACHED_DIRS / 2 {
+            cache.clear();
+        }
+    }
+}
+
+/// Finds the configuration for each file; caches by directory.
+///
+/// The cache holds the directories that have a config file and those met
+/// on the way up from another directory, not every directory asked about:
+/// most are leaves, asked about once (the walk hands out a directory's files
+/// together), and a tree of 50,000 directories would otherwise keep one
+/// entry each. Keys are the paths' bytes (hashing a `Path` parses it into
+/// components, a visible cost per walked directory).
+#[derive(Debug)]
+pub struct Configs {
+    explicit: Option<std::sync::Arc<Config>>,
+    default: std::sync::Arc<Config>,
+    cache: Mutex<HashMap<std::ffi::OsString, std::sync::Arc<Config>>>,
+}
+
+impl Configs {
+    pub fn new(explicit: Option<&Path>) -> Result<Configs, Error> {
+        let explicit = match explicit {
+            Some(p) => Some(std::sync::Arc::new(Config::load(p)?)),
+            None => None,
+        };
+        Ok(Configs {
+            explicit,
+            default: std::sync::Arc::new(Config::default()),
+            cache: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The configuration for files in `dir` (absolute).
+    pub fn for_dir(&self, dir: &Path) -> Result<std::sync::Arc<Config>, Error> {
+        if let Some(c) = &self.explicit {
+            return Ok(c.clone());
+        }
+        // Walk up to the nearest config (or a cached answer), then remember
+        // the answer for the directories passed on the way.
+        let mut passed = Vec::new();
+        let mut found = None;
+        for d in dir.ancestors() {
+            if let Some(c) = self
+                .cache
+                .lock()
+                .expect("config cache")
+                .get(d.as_os_str())
+                .cloned()
+            {
+                found = Some(c);
+                break;
+            }
+            let p = d.join(FILE_NAME);
+            if p.is_file() {
+                let c = std::sync::Arc::new(Config::load(&p)?);
+                passed.push(d);
+                found = Some(c);
+                break;
+            }
+            if d != dir {
+                passed.push(d);
+            }
+        }
+        let c = found.unwrap_or_else(|| self.default.clone());
+        let mut cache = self.cache.lock().expect("config cache");
+        bound_dir_cache(&mut cache, |k, c| {
+            c.dir().is_some_and(|d| d.as_os_str() == k)
+        });
+        for d in passed {
+            cache.insert(d.as_os_str().to_owned(), c.clone());
+        }
+        Ok(c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_allowlist_and_rejects_empty_reasons() {
+        let c = Config::from_text(
+            Path::new("/r/.gorun-lint.toml"),
+            "out-dir = \"./bin/\"\n[allow]\nmigrate-ci = \"CI only\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.out_dir, "bin");
+        assert_eq!(c.allow_lines["migrate-ci"], 3);
+        let e = Config::from_text(Path::new("x.toml"), "[allow]\nx = \"\"\n").unwrap_err();
+        assert!(e.to_string().contains("needs a reason"), "{e}");
+        let e = Config::from_text(Path::new("x.toml"), "bogus = 1\n").unwrap_err();
+        assert!(e.to_string().contains("x.toml"), "{e}");
+    }
+
+    #[test]
+    fn nearest_config_wins_whatever_order_directories_are_asked_in() {
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path();
+        let write = |dir: &str, out: &str| {
+            std::fs::create_dir_all(root.join(dir)).unwrap();
+            std::fs::write(
+                root.join(dir).join(FILE_NAME),
+                format!("out-dir = \"{out}\"\n"),
+            )
+            .unwrap();
+        };
+        write("", "top");
+        write("a/inner", "inner");
+        for d in ["a/inner/x/y", "a/other/z", "b"] {
+            std::fs::create_dir_all(root.join(d)).unwrap();
+        }
+        let configs = Configs::new(None).unwrap();
+        let out = |d: &str| configs.for_dir(&root.join(d)).unwrap().out_dir.clone();
+        // Leaves first (their answers are not kept), then their ancestors,
+        // then the leaves again: the same answer every time.
+        for _ in 0..2 {
+            assert_eq!(out("a/inner/x/y"), "inner");
+            assert_eq!(out("a/other/z"), "top");
+            assert_eq!(out("a/inner"), "inner");
+            assert_eq!(out("a/inner/x"), "inner");
+            assert_eq!(out("a"), "top");
+            assert_eq!(out("b"), "top");
+            assert_eq!(out(""), "top");
+        }
+        // A config is read once and shared by every directory below it.
+        let a = configs.for_dir(&root.join("a/inner/x/y")).unwrap();
+        let b = configs.for_dir(&root.join("a/inner")).unwrap();
+        assert!(std::sync::Arc::ptr_eq(&a, &b));
+    }
+}

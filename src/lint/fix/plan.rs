@@ -1,0 +1,1120 @@
+//! Plan fixes: from the analysis to edits (byte ranges and replacements) in
+//! each file. One fix rewrites a repo-local `go run` callsite to run a helper
+//! binary, adds that helper as an order-only prerequisite of the consuming
+//! rule, and — shared by every callsite of the same build — adds the helper's
+//! `go build -o` file target, keeps `clean` removing the out dir and the out
+//! dir ignored by git.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use super::sources::{self, Sources};
+use super::Applicability;
+use crate::lint::analysis::{Analysis, FileAnalysis, Site};
+use crate::lint::gomod::Modules;
+use crate::lint::naming::BUILD_ENV;
+use crate::lint::paths::relative;
+use crate::syntax::callsite::{Origin, RunTarget};
+use crate::syntax::shell::Cwd;
+use crate::syntax::source::Span;
+
+/// One text edit: replace `span` of the original text with `text`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub span: Span,
+    pub text: String,
+}
+
+impl Edit {
+    pub fn insert(at: usize, text: impl Into<String>) -> Edit {
+        Edit {
+            span: at..at,
+            text: text.into(),
+        }
+    }
+}
+
+/// The edits for one file (new files have an empty original).
+#[derive(Debug, Clone, Default)]
+pub struct FileEdits {
+    pub path: PathBuf,
+    pub display: String,
+    pub original: String,
+    pub created: bool,
+    pub edits: Vec<Edit>,
+}
+
+/// The whole plan.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// The fix offered for each (file, site), by index into the analysis.
+    pub offers: HashMap<(usize, usize), Applicability>,
+    pub files: Vec<FileEdits>,
+    /// Callsites rewritten.
+    pub fixed: usize,
+    /// Unsafe fixes not applied (no `--unsafe-fixes`).
+    pub held_back: usize,
+    /// Guard findings fixed (missing helper prerequisites).
+    pub guard_fixes: usize,
+}
+
+/// The marker comment of the helper block.
+pub const BLOCK_MARKER: &str = "# gorun-lint: helper binaries";
+
+/// What fix, if any, each site gets.
+pub fn offers(analysis: &Analysis) -> HashMap<(usize, usize), Applicability> {
+    let mut out = HashMap::new();
+    for (fi, f) in analysis.files.iter().enumerate() {
+        for (si, s) in f.sites.iter().enumerate() {
+            if let Some(a) = offer(analysis, fi, s) {
+                out.insert((fi, si), a);
+            }
+        }
+    }
+    out
+}
+
+fn offer(analysis: &Analysis, fi: usize, s: &Site) -> Option<Applicability> {
+    let f = &analysis.files[fi];
+    if s.allowed.is_some()
+        || s.helper.is_none()
+        || s.class.module().is_none()
+        || f.file.lossy
+        || f.context_only
+    {
+        return None;
+    }
+    if !matches!(s.callsite.dir(), Cwd::Known(_)) {
+        return None;
+    }
+    // A `sh -c "..."` string read with its escapes undone: the fix copies
+    // the callsite's words as written (into the helper's build), so only
+    // where they hold no escape.
+    if s.callsite.in_string == crate::syntax::shell::InString::Unescaped
+        && f.file.text[s.callsite.prefix.start..s.callsite.span.end].contains('\\')
+    {
+        return None;
+    }
+    if s.callsite.chdir().is_some() && s.callsite.prefix.start != s.callsite.prefix.end {
+        return None; // `X=1 go run -C dir`: no subshell can keep the env prefix.
+    }
+    // `env -C dir go run`, `env -S ...`: the helper's build and path would
+    // not follow (`env -u GOOS` and `env -i` are kept in its build).
+    s.callsite.env_build_options()?;
+    // The fix writes the package's paths into rule lines, where make reads
+    // `#` as a comment and `:`, `;`, `=`, `%`, `,` and blanks as syntax; a
+    // Go package directory cannot hold such characters anyway.
+    let sources = s.build.iter().flat_map(|b| b.sources.iter());
+    let module = s.class.module().map(|m| m.root.as_path());
+    if !sources
+        .map(|p| p.as_path())
+        .chain(module)
+        .all(|p| make_safe(&relative(&f.base, p)))
+    {
+        return None;
+    }
+    match &s.callsite.origin {
+        Origin::Recipe { rule: Some(_), .. } => Some(Applicability::Safe),
+        Origin::Script => script_offer(f, s),
+        Origin::Define { name } | Origin::Deferred { variable: name } if !s.deferred_read_time => {
+            (!consumers(analysis, fi, name).is_empty()).then_some(Applicability::Safe)
+        }
+        _ => None,
+    }
+}
+
+/// The variable a fixed script builds its helpers into.
+pub const SCRIPT_BIN_VAR: &str = "GORUN_LINT_BIN";
+
+/// A script callsite gets `go build -o "$GORUN_LINT_BIN/<tool>" PKG &&
+/// "$GORUN_LINT_BIN/<tool>" args` where that keeps its meaning: not after
+/// `!`, `|` or `||` (the `&&` would bind differently), not with `-C` or
+/// `-exec` (the program would run elsewhere or through another program),
+/// not after a prefix command (`exec`, `time`, `env -u X`), not where
+/// `go run` is one variable, and not in a script a recipe reads with
+/// `source` (its `$0` is the shell).
+fn script_offer(f: &FileAnalysis, s: &Site) -> Option<Applicability> {
+    let cs = &s.callsite;
+    // A sourced script's `$0` is the shell: GORUN_LINT_BIN would be wrong.
+    // In a `bash -c '...'` string the quotes of the rewrite would clash.
+    if f.sourced || cs.in_string != crate::syntax::shell::InString::No {
+        return None;
+    }
+    if cs.run.is_none()
+        || cs
+            .flags
+            .iter()
+            .any(|fl| fl.name == "C" || fl.name == "exec")
+    {
+        return None;
+    }
+    let text = &f.file.text;
+    // Before `go`: env assignments and keywords only. `exec`, `time`,
+    // `nohup`, `env -u X` and the like would apply to the build alone.
+    let mut prefix = text[cs.prefix.clone()].to_string();
+    for w in cs.env.iter().rev() {
+        if cs.prefix.start <= w.span.start && w.span.end <= cs.prefix.end {
+            let at = w.span.start - cs.prefix.start..w.span.end - cs.prefix.start;
+            prefix.replace_range(at, " ");
+        }
+    }
+    if !prefix
+        .split_whitespace()
+        .all(|w| crate::syntax::shell::COMPOUND_KEYWORDS.contains(&w))
+    {
+        return None;
+    }
+    let before = text[..cs.prefix.start].trim_end_matches([' ', '\t']);
+    if before.ends_with('|') || before.ends_with("|&") || before.ends_with('!') {
+        return None;
+    }
+    Some(Applicability::Safe)
+}
+
+/// `"$GORUN_LINT_BIN/<tool>"`.
+fn script_bin(helper: &Path) -> String {
+    let name = helper
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    format!("\"${SCRIPT_BIN_VAR}/{name}\"")
+}
+
+/// Whether a script callsite's build can move into a Makefile recipe: its
+/// flags and build env are literal (no shell variables, which make would
+/// read as its own).
+fn prebuilt_ok(f: &FileAnalysis, s: &Site) -> bool {
+    let text = &f.file.text;
+    let cs = &s.callsite;
+    cs.flags
+        .iter()
+        .all(|fl| !text[fl.span.clone()].contains(['$', '`']))
+        && cs
+            .env
+            .iter()
+            .all(|w| w.literal().is_some() && !text[w.span.clone()].contains('$'))
+}
+
+/// The edits of one script callsite (see [`script_offer`]).
+fn script_edits(f: &FileAnalysis, s: &Site, helper: &Path) -> Vec<Edit> {
+    let cs = &s.callsite;
+    let text = &f.file.text;
+    let Some(run) = &cs.run else {
+        return Vec::new();
+    };
+    let bin = script_bin(helper);
+    let env: Vec<&str> = cs.env.iter().map(|w| &text[w.span.clone()]).collect();
+    let mut program = env.join(" ");
+    if !program.is_empty() {
+        program.push(' ');
+    }
+    program.push_str(&bin);
+    let replacement = format!(
+        "{} build -o {bin}{} && {program}",
+        &text[cs.go.span.clone()],
+        &text[run.span.end..cs.span.end]
+    );
+    vec![Edit {
+        span: cs.span.clone(),
+        text: replacement,
+    }]
+}
+
+/// The line that sets `GORUN_LINT_BIN` at the top of a fixed script: the out
+/// dir found from the script's own location, so it works from any caller
+/// and after any `cd`.
+fn script_header(f: &FileAnalysis) -> Option<Edit> {
+    let text = &f.file.text;
+    if text.contains(&format!("{SCRIPT_BIN_VAR}=")) {
+        return None;
+    }
+    let root = crate::lint::paths::project_root(f.file.dir(), &f.config);
+    let up = relative(f.file.dir(), &root);
+    let out = relative(&root, &f.out_dir);
+    // After the shebang and the comment block that describes the script.
+    let mut at = 0;
+    if text.starts_with("#!") {
+        at = text.find('\n').map_or(text.len(), |i| i + 1);
+        while text[at..].starts_with('#') {
+            at = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
+        }
+    }
+    let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let lead = if at == text.len() && !text.is_empty() && !text.ends_with('\n') {
+        nl
+    } else {
+        ""
+    };
+    Some(Edit::insert(
+        at,
+        format!(
+            "{lead}# gorun-lint: helpers are built once into the out dir instead of cached by `go run`.{nl}{SCRIPT_BIN_VAR}=\"$(cd \"$(dirname \"$0\")/{up}\" && pwd)/{out}\"{nl}"
+        ),
+    ))
+}
+
+/// Whether a path reads literally in a make rule line and in `$(wildcard)`.
+fn make_safe(path: &str) -> bool {
+    path.chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '+' | '~' | '@' | '/'))
+}
+
+/// Rules whose recipe expands `$(name)` or `$(call name,...)`: (file, rule).
+fn consumers(analysis: &Analysis, fi: usize, name: &str) -> Vec<(usize, usize)> {
+    let pats = [
+        format!("$({name})"),
+        format!("${{{name}}}"),
+        format!("$(call {name}"),
+        format!("$(call {name},"),
+    ];
+    let mut out = Vec::new();
+    for j in component(analysis, fi) {
+        let g = &analysis.files[j];
+        for line in &g.doc.recipe_lines {
+            let text = &g.file.text[line.span.clone()];
+            if let Some(r) = line.rule {
+                if pats.iter().any(|p| text.contains(p.as_str())) && !out.contains(&(j, r)) {
+                    out.push((j, r));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The root of the include tree holding file `fi`.
+fn root_of(analysis: &Analysis, fi: usize) -> usize {
+    analysis.component(fi)[0]
+}
+
+fn component(analysis: &Analysis, fi: usize) -> Vec<usize> {
+    analysis.component(fi)
+}
+
+/// One helper to build.
+struct Helper {
+    /// Target as written in the root file (relative to its base).
+    target: String,
+    recipe: String,
+    prerequisites: Vec<String>,
+}
+
+/// Plan the fixes. With `unsafe_fixes`, unsafe ones are applied too.
+pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str>) -> Plan {
+    let offers = offers(analysis);
+    let mut plan = Plan {
+        offers: offers.clone(),
+        ..Default::default()
+    };
+    let modules = Modules::default();
+    let mut edits: BTreeMap<usize, Vec<Edit>> = BTreeMap::new();
+    // Prerequisites to add: (file, rule) -> helper targets.
+    let mut prereqs: BTreeMap<(usize, usize), BTreeSet<String>> = BTreeMap::new();
+    // Helpers per include-tree root: helper path -> Helper.
+    let mut helpers: BTreeMap<usize, BTreeMap<PathBuf, Helper>> = BTreeMap::new();
+    // Out dirs that fixed scripts build into (for .gitignore).
+    let mut script_out_dirs: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut keys: Vec<&(usize, usize)> = offers.keys().collect();
+    keys.sort();
+    for &(fi, si) in keys {
+        let applicability = offers[&(fi, si)];
+        if applicability == Applicability::Unsafe && !unsafe_fixes {
+            plan.held_back += 1;
+            continue;
+        }
+        let f = &analysis.files[fi];
+        let s = &f.sites[si];
+        let helper = s.helper.clone().expect("offered fixes have a helper");
+        if s.callsite.origin == Origin::Script {
+            let e = edits.entry(fi).or_default();
+            if e.is_empty() {
+                e.extend(script_header(f));
+            }
+            // (Not into a Makefile read only for context: `--only scripts`.)
+            let caller = f
+                .caller
+                .filter(|&(mf, _)| unsafe_fixes && !analysis.files[mf].context_only);
+            match caller.filter(|_| prebuilt_ok(f, s)) {
+                // Unsafe, opt-in: the Makefile that runs the script builds
+                // the helper as a file target its rule depends on, and the
+                // script runs the binary (stale or missing when the script
+                // runs without make).
+                Some((mf, r)) => {
+                    e.push(Edit {
+                        span: s.callsite.span.clone(),
+                        text: script_bin(&helper),
+                    });
+                    let g = &analysis.files[mf];
+                    prereqs
+                        .entry((mf, r))
+                        .or_default()
+                        .insert(relative(&g.base, &helper));
+                    let root = root_of(analysis, mf);
+                    helpers
+                        .entry(root)
+                        .or_default()
+                        .entry(helper.clone())
+                        .or_insert_with(|| {
+                            helper_target(f, s, &analysis.files[root].base, &helper, &modules)
+                        });
+                }
+                None => {
+                    e.extend(script_edits(f, s, &helper));
+                    script_out_dirs.insert(f.out_dir.clone());
+                }
+            }
+            plan.fixed += 1;
+            continue;
+        }
+        edits
+            .entry(fi)
+            .or_default()
+            .extend(callsite_edits(f, s, &helper));
+        let target = s.target.clone().expect("offered fixes have a target");
+        let rules: Vec<(usize, usize)> = match &s.callsite.origin {
+            Origin::Recipe { rule: Some(r), .. } => vec![(fi, *r)],
+            Origin::Define { name } | Origin::Deferred { variable: name } => {
+                consumers(analysis, fi, name)
+            }
+            _ => Vec::new(),
+        };
+        for (rf, r) in rules {
+            let g = &analysis.files[rf];
+            let t = if g.base == f.base {
+                target.clone()
+            } else {
+                relative(&g.base, &helper)
+            };
+            prereqs.entry((rf, r)).or_default().insert(t);
+        }
+        let root = root_of(analysis, fi);
+        helpers
+            .entry(root)
+            .or_default()
+            .entry(helper.clone())
+            .or_insert_with(|| helper_target(f, s, &analysis.files[root].base, &helper, &modules));
+        plan.fixed += 1;
+    }
+    // Guard fixes (issue 5) on Makefiles already migrated: a recipe that runs
+    // a helper its rule does not depend on gets it as an order-only
+    // prerequisite; trees with helper targets get `clean` and `.gitignore`
+    // right below.
+    for tree in crate::lint::guard::analyse(analysis) {
+        // Files decoded lossily are never edited (their bytes would change).
+        for run in tree
+            .runs
+            .iter()
+            .filter(|r| !r.listed && !analysis.files[r.file].file.lossy)
+        {
+            let f = &analysis.files[run.file];
+            let word = helper_prerequisite(&relative(&f.base, &run.path));
+            if let (Some(r), Some(word)) = (f.execs[run.exec].rule, word) {
+                prereqs.entry((run.file, r)).or_default().insert(word);
+                plan.guard_fixes += 1;
+            }
+        }
+        if !tree.helpers.is_empty() && !analysis.files[tree.root].file.lossy {
+            helpers.entry(tree.root).or_default();
+        }
+    }
+    // Order-only prerequisites on the consuming rules.
+    for ((fi, r), targets) in &prereqs {
+        let f = &analysis.files[*fi];
+        let rule = &f.doc.rules[*r];
+        let listed: Vec<&String> = rule
+            .prerequisites
+            .iter()
+            .chain(rule.order_only.iter().flatten())
+            .collect();
+        let new: Vec<&String> = targets.iter().filter(|t| !listed.contains(t)).collect();
+        if new.is_empty() {
+            continue;
+        }
+        let names = new.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ");
+        let text = if rule.order_only.is_some() {
+            format!(" {names}")
+        } else {
+            format!(" | {names}")
+        };
+        edits
+            .entry(*fi)
+            .or_default()
+            .push(Edit::insert(rule.prereq_end, text));
+    }
+    // Helper targets, clean and .gitignore per include tree. `clean` belongs
+    // to the Makefile at the top of the project when it is part of the run;
+    // otherwise each tree with helpers keeps its own.
+    let mut cleaners: BTreeSet<usize> = BTreeSet::new();
+    for root in helpers.keys() {
+        cleaners.insert(crate::lint::guard::clean_owner(analysis, *root));
+    }
+    let no_helpers = BTreeMap::new();
+    let roots: BTreeSet<usize> = helpers
+        .keys()
+        .copied()
+        .chain(cleaners.iter().copied())
+        .collect();
+    let mut gitignores: BTreeMap<PathBuf, BTreeSet<PathBuf>> = BTreeMap::new();
+    for d in script_out_dirs {
+        gitignores.entry(git_root(&d)).or_default().insert(d);
+    }
+    for root in &roots {
+        if analysis.files[*root].file.lossy {
+            continue;
+        }
+        let hs = helpers.get(root).unwrap_or(&no_helpers);
+        let f = &analysis.files[*root];
+        let comp = component(analysis, *root);
+        let existing: BTreeSet<String> = comp
+            .iter()
+            .flat_map(|&j| {
+                analysis.files[j]
+                    .doc
+                    .rules
+                    .iter()
+                    .flat_map(|r| r.targets.clone())
+            })
+            .collect();
+        let mut block = String::new();
+        for h in hs.values() {
+            if existing.contains(&h.target) {
+                continue;
+            }
+            if !block.is_empty() {
+                block.push('\n');
+            }
+            block.push_str(&format!("{}:", h.target));
+            for p in &h.prerequisites {
+                if h.prerequisites.len() > 2 {
+                    block.push_str(" \\\n    ");
+                } else {
+                    block.push(' ');
+                }
+                block.push_str(p);
+            }
+            block.push_str(&format!("\n\t{}\n", h.recipe));
+        }
+        let out_rel = relative(&f.base, &f.out_dir);
+        let clean = clean_override.unwrap_or(&f.config.clean_target);
+        let clean_edit = if cleaners.contains(root) {
+            clean_edits(analysis, &comp, clean, &out_rel)
+        } else {
+            CleanEdit::Done
+        };
+        let mut new_clean = String::new();
+        match clean_edit {
+            CleanEdit::Done => {}
+            CleanEdit::Insert(j, edit) => edits.entry(j).or_default().push(edit),
+            CleanEdit::Create => {
+                new_clean = format!("\n.PHONY: {clean}\n{clean}:\n\trm -rf {out_rel}\n");
+            }
+        }
+        if !block.is_empty() || !new_clean.is_empty() {
+            let text = &f.file.text;
+            let mut out = String::new();
+            if !text.is_empty() && !text.ends_with('\n') {
+                out.push('\n');
+            }
+            if !text.contains(BLOCK_MARKER) {
+                if !text.is_empty() && !text.ends_with("\n\n") {
+                    out.push('\n');
+                }
+                out.push_str(&format!(
+                    "{BLOCK_MARKER}: each is built once with `go build` and rebuilt when\n# its sources change, instead of linked into GOCACHE by `go run` on every use.\n"
+                ));
+            }
+            out.push_str(&block);
+            out.push_str(&new_clean);
+            if !text.is_empty() && !text.ends_with('\n') {
+                out.pop(); // keep the missing final newline missing
+            }
+            edits
+                .entry(*root)
+                .or_default()
+                .push(Edit::insert(text.len(), out));
+        }
+        gitignores
+            .entry(git_root(&f.out_dir))
+            .or_default()
+            .insert(f.out_dir.clone());
+    }
+    let mut files: Vec<FileEdits> = edits
+        .into_iter()
+        .filter(|(_, e)| !e.is_empty())
+        .map(|(fi, e)| {
+            let f = &analysis.files[fi];
+            FileEdits {
+                path: f.file.path.clone(),
+                display: f.file.display.clone(),
+                original: f.file.text.clone(),
+                created: false,
+                edits: e,
+            }
+        })
+        .collect();
+    for (root, dirs) in gitignores {
+        if let Some(fe) = gitignore_edit(&root, &dirs, &analysis.cwd) {
+            files.push(fe);
+        }
+    }
+    plan.files = files;
+    plan
+}
+
+/// Edits at the callsite: run the binary instead of `go run`.
+fn callsite_edits(f: &FileAnalysis, s: &Site, helper: &Path) -> Vec<Edit> {
+    let cs = &s.callsite;
+    let Cwd::Known(run_dir) = cs.dir() else {
+        return Vec::new();
+    };
+    let program_dir = crate::lint::classify::normalize(&f.base.join(&run_dir));
+    let path = relative(&program_dir, helper);
+    let path = if path.contains('/') {
+        path
+    } else {
+        format!("./{path}")
+    };
+    // `-exec prog` runs the binary through prog.
+    let path = match cs
+        .flags
+        .iter()
+        .find(|f| f.name == "exec")
+        .and_then(|f| f.value.as_deref())
+    {
+        Some(prog) => format!("{prog} {path}"),
+        None => path,
+    };
+    match cs.chdir() {
+        None => vec![Edit {
+            span: cs.span.clone(),
+            text: path,
+        }],
+        Some(dir) => {
+            // `go run -C dir pkg args` runs the program in `dir`.
+            let end = cs.args.last().map_or(cs.span.end, |a| a.span.end);
+            // Right after `$(` a `(` would make `$((`, an arithmetic
+            // expansion to a POSIX shell (dash): keep them apart.
+            let space = if f.file.text[..cs.span.start].ends_with('(') {
+                " "
+            } else {
+                ""
+            };
+            vec![
+                Edit {
+                    span: cs.span.clone(),
+                    text: format!("{space}(cd {dir} && {path}"),
+                },
+                Edit::insert(end, ")"),
+            ]
+        }
+    }
+}
+
+/// The file target that builds one helper.
+fn helper_target(
+    f: &FileAnalysis,
+    s: &Site,
+    base: &Path,
+    helper: &Path,
+    modules: &Modules,
+) -> Helper {
+    let cs = &s.callsite;
+    let src = &f.file.text;
+    let module = s.class.module().expect("offered fixes have a module");
+    let dir = s.class.dir().expect("offered fixes have a directory");
+    let files: Option<Vec<PathBuf>> = match &cs.target {
+        RunTarget::Files(_) => s.build.as_ref().map(|b| b.sources.to_vec()),
+        _ => None,
+    };
+    let srcs = sources::collect(module, dir, files.as_deref());
+    let go = match &cs.spelling {
+        crate::syntax::vars::GoSpelling::RunVariable { definition, .. } => definition
+            .trim_end()
+            .strip_suffix("run")
+            .unwrap_or(definition)
+            .trim_end()
+            .to_string(),
+        // A script's go word (`$go`, `"$GO"`) means nothing to make.
+        _ if cs.origin == Origin::Script => match cs.go.literal() {
+            Some(g) if !cs.go.quoted => g.to_string(),
+            _ => "go".to_string(),
+        },
+        _ => src[cs.go.span.clone()].to_string(),
+    };
+    let env: Vec<&str> = cs
+        .env
+        .iter()
+        .filter(|w| {
+            BUILD_ENV
+                .iter()
+                .any(|e| w.text.starts_with(&format!("{e}=")))
+        })
+        .map(|w| &src[w.span.clone()])
+        .collect();
+    let flags: Vec<&str> = cs
+        .flags
+        .iter()
+        .filter(|fl| !crate::lint::naming::NON_BUILD_FLAGS.contains(&fl.name.as_str()))
+        .map(|fl| &src[fl.span.clone()])
+        .collect();
+    // Build from the module root when make runs outside that module.
+    let base_module = modules.find(base);
+    let (chdir, out, from) = if base_module.as_ref().map(|m| &m.root) == Some(&module.root) {
+        (String::new(), "$@".to_string(), base.to_path_buf())
+    } else {
+        (
+            format!("-C {} ", relative(base, &module.root)),
+            "$(CURDIR)/$@".to_string(),
+            module.root.clone(),
+        )
+    };
+    let package = match &files {
+        Some(fs) => fs
+            .iter()
+            .map(|p| dot_slash(&relative(&from, p)))
+            .collect::<Vec<_>>()
+            .join(" "),
+        None => dot_slash(&relative(&from, dir)),
+    };
+    let mut recipe = String::new();
+    // `env -u GOOS go run`: the build unsets them too (offered only when
+    // the options are ones it can keep).
+    if let Some(o) = cs.env_build_options().filter(|o| !o.is_empty()) {
+        recipe.push_str(&format!("env {o} "));
+    }
+    for e in &env {
+        recipe.push_str(e);
+        recipe.push(' ');
+    }
+    recipe.push_str(&format!("{go} build {chdir}"));
+    for fl in &flags {
+        recipe.push_str(fl);
+        recipe.push(' ');
+    }
+    recipe.push_str(&format!("-o {out} {package}"));
+    Helper {
+        target: relative(base, helper),
+        recipe,
+        prerequisites: prerequisites(&srcs, base, module),
+    }
+}
+
+fn dot_slash(rel: &str) -> String {
+    if rel == "." || rel.starts_with("../") || rel == ".." {
+        rel.to_string()
+    } else {
+        format!("./{rel}")
+    }
+}
+
+/// Prerequisites that keep a helper fresh, relative to `base`.
+pub fn prerequisites(
+    srcs: &Sources,
+    base: &Path,
+    module: &crate::lint::gomod::GoMod,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in &srcs.files {
+        out.push(relative(base, f));
+    }
+    for d in &srcs.package_dirs {
+        let rel = relative(base, d);
+        out.push(if rel == "." {
+            "$(wildcard *.go)".into()
+        } else {
+            format!("$(wildcard {rel}/*.go)")
+        });
+    }
+    for (p, is_dir) in &srcs.embeds {
+        if *is_dir {
+            for d in dirs_under(p) {
+                push_dir_files(&mut out, base, &d, None);
+            }
+        } else if p.to_string_lossy().contains(['*', '?', '[']) {
+            let dir = p.parent().unwrap_or(p);
+            if dir.to_string_lossy().contains(['*', '?', '[']) {
+                // A pattern over directories: make's wildcard, as written.
+                out.push(format!("$(wildcard {})", relative(base, p)));
+            } else {
+                let pattern = p.file_name().map(|n| n.to_string_lossy().into_owned());
+                push_dir_files(&mut out, base, dir, pattern.as_deref());
+            }
+        } else {
+            let rel = relative(base, p);
+            match prerequisite_word(&rel) {
+                Some(w) => out.push(w),
+                // Not writable as a make word: its directory's time still
+                // changes when it is replaced (editors write a new file).
+                None => {
+                    if let Some(w) = p
+                        .parent()
+                        .and_then(|d| prerequisite_word(&relative(base, d)))
+                    {
+                        out.push(w);
+                    }
+                }
+            }
+        }
+    }
+    out.push(relative(base, &module.root.join("go.mod")));
+    out.push(format!(
+        "$(wildcard {})",
+        relative(base, &module.root.join("go.sum"))
+    ));
+    out
+}
+
+/// The files of embedded directory `dir` (those matching `pattern`, a
+/// `//go:embed` glob, when given): `$(wildcard dir/*)` (or the pattern) where
+/// make can read every name it yields as one word; else the directory
+/// itself (its time changes when a file comes or goes) and each file by
+/// name, escaped: make splits a wildcard's result at blanks, so a file
+/// named `a b.txt` would become two missing prerequisites.
+fn push_dir_files(out: &mut Vec<String>, base: &Path, dir: &Path, pattern: Option<&str>) {
+    let rel = relative(base, dir);
+    let matcher = pattern.and_then(|p| globset::Glob::new(p).ok().map(|g| g.compile_matcher()));
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| !p.is_dir())
+                .filter(|p| {
+                    matcher
+                        .as_ref()
+                        .is_none_or(|m| p.file_name().is_some_and(|n| m.is_match(n)))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    let names_ok = files.iter().all(|f| {
+        f.file_name()
+            .is_some_and(|n| make_safe(&n.to_string_lossy()))
+    });
+    if make_safe(&rel) && names_ok {
+        out.push(match pattern {
+            Some(p) => format!("$(wildcard {})", relative(base, &dir.join(p))),
+            None => format!("$(wildcard {rel}/*)"),
+        });
+        return;
+    }
+    out.extend(prerequisite_word(&rel));
+    out.extend(
+        files
+            .iter()
+            .filter_map(|f| prerequisite_word(&relative(base, f))),
+    );
+}
+
+/// `rel` as one word of a prerequisite list: blanks and `#` escaped with a
+/// backslash and `$` doubled (GNU make reads `a\ b.txt` as one file).
+/// `None` for a name make cannot take as a plain prerequisite (`:`, `;`,
+/// `|`, `=`, `%`, glob characters, parentheses, backslashes, control
+/// characters).
+fn prerequisite_word(rel: &str) -> Option<String> {
+    let mut out = String::with_capacity(rel.len());
+    for c in rel.chars() {
+        match c {
+            ' ' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '$' => out.push_str("$$"),
+            ':' | ';' | '|' | '=' | '%' | '*' | '?' | '[' | ']' | '(' | ')' | '\\' => return None,
+            c if c.is_control() => return None,
+            c => out.push(c),
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// A helper a recipe runs, as the word of a rule line that lists it
+/// (`_gen/bin/e#` is `_gen/bin/e\#`); `None` when make cannot read it as one
+/// word. Its name comes from make text, where a `$` is make's already, so
+/// names with `$` are left alone.
+pub(crate) fn helper_prerequisite(rel: &str) -> Option<String> {
+    if rel.contains('$') {
+        return None;
+    }
+    prerequisite_word(rel)
+}
+
+fn dirs_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = vec![dir.to_path_buf()];
+    let mut i = 0;
+    while i < out.len() && out.len() < 1000 {
+        if let Ok(rd) = std::fs::read_dir(&out[i]) {
+            let mut subs: Vec<PathBuf> = rd
+                .filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect();
+            subs.sort();
+            out.extend(subs);
+        }
+        i += 1;
+    }
+    out
+}
+
+pub(crate) enum CleanEdit {
+    /// The clean target already removes the out dir (or a parent).
+    Done,
+    Insert(usize, Edit),
+    Create,
+}
+
+pub(crate) fn clean_edits(
+    analysis: &Analysis,
+    comp: &[usize],
+    clean: &str,
+    out_rel: &str,
+) -> CleanEdit {
+    // Rules by target, across the include tree.
+    let rules_of = |target: &str| -> Vec<(usize, usize)> {
+        comp.iter()
+            .flat_map(|&j| {
+                analysis.files[j]
+                    .doc
+                    .rules
+                    .iter()
+                    .enumerate()
+                    .filter(move |(_, r)| r.targets.iter().any(|t| t == target))
+                    .map(move |(r, _)| (j, r))
+            })
+            .collect()
+    };
+    let Some(&(cj, cr)) = rules_of(clean).first() else {
+        return CleanEdit::Create;
+    };
+    // `clean` and the targets it depends on (`clean: clean-bin`), transitively.
+    let mut todo = vec![(cj, cr)];
+    let mut seen = Vec::new();
+    while let Some((j, r)) = todo.pop() {
+        if seen.contains(&(j, r)) || seen.len() > 64 {
+            continue;
+        }
+        seen.push((j, r));
+        let g = &analysis.files[j];
+        let removes = g
+            .doc
+            .recipe_lines
+            .iter()
+            .filter(|l| l.rule == Some(r))
+            .any(|l| removes_dir(&g.file.text[l.span.clone()], out_rel));
+        if removes {
+            return CleanEdit::Done;
+        }
+        for p in &g.doc.rules[r].prerequisites {
+            todo.extend(rules_of(p));
+        }
+    }
+    let g = &analysis.files[cj];
+    let rule = &g.doc.rules[cr];
+    let at = g
+        .doc
+        .recipe_lines
+        .iter()
+        .rfind(|l| l.rule == Some(cr))
+        .map_or(rule.header.end, |l| l.span.end);
+    CleanEdit::Insert(cj, Edit::insert(at, format!("\n\trm -rf {out_rel}")))
+}
+
+/// Whether a recipe line removes `out_rel` or a parent of it (`rm -rf`,
+/// `$(RM) -r`, with or without `./` and a trailing `/`).
+fn removes_dir(line: &str, out_rel: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let rm_at = words.iter().position(|w| {
+        let w = w.trim_start_matches(['@', '-', '+']);
+        w == "rm" || w == "$(RM)" || w == "${RM}" || w.ends_with("/rm")
+    });
+    let Some(i) = rm_at else { return false };
+    words[i + 1..].iter().any(|w| {
+        let w = w
+            .trim_end_matches([';'])
+            .trim_end_matches('/')
+            .trim_start_matches("./");
+        !w.is_empty() && (out_rel == w || out_rel.starts_with(&format!("{w}/")))
+    })
+}
+
+/// The directory whose `.gitignore` anchors `dir`: the nearest ancestor
+/// holding `.git`, else the module root, else the out dir's parent.
+pub(crate) fn git_root(dir: &Path) -> PathBuf {
+    crate::lint::paths::nearest_ancestor(dir, ".git")
+        .or_else(|| crate::lint::paths::nearest_ancestor(dir, "go.mod"))
+        .unwrap_or_else(|| dir.parent().unwrap_or(dir).to_path_buf())
+}
+
+/// Append the out dirs to `<root>/.gitignore` unless git would already
+/// ignore them (checked with gitignore semantics over the files between).
+fn gitignore_edit(root: &Path, dirs: &BTreeSet<PathBuf>, cwd: &Path) -> Option<FileEdits> {
+    let path = root.join(".gitignore");
+    let mut missing = Vec::new();
+    for d in dirs {
+        if !ignored(root, d) {
+            missing.push(format!("/{}/", relative(root, d)));
+        }
+    }
+    if missing.is_empty() {
+        return None;
+    }
+    let original = std::fs::read_to_string(&path).unwrap_or_default();
+    let mut text = String::new();
+    if !original.is_empty() && !original.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str("# Helper binaries built for gorun-lint fixes (make targets or scripts)\n");
+    for m in missing {
+        text.push_str(&m);
+        text.push('\n');
+    }
+    Some(FileEdits {
+        display: crate::syntax::source::display_path(&path, cwd),
+        created: !path.exists(),
+        edits: vec![Edit::insert(original.len(), text)],
+        original,
+        path,
+    })
+}
+
+/// Whether git would ignore a file inside `dir`, reading each `.gitignore`
+/// from `root` down to `dir`.
+pub fn ignored(root: &Path, dir: &Path) -> bool {
+    // The directories from the root down to `dir`, then a file inside it.
+    let mut chain: Vec<PathBuf> = dir
+        .ancestors()
+        .take_while(|d| d.starts_with(root))
+        .map(Path::to_path_buf)
+        .collect();
+    chain.reverse();
+    let matchers: Vec<(PathBuf, ignore::gitignore::Gitignore)> = chain
+        .iter()
+        .filter(|d| d.join(".gitignore").is_file())
+        .map(|d| {
+            (
+                d.clone(),
+                ignore::gitignore::Gitignore::new(d.join(".gitignore")).0,
+            )
+        })
+        .collect();
+    // Git decides each path by the deepest `.gitignore` with a matching
+    // pattern, and never looks inside an ignored directory: a file there
+    // stays ignored whatever a later `!pattern` says.
+    let decide = |path: &Path, is_dir: bool| -> Option<bool> {
+        matchers
+            .iter()
+            .rev()
+            .filter(|(d, _)| path.starts_with(d) && path != d.as_path())
+            .find_map(|(_, m)| match m.matched(path, is_dir) {
+                ignore::Match::Ignore(_) => Some(true),
+                ignore::Match::Whitelist(_) => Some(false),
+                ignore::Match::None => None,
+            })
+    };
+    for d in chain.iter().skip(1) {
+        if decide(d, true) == Some(true) {
+            return true;
+        }
+    }
+    decide(&dir.join("gorun-lint-probe"), false) == Some(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prerequisite_words_escape_blanks_and_refuse_make_syntax() {
+        assert_eq!(
+            prerequisite_word("tmpl/a b.txt").as_deref(),
+            Some("tmpl/a\\ b.txt")
+        );
+        assert_eq!(prerequisite_word("x#y$z").as_deref(), Some("x\\#y$$z"));
+        for bad in [
+            "a:b", "a;b", "a|b", "a=b", "a%b", "a*b", "a(b)", "a\\b", "a\tb", "",
+        ] {
+            assert_eq!(prerequisite_word(bad), None, "{bad:?}");
+        }
+        // Round trip through make's reading of a rule line.
+        let w = prerequisite_word("static files/a b.css").unwrap();
+        assert_eq!(
+            crate::syntax::parse::unescape_word(&w),
+            "static files/a b.css"
+        );
+    }
+
+    #[test]
+    fn embedded_names_with_blanks_are_listed_and_the_rest_stay_wildcards() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path();
+        for f in [
+            "a.tmpl",
+            "static/x.css",
+            "static files/a b.css",
+            "odd/c:d.txt",
+        ] {
+            std::fs::create_dir_all(root.join(f).parent().unwrap()).unwrap();
+            std::fs::write(root.join(f), "x").unwrap();
+        }
+        let module = crate::lint::gomod::GoMod::parse(root.to_path_buf(), "module example.com/m\n");
+        let mut srcs = sources::Sources::default();
+        srcs.embeds.insert((root.join("*.tmpl"), false));
+        srcs.embeds.insert((root.join("static"), true));
+        srcs.embeds.insert((root.join("static files"), true));
+        srcs.embeds.insert((root.join("odd/c:d.txt"), false));
+        let got = prerequisites(&srcs, root, &module);
+        assert_eq!(
+            got,
+            [
+                "$(wildcard *.tmpl)",
+                "odd",
+                "$(wildcard static/*)",
+                "static\\ files",
+                "static\\ files/a\\ b.css",
+                "go.mod",
+                "$(wildcard go.sum)",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_chdir_subshell_never_makes_arithmetic_expansion() {
+        // Found by fuzzing: `x=$$(go run -C x ./y)` became
+        // `x=$$((cd x && ...))`, which dash reads as `$((` arithmetic.
+        let d = crate::test_repo::go_module("x/y", "gen:\n\tv=$$(go run -C x ./y) && echo $$v\n");
+        let analysis = crate::test_repo::analyse(d.path());
+        let p = plan(&analysis, true, None);
+        let changes = crate::lint::fix::apply::render(&p.files).unwrap();
+        let mk = changes
+            .iter()
+            .find(|c| c.edits.display.ends_with("Makefile"))
+            .unwrap();
+        assert!(
+            mk.new_text
+                .contains("v=$$( (cd x && ../_gen/bin/y)) && echo $$v"),
+            "{}",
+            mk.new_text
+        );
+    }
+
+    #[test]
+    fn only_literal_paths_are_make_safe() {
+        // Found by fuzzing: `go run ./cm#` became `proto: | _gen/bin/cm#`
+        // and `$(wildcard cm#/*.go) \`, where `#` starts a comment.
+        for p in [
+            "scripts/gen",
+            "../tools/x-y_z.v2",
+            "cmd/a+b",
+            "go.mod",
+            "ünïcode",
+        ] {
+            assert!(make_safe(p), "{p}");
+        }
+        for p in [
+            "cm#", "a b", "a:b", "a;b", "a=b", "a%b", "a,b", "a$b", "a\\b", "a(b",
+        ] {
+            assert!(!make_safe(p), "{p}");
+        }
+    }
+}

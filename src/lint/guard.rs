@@ -1,0 +1,414 @@
+//! Guard: the state of a migrated Makefile. Finds the helper targets (rules
+//! whose target is a file in the out dir), how each is built, which recipes
+//! run them, and whether `clean` and `.gitignore` cover the out dir. The
+//! guard rules (GR008-GR014) read this; the source computation is the one
+//! `fix` uses to write prerequisites ([`crate::lint::fix::sources`]).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::lint::analysis::{Analysis, FileAnalysis};
+use crate::lint::classify::{self, normalize, Class};
+use crate::lint::fix::plan::{clean_edits, git_root, ignored, CleanEdit};
+use crate::lint::fix::sources;
+use crate::lint::gomod::Modules;
+use crate::syntax::callsite::Callsite;
+use crate::syntax::parse::split_words;
+use crate::syntax::shell::Cwd;
+use crate::syntax::sources::Kind;
+
+/// A rule whose target is a file in the out dir.
+#[derive(Debug, Clone)]
+pub struct HelperTarget {
+    pub file: usize,
+    /// Index into the file's rules.
+    pub rule: usize,
+    /// The binary (absolute).
+    pub path: PathBuf,
+    /// The target as written.
+    pub target: String,
+    /// Its `go build` command (index into the file's `builds`).
+    pub build: Option<usize>,
+    pub phony: bool,
+    /// Sources the prerequisites do not cover (`None`: could not tell).
+    pub missing: Option<Vec<PathBuf>>,
+    /// The build writes the target (`-o $@` or `-o <target>`).
+    pub has_output: bool,
+    /// Some recipe runs it or some rule depends on it.
+    pub used: bool,
+}
+
+/// A recipe that runs a helper by path.
+#[derive(Debug, Clone)]
+pub struct HelperRun {
+    pub file: usize,
+    /// Index into the file's `execs`.
+    pub exec: usize,
+    pub path: PathBuf,
+    /// Whether the owning rule lists the helper as a prerequisite.
+    pub listed: bool,
+}
+
+/// The guard state of one include tree.
+#[derive(Debug, Clone)]
+pub struct Tree {
+    pub root: usize,
+    pub helpers: Vec<HelperTarget>,
+    pub runs: Vec<HelperRun>,
+    /// `clean` removes the out dir (or a parent); the file and rule when a
+    /// clean rule exists.
+    pub clean_ok: bool,
+    pub clean_rule: Option<(usize, usize)>,
+    pub ignored: bool,
+}
+
+/// Guard state per include tree that has helper targets or runs helpers.
+pub fn analyse(analysis: &Analysis) -> Vec<Tree> {
+    let modules = Modules::default();
+    let mut trees = Vec::new();
+    let mut roots: Vec<usize> = (0..analysis.files.len())
+        .map(|i| analysis.component(i)[0])
+        .collect();
+    roots.sort();
+    roots.dedup();
+    for root in roots {
+        if analysis.files[root].context_only || analysis.files[root].kind != Kind::Makefile {
+            continue;
+        }
+        let comp = analysis.component(root);
+        let mut helpers = Vec::new();
+        for &fi in &comp {
+            helpers.extend(helper_targets(analysis, fi, &modules));
+        }
+        let mut runs = Vec::new();
+        for &fi in &comp {
+            let f = &analysis.files[fi];
+            for (ei, e) in f.execs.iter().enumerate() {
+                let Some(path) = exec_path(f, e) else {
+                    continue;
+                };
+                if !path.starts_with(&f.out_dir) {
+                    continue;
+                }
+                let listed = e.rule.is_some_and(|r| rule_lists(f, r, &path));
+                runs.push(HelperRun {
+                    file: fi,
+                    exec: ei,
+                    path,
+                    listed,
+                });
+            }
+        }
+        if helpers.is_empty() && runs.is_empty() {
+            continue;
+        }
+        for h in &mut helpers {
+            h.used = runs.iter().any(|r| r.path == h.path)
+                || comp.iter().any(|&fi| {
+                    let f = &analysis.files[fi];
+                    (0..f.doc.rules.len())
+                        .any(|r| !(fi == h.file && r == h.rule) && rule_lists(f, r, &h.path))
+                })
+                || analysis.files[h.file].builds.iter().any(|b| {
+                    b.rule().is_some_and(|r| {
+                        // Another helper's recipe may run it (a generator chain).
+                        r != h.rule && b.args.iter().any(|a| a.text.contains(&h.target))
+                    })
+                });
+        }
+        // `clean` is the top Makefile's job when it is part of the run (as
+        // `fix` does it); otherwise this tree's own.
+        let f = &analysis.files[root];
+        let owner = clean_owner(analysis, root);
+        let owner_comp = analysis.component(owner);
+        let o = &analysis.files[owner];
+        let out_rel = crate::lint::paths::relative(&o.base, &o.out_dir);
+        let clean = o.config.clean_target.clone();
+        let clean_rule = owner_comp.iter().find_map(|&fi| {
+            analysis.files[fi]
+                .doc
+                .rules
+                .iter()
+                .position(|r| r.targets.contains(&clean))
+                .map(|r| (fi, r))
+        });
+        let clean_ok = matches!(
+            clean_edits(analysis, &owner_comp, &clean, &out_rel),
+            CleanEdit::Done
+        );
+        let ignored = ignored(&git_root(&f.out_dir), &f.out_dir);
+        trees.push(Tree {
+            root,
+            helpers,
+            runs,
+            clean_ok,
+            clean_rule,
+            ignored,
+        });
+    }
+    trees
+}
+
+/// The Makefile whose `clean` must remove the out dir of the include tree at
+/// `root`: the top Makefile of the project (where make runs at the project
+/// root, with the same out dir) when it was read, else `root` itself. Never
+/// a script, `.go` file or workflow, nor a Makefile read only for context.
+pub(crate) fn clean_owner(analysis: &Analysis, root: usize) -> usize {
+    let f = &analysis.files[root];
+    let top = crate::lint::paths::project_root(&f.base, &f.config);
+    (0..analysis.files.len())
+        .find(|&j| {
+            let g = &analysis.files[j];
+            g.kind == Kind::Makefile
+                && !g.context_only
+                && g.included_by.is_none()
+                && g.base == top
+                && g.out_dir == f.out_dir
+        })
+        .unwrap_or(root)
+}
+
+/// The helper targets defined in one file.
+fn helper_targets(analysis: &Analysis, fi: usize, modules: &Modules) -> Vec<HelperTarget> {
+    let f = &analysis.files[fi];
+    let phony: BTreeSet<String> = f
+        .doc
+        .rules
+        .iter()
+        .filter(|r| r.targets.iter().any(|t| t == ".PHONY"))
+        .flat_map(|r| {
+            r.prerequisites
+                .iter()
+                .chain(r.order_only.iter().flatten())
+                .cloned()
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (ri, target, path) in out_dir_targets(f) {
+        let rule = &f.doc.rules[ri];
+        let build = f.builds.iter().position(|b| b.rule() == Some(ri));
+        let has_output = build.is_some_and(|b| writes_target(&f.builds[b], f, &path));
+        let missing = build.and_then(|b| missing_sources(f, rule, &f.builds[b], modules));
+        out.push(HelperTarget {
+            file: fi,
+            rule: ri,
+            path,
+            target: target.clone(),
+            build,
+            phony: phony.contains(target),
+            missing,
+            has_output,
+            used: false,
+        });
+    }
+    out
+}
+
+/// The rule targets of a file that lie in its out dir: (rule index, target
+/// as written, path). `fix`'s naming reads these too.
+pub(crate) fn out_dir_targets(f: &FileAnalysis) -> Vec<(usize, &String, PathBuf)> {
+    let mut out = Vec::new();
+    for (ri, rule) in f.doc.rules.iter().enumerate() {
+        for target in &rule.targets {
+            // A file in the out dir is named with a `/` (or a variable).
+            if !target.contains(['/', '$']) {
+                continue;
+            }
+            if let Some(path) = resolve(f, target) {
+                if path.starts_with(&f.out_dir) && path != f.out_dir {
+                    out.push((ri, target, path));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A make word naming a file, resolved against the file's base directory.
+fn resolve(f: &FileAnalysis, word: &str) -> Option<PathBuf> {
+    let word = word
+        .strip_prefix("$(CURDIR)/")
+        .or_else(|| word.strip_prefix("${CURDIR}/"))
+        .unwrap_or(word);
+    let word = if word.contains('$') {
+        f.env.expand(word)?
+    } else {
+        word.to_string()
+    };
+    if word.contains(['%', '*', '$']) || word.is_empty() {
+        return None;
+    }
+    Some(normalize(&f.base.join(word)))
+}
+
+/// The path a recipe command runs, when it is a literal path.
+pub(crate) fn exec_path(f: &FileAnalysis, e: &crate::syntax::callsite::Exec) -> Option<PathBuf> {
+    let Cwd::Known(cwd) = &e.cwd else { return None };
+    let text = &e.word.text;
+    if let Some(rest) = text
+        .strip_prefix("$(CURDIR)/")
+        .or_else(|| text.strip_prefix("${CURDIR}/"))
+    {
+        return resolve(f, rest);
+    }
+    if text.starts_with('/') {
+        return None;
+    }
+    let joined = crate::syntax::shell::join_rel(cwd, text);
+    resolve(f, &joined)
+}
+
+/// Whether rule `r` of `f` lists `path` among its prerequisites.
+fn rule_lists(f: &FileAnalysis, r: usize, path: &Path) -> bool {
+    let rule = &f.doc.rules[r];
+    rule.prerequisites
+        .iter()
+        .chain(rule.order_only.iter().flatten())
+        .any(|w| resolve(f, &crate::syntax::parse::unescape_word(w)).as_deref() == Some(path))
+}
+
+/// Whether a `go build` writes the helper target.
+fn writes_target(b: &Callsite, f: &FileAnalysis, path: &Path) -> bool {
+    b.flags
+        .iter()
+        .filter(|fl| fl.name == "o")
+        .any(|fl| match fl.value.as_deref() {
+            Some("$@" | "$(CURDIR)/$@" | "${CURDIR}/$@") => true,
+            Some(v) => {
+                let v = v.strip_prefix("$(CURDIR)/").unwrap_or(v);
+                let dir = match b.dir() {
+                    Cwd::Known(d) => d,
+                    Cwd::Unknown(_) => return false,
+                };
+                resolve(f, &crate::syntax::shell::join_rel(&dir, v)).as_deref() == Some(path)
+            }
+            None => false,
+        })
+}
+
+/// Sources of the helper's package that its prerequisites do not cover;
+/// `None` when the prerequisites use something we cannot expand.
+fn missing_sources(
+    f: &FileAnalysis,
+    rule: &crate::syntax::parse::Rule,
+    build: &Callsite,
+    modules: &Modules,
+) -> Option<Vec<PathBuf>> {
+    let class = classify::classify(build, &f.base, &f.env, modules);
+    let Class::Local {
+        dir: Some(dir),
+        module: Some(module),
+        ..
+    } = &class.class
+    else {
+        return None;
+    };
+    let files = match &build.target {
+        crate::syntax::callsite::RunTarget::Files(ws) => Some(
+            ws.iter()
+                .map(|w| dir.join(w.text.rsplit('/').next().unwrap_or(&w.text)))
+                .collect::<Vec<_>>(),
+        ),
+        _ => None,
+    };
+    let srcs = sources::collect(module, dir, files.as_deref());
+    let mut covered: BTreeSet<PathBuf> = BTreeSet::new();
+    for word in rule
+        .prerequisites
+        .iter()
+        .chain(rule.order_only.iter().flatten())
+    {
+        covered.extend(expand_prerequisite(f, word)?);
+    }
+    let mut required: BTreeSet<PathBuf> = BTreeSet::new();
+    required.extend(srcs.files.iter().cloned());
+    for d in &srcs.package_dirs {
+        required.extend(sources::list_go_files(d));
+    }
+    for (p, is_dir) in &srcs.embeds {
+        if *is_dir {
+            required.extend(files_under(p));
+        } else {
+            required.extend(glob_files(p));
+        }
+    }
+    required.insert(module.root.join("go.mod"));
+    let sum = module.root.join("go.sum");
+    if sum.is_file() {
+        required.insert(sum);
+    }
+    Some(required.difference(&covered).cloned().collect())
+}
+
+/// The files a prerequisite word names: a path, `$(wildcard ...)` or a
+/// literal variable; `None` for anything else (a function we cannot expand).
+fn expand_prerequisite(f: &FileAnalysis, word: &str) -> Option<Vec<PathBuf>> {
+    let word = if crate::syntax::vars::whole_reference(word).is_some() {
+        f.env.expand(word)?
+    } else {
+        word.to_string()
+    };
+    let mut out = Vec::new();
+    for w in split_words(&word) {
+        if let Some(inner) = w
+            .strip_prefix("$(wildcard ")
+            .and_then(|r| r.strip_suffix(')'))
+        {
+            for pat in split_words(inner) {
+                let pat = f.env.expand(&pat)?;
+                out.extend(glob_files(&normalize(&f.base.join(pat))));
+            }
+        } else if w.contains('$') {
+            return None;
+        } else {
+            out.push(normalize(
+                &f.base.join(crate::syntax::parse::unescape_word(&w)),
+            ));
+        }
+    }
+    Some(out)
+}
+
+/// Files matching a pattern whose wildcards are in the last component.
+fn glob_files(pattern: &Path) -> Vec<PathBuf> {
+    let text = pattern.to_string_lossy();
+    if !text.contains(['*', '?', '[']) {
+        return vec![pattern.to_path_buf()];
+    }
+    let (Some(dir), Some(name)) = (pattern.parent(), pattern.file_name()) else {
+        return Vec::new();
+    };
+    let Ok(matcher) = globset::Glob::new(&name.to_string_lossy()).map(|g| g.compile_matcher())
+    else {
+        return Vec::new();
+    };
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .filter(|e| e.path().is_file() && matcher.is_match(e.file_name()))
+                .map(|e| e.path())
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in rd.filter_map(|e| e.ok()) {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}

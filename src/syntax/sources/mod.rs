@@ -1,0 +1,266 @@
+//! Sources of shell text beyond Makefiles (issue 7): shell scripts,
+//! `//go:generate` directives and CI workflow `run:` steps. Each turns its
+//! text into [`crate::syntax::callsite::Callsite`]s with the same shell layer, so
+//! classification, rules, allowlist and renderers work unchanged.
+
+pub mod generate;
+pub mod script;
+pub mod workflow;
+
+use std::path::Path;
+
+use crate::syntax::callsite::{Callsite, Origin};
+use crate::syntax::shell::{self, Cwd, Dialect};
+use crate::syntax::vars::VarEnv;
+
+/// What a reader needs to know of the project, handed down by the lint
+/// layer: the readers never look at the disk.
+#[derive(Debug)]
+pub struct SourceContext<'a> {
+    pub kind: Kind,
+    /// The file's name (a directive's `$GOFILE`).
+    pub file_name: &'a str,
+    /// The configured go spellings, and for a script its directories
+    /// relative to its base directory.
+    pub script: script::ScriptContext<'a>,
+}
+
+/// The callsites of a script, `.go` file or workflow, with working
+/// directories relative to the file's base directory, each with whether it
+/// was resolved against an assumed base (a script's caller directory). An
+/// error is a file that cannot be read as what it claims to be (invalid
+/// YAML).
+pub fn callsites(text: &str, ctx: &SourceContext) -> Result<Vec<(Callsite, bool)>, String> {
+    let go_commands = ctx.script.go_commands;
+    let plain = |calls: Vec<Callsite>| calls.into_iter().map(|c| (c, false)).collect();
+    Ok(match ctx.kind {
+        Kind::Makefile => Vec::new(),
+        Kind::Script => script::callsites(text, &ctx.script)
+            .into_iter()
+            .map(|c| {
+                let assumed = c.assumes_caller_dir();
+                (c.callsite, assumed)
+            })
+            .collect(),
+        Kind::Generate => plain(generate::callsites(
+            text,
+            ctx.file_name,
+            &VarEnv::new(go_commands),
+        )),
+        Kind::Workflow => plain(workflow_callsites(text, go_commands)?),
+    })
+}
+
+/// Shells whose `run:` text goes through the shell layer.
+fn posix_shell(shell: Option<&str>) -> bool {
+    match shell {
+        None => true,
+        Some(s) => {
+            let prog = s.split_whitespace().next().unwrap_or("");
+            matches!(prog.rsplit('/').next(), Some("bash" | "sh"))
+        }
+    }
+}
+
+fn workflow_callsites(text: &str, go_commands: &[String]) -> Result<Vec<Callsite>, String> {
+    let steps = workflow::run_steps(text).map_err(|e| e.to_string())?;
+    let masked = workflow::masked(text, &steps);
+    let vars = VarEnv::new(go_commands);
+    let mut out = Vec::new();
+    for step in &steps {
+        let (Some(first), Some(last)) = (step.lines.first(), step.lines.last()) else {
+            continue;
+        };
+        let cwd = match step.working_directory.as_deref() {
+            None => Cwd::base(),
+            Some(d) if d.contains('$') || d.starts_with('/') || d.starts_with('~') => Cwd::Unknown(
+                format!("`working-directory: {d}` is not a path in the repository"),
+            ),
+            Some(d) => Cwd::Known(shell::join_rel("", d)),
+        };
+        let origin = Origin::Workflow {
+            job: step.job.clone(),
+            step: step.step.clone(),
+            shell: step.shell.clone().unwrap_or_else(|| "bash".into()),
+        };
+        let posix = posix_shell(step.shell.as_deref());
+        // In pwsh, cmd or python only a `go` command that starts a line is
+        // read, one line at a time.
+        let ranges: Vec<std::ops::Range<usize>> = if posix {
+            std::iter::once(first.start..last.end).collect()
+        } else {
+            step.lines.clone()
+        };
+        for range in ranges {
+            let (scan, _) = shell::scan(&masked, range.clone(), Dialect::Shell, cwd.clone());
+            for c in &scan.commands {
+                let starts_line =
+                    c.span().start == range.start + leading_blanks(&masked[range.clone()]);
+                if !posix && (!starts_line || c.depth > 0) {
+                    continue;
+                }
+                let line = line_of(text, c.span().start);
+                if let Some(cs) =
+                    crate::syntax::callsite::from_command(c, &vars, origin.clone(), line, false)
+                {
+                    out.push(cs);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn leading_blanks(s: &str) -> usize {
+    s.len() - s.trim_start_matches([' ', '\t']).len()
+}
+
+/// The line of `text` holding `offset`, line ending excluded.
+fn line_of(text: &str, offset: usize) -> std::ops::Range<usize> {
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    let end = if text[..end].ends_with('\r') {
+        end - 1
+    } else {
+        end
+    };
+    start..end
+}
+
+/// The kinds of file gorun-lint reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Makefile,
+    Script,
+    /// A `.go` file's `//go:generate` directives.
+    Generate,
+    Workflow,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [Kind::Makefile, Kind::Script, Kind::Generate, Kind::Workflow];
+
+    /// The name `--only` and config `sources` use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Makefile => "makefiles",
+            Kind::Script => "scripts",
+            Kind::Generate => "generate",
+            Kind::Workflow => "workflows",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.name() == name.trim())
+    }
+}
+
+/// A set of kinds (`--only`, config `sources`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Kinds(u8);
+
+impl Kinds {
+    pub const ALL: Kinds = Kinds(0b1111);
+
+    pub fn contains(self, k: Kind) -> bool {
+        self.0 & (1 << k as u8) != 0
+    }
+
+    /// Parse names; the error names the first unknown one.
+    pub fn parse<S: AsRef<str>>(names: &[S]) -> Result<Kinds, String> {
+        let mut set = 0;
+        for n in names {
+            let k = Kind::parse(n.as_ref()).ok_or_else(|| {
+                format!(
+                    "unknown source `{}` (expected one of: {})",
+                    n.as_ref(),
+                    Kind::ALL.map(Kind::name).join(", ")
+                )
+            })?;
+            set |= 1 << k as u8;
+        }
+        Ok(Kinds(set))
+    }
+}
+
+impl Default for Kinds {
+    fn default() -> Kinds {
+        Kinds::ALL
+    }
+}
+
+/// What a file is by its path: `rel` is the path below the walked root
+/// (`/`-separated components), used to skip `vendor/` and `testdata/` Go
+/// files. Files without an extension may be scripts: their shebang decides
+/// when they are read ([`script::is_script`]).
+pub fn kind_of(path: &Path, rel: &Path) -> Option<Kind> {
+    let name = path.file_name()?.to_str()?;
+    if is_makefile_name(name) {
+        return Some(Kind::Makefile);
+    }
+    if let Some(ext) = name.rsplit_once('.').map(|(_, e)| e) {
+        return match ext {
+            "go" if !rel
+                .components()
+                .any(|c| matches!(c.as_os_str().to_str(), Some("vendor" | "testdata"))) =>
+            {
+                Some(Kind::Generate)
+            }
+            "yml" | "yaml" if is_workflow(path) => Some(Kind::Workflow),
+            "sh" | "bash" => Some(Kind::Script),
+            _ => None,
+        };
+    }
+    Some(Kind::Script)
+}
+
+/// Whether a file name is a Makefile by name.
+pub fn is_makefile_name(name: &str) -> bool {
+    matches!(name, "Makefile" | "makefile" | "GNUmakefile")
+        || name.ends_with(".mk")
+        || name.ends_with(".make")
+}
+
+/// `.github/workflows/<file>`.
+fn is_workflow(path: &Path) -> bool {
+    let mut up = path.ancestors().skip(1);
+    up.next().and_then(Path::file_name) == Some("workflows".as_ref())
+        && up.next().and_then(Path::file_name) == Some(".github".as_ref())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn workflow_callsites_after_a_heredoc_are_found() {
+        let text = "on: push\njobs:\n  gen:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          cat > notes.txt <<EOF\n          go run ./not/a/command\n          EOF\n          go run ./scripts/gen\n";
+        let calls = workflow_callsites(text, &[]).unwrap();
+        let found: Vec<String> = calls.iter().map(|c| c.target.text()).collect();
+        assert_eq!(found, ["./scripts/gen"]);
+    }
+
+    #[test]
+    fn kinds_by_path() {
+        let k = |p: &str| kind_of(Path::new(p), Path::new(p));
+        assert_eq!(k("Makefile"), Some(Kind::Makefile));
+        assert_eq!(k("mk/rules.mk"), Some(Kind::Makefile));
+        assert_eq!(k("scripts/gen.sh"), Some(Kind::Script));
+        assert_eq!(k("hack/update-codegen"), Some(Kind::Script));
+        assert_eq!(k("internal/x/types.go"), Some(Kind::Generate));
+        assert_eq!(k("vendor/a/b.go"), None);
+        assert_eq!(k("x/testdata/b.go"), None);
+        assert_eq!(k(".github/workflows/ci.yml"), Some(Kind::Workflow));
+        assert_eq!(k(".github/workflows/ci.yaml"), Some(Kind::Workflow));
+        assert_eq!(k("deploy/ci.yml"), None);
+        assert_eq!(k("README.md"), None);
+    }
+
+    #[test]
+    fn kinds_parse() {
+        let only = Kinds::parse(&["scripts", "workflows"]).unwrap();
+        assert!(only.contains(Kind::Script) && only.contains(Kind::Workflow));
+        assert!(!only.contains(Kind::Makefile));
+        assert!(Kinds::parse(&["bogus"]).unwrap_err().contains("`bogus`"));
+    }
+}
