@@ -27,8 +27,9 @@ use std::path::{Path, PathBuf};
 use divan::counter::BytesCount;
 use divan::{black_box, Bencher};
 use gorun_lint::command::render::{Format, RenderOptions};
-use gorun_lint::lint::analysis::{Analysis, Options};
-use gorun_lint::lint::check::{self, Selection};
+use gorun_lint::lint::analysis::Options;
+use gorun_lint::lint::check;
+use gorun_lint::lint::config::Selection;
 use gorun_lint::lint::fix::{apply, plan};
 use gorun_lint::syntax::parse::tree::MakeParser;
 use gorun_lint::syntax::parse::MakeDoc;
@@ -443,7 +444,7 @@ mod check_bench {
             finish: Some(Selection::default()),
             ..repo.options()
         };
-        let mut analysis = Analysis::run(&opts, &repo.root).expect("analysis");
+        let mut analysis = gorun_lint::lint::driver::run(&opts, &repo.root).expect("analysis");
         let report = check::check(&mut analysis, &Selection::default(), &repo.root);
         Format::Json
             .renderer()
@@ -456,12 +457,14 @@ mod check_bench {
     fn analysis_one_file(bencher: Bencher, size: usize) {
         let repo = Repo::new(&[("Makefile".into(), makefile(3, size, size / 2_000, false))]);
         let opts = repo.options();
-        let sites = Analysis::run(&opts, &repo.root).expect("analysis").files[0]
+        let sites = gorun_lint::lint::driver::run(&opts, &repo.root)
+            .expect("analysis")
+            .files[0]
             .sites
             .len();
         assert_eq!(sites, size / 2_000);
         bencher.bench_local(|| {
-            Analysis::run(black_box(&opts), &repo.root)
+            gorun_lint::lint::driver::run(black_box(&opts), &repo.root)
                 .expect("analysis")
                 .files
                 .len()
@@ -495,10 +498,11 @@ mod fix {
     fn diff_30k_whole(bencher: Bencher) {
         let repo = fix_repo();
         let opts = repo.options();
-        let analysis = Analysis::run(&opts, &repo.root).expect("analysis");
+        let analysis = gorun_lint::lint::driver::run(&opts, &repo.root).expect("analysis");
         assert_eq!(plan::plan(&analysis, false, None).fixed, 15);
         bencher.bench_local(|| {
-            let analysis = Analysis::run(black_box(&opts), &repo.root).expect("analysis");
+            let analysis =
+                gorun_lint::lint::driver::run(black_box(&opts), &repo.root).expect("analysis");
             let plan = plan::plan(&analysis, false, None);
             let changes = apply::render(&plan.files).expect("render");
             apply::diff(&changes, false).len()
@@ -509,7 +513,8 @@ mod fix {
     #[divan::bench]
     fn plan_30k(bencher: Bencher) {
         let repo = fix_repo();
-        let analysis = Analysis::run(&repo.options(), &repo.root).expect("analysis");
+        let analysis =
+            gorun_lint::lint::driver::run(&repo.options(), &repo.root).expect("analysis");
         bencher.bench_local(|| plan::plan(black_box(&analysis), false, None).fixed);
     }
 
@@ -517,7 +522,8 @@ mod fix {
     #[divan::bench]
     fn render_and_diff_30k(bencher: Bencher) {
         let repo = fix_repo();
-        let analysis = Analysis::run(&repo.options(), &repo.root).expect("analysis");
+        let analysis =
+            gorun_lint::lint::driver::run(&repo.options(), &repo.root).expect("analysis");
         let plan = plan::plan(&analysis, false, None);
         bencher.bench_local(|| {
             let changes = apply::render(black_box(&plan.files)).expect("render");

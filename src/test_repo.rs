@@ -42,5 +42,5 @@ pub fn analyse(dir: &std::path::Path) -> crate::lint::analysis::Analysis {
         paths: vec![dir.to_path_buf()],
         ..Default::default()
     };
-    crate::lint::analysis::Analysis::run(&opts, dir).unwrap()
+    crate::lint::driver::run(&opts, dir).unwrap()
 }

@@ -9,14 +9,15 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use gorun_lint::command::render::{Format, RenderOptions};
-use gorun_lint::lint::analysis::{Analysis, Options};
-use gorun_lint::lint::check::{self, Selection};
+use gorun_lint::lint::analysis::Options;
+use gorun_lint::lint::check;
+use gorun_lint::lint::config::Selection;
 
 /// The JSON and human reports of checking `dir` from `cwd`, and the number
 /// of files finished while walking.
 fn reports(dir: &Path, cwd: &Path, finish: bool) -> (String, String, usize) {
     let selection = Selection::default();
-    let mut analysis = Analysis::run(
+    let mut analysis = gorun_lint::lint::driver::run(
         &Options {
             paths: vec![dir.to_path_buf()],
             finish: finish.then(|| selection.clone()),
@@ -184,7 +185,7 @@ fn overlapping_paths_report_each_file_once() {
     let cwd = Path::new(env!("CARGO_MANIFEST_DIR"));
     let json = |paths: &[&str], finish: bool| {
         let selection = Selection::default();
-        let mut analysis = Analysis::run(
+        let mut analysis = gorun_lint::lint::driver::run(
             &Options {
                 paths: paths.iter().map(|p| cwd.join(p)).collect(),
                 finish: finish.then(|| selection.clone()),
@@ -234,7 +235,7 @@ fn each_file_is_counted_once_however_it_is_named() {
         &["cmd/a", "cmd/b", "cmd/c", "cmd/lib"],
     );
     let count = |paths: &[&str], finish: bool| {
-        let analysis = Analysis::run(
+        let analysis = gorun_lint::lint::driver::run(
             &Options {
                 paths: paths.iter().map(|p| d.path().join(p)).collect(),
                 finish: finish.then(Selection::default),

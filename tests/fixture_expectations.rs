@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use gorun_lint::lint::analysis::{Analysis, Options, Site};
+use gorun_lint::lint::analysis::{Options, Site};
 use gorun_lint::lint::classify::Class;
 use gorun_lint::syntax::callsite::Origin;
 use gorun_lint::syntax::parse::lines::logical_line_start;
@@ -88,7 +88,7 @@ fn check_group(group: &str) {
     for side in ["pos", "neg"] {
         let dir = root.join(side);
         let expected = expectations(&dir);
-        let analysis = Analysis::run(
+        let analysis = gorun_lint::lint::driver::run(
             &Options {
                 paths: vec![dir.clone()],
                 ..Default::default()

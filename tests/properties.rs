@@ -422,7 +422,7 @@ fn repo(text: &str) -> tempfile::TempDir {
 }
 
 fn analyse(dir: &Path) -> Analysis {
-    Analysis::run(
+    gorun_lint::lint::driver::run(
         &Options {
             paths: vec![dir.to_path_buf()],
             ..Default::default()

@@ -23,8 +23,9 @@ use std::path::Path;
 
 use gorun_lint::command::render::{Format, RenderOptions};
 use gorun_lint::lint::analysis::{Analysis, Options};
+use gorun_lint::lint::edit::Edit;
 use gorun_lint::lint::fix::apply::{apply_edits, render, Change};
-use gorun_lint::lint::fix::plan::{plan, Edit};
+use gorun_lint::lint::fix::plan::plan;
 use gorun_lint::syntax::parse::tree::MakeParser;
 use gorun_lint::syntax::parse::MakeDoc;
 
@@ -73,7 +74,7 @@ fn analyse(dir: &Path) -> Analysis {
         paths: vec![dir.to_path_buf()],
         ..Default::default()
     };
-    Analysis::run(&opts, dir).expect("analysis runs without a config")
+    gorun_lint::lint::driver::run(&opts, dir).expect("analysis runs without a config")
 }
 
 /// Plan and render every fix; `None` when rendering refused (as `fix` would,
@@ -99,13 +100,14 @@ fn fixes(analysis: &Analysis) -> Option<Vec<Change>> {
 /// `check` as the command runs it: the Makefiles no other file's analysis
 /// reads are finished while walking. Its JSON and human reports.
 fn check_reports(dir: &Path, finish: bool) -> (String, String) {
-    let selection = gorun_lint::lint::check::Selection::default();
+    let selection = gorun_lint::lint::config::Selection::default();
     let opts = Options {
         paths: vec![dir.to_path_buf()],
         finish: finish.then(|| selection.clone()),
         ..Default::default()
     };
-    let mut analysis = Analysis::run(&opts, dir).expect("analysis runs without a config");
+    let mut analysis =
+        gorun_lint::lint::driver::run(&opts, dir).expect("analysis runs without a config");
     let report = gorun_lint::lint::check::check(&mut analysis, &selection, dir);
     let opts = RenderOptions::default();
     (

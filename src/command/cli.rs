@@ -8,8 +8,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::command::render::{Format, RenderOptions};
 use crate::error::Error;
-use crate::lint::analysis::{Analysis, Options};
-use crate::lint::check::{self, Selection};
+use crate::lint::analysis::Options;
+use crate::lint::check;
+use crate::lint::config::Selection;
 use crate::lint::rules;
 
 /// Exit codes.
@@ -265,9 +266,9 @@ fn dispatch(cli: Cli) -> Result<i32, Error> {
             let mut out = String::new();
             for r in rules::all() {
                 let fix = match r.fix {
-                    rules::FixAvailability::Always => "fix",
-                    rules::FixAvailability::Sometimes => "fix (sometimes)",
-                    rules::FixAvailability::Never => "",
+                    crate::lint::diagnostic::FixAvailability::Always => "fix",
+                    crate::lint::diagnostic::FixAvailability::Sometimes => "fix (sometimes)",
+                    crate::lint::diagnostic::FixAvailability::Never => "",
                 };
                 out.push_str(&format!(
                     "{}  {:<20} {:<8} {:<16} {}\n",
@@ -322,7 +323,7 @@ fn run_check(args: CheckArgs) -> Result<i32, Error> {
         finish: Some(selection.clone()),
         ..args.common.options()?
     };
-    let mut analysis = Analysis::run(&opts, &cwd)?;
+    let mut analysis = crate::lint::driver::run(&opts, &cwd)?;
     let timings = std::env::var_os("GORUN_LINT_TIMINGS").is_some();
     let t0 = std::time::Instant::now();
     let mut report = check::check(&mut analysis, &selection, &cwd);
@@ -411,7 +412,7 @@ fn run_fix(args: FixArgs) -> Result<i32, Error> {
         }
         opts.out_dir = Some(d.to_string());
     }
-    let analysis = Analysis::run(&opts, &cwd)?;
+    let analysis = crate::lint::driver::run(&opts, &cwd)?;
     for w in &analysis.warnings {
         eprintln!("gorun-lint: warning: {w}");
     }
@@ -524,7 +525,7 @@ fn run_migrate(args: MigrateArgs) -> Result<i32, Error> {
         s.enable_steady_tick(std::time::Duration::from_millis(100));
         s
     });
-    let analysis = Analysis::run(&opts, &cwd)?;
+    let analysis = crate::lint::driver::run(&opts, &cwd)?;
     if let Some(s) = spinner {
         s.finish_and_clear();
     }
@@ -556,10 +557,10 @@ fn run_migrate(args: MigrateArgs) -> Result<i32, Error> {
     let fix = crate::lint::fix::plan::plan(&analysis, args.unsafe_fixes, None);
     let changes = crate::lint::fix::apply::render(&fix.files)?;
     // Record what stays on `go run` in the allowlist, with the reason.
-    let root = crate::lint::classify::normalize(&cwd.join(&args.path));
+    let root = crate::lint::paths::normalize(&cwd.join(&args.path));
     let config_path = match &args.config {
         Some(p) => p.clone(),
-        None => crate::lint::config::Configs::new(None)?
+        None => crate::lint::config::Configs::new(None, rules::is_rule)?
             .for_dir(&root)?
             .path
             .clone()
@@ -570,7 +571,7 @@ fn run_migrate(args: MigrateArgs) -> Result<i32, Error> {
     if !entries.is_empty() || !config_path.exists() {
         let original = std::fs::read_to_string(&config_path).unwrap_or_default();
         let new_text = crate::command::migrate::add_allow_entries(&original, &entries, "_gen/bin");
-        crate::lint::config::Config::from_text(&config_path, &new_text)?;
+        crate::lint::config::Config::from_text(&config_path, &new_text, rules::is_rule)?;
         config_change = Some((original, new_text));
     }
     crate::lint::fix::apply::write_all(&changes)?;

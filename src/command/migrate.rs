@@ -11,7 +11,7 @@ use std::path::Path;
 
 use crate::lint::analysis::{Analysis, Site};
 use crate::lint::classify::Class;
-use crate::lint::fix::Applicability;
+use crate::lint::diagnostic::Applicability;
 use crate::syntax::callsite::Origin;
 
 /// One helper the migration creates.
@@ -42,7 +42,7 @@ pub struct MigrationPlan {
 
 /// Build the plan from an analysis.
 pub fn plan(analysis: &Analysis) -> MigrationPlan {
-    let offers = crate::lint::fix::plan::offers(analysis);
+    let offers = crate::lint::rules::local_go_run::offers(analysis);
     let mut helpers: BTreeMap<String, PlannedHelper> = BTreeMap::new();
     let mut staying = Vec::new();
     for (fi, f) in analysis.files.iter().enumerate() {

@@ -14,11 +14,12 @@ use std::sync::Arc;
 
 use crate::error::Error;
 use crate::lint::allow::{find_suppressions, matches_key, Suppression};
-use crate::lint::classify::{self, normalize, Classified};
+use crate::lint::classify::{self, Classified};
 use crate::lint::config::{Config, Configs};
 use crate::lint::discover::{self, Found};
 use crate::lint::gomod::Modules;
 use crate::lint::naming::{self, build_key, Build, BuildKey};
+use crate::lint::paths::normalize;
 use crate::lint::paths::{nearest_ancestor, project_root, relative, script_root};
 use crate::lint::prefilter::{may_matter, Matter};
 use crate::syntax::callsite::{self, Callsite, Origin};
@@ -88,6 +89,65 @@ pub struct FileAnalysis {
     pub tools: Vec<Callsite>,
     /// The variables visible to this file.
     pub env: VarEnv,
+}
+
+impl FileAnalysis {
+    /// The rule targets of a file that lie in its out dir: (rule index, target
+    /// as written, path). the naming and the guard rules read these.
+    pub fn out_dir_targets(&self) -> Vec<(usize, &String, PathBuf)> {
+        let f = self;
+        let mut out = Vec::new();
+        for (ri, rule) in f.doc.rules.iter().enumerate() {
+            for target in &rule.targets {
+                // A file in the out dir is named with a `/` (or a variable).
+                if !target.contains(['/', '$']) {
+                    continue;
+                }
+                if let Some(path) = f.resolve(target) {
+                    if path.starts_with(&f.out_dir) && path != f.out_dir {
+                        out.push((ri, target, path));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// A make word naming a file, resolved against the file's base directory.
+    pub fn resolve(&self, word: &str) -> Option<PathBuf> {
+        let f = self;
+        let word = word
+            .strip_prefix("$(CURDIR)/")
+            .or_else(|| word.strip_prefix("${CURDIR}/"))
+            .unwrap_or(word);
+        let word = if word.contains('$') {
+            f.env.expand(word)?
+        } else {
+            word.to_string()
+        };
+        if word.contains(['%', '*', '$']) || word.is_empty() {
+            return None;
+        }
+        Some(normalize(&f.base.join(word)))
+    }
+
+    /// The path a recipe command runs, when it is a literal path.
+    pub fn exec_path(&self, e: &crate::syntax::callsite::Exec) -> Option<PathBuf> {
+        let f = self;
+        let Cwd::Known(cwd) = &e.cwd else { return None };
+        let text = &e.word.text;
+        if let Some(rest) = text
+            .strip_prefix("$(CURDIR)/")
+            .or_else(|| text.strip_prefix("${CURDIR}/"))
+        {
+            return f.resolve(rest);
+        }
+        if text.starts_with('/') {
+            return None;
+        }
+        let joined = crate::syntax::shell::join_rel(cwd, text);
+        f.resolve(&joined)
+    }
 }
 
 /// The whole analysis.
@@ -266,7 +326,12 @@ struct LoadedAll {
 /// dropped as soon as it is read: only its path's hash is kept (a skipped
 /// file that another one includes is read then, and counted once), so
 /// memory does not grow with the files that do not matter.
-fn load_all(opts: &Options, cwd: &Path, configs: &Configs) -> LoadedAll {
+fn load_all(
+    opts: &Options,
+    cwd: &Path,
+    configs: &Configs,
+    finisher: Option<&Finisher>,
+) -> LoadedAll {
     if let Some((p, text)) = &opts.stdin {
         let path = normalize(&cwd.join(p));
         let f = Found {
@@ -304,7 +369,7 @@ fn load_all(opts: &Options, cwd: &Path, configs: &Configs) -> LoadedAll {
                 let h = path_hash(&f.path);
                 skipped.lock().expect("skipped").insert(h);
             }
-            Ok(Some(l)) => match finish(l, &f, opts, cwd, &modules) {
+            Ok(Some(l)) => match finish(l, &f, opts, cwd, &modules, finisher) {
                 Ok(mut done) => {
                     let mut dirs = out_dirs.lock().expect("out dirs");
                     match dirs.get(&done.out_dir) {
@@ -368,16 +433,23 @@ fn load_all(opts: &Options, cwd: &Path, configs: &Configs) -> LoadedAll {
     }
 }
 
-/// Finish the check of a walked Makefile that no other file's analysis
-/// reads ([`Finished`]), or hand it back to be kept.
+/// How the walk finishes a Makefile that stands alone: given its one-file
+/// analysis (callsites classified, allowlist applied, helpers named), the
+/// [`Finished`] file, or the analysis back when it must be kept (the
+/// driver's check, [`crate::lint::driver`]: this stage cannot run rules).
+pub type Finisher<'a> = dyn Fn(Analysis) -> Result<Finished, Box<Analysis>> + Sync + 'a;
+
+/// A walked Makefile that no other file's analysis reads, analysed alone
+/// for `finish`; or the file handed back to be kept.
 fn finish(
     l: Loaded,
     f: &Found,
     opts: &Options,
     cwd: &Path,
     modules: &Modules,
+    finish: Option<&Finisher>,
 ) -> Result<Finished, Box<Loaded>> {
-    let Some(selection) = &opts.finish else {
+    let Some(finish) = finish else {
         return Err(Box::new(l));
     };
     if f.explicit
@@ -398,85 +470,110 @@ fn finish(
     a.store_sites(0, found);
     a.apply_allowlist();
     a.name_targets(opts);
-    let g = &a.files[0];
-    let trees = crate::lint::guard::analyse(&a);
-    let alone = g.base != project_root(&g.base, &g.config)
-        && g.execs
-            .iter()
-            .all(|e| crate::lint::guard::exec_path(g, e).is_none_or(|p| !p.is_file()))
-        && trees.is_empty();
-    if !alone {
+    finish(a).map_err(|mut a| {
         let g = a.files.pop().expect("one file");
         let file = Arc::try_unwrap(g.file).expect("nothing else holds the file yet");
-        return Err(Box::new(Loaded {
+        Box::new(Loaded {
             file,
             kind: g.kind,
             context_only: g.context_only,
             config: g.config,
             doc: g.doc,
-        }));
+        })
+    })
+}
+
+impl Analysis {
+    /// For a one-file analysis: whether its file stands alone, as far as
+    /// this stage can tell: not at its project root (where `clean` may be
+    /// another tree's job) and running no existing file by path (a script
+    /// takes its base from it). The guard facts decide the rest.
+    pub fn stands_alone(&self) -> bool {
+        let g = &self.files[0];
+        g.base != project_root(&g.base, &g.config)
+            && g.execs
+                .iter()
+                .all(|e| g.exec_path(e).is_none_or(|p| !p.is_file()))
     }
-    let report = crate::lint::check::check_files(&a, selection, trees);
-    let g = &a.files[0];
-    let mut names = Vec::new();
-    let mut named = Vec::new();
-    for s in &g.sites {
-        let (Some(key), Some(tool), Some(helper), Some(target)) =
-            (&s.build, &s.class.tool, &s.helper, &s.target)
-        else {
-            continue;
-        };
-        // (A helper is always its out dir joined with a name.)
-        let Some(name) = helper.file_name().and_then(|n| n.to_str()) else {
-            continue;
-        };
-        let ni = match names.iter().position(|n: &FinishedBuild| &n.key == key) {
-            Some(ni) => ni,
-            None => {
-                names.push(FinishedBuild {
-                    key: key.clone(),
-                    tool: tool.as_str().into(),
-                    alone: name.into(),
-                });
-                names.len() - 1
-            }
-        };
-        for (di, d) in report.diagnostics.iter().enumerate() {
-            if d.span == s.callsite.span && d.target.as_ref() == Some(target) {
-                let index = |i: usize| u32::try_from(i).expect("fewer than 2^32 findings");
-                named.push((index(di), index(ni)));
+}
+
+impl Finished {
+    /// A one-file analysis finished with its findings (`allowed`: the
+    /// callsites the allowlist exempts): the builds it runs, which findings
+    /// name them, and the findings with only the lines they show.
+    pub fn new(
+        a: Analysis,
+        diagnostics: Vec<crate::lint::diagnostic::Diagnostic>,
+        allowed: usize,
+    ) -> Finished {
+        let g = &a.files[0];
+        let mut names = Vec::new();
+        let mut named = Vec::new();
+        for s in &g.sites {
+            let (Some(key), Some(tool), Some(helper), Some(target)) =
+                (&s.build, &s.class.tool, &s.helper, &s.target)
+            else {
+                continue;
+            };
+            // (A helper is always its out dir joined with a name.)
+            let Some(name) = helper.file_name().and_then(|n| n.to_str()) else {
+                continue;
+            };
+            let ni = match names.iter().position(|n: &FinishedBuild| &n.key == key) {
+                Some(ni) => ni,
+                None => {
+                    names.push(FinishedBuild {
+                        key: key.clone(),
+                        tool: tool.as_str().into(),
+                        alone: name.into(),
+                    });
+                    names.len() - 1
+                }
+            };
+            for (di, d) in diagnostics.iter().enumerate() {
+                if d.span == s.callsite.span && d.target.as_ref() == Some(target) {
+                    let index = |i: usize| u32::try_from(i).expect("fewer than 2^32 findings");
+                    named.push((index(di), index(ni)));
+                }
             }
         }
+        // The findings keep only the lines they show, not the file.
+        let mut diagnostics = diagnostics;
+        let mine = |d: &crate::lint::diagnostic::Diagnostic| Arc::ptr_eq(&d.file, &g.file);
+        let mut spans: Vec<_> = diagnostics
+            .iter()
+            .filter(|d| mine(d))
+            .map(|d| d.span.clone())
+            .collect();
+        let excerpt = Arc::new(
+            g.file
+                .excerpt(&mut spans, crate::lint::diagnostic::CONTEXT_LINES),
+        );
+        let mut spans = spans.into_iter();
+        for d in &mut diagnostics {
+            // Its fixes' intents name this one-file analysis: `check` only
+            // reports them.
+            if let Some(fix) = &mut d.fix {
+                fix.intents = Vec::new();
+            }
+        }
+        for d in diagnostics.iter_mut().filter(|d| mine(d)) {
+            d.span = spans.next().expect("one span per finding");
+            d.file = excerpt.clone();
+        }
+        Finished {
+            path: g.file.path.clone(),
+            config: g.config.clone(),
+            diagnostics,
+            allowed,
+            out_dir: Arc::from(g.out_dir.as_path()),
+            // Kept until the end of the walk, one per Makefile with `go
+            // run`: no spare capacity.
+            names: names.into_boxed_slice(),
+            named: named.into_boxed_slice(),
+            used_allow: a.used_allow.into_iter().collect(),
+        }
     }
-    // The findings keep only the lines they show, not the file.
-    let mut diagnostics = report.diagnostics;
-    let mine = |d: &crate::lint::diagnostic::Diagnostic| Arc::ptr_eq(&d.file, &g.file);
-    let mut spans: Vec<_> = diagnostics
-        .iter()
-        .filter(|d| mine(d))
-        .map(|d| d.span.clone())
-        .collect();
-    let excerpt = Arc::new(
-        g.file
-            .excerpt(&mut spans, crate::lint::diagnostic::CONTEXT_LINES),
-    );
-    let mut spans = spans.into_iter();
-    for d in diagnostics.iter_mut().filter(|d| mine(d)) {
-        d.span = spans.next().expect("one span per finding");
-        d.file = excerpt.clone();
-    }
-    Ok(Finished {
-        path: g.file.path.clone(),
-        config: g.config.clone(),
-        diagnostics,
-        allowed: report.allowed,
-        out_dir: Arc::from(g.out_dir.as_path()),
-        // Kept until the end of the walk, one per Makefile with `go run`:
-        // no spare capacity.
-        names: names.into_boxed_slice(),
-        named: named.into_boxed_slice(),
-        used_allow: a.used_allow.into_iter().collect(),
-    })
 }
 
 /// The key of a skipped path (64 bits: a collision among a million paths is
@@ -666,12 +763,19 @@ pub struct Options {
     /// For `check`: the rules to report. Makefiles no other file's analysis
     /// reads are then checked as they are read and only their findings kept
     /// ([`Finished`]); `None` keeps every file's analysis (what `fix` needs).
-    pub finish: Option<crate::lint::check::Selection>,
+    pub finish: Option<crate::lint::config::Selection>,
 }
 
 impl Analysis {
-    pub fn run(opts: &Options, cwd: &Path) -> Result<Analysis, Error> {
-        let configs = Configs::new(opts.config.as_deref())?;
+    /// Walk, read and analyse (see the module doc); `finisher` finishes the
+    /// Makefiles that stand alone as they are read (the driver passes it
+    /// for `check`: [`crate::lint::driver::run`]).
+    pub fn load(
+        opts: &Options,
+        cwd: &Path,
+        configs: &Configs,
+        finisher: Option<&Finisher>,
+    ) -> Result<Analysis, Error> {
         let timings = std::env::var_os("GORUN_LINT_TIMINGS").is_some();
         let t0 = std::time::Instant::now();
         let LoadedAll {
@@ -679,7 +783,7 @@ impl Analysis {
             kept,
             skipped,
             finished,
-        } = load_all(opts, cwd, &configs);
+        } = load_all(opts, cwd, configs, finisher);
         // Held, or named: counted as such, not as walked.
         let counted = finished
             .iter()
@@ -709,9 +813,9 @@ impl Analysis {
             }
         }
         let t1 = std::time::Instant::now();
-        analysis.follow_includes(cwd, &configs, &mut parser, &mut index);
+        analysis.follow_includes(cwd, configs, &mut parser, &mut index);
         let t2 = std::time::Instant::now();
-        analysis.find_sites(opts, cwd, &configs);
+        analysis.find_sites(opts, cwd, configs);
         let t3 = std::time::Instant::now();
         analysis.name_targets(opts);
         // The walked files not held, and those loaded since that were not
@@ -749,7 +853,7 @@ impl Analysis {
     }
 
     /// Load a file found through an `include` line.
-    fn load(
+    fn load_file(
         &mut self,
         path: &Path,
         cwd: &Path,
@@ -866,7 +970,9 @@ impl Analysis {
                 for (path, optional, line) in self.include_targets(i, &base) {
                     let j = match index.get(&path) {
                         Some(&j) => Some(j),
-                        None if path.is_file() => self.load(&path, cwd, configs, parser, index),
+                        None if path.is_file() => {
+                            self.load_file(&path, cwd, configs, parser, index)
+                        }
                         None => {
                             if !optional {
                                 self.warnings.push(format!(
@@ -1170,7 +1276,7 @@ impl Analysis {
             if !names_it || index.contains_key(&path) {
                 continue;
             }
-            if let Some(i) = self.load(&path, cwd, configs, &mut parser, &mut index) {
+            if let Some(i) = self.load_file(&path, cwd, configs, &mut parser, &mut index) {
                 let f = &mut self.files[i];
                 f.context_only = !only.unwrap_or(f.config.kinds).contains(Kind::Makefile);
                 added.push(i);
@@ -1187,7 +1293,7 @@ impl Analysis {
                 continue;
             }
             for e in &f.execs {
-                let Some(path) = crate::lint::guard::exec_path(f, e) else {
+                let Some(path) = f.exec_path(e) else {
                     continue;
                 };
                 let Cwd::Known(dir) = &e.cwd else { continue };
@@ -1380,7 +1486,7 @@ impl Analysis {
         let modules = Modules::default();
         let mut out: BTreeMap<PathBuf, BTreeMap<String, Option<BuildKey>>> = BTreeMap::new();
         for f in &self.files {
-            for (ri, _, path) in crate::lint::guard::out_dir_targets(f) {
+            for (ri, _, path) in f.out_dir_targets() {
                 if path.parent() != Some(f.out_dir.as_path()) {
                     continue;
                 }

@@ -4,29 +4,10 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::lint::analysis::Analysis;
-use crate::lint::diagnostic::{Diagnostic, Severity};
-use crate::lint::rules::{self, RuleInfo, Site};
+use crate::lint::config::Selection;
+use crate::lint::diagnostic::{Diagnostic, RuleInfo, Severity};
+use crate::lint::rules::{self, Site};
 use crate::syntax::source::SourceFile;
-
-/// Which rules to report.
-#[derive(Debug, Clone, Default)]
-pub struct Selection {
-    /// Only these (codes or names); empty means all.
-    pub select: Vec<String>,
-    pub ignore: Vec<String>,
-}
-
-impl Selection {
-    fn wants(&self, rule: &RuleInfo, config_ignore: &[String]) -> bool {
-        let named = |keys: &[String]| {
-            keys.iter()
-                .any(|k| k.eq_ignore_ascii_case(rule.code) || k == rule.name)
-        };
-        (self.select.is_empty() || named(&self.select))
-            && !named(&self.ignore)
-            && !named(config_ignore)
-    }
-}
 
 /// The result of `check`: its findings in report order, and what the
 /// summary counts.
@@ -99,7 +80,6 @@ pub(crate) fn check_files(
     trees: Vec<crate::lint::guard::Tree>,
 ) -> Report {
     let mut report = Report::default();
-    let offers = crate::lint::fix::plan::offers(analysis);
     for (fi, f) in analysis.files.iter().enumerate() {
         if f.context_only {
             continue;
@@ -114,35 +94,16 @@ pub(crate) fn check_files(
                 report.allowed += 1;
                 continue;
             }
-            let site = Site {
-                file: &f.file,
-                callsite: &s.callsite,
-                class: &s.class,
-                target: s.target.as_deref(),
-                fix: offers.get(&(fi, si)).copied(),
-                deferred_read_time: s.deferred_read_time,
-                base_note: f.base_note.as_deref().filter(|_| s.assumed_base),
-            };
-            for d in rules::check(&site) {
-                if selection.wants(d.rule, &f.config.ignore) {
-                    report.diagnostics.push(d);
-                }
-            }
+            let site = Site::new(analysis, fi, si);
+            let wants = |r: &RuleInfo| selection.wants(r, &f.config.ignore);
+            report.diagnostics.extend(rules::check(&site, wants));
         }
         // Inline suppressions that matched nothing.
         for sup in f.suppressions.iter().filter(|s| !s.used) {
             if selection.wants(&rules::unused_allow::RULE, &f.config.ignore) {
-                report.diagnostics.push(Diagnostic {
-                    rule: &rules::unused_allow::RULE,
-                    file: f.file.clone(),
-                    span: sup.span.clone(),
-                    message: format!("`gorun-lint: allow {}` matches no `go run` callsite on this or the next line", sup.tool),
-                    help: Some("remove the comment".into()),
-                    tool: Some(sup.tool.clone()),
-                    package: None,
-                    target: None,
-                    fix: None,
-                });
+                report
+                    .diagnostics
+                    .push(rules::unused_allow::comment(&f.file, sup));
             }
         }
     }
@@ -152,12 +113,9 @@ pub(crate) fn check_files(
             analysis,
             tree: &tree,
         };
-        for d in rules::check_guard(&ctx) {
-            let ignore = &analysis.files[tree.root].config.ignore;
-            if selection.wants(d.rule, ignore) {
-                report.diagnostics.push(d);
-            }
-        }
+        let ignore = &analysis.files[tree.root].config.ignore;
+        let wants = |r: &RuleInfo| selection.wants(r, ignore);
+        report.diagnostics.extend(rules::check_guard(&ctx, wants));
     }
     report.diagnostics = in_order_once(std::mem::take(&mut report.diagnostics));
     report
@@ -213,17 +171,9 @@ fn unused_config_entries(
                 .allow_lines
                 .get(key)
                 .map_or(0..0, |&l| file.line_span(l));
-            report.diagnostics.push(Diagnostic {
-                rule: &rules::unused_allow::RULE,
-                file: file.clone(),
-                span,
-                message: format!("allowlist entry `{key}` matches no `go run` callsite"),
-                help: Some("remove the entry".into()),
-                tool: Some(key.clone()),
-                package: None,
-                target: None,
-                fix: None,
-            });
+            report
+                .diagnostics
+                .push(rules::unused_allow::entry(&file, span, key));
         }
     }
 }

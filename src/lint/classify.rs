@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::lint::gomod::{GoMod, Modules};
+use crate::lint::paths::normalize;
 use crate::syntax::callsite::{Callsite, RunTarget};
 use crate::syntax::shell::{join_rel, Cwd};
 use crate::syntax::vars::VarEnv;
@@ -267,21 +268,4 @@ fn local_dir_and_tool(first: &str, files: bool) -> (String, Option<String>) {
             )
         }
     }
-}
-
-/// Resolve `.` and `..` without touching the file system.
-pub fn normalize(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out
 }

@@ -23,6 +23,7 @@ use std::sync::Mutex;
 use serde::Deserialize;
 
 use crate::error::Error;
+use crate::lint::diagnostic::RuleInfo;
 
 pub const FILE_NAME: &str = ".gorun-lint.toml";
 
@@ -94,12 +95,18 @@ impl Default for Config {
 
 impl Config {
     /// Load and validate a configuration file.
-    pub fn load(path: &Path) -> Result<Config, Error> {
+    /// Load and validate a configuration file; `known_rule`: whether its
+    /// `ignore` may name a key (the rule table sits in a later stage).
+    pub fn load(path: &Path, known_rule: fn(&str) -> bool) -> Result<Config, Error> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        Config::from_text(path, &text)
+        Config::from_text(path, &text, known_rule)
     }
 
-    pub fn from_text(path: &Path, text: &str) -> Result<Config, Error> {
+    pub fn from_text(
+        path: &Path,
+        text: &str,
+        known_rule: fn(&str) -> bool,
+    ) -> Result<Config, Error> {
         let mut cfg: Config = toml::from_str(text).map_err(|e| Error::Config {
             path: path.to_path_buf(),
             message: e.message().to_string(),
@@ -135,7 +142,7 @@ impl Config {
             .trim_start_matches("./")
             .to_string();
         for code in &cfg.ignore {
-            if crate::lint::rules::lookup(code).is_none() {
+            if !known_rule(code) {
                 return Err(Error::Config {
                     path: path.to_path_buf(),
                     message: format!("unknown rule `{code}` in ignore"),
@@ -223,6 +230,23 @@ pub(crate) fn bound_dir_cache<V>(
     }
 }
 
+/// Which rules to report.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Only these (codes or names); empty means all.
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+}
+
+impl Selection {
+    pub fn wants(&self, rule: &RuleInfo, config_ignore: &[String]) -> bool {
+        let named = |keys: &[String]| keys.iter().any(|k| rule.is_named(k));
+        (self.select.is_empty() || named(&self.select))
+            && !named(&self.ignore)
+            && !named(config_ignore)
+    }
+}
+
 /// Finds the configuration for each file; caches by directory.
 ///
 /// The cache holds the directories that have a config file and those met
@@ -233,18 +257,22 @@ pub(crate) fn bound_dir_cache<V>(
 /// components, a visible cost per walked directory).
 #[derive(Debug)]
 pub struct Configs {
+    /// Whether a config's `ignore` may name a key (the rule table sits in
+    /// a later stage, so it is handed in).
+    known_rule: fn(&str) -> bool,
     explicit: Option<std::sync::Arc<Config>>,
     default: std::sync::Arc<Config>,
     cache: Mutex<HashMap<std::ffi::OsString, std::sync::Arc<Config>>>,
 }
 
 impl Configs {
-    pub fn new(explicit: Option<&Path>) -> Result<Configs, Error> {
+    pub fn new(explicit: Option<&Path>, known_rule: fn(&str) -> bool) -> Result<Configs, Error> {
         let explicit = match explicit {
-            Some(p) => Some(std::sync::Arc::new(Config::load(p)?)),
+            Some(p) => Some(std::sync::Arc::new(Config::load(p, known_rule)?)),
             None => None,
         };
         Ok(Configs {
+            known_rule,
             explicit,
             default: std::sync::Arc::new(Config::default()),
             cache: Mutex::new(HashMap::new()),
@@ -273,7 +301,7 @@ impl Configs {
             }
             let p = d.join(FILE_NAME);
             if p.is_file() {
-                let c = std::sync::Arc::new(Config::load(&p)?);
+                let c = std::sync::Arc::new(Config::load(&p, self.known_rule)?);
                 passed.push(d);
                 found = Some(c);
                 break;
@@ -303,13 +331,15 @@ mod tests {
         let c = Config::from_text(
             Path::new("/r/.gorun-lint.toml"),
             "out-dir = \"./bin/\"\n[allow]\nmigrate-ci = \"CI only\"\n",
+            crate::lint::rules::is_rule,
         )
         .unwrap();
         assert_eq!(c.out_dir, "bin");
         assert_eq!(c.allow_lines["migrate-ci"], 3);
-        let e = Config::from_text(Path::new("x.toml"), "[allow]\nx = \"\"\n").unwrap_err();
+        let e =
+            Config::from_text(Path::new("x.toml"), "[allow]\nx = \"\"\n", |_| true).unwrap_err();
         assert!(e.to_string().contains("needs a reason"), "{e}");
-        let e = Config::from_text(Path::new("x.toml"), "bogus = 1\n").unwrap_err();
+        let e = Config::from_text(Path::new("x.toml"), "bogus = 1\n", |_| true).unwrap_err();
         assert!(e.to_string().contains("x.toml"), "{e}");
     }
 
@@ -330,7 +360,7 @@ mod tests {
         for d in ["a/inner/x/y", "a/other/z", "b"] {
             std::fs::create_dir_all(root.join(d)).unwrap();
         }
-        let configs = Configs::new(None).unwrap();
+        let configs = Configs::new(None, crate::lint::rules::is_rule).unwrap();
         let out = |d: &str| configs.for_dir(&root.join(d)).unwrap().out_dir.clone();
         // Leaves first (their answers are not kept), then their ancestors,
         // then the leaves again: the same answer every time.

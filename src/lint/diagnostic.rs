@@ -1,11 +1,12 @@
-//! Diagnostics: what a rule reports, with everything each renderer needs.
+//! Diagnostics: what a rule reports, with everything each renderer needs,
+//! and the types every rule and renderer shares: a rule's identity
+//! ([`RuleInfo`]), its severity and whether its fix may change behaviour
+//! ([`Applicability`]).
 
 use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::lint::fix::Applicability;
-use crate::lint::rules::RuleInfo;
 use crate::syntax::source::SourceFile;
 use crate::syntax::source::Span;
 
@@ -28,11 +29,94 @@ impl Severity {
     }
 }
 
-/// What a fix would do, as reports show it.
+/// Whether a fix may change behaviour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    /// Keeps behaviour: applied by `fix`.
+    Safe,
+    /// May change behaviour: applied with `--unsafe-fixes`.
+    Unsafe,
+}
+
+/// Whether a rule offers a fix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixAvailability {
+    Always,
+    Sometimes,
+    Never,
+}
+
+/// A rule's identity and documentation.
+#[derive(Debug)]
+pub struct RuleInfo {
+    pub code: &'static str,
+    pub name: &'static str,
+    /// One line for `gorun-lint rules`.
+    pub summary: &'static str,
+    pub severity: Severity,
+    pub fix: FixAvailability,
+    /// The rule module's source; its `//!` lines are the documentation.
+    pub source: &'static str,
+}
+
+impl RuleInfo {
+    /// Whether `key` names this rule: its code (any case) or its name.
+    pub fn is_named(&self, key: &str) -> bool {
+        self.code.eq_ignore_ascii_case(key) || self.name == key
+    }
+
+    /// The documentation: the module's `//!` comment.
+    pub fn doc(&self) -> String {
+        let mut out = String::new();
+        for line in self.source.lines() {
+            if let Some(rest) = line.strip_prefix("//!") {
+                out.push_str(rest.strip_prefix(' ').unwrap_or(rest));
+                out.push('\n');
+            } else if !out.is_empty() {
+                break;
+            }
+        }
+        out
+    }
+}
+
+impl PartialEq for RuleInfo {
+    fn eq(&self, other: &Self) -> bool {
+        self.code == other.code
+    }
+}
+
+/// A rule's fix: whether it may change behaviour, what it does in words
+/// (what reports show), and what it does as data ([`Intent`]s, which the
+/// fix stage turns into byte edits once every helper has its name). The
+/// rule that finds the problem builds its fix; nothing else decides
+/// whether a finding can be fixed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FixSummary {
+pub struct Fix {
     pub applicability: Applicability,
     pub description: String,
+    /// (Indices into the analysis the rule ran on: not reported.)
+    #[serde(skip)]
+    pub intents: Vec<Intent>,
+}
+
+/// What a fix does, by the analysis's indices: the edits are assembled
+/// from all fixes at once, so an intent two findings share (two callsites
+/// of one helper add one target) is applied once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Intent {
+    /// Run the helper instead of `go run` at callsite `site` of `file`,
+    /// and build it: its file target, the consuming rules' order-only
+    /// prerequisites, `clean` and `.gitignore` for its out dir (a script
+    /// callsite builds it in place instead).
+    RunHelper { file: usize, site: usize },
+    /// List the helper that recipe command `exec` of `file` runs as an
+    /// order-only prerequisite of its rule.
+    Prerequisite { file: usize, exec: usize },
+    /// The include tree rooted at `root` keeps `clean` removing its out
+    /// dir and git ignoring it.
+    CleanAndIgnore { root: usize },
 }
 
 /// Lines a report shows around a finding's span; findings kept without
@@ -54,7 +138,7 @@ pub struct Diagnostic {
     pub package: Option<String>,
     /// The helper file target the fix creates (`_gen/bin/<tool>`).
     pub target: Option<String>,
-    pub fix: Option<FixSummary>,
+    pub fix: Option<Fix>,
 }
 
 impl Diagnostic {

@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::error::Error;
-use crate::lint::classify::normalize;
 use crate::lint::config::{Config, Configs};
+use crate::lint::paths::normalize;
 use crate::syntax::sources::{is_makefile_name, Kind, Kinds};
 
 /// A file to check.

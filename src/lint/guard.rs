@@ -2,16 +2,17 @@
 //! whose target is a file in the out dir), how each is built, which recipes
 //! run them, and whether `clean` and `.gitignore` cover the out dir. The
 //! guard rules (GR008-GR014) read this; the source computation is the one
-//! `fix` uses to write prerequisites ([`crate::lint::fix::sources`]).
+//! `fix` uses to write prerequisites ([`crate::lint::helper_sources`]).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::lint::analysis::{Analysis, FileAnalysis};
-use crate::lint::classify::{self, normalize, Class};
-use crate::lint::fix::plan::{clean_edits, git_root, ignored, CleanEdit};
-use crate::lint::fix::sources;
+use crate::lint::classify::{self, Class};
+use crate::lint::edit::Edit;
 use crate::lint::gomod::Modules;
+use crate::lint::helper_sources as sources;
+use crate::lint::paths::normalize;
 use crate::syntax::callsite::Callsite;
 use crate::syntax::parse::split_words;
 use crate::syntax::shell::Cwd;
@@ -84,7 +85,7 @@ pub fn analyse(analysis: &Analysis) -> Vec<Tree> {
         for &fi in &comp {
             let f = &analysis.files[fi];
             for (ei, e) in f.execs.iter().enumerate() {
-                let Some(path) = exec_path(f, e) else {
+                let Some(path) = f.exec_path(e) else {
                     continue;
                 };
                 if !path.starts_with(&f.out_dir) {
@@ -184,7 +185,7 @@ fn helper_targets(analysis: &Analysis, fi: usize, modules: &Modules) -> Vec<Help
         })
         .collect();
     let mut out = Vec::new();
-    for (ri, target, path) in out_dir_targets(f) {
+    for (ri, target, path) in f.out_dir_targets() {
         let rule = &f.doc.rules[ri];
         let build = f.builds.iter().position(|b| b.rule() == Some(ri));
         let has_output = build.is_some_and(|b| writes_target(&f.builds[b], f, &path));
@@ -204,67 +205,17 @@ fn helper_targets(analysis: &Analysis, fi: usize, modules: &Modules) -> Vec<Help
     out
 }
 
-/// The rule targets of a file that lie in its out dir: (rule index, target
-/// as written, path). `fix`'s naming reads these too.
-pub(crate) fn out_dir_targets(f: &FileAnalysis) -> Vec<(usize, &String, PathBuf)> {
-    let mut out = Vec::new();
-    for (ri, rule) in f.doc.rules.iter().enumerate() {
-        for target in &rule.targets {
-            // A file in the out dir is named with a `/` (or a variable).
-            if !target.contains(['/', '$']) {
-                continue;
-            }
-            if let Some(path) = resolve(f, target) {
-                if path.starts_with(&f.out_dir) && path != f.out_dir {
-                    out.push((ri, target, path));
-                }
-            }
-        }
-    }
-    out
-}
-
-/// A make word naming a file, resolved against the file's base directory.
-fn resolve(f: &FileAnalysis, word: &str) -> Option<PathBuf> {
-    let word = word
-        .strip_prefix("$(CURDIR)/")
-        .or_else(|| word.strip_prefix("${CURDIR}/"))
-        .unwrap_or(word);
-    let word = if word.contains('$') {
-        f.env.expand(word)?
-    } else {
-        word.to_string()
-    };
-    if word.contains(['%', '*', '$']) || word.is_empty() {
-        return None;
-    }
-    Some(normalize(&f.base.join(word)))
-}
-
-/// The path a recipe command runs, when it is a literal path.
-pub(crate) fn exec_path(f: &FileAnalysis, e: &crate::syntax::callsite::Exec) -> Option<PathBuf> {
-    let Cwd::Known(cwd) = &e.cwd else { return None };
-    let text = &e.word.text;
-    if let Some(rest) = text
-        .strip_prefix("$(CURDIR)/")
-        .or_else(|| text.strip_prefix("${CURDIR}/"))
-    {
-        return resolve(f, rest);
-    }
-    if text.starts_with('/') {
-        return None;
-    }
-    let joined = crate::syntax::shell::join_rel(cwd, text);
-    resolve(f, &joined)
-}
-
 /// Whether rule `r` of `f` lists `path` among its prerequisites.
 fn rule_lists(f: &FileAnalysis, r: usize, path: &Path) -> bool {
     let rule = &f.doc.rules[r];
     rule.prerequisites
         .iter()
         .chain(rule.order_only.iter().flatten())
-        .any(|w| resolve(f, &crate::syntax::parse::unescape_word(w)).as_deref() == Some(path))
+        .any(|w| {
+            f.resolve(&crate::syntax::parse::unescape_word(w))
+                .as_deref()
+                == Some(path)
+        })
 }
 
 /// Whether a `go build` writes the helper target.
@@ -280,7 +231,9 @@ fn writes_target(b: &Callsite, f: &FileAnalysis, path: &Path) -> bool {
                     Cwd::Known(d) => d,
                     Cwd::Unknown(_) => return false,
                 };
-                resolve(f, &crate::syntax::shell::join_rel(&dir, v)).as_deref() == Some(path)
+                f.resolve(&crate::syntax::shell::join_rel(&dir, v))
+                    .as_deref()
+                    == Some(path)
             }
             None => false,
         })
@@ -411,4 +364,135 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
         }
     }
     out
+}
+
+pub(crate) enum CleanEdit {
+    /// The clean target already removes the out dir (or a parent).
+    Done,
+    Insert(usize, Edit),
+    Create,
+}
+
+pub(crate) fn clean_edits(
+    analysis: &Analysis,
+    comp: &[usize],
+    clean: &str,
+    out_rel: &str,
+) -> CleanEdit {
+    // Rules by target, across the include tree.
+    let rules_of = |target: &str| -> Vec<(usize, usize)> {
+        comp.iter()
+            .flat_map(|&j| {
+                analysis.files[j]
+                    .doc
+                    .rules
+                    .iter()
+                    .enumerate()
+                    .filter(move |(_, r)| r.targets.iter().any(|t| t == target))
+                    .map(move |(r, _)| (j, r))
+            })
+            .collect()
+    };
+    let Some(&(cj, cr)) = rules_of(clean).first() else {
+        return CleanEdit::Create;
+    };
+    // `clean` and the targets it depends on (`clean: clean-bin`), transitively.
+    let mut todo = vec![(cj, cr)];
+    let mut seen = Vec::new();
+    while let Some((j, r)) = todo.pop() {
+        if seen.contains(&(j, r)) || seen.len() > 64 {
+            continue;
+        }
+        seen.push((j, r));
+        let g = &analysis.files[j];
+        let removes = g
+            .doc
+            .recipe_lines
+            .iter()
+            .filter(|l| l.rule == Some(r))
+            .any(|l| removes_dir(&g.file.text[l.span.clone()], out_rel));
+        if removes {
+            return CleanEdit::Done;
+        }
+        for p in &g.doc.rules[r].prerequisites {
+            todo.extend(rules_of(p));
+        }
+    }
+    let g = &analysis.files[cj];
+    let rule = &g.doc.rules[cr];
+    let at = g
+        .doc
+        .recipe_lines
+        .iter()
+        .rfind(|l| l.rule == Some(cr))
+        .map_or(rule.header.end, |l| l.span.end);
+    CleanEdit::Insert(cj, Edit::insert(at, format!("\n\trm -rf {out_rel}")))
+}
+
+/// Whether a recipe line removes `out_rel` or a parent of it (`rm -rf`,
+/// `$(RM) -r`, with or without `./` and a trailing `/`).
+fn removes_dir(line: &str, out_rel: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let rm_at = words.iter().position(|w| {
+        let w = w.trim_start_matches(['@', '-', '+']);
+        w == "rm" || w == "$(RM)" || w == "${RM}" || w.ends_with("/rm")
+    });
+    let Some(i) = rm_at else { return false };
+    words[i + 1..].iter().any(|w| {
+        let w = w
+            .trim_end_matches([';'])
+            .trim_end_matches('/')
+            .trim_start_matches("./");
+        !w.is_empty() && (out_rel == w || out_rel.starts_with(&format!("{w}/")))
+    })
+}
+
+/// The directory whose `.gitignore` anchors `dir`: the nearest ancestor
+/// holding `.git`, else the module root, else the out dir's parent.
+pub(crate) fn git_root(dir: &Path) -> PathBuf {
+    crate::lint::paths::nearest_ancestor(dir, ".git")
+        .or_else(|| crate::lint::paths::nearest_ancestor(dir, "go.mod"))
+        .unwrap_or_else(|| dir.parent().unwrap_or(dir).to_path_buf())
+}
+
+/// Whether git would ignore a file inside `dir`, reading each `.gitignore`
+/// from `root` down to `dir`.
+pub fn ignored(root: &Path, dir: &Path) -> bool {
+    // The directories from the root down to `dir`, then a file inside it.
+    let mut chain: Vec<PathBuf> = dir
+        .ancestors()
+        .take_while(|d| d.starts_with(root))
+        .map(Path::to_path_buf)
+        .collect();
+    chain.reverse();
+    let matchers: Vec<(PathBuf, ignore::gitignore::Gitignore)> = chain
+        .iter()
+        .filter(|d| d.join(".gitignore").is_file())
+        .map(|d| {
+            (
+                d.clone(),
+                ignore::gitignore::Gitignore::new(d.join(".gitignore")).0,
+            )
+        })
+        .collect();
+    // Git decides each path by the deepest `.gitignore` with a matching
+    // pattern, and never looks inside an ignored directory: a file there
+    // stays ignored whatever a later `!pattern` says.
+    let decide = |path: &Path, is_dir: bool| -> Option<bool> {
+        matchers
+            .iter()
+            .rev()
+            .filter(|(d, _)| path.starts_with(d) && path != d.as_path())
+            .find_map(|(_, m)| match m.matched(path, is_dir) {
+                ignore::Match::Ignore(_) => Some(true),
+                ignore::Match::Whitelist(_) => Some(false),
+                ignore::Match::None => None,
+            })
+    };
+    for d in chain.iter().skip(1) {
+        if decide(d, true) == Some(true) {
+            return true;
+        }
+    }
+    decide(&dir.join("gorun-lint-probe"), false) == Some(true)
 }

@@ -8,6 +8,23 @@ use std::path::{Path, PathBuf};
 
 use crate::lint::config::Config;
 
+/// Resolve `.` and `..` without touching the file system.
+pub fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// The directory `out-dir` is relative to: the config file's directory, else
 /// the nearest ancestor holding `.git`, else the module root, else `base`.
 pub fn project_root(base: &Path, config: &Config) -> PathBuf {

@@ -92,7 +92,7 @@ pub fn locate_with(
 ) -> Result<Location, Error> {
     if let Some(dir) = flag {
         return Ok(Location {
-            dir: crate::lint::classify::normalize(&cwd.join(dir)),
+            dir: crate::lint::paths::normalize(&cwd.join(dir)),
             source: Source::Flag,
         });
     }

@@ -163,7 +163,7 @@ pub fn run(opts: &CacheOptions, cwd: &Path) -> Result<bool, Error> {
         s.enable_steady_tick(std::time::Duration::from_millis(100));
         s
     });
-    let analysis = Analysis::run(
+    let analysis = crate::lint::driver::run(
         &crate::lint::analysis::Options {
             paths: vec![opts.path.clone()],
             config: opts.config.clone(),

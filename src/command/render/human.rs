@@ -141,8 +141,8 @@ fn to_miette(d: &Diagnostic) -> miette::Report {
     let mut help = d.help.clone().unwrap_or_default();
     if let Some(fix) = &d.fix {
         let how = match fix.applicability {
-            crate::lint::fix::Applicability::Safe => "safe fix",
-            crate::lint::fix::Applicability::Unsafe => "unsafe fix, with --unsafe-fixes",
+            crate::lint::diagnostic::Applicability::Safe => "safe fix",
+            crate::lint::diagnostic::Applicability::Unsafe => "unsafe fix, with --unsafe-fixes",
         };
         help = format!("{help} ({how})");
     }

@@ -22,7 +22,7 @@ use serde::Serialize;
 
 use super::{RenderOptions, Renderer};
 use crate::lint::check::Report;
-use crate::lint::diagnostic::{Diagnostic, FixSummary};
+use crate::lint::diagnostic::{Diagnostic, Fix};
 
 pub struct Json;
 
@@ -72,7 +72,7 @@ pub(crate) struct Entry<'a> {
     tool: Option<&'a str>,
     package: Option<&'a str>,
     target: Option<&'a str>,
-    fix: Option<&'a FixSummary>,
+    fix: Option<&'a Fix>,
 }
 
 pub(crate) fn entry(d: &Diagnostic) -> Entry<'_> {

@@ -6,8 +6,9 @@ use serde_json::{json, Value};
 
 use super::{RenderOptions, Renderer};
 use crate::lint::check::Report;
+use crate::lint::diagnostic::RuleInfo;
 use crate::lint::diagnostic::{Diagnostic, Severity};
-use crate::lint::rules::{self, RuleInfo};
+use crate::lint::rules;
 
 pub struct Sarif;
 

@@ -13,8 +13,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::plan::{Edit, FileEdits};
 use crate::error::Error;
+use crate::lint::edit::{Edit, FileEdits};
 use crate::syntax::parse::tree::MakeParser;
 use crate::syntax::parse::{MakeDoc, TREE_SITTER_MAX_BYTES};
 use crate::syntax::sources::is_makefile_name;

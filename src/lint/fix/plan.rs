@@ -1,54 +1,33 @@
-//! Plan fixes: from the analysis to edits (byte ranges and replacements) in
-//! each file. One fix rewrites a repo-local `go run` callsite to run a helper
-//! binary, adds that helper as an order-only prerequisite of the consuming
-//! rule, and — shared by every callsite of the same build — adds the helper's
-//! `go build -o` file target, keeps `clean` removing the out dir and the out
-//! dir ignored by git.
+//! Plan fixes: the rules' fixes, assembled into edits (byte ranges and
+//! replacements) in each file. The rules decide what is fixed and how
+//! safely ([`crate::lint::diagnostic::Fix`]); this module only turns their
+//! intents into text, once every helper has its name, and applies an
+//! intent that several findings share once. `RunHelper` rewrites a
+//! repo-local `go run` callsite to run a helper binary, adds that helper
+//! as an order-only prerequisite of the consuming rule, and — shared by
+//! every callsite of the same build — adds the helper's `go build -o` file
+//! target, keeps `clean` removing the out dir and the out dir ignored by
+//! git; `Prerequisite` and `CleanAndIgnore` are the guard rules' parts of
+//! the same.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use super::sources::{self, Sources};
-use super::Applicability;
 use crate::lint::analysis::{Analysis, FileAnalysis, Site};
+use crate::lint::diagnostic::{Applicability, Diagnostic, Intent};
+use crate::lint::edit::{helper_prerequisite, make_safe, prerequisite_word, Edit, FileEdits};
 use crate::lint::gomod::Modules;
+use crate::lint::guard::{clean_edits, git_root, ignored, CleanEdit};
+use crate::lint::helper_sources::{self as sources, Sources};
 use crate::lint::naming::BUILD_ENV;
 use crate::lint::paths::relative;
+use crate::lint::rules::{self, local_go_run::consumers};
 use crate::syntax::callsite::{Origin, RunTarget};
 use crate::syntax::shell::Cwd;
-use crate::syntax::source::Span;
-
-/// One text edit: replace `span` of the original text with `text`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Edit {
-    pub span: Span,
-    pub text: String,
-}
-
-impl Edit {
-    pub fn insert(at: usize, text: impl Into<String>) -> Edit {
-        Edit {
-            span: at..at,
-            text: text.into(),
-        }
-    }
-}
-
-/// The edits for one file (new files have an empty original).
-#[derive(Debug, Clone, Default)]
-pub struct FileEdits {
-    pub path: PathBuf,
-    pub display: String,
-    pub original: String,
-    pub created: bool,
-    pub edits: Vec<Edit>,
-}
 
 /// The whole plan.
 #[derive(Debug, Default)]
 pub struct Plan {
-    /// The fix offered for each (file, site), by index into the analysis.
-    pub offers: HashMap<(usize, usize), Applicability>,
     pub files: Vec<FileEdits>,
     /// Callsites rewritten.
     pub fixed: usize,
@@ -61,115 +40,8 @@ pub struct Plan {
 /// The marker comment of the helper block.
 pub const BLOCK_MARKER: &str = "# gorun-lint: helper binaries";
 
-/// What fix, if any, each site gets.
-pub fn offers(analysis: &Analysis) -> HashMap<(usize, usize), Applicability> {
-    let mut out = HashMap::new();
-    for (fi, f) in analysis.files.iter().enumerate() {
-        for (si, s) in f.sites.iter().enumerate() {
-            if let Some(a) = offer(analysis, fi, s) {
-                out.insert((fi, si), a);
-            }
-        }
-    }
-    out
-}
-
-fn offer(analysis: &Analysis, fi: usize, s: &Site) -> Option<Applicability> {
-    let f = &analysis.files[fi];
-    if s.allowed.is_some()
-        || s.helper.is_none()
-        || s.class.module().is_none()
-        || f.file.lossy
-        || f.context_only
-    {
-        return None;
-    }
-    if !matches!(s.callsite.dir(), Cwd::Known(_)) {
-        return None;
-    }
-    // A `sh -c "..."` string read with its escapes undone: the fix copies
-    // the callsite's words as written (into the helper's build), so only
-    // where they hold no escape.
-    if s.callsite.in_string == crate::syntax::shell::InString::Unescaped
-        && f.file.text[s.callsite.prefix.start..s.callsite.span.end].contains('\\')
-    {
-        return None;
-    }
-    if s.callsite.chdir().is_some() && s.callsite.prefix.start != s.callsite.prefix.end {
-        return None; // `X=1 go run -C dir`: no subshell can keep the env prefix.
-    }
-    // `env -C dir go run`, `env -S ...`: the helper's build and path would
-    // not follow (`env -u GOOS` and `env -i` are kept in its build).
-    s.callsite.env_build_options()?;
-    // The fix writes the package's paths into rule lines, where make reads
-    // `#` as a comment and `:`, `;`, `=`, `%`, `,` and blanks as syntax; a
-    // Go package directory cannot hold such characters anyway.
-    let sources = s.build.iter().flat_map(|b| b.sources.iter());
-    let module = s.class.module().map(|m| m.root.as_path());
-    if !sources
-        .map(|p| p.as_path())
-        .chain(module)
-        .all(|p| make_safe(&relative(&f.base, p)))
-    {
-        return None;
-    }
-    match &s.callsite.origin {
-        Origin::Recipe { rule: Some(_), .. } => Some(Applicability::Safe),
-        Origin::Script => script_offer(f, s),
-        Origin::Define { name } | Origin::Deferred { variable: name } if !s.deferred_read_time => {
-            (!consumers(analysis, fi, name).is_empty()).then_some(Applicability::Safe)
-        }
-        _ => None,
-    }
-}
-
 /// The variable a fixed script builds its helpers into.
 pub const SCRIPT_BIN_VAR: &str = "GORUN_LINT_BIN";
-
-/// A script callsite gets `go build -o "$GORUN_LINT_BIN/<tool>" PKG &&
-/// "$GORUN_LINT_BIN/<tool>" args` where that keeps its meaning: not after
-/// `!`, `|` or `||` (the `&&` would bind differently), not with `-C` or
-/// `-exec` (the program would run elsewhere or through another program),
-/// not after a prefix command (`exec`, `time`, `env -u X`), not where
-/// `go run` is one variable, and not in a script a recipe reads with
-/// `source` (its `$0` is the shell).
-fn script_offer(f: &FileAnalysis, s: &Site) -> Option<Applicability> {
-    let cs = &s.callsite;
-    // A sourced script's `$0` is the shell: GORUN_LINT_BIN would be wrong.
-    // In a `bash -c '...'` string the quotes of the rewrite would clash.
-    if f.sourced || cs.in_string != crate::syntax::shell::InString::No {
-        return None;
-    }
-    if cs.run.is_none()
-        || cs
-            .flags
-            .iter()
-            .any(|fl| fl.name == "C" || fl.name == "exec")
-    {
-        return None;
-    }
-    let text = &f.file.text;
-    // Before `go`: env assignments and keywords only. `exec`, `time`,
-    // `nohup`, `env -u X` and the like would apply to the build alone.
-    let mut prefix = text[cs.prefix.clone()].to_string();
-    for w in cs.env.iter().rev() {
-        if cs.prefix.start <= w.span.start && w.span.end <= cs.prefix.end {
-            let at = w.span.start - cs.prefix.start..w.span.end - cs.prefix.start;
-            prefix.replace_range(at, " ");
-        }
-    }
-    if !prefix
-        .split_whitespace()
-        .all(|w| crate::syntax::shell::COMPOUND_KEYWORDS.contains(&w))
-    {
-        return None;
-    }
-    let before = text[..cs.prefix.start].trim_end_matches([' ', '\t']);
-    if before.ends_with('|') || before.ends_with("|&") || before.ends_with('!') {
-        return None;
-    }
-    Some(Applicability::Safe)
-}
 
 /// `"$GORUN_LINT_BIN/<tool>"`.
 fn script_bin(helper: &Path) -> String {
@@ -253,35 +125,6 @@ fn script_header(f: &FileAnalysis) -> Option<Edit> {
     ))
 }
 
-/// Whether a path reads literally in a make rule line and in `$(wildcard)`.
-fn make_safe(path: &str) -> bool {
-    path.chars()
-        .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '+' | '~' | '@' | '/'))
-}
-
-/// Rules whose recipe expands `$(name)` or `$(call name,...)`: (file, rule).
-fn consumers(analysis: &Analysis, fi: usize, name: &str) -> Vec<(usize, usize)> {
-    let pats = [
-        format!("$({name})"),
-        format!("${{{name}}}"),
-        format!("$(call {name}"),
-        format!("$(call {name},"),
-    ];
-    let mut out = Vec::new();
-    for j in component(analysis, fi) {
-        let g = &analysis.files[j];
-        for line in &g.doc.recipe_lines {
-            let text = &g.file.text[line.span.clone()];
-            if let Some(r) = line.rule {
-                if pats.iter().any(|p| text.contains(p.as_str())) && !out.contains(&(j, r)) {
-                    out.push((j, r));
-                }
-            }
-        }
-    }
-    out
-}
-
 /// The root of the include tree holding file `fi`.
 fn root_of(analysis: &Analysis, fi: usize) -> usize {
     analysis.component(fi)[0]
@@ -299,13 +142,49 @@ struct Helper {
     prerequisites: Vec<String>,
 }
 
-/// Plan the fixes. With `unsafe_fixes`, unsafe ones are applied too.
-pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str>) -> Plan {
-    let offers = offers(analysis);
-    let mut plan = Plan {
-        offers: offers.clone(),
-        ..Default::default()
+/// What the rules' fixes do: every callsite and include tree of the
+/// analysis through every rule (also those a config ignores: `fix` fixes
+/// what the rules find, whatever `check` reports), each intent once, in
+/// order, with the applicability of the fix that asked for it.
+pub fn intents(analysis: &Analysis) -> BTreeMap<Intent, Applicability> {
+    let mut out = BTreeMap::new();
+    let mut take = |d: Diagnostic| {
+        if let Some(fix) = d.fix {
+            for i in fix.intents {
+                out.entry(i).or_insert(fix.applicability);
+            }
+        }
     };
+    for (fi, f) in analysis.files.iter().enumerate() {
+        if f.context_only {
+            continue;
+        }
+        for (si, s) in f.sites.iter().enumerate() {
+            if s.allowed.is_some() {
+                continue;
+            }
+            rules::check(&rules::Site::new(analysis, fi, si), |_| true)
+                .into_iter()
+                .for_each(&mut take);
+        }
+    }
+    for tree in crate::lint::guard::analyse(analysis) {
+        let ctx = rules::guard_common::GuardCtx {
+            analysis,
+            tree: &tree,
+        };
+        rules::check_guard(&ctx, |_| true)
+            .into_iter()
+            .for_each(&mut take);
+    }
+    out
+}
+
+/// Plan the fixes: the rules' intents ([`intents`]) turned into edits, each
+/// shared one once. With `unsafe_fixes`, unsafe ones are applied too.
+pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str>) -> Plan {
+    let intents = intents(analysis);
+    let mut plan = Plan::default();
     let modules = Modules::default();
     let mut edits: BTreeMap<usize, Vec<Edit>> = BTreeMap::new();
     // Prerequisites to add: (file, rule) -> helper targets.
@@ -314,14 +193,39 @@ pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str
     let mut helpers: BTreeMap<usize, BTreeMap<PathBuf, Helper>> = BTreeMap::new();
     // Out dirs that fixed scripts build into (for .gitignore).
     let mut script_out_dirs: BTreeSet<PathBuf> = BTreeSet::new();
-    let mut keys: Vec<&(usize, usize)> = offers.keys().collect();
-    keys.sort();
-    for &(fi, si) in keys {
-        let applicability = offers[&(fi, si)];
+    for (&intent, &applicability) in &intents {
         if applicability == Applicability::Unsafe && !unsafe_fixes {
             plan.held_back += 1;
             continue;
         }
+        let (fi, si) = match intent {
+            Intent::RunHelper { file, site } => (file, site),
+            // Guard fixes (issue 5) on Makefiles already migrated: a recipe
+            // that runs a helper its rule does not depend on gets it as an
+            // order-only prerequisite. (Files decoded lossily are never
+            // edited: their bytes would change.)
+            Intent::Prerequisite { file, exec } => {
+                let f = &analysis.files[file];
+                let e = &f.execs[exec];
+                let Some(path) = f.exec_path(e).filter(|_| !f.file.lossy) else {
+                    continue;
+                };
+                let word = helper_prerequisite(&relative(&f.base, &path));
+                if let (Some(r), Some(word)) = (e.rule, word) {
+                    prereqs.entry((file, r)).or_default().insert(word);
+                    plan.guard_fixes += 1;
+                }
+                continue;
+            }
+            // A tree with helper targets gets `clean` and `.gitignore` right
+            // below.
+            Intent::CleanAndIgnore { root } => {
+                if !analysis.files[root].file.lossy {
+                    helpers.entry(root).or_default();
+                }
+                continue;
+            }
+        };
         let f = &analysis.files[fi];
         let s = &f.sites[si];
         let helper = s.helper.clone().expect("offered fixes have a helper");
@@ -394,28 +298,6 @@ pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str
             .entry(helper.clone())
             .or_insert_with(|| helper_target(f, s, &analysis.files[root].base, &helper, &modules));
         plan.fixed += 1;
-    }
-    // Guard fixes (issue 5) on Makefiles already migrated: a recipe that runs
-    // a helper its rule does not depend on gets it as an order-only
-    // prerequisite; trees with helper targets get `clean` and `.gitignore`
-    // right below.
-    for tree in crate::lint::guard::analyse(analysis) {
-        // Files decoded lossily are never edited (their bytes would change).
-        for run in tree
-            .runs
-            .iter()
-            .filter(|r| !r.listed && !analysis.files[r.file].file.lossy)
-        {
-            let f = &analysis.files[run.file];
-            let word = helper_prerequisite(&relative(&f.base, &run.path));
-            if let (Some(r), Some(word)) = (f.execs[run.exec].rule, word) {
-                prereqs.entry((run.file, r)).or_default().insert(word);
-                plan.guard_fixes += 1;
-            }
-        }
-        if !tree.helpers.is_empty() && !analysis.files[tree.root].file.lossy {
-            helpers.entry(tree.root).or_default();
-        }
     }
     // Order-only prerequisites on the consuming rules.
     for ((fi, r), targets) in &prereqs {
@@ -567,7 +449,7 @@ fn callsite_edits(f: &FileAnalysis, s: &Site, helper: &Path) -> Vec<Edit> {
     let Cwd::Known(run_dir) = cs.dir() else {
         return Vec::new();
     };
-    let program_dir = crate::lint::classify::normalize(&f.base.join(&run_dir));
+    let program_dir = crate::lint::paths::normalize(&f.base.join(&run_dir));
     let path = relative(&program_dir, helper);
     let path = if path.contains('/') {
         path
@@ -806,39 +688,6 @@ fn push_dir_files(out: &mut Vec<String>, base: &Path, dir: &Path, pattern: Optio
     );
 }
 
-/// `rel` as one word of a prerequisite list: blanks and `#` escaped with a
-/// backslash and `$` doubled (GNU make reads `a\ b.txt` as one file).
-/// `None` for a name make cannot take as a plain prerequisite (`:`, `;`,
-/// `|`, `=`, `%`, glob characters, parentheses, backslashes, control
-/// characters).
-fn prerequisite_word(rel: &str) -> Option<String> {
-    let mut out = String::with_capacity(rel.len());
-    for c in rel.chars() {
-        match c {
-            ' ' | '#' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '$' => out.push_str("$$"),
-            ':' | ';' | '|' | '=' | '%' | '*' | '?' | '[' | ']' | '(' | ')' | '\\' => return None,
-            c if c.is_control() => return None,
-            c => out.push(c),
-        }
-    }
-    (!out.is_empty()).then_some(out)
-}
-
-/// A helper a recipe runs, as the word of a rule line that lists it
-/// (`_gen/bin/e#` is `_gen/bin/e\#`); `None` when make cannot read it as one
-/// word. Its name comes from make text, where a `$` is make's already, so
-/// names with `$` are left alone.
-pub(crate) fn helper_prerequisite(rel: &str) -> Option<String> {
-    if rel.contains('$') {
-        return None;
-    }
-    prerequisite_word(rel)
-}
-
 fn dirs_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = vec![dir.to_path_buf()];
     let mut i = 0;
@@ -855,95 +704,6 @@ fn dirs_under(dir: &Path) -> Vec<PathBuf> {
         i += 1;
     }
     out
-}
-
-pub(crate) enum CleanEdit {
-    /// The clean target already removes the out dir (or a parent).
-    Done,
-    Insert(usize, Edit),
-    Create,
-}
-
-pub(crate) fn clean_edits(
-    analysis: &Analysis,
-    comp: &[usize],
-    clean: &str,
-    out_rel: &str,
-) -> CleanEdit {
-    // Rules by target, across the include tree.
-    let rules_of = |target: &str| -> Vec<(usize, usize)> {
-        comp.iter()
-            .flat_map(|&j| {
-                analysis.files[j]
-                    .doc
-                    .rules
-                    .iter()
-                    .enumerate()
-                    .filter(move |(_, r)| r.targets.iter().any(|t| t == target))
-                    .map(move |(r, _)| (j, r))
-            })
-            .collect()
-    };
-    let Some(&(cj, cr)) = rules_of(clean).first() else {
-        return CleanEdit::Create;
-    };
-    // `clean` and the targets it depends on (`clean: clean-bin`), transitively.
-    let mut todo = vec![(cj, cr)];
-    let mut seen = Vec::new();
-    while let Some((j, r)) = todo.pop() {
-        if seen.contains(&(j, r)) || seen.len() > 64 {
-            continue;
-        }
-        seen.push((j, r));
-        let g = &analysis.files[j];
-        let removes = g
-            .doc
-            .recipe_lines
-            .iter()
-            .filter(|l| l.rule == Some(r))
-            .any(|l| removes_dir(&g.file.text[l.span.clone()], out_rel));
-        if removes {
-            return CleanEdit::Done;
-        }
-        for p in &g.doc.rules[r].prerequisites {
-            todo.extend(rules_of(p));
-        }
-    }
-    let g = &analysis.files[cj];
-    let rule = &g.doc.rules[cr];
-    let at = g
-        .doc
-        .recipe_lines
-        .iter()
-        .rfind(|l| l.rule == Some(cr))
-        .map_or(rule.header.end, |l| l.span.end);
-    CleanEdit::Insert(cj, Edit::insert(at, format!("\n\trm -rf {out_rel}")))
-}
-
-/// Whether a recipe line removes `out_rel` or a parent of it (`rm -rf`,
-/// `$(RM) -r`, with or without `./` and a trailing `/`).
-fn removes_dir(line: &str, out_rel: &str) -> bool {
-    let words: Vec<&str> = line.split_whitespace().collect();
-    let rm_at = words.iter().position(|w| {
-        let w = w.trim_start_matches(['@', '-', '+']);
-        w == "rm" || w == "$(RM)" || w == "${RM}" || w.ends_with("/rm")
-    });
-    let Some(i) = rm_at else { return false };
-    words[i + 1..].iter().any(|w| {
-        let w = w
-            .trim_end_matches([';'])
-            .trim_end_matches('/')
-            .trim_start_matches("./");
-        !w.is_empty() && (out_rel == w || out_rel.starts_with(&format!("{w}/")))
-    })
-}
-
-/// The directory whose `.gitignore` anchors `dir`: the nearest ancestor
-/// holding `.git`, else the module root, else the out dir's parent.
-pub(crate) fn git_root(dir: &Path) -> PathBuf {
-    crate::lint::paths::nearest_ancestor(dir, ".git")
-        .or_else(|| crate::lint::paths::nearest_ancestor(dir, "go.mod"))
-        .unwrap_or_else(|| dir.parent().unwrap_or(dir).to_path_buf())
 }
 
 /// Append the out dirs to `<root>/.gitignore` unless git would already
@@ -976,48 +736,6 @@ fn gitignore_edit(root: &Path, dirs: &BTreeSet<PathBuf>, cwd: &Path) -> Option<F
         original,
         path,
     })
-}
-
-/// Whether git would ignore a file inside `dir`, reading each `.gitignore`
-/// from `root` down to `dir`.
-pub fn ignored(root: &Path, dir: &Path) -> bool {
-    // The directories from the root down to `dir`, then a file inside it.
-    let mut chain: Vec<PathBuf> = dir
-        .ancestors()
-        .take_while(|d| d.starts_with(root))
-        .map(Path::to_path_buf)
-        .collect();
-    chain.reverse();
-    let matchers: Vec<(PathBuf, ignore::gitignore::Gitignore)> = chain
-        .iter()
-        .filter(|d| d.join(".gitignore").is_file())
-        .map(|d| {
-            (
-                d.clone(),
-                ignore::gitignore::Gitignore::new(d.join(".gitignore")).0,
-            )
-        })
-        .collect();
-    // Git decides each path by the deepest `.gitignore` with a matching
-    // pattern, and never looks inside an ignored directory: a file there
-    // stays ignored whatever a later `!pattern` says.
-    let decide = |path: &Path, is_dir: bool| -> Option<bool> {
-        matchers
-            .iter()
-            .rev()
-            .filter(|(d, _)| path.starts_with(d) && path != d.as_path())
-            .find_map(|(_, m)| match m.matched(path, is_dir) {
-                ignore::Match::Ignore(_) => Some(true),
-                ignore::Match::Whitelist(_) => Some(false),
-                ignore::Match::None => None,
-            })
-    };
-    for d in chain.iter().skip(1) {
-        if decide(d, true) == Some(true) {
-            return true;
-        }
-    }
-    decide(&dir.join("gorun-lint-probe"), false) == Some(true)
 }
 
 #[cfg(test)]

@@ -25,8 +25,8 @@
 //! a `.PHONY` `clean` target); it only removes build outputs.
 
 use super::guard_common::{with_safe_fix, GuardCtx};
-use super::{FixAvailability, RuleInfo};
-use crate::lint::diagnostic::{Diagnostic, Severity};
+use crate::lint::diagnostic::{Diagnostic, Intent, Severity};
+use crate::lint::diagnostic::{FixAvailability, RuleInfo};
 
 pub static RULE: RuleInfo = RuleInfo {
     code: "GR012",
@@ -75,6 +75,9 @@ pub fn check(ctx: &GuardCtx) -> Vec<Diagnostic> {
             &format!("add `rm -rf {fix_rel}` to `{clean}`"),
         ),
         "Make `clean` remove the out dir",
+        Intent::CleanAndIgnore {
+            root: ctx.tree.root,
+        },
     )]
 }
 

@@ -21,9 +21,10 @@
 //! ## Fix safety
 //! No fix in this version.
 
-use super::{FixAvailability, RuleInfo, Site};
+use super::Site;
 use crate::lint::classify::{Class, DependencyVia};
 use crate::lint::diagnostic::{Diagnostic, Severity};
+use crate::lint::diagnostic::{FixAvailability, RuleInfo};
 
 pub static RULE: RuleInfo = RuleInfo {
     code: "GR004",

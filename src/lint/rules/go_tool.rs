@@ -31,8 +31,8 @@
 
 use std::sync::Arc;
 
-use super::{FixAvailability, RuleInfo};
 use crate::lint::diagnostic::{Diagnostic, Severity};
+use crate::lint::diagnostic::{FixAvailability, RuleInfo};
 use crate::syntax::callsite::Callsite;
 use crate::syntax::source::SourceFile;
 

@@ -2,11 +2,11 @@
 //! report. Not a rule.
 
 use crate::lint::analysis::Analysis;
-use crate::lint::diagnostic::Diagnostic;
+use crate::lint::diagnostic::{Diagnostic, Intent};
 use crate::lint::guard::Tree;
 use crate::syntax::source::Span;
 
-use super::RuleInfo;
+use crate::lint::diagnostic::RuleInfo;
 
 /// One include tree's guard state, as the guard rules see it.
 pub struct GuardCtx<'a> {
@@ -53,11 +53,12 @@ impl GuardCtx<'_> {
     }
 }
 
-/// `d` with a safe fix described by `description`.
-pub fn with_safe_fix(mut d: Diagnostic, description: &str) -> Diagnostic {
-    d.fix = Some(crate::lint::diagnostic::FixSummary {
-        applicability: crate::lint::fix::Applicability::Safe,
+/// `d` with a safe fix described by `description`, doing `intent`.
+pub fn with_safe_fix(mut d: Diagnostic, description: &str, intent: Intent) -> Diagnostic {
+    d.fix = Some(crate::lint::diagnostic::Fix {
+        applicability: crate::lint::diagnostic::Applicability::Safe,
         description: description.to_string(),
+        intents: vec![intent],
     });
     d
 }

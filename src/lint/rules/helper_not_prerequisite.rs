@@ -28,8 +28,8 @@
 //! `$`, parentheses, glob characters) gets no fix.
 
 use super::guard_common::{with_safe_fix, GuardCtx};
-use super::{FixAvailability, RuleInfo};
-use crate::lint::diagnostic::{Diagnostic, Severity};
+use crate::lint::diagnostic::{Diagnostic, Intent, Severity};
+use crate::lint::diagnostic::{FixAvailability, RuleInfo};
 
 pub static RULE: RuleInfo = RuleInfo {
     code: "GR009",
@@ -46,7 +46,7 @@ pub fn check(ctx: &GuardCtx) -> Vec<Diagnostic> {
         let f = &ctx.analysis.files[run.file];
         let exec = &f.execs[run.exec];
         let target = crate::lint::paths::relative(&f.base, &run.path);
-        let word = crate::lint::fix::plan::helper_prerequisite(&target);
+        let word = crate::lint::edit::helper_prerequisite(&target);
         let help = match &word {
             Some(w) => format!("add `| {w}` to the rule's prerequisites"),
             None => "rename the helper: make cannot list this name as a prerequisite".into(),
@@ -60,7 +60,14 @@ pub fn check(ctx: &GuardCtx) -> Vec<Diagnostic> {
         );
         d.target = Some(target);
         out.push(match word {
-            Some(_) => with_safe_fix(d, "Add the helper as an order-only prerequisite"),
+            Some(_) => with_safe_fix(
+                d,
+                "Add the helper as an order-only prerequisite",
+                Intent::Prerequisite {
+                    file: run.file,
+                    exec: run.exec,
+                },
+            ),
             None => d,
         });
     }

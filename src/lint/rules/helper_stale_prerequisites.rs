@@ -29,8 +29,8 @@
 //! than `$(wildcard ...)` that gorun-lint cannot expand.
 
 use super::guard_common::GuardCtx;
-use super::{FixAvailability, RuleInfo};
 use crate::lint::diagnostic::{Diagnostic, Severity};
+use crate::lint::diagnostic::{FixAvailability, RuleInfo};
 
 pub static RULE: RuleInfo = RuleInfo {
     code: "GR008",

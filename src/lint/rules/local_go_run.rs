@@ -47,8 +47,16 @@
 //! ## Options
 //! `out-dir`, `clean-target`, `[allow]`.
 
-use super::{FixAvailability, RuleInfo, Site};
-use crate::lint::diagnostic::{Diagnostic, FixSummary, Severity};
+use std::collections::HashMap;
+
+use super::Site;
+use crate::lint::analysis::{self, Analysis, FileAnalysis};
+use crate::lint::diagnostic::{Applicability, Diagnostic, Fix, Intent, Severity};
+use crate::lint::diagnostic::{FixAvailability, RuleInfo};
+use crate::lint::edit::make_safe;
+use crate::lint::paths::relative;
+use crate::syntax::callsite::Origin;
+use crate::syntax::shell::Cwd;
 
 pub static RULE: RuleInfo = RuleInfo {
     code: "GR001",
@@ -93,14 +101,17 @@ pub fn check(site: &Site) -> Option<Diagnostic> {
     }
     let mut d = site.diagnostic(&RULE, message);
     d.target = site.target.map(str::to_string);
-    match (site.target, site.fix) {
+    let (fi, si) = site.index;
+    let fix = offer(site.analysis, fi, &site.analysis.files[fi].sites[si]);
+    match (site.target, fix) {
         (Some(target), Some(applicability)) => {
             d.help = Some(format!(
                 "build it once as the file target `{target}` and run the binary"
             ));
-            d.fix = Some(FixSummary {
+            d.fix = Some(Fix {
                 applicability,
                 description: format!("Run `{target}`, built by a `go build -o` file target"),
+                intents: vec![Intent::RunHelper { file: fi, site: si }],
             });
         }
         _ => {
@@ -110,4 +121,138 @@ pub fn check(site: &Site) -> Option<Diagnostic> {
         }
     }
     Some(d)
+}
+
+// When the fix is offered: a callsite whose helper can be built by a file
+// target and run in its place without changing what runs.
+
+/// What fix, if any, each site of the analysis gets (`migrate` reads
+/// them all).
+pub fn offers(analysis: &Analysis) -> HashMap<(usize, usize), Applicability> {
+    let mut out = HashMap::new();
+    for (fi, f) in analysis.files.iter().enumerate() {
+        for (si, s) in f.sites.iter().enumerate() {
+            if let Some(a) = offer(analysis, fi, s) {
+                out.insert((fi, si), a);
+            }
+        }
+    }
+    out
+}
+
+pub fn offer(analysis: &Analysis, fi: usize, s: &analysis::Site) -> Option<Applicability> {
+    let f = &analysis.files[fi];
+    if s.allowed.is_some()
+        || s.helper.is_none()
+        || s.class.module().is_none()
+        || f.file.lossy
+        || f.context_only
+    {
+        return None;
+    }
+    if !matches!(s.callsite.dir(), Cwd::Known(_)) {
+        return None;
+    }
+    // A `sh -c "..."` string read with its escapes undone: the fix copies
+    // the callsite's words as written (into the helper's build), so only
+    // where they hold no escape.
+    if s.callsite.in_string == crate::syntax::shell::InString::Unescaped
+        && f.file.text[s.callsite.prefix.start..s.callsite.span.end].contains('\\')
+    {
+        return None;
+    }
+    if s.callsite.chdir().is_some() && s.callsite.prefix.start != s.callsite.prefix.end {
+        return None; // `X=1 go run -C dir`: no subshell can keep the env prefix.
+    }
+    // `env -C dir go run`, `env -S ...`: the helper's build and path would
+    // not follow (`env -u GOOS` and `env -i` are kept in its build).
+    s.callsite.env_build_options()?;
+    // The fix writes the package's paths into rule lines, where make reads
+    // `#` as a comment and `:`, `;`, `=`, `%`, `,` and blanks as syntax; a
+    // Go package directory cannot hold such characters anyway.
+    let sources = s.build.iter().flat_map(|b| b.sources.iter());
+    let module = s.class.module().map(|m| m.root.as_path());
+    if !sources
+        .map(|p| p.as_path())
+        .chain(module)
+        .all(|p| make_safe(&relative(&f.base, p)))
+    {
+        return None;
+    }
+    match &s.callsite.origin {
+        Origin::Recipe { rule: Some(_), .. } => Some(Applicability::Safe),
+        Origin::Script => script_offer(f, s),
+        Origin::Define { name } | Origin::Deferred { variable: name } if !s.deferred_read_time => {
+            (!consumers(analysis, fi, name).is_empty()).then_some(Applicability::Safe)
+        }
+        _ => None,
+    }
+}
+
+/// A script callsite gets `go build -o "$GORUN_LINT_BIN/<tool>" PKG &&
+/// "$GORUN_LINT_BIN/<tool>" args` where that keeps its meaning: not after
+/// `!`, `|` or `||` (the `&&` would bind differently), not with `-C` or
+/// `-exec` (the program would run elsewhere or through another program),
+/// not after a prefix command (`exec`, `time`, `env -u X`), not where
+/// `go run` is one variable, and not in a script a recipe reads with
+/// `source` (its `$0` is the shell).
+fn script_offer(f: &FileAnalysis, s: &analysis::Site) -> Option<Applicability> {
+    let cs = &s.callsite;
+    // A sourced script's `$0` is the shell: GORUN_LINT_BIN would be wrong.
+    // In a `bash -c '...'` string the quotes of the rewrite would clash.
+    if f.sourced || cs.in_string != crate::syntax::shell::InString::No {
+        return None;
+    }
+    if cs.run.is_none()
+        || cs
+            .flags
+            .iter()
+            .any(|fl| fl.name == "C" || fl.name == "exec")
+    {
+        return None;
+    }
+    let text = &f.file.text;
+    // Before `go`: env assignments and keywords only. `exec`, `time`,
+    // `nohup`, `env -u X` and the like would apply to the build alone.
+    let mut prefix = text[cs.prefix.clone()].to_string();
+    for w in cs.env.iter().rev() {
+        if cs.prefix.start <= w.span.start && w.span.end <= cs.prefix.end {
+            let at = w.span.start - cs.prefix.start..w.span.end - cs.prefix.start;
+            prefix.replace_range(at, " ");
+        }
+    }
+    if !prefix
+        .split_whitespace()
+        .all(|w| crate::syntax::shell::COMPOUND_KEYWORDS.contains(&w))
+    {
+        return None;
+    }
+    let before = text[..cs.prefix.start].trim_end_matches([' ', '\t']);
+    if before.ends_with('|') || before.ends_with("|&") || before.ends_with('!') {
+        return None;
+    }
+    Some(Applicability::Safe)
+}
+
+/// Rules whose recipe expands `$(name)` or `$(call name,...)`: (file, rule).
+pub fn consumers(analysis: &Analysis, fi: usize, name: &str) -> Vec<(usize, usize)> {
+    let pats = [
+        format!("$({name})"),
+        format!("${{{name}}}"),
+        format!("$(call {name}"),
+        format!("$(call {name},"),
+    ];
+    let mut out = Vec::new();
+    for j in analysis.component(fi) {
+        let g = &analysis.files[j];
+        for line in &g.doc.recipe_lines {
+            let text = &g.file.text[line.span.clone()];
+            if let Some(r) = line.rule {
+                if pats.iter().any(|p| text.contains(p.as_str())) && !out.contains(&(j, r)) {
+                    out.push((j, r));
+                }
+            }
+        }
+    }
+    out
 }

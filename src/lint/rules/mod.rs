@@ -4,8 +4,9 @@
 
 use std::sync::Arc;
 
+use crate::lint::analysis::Analysis;
 use crate::lint::classify::Classified;
-use crate::lint::diagnostic::{Diagnostic, Severity};
+use crate::lint::diagnostic::{Diagnostic, RuleInfo};
 use crate::syntax::callsite::Callsite;
 use crate::syntax::source::SourceFile;
 
@@ -41,99 +42,131 @@ pub mod unused_allow;
 #[allow(clippy::tabs_in_doc_comments)] // Makefile examples need real tabs.
 pub mod unused_helper;
 
-/// Whether a rule offers a fix.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FixAvailability {
-    Always,
-    Sometimes,
-    Never,
+/// Where a rule looks, and its check.
+#[derive(Clone, Copy)]
+pub enum Scope {
+    /// Each classified `go run` callsite, once.
+    Callsite(fn(&Site) -> Option<Diagnostic>),
+    /// Each include tree's guard facts ([`crate::lint::guard::Tree`]).
+    Tree(fn(&guard_common::GuardCtx) -> Vec<Diagnostic>),
+    /// The report runs it where its input is: `go tool` callsites (GR015),
+    /// allowlist entries and comments that matched nothing (GR006).
+    Report,
 }
 
-/// A rule's identity and documentation.
-#[derive(Debug)]
-pub struct RuleInfo {
-    pub code: &'static str,
-    pub name: &'static str,
-    /// One line for `gorun-lint rules`.
-    pub summary: &'static str,
-    pub severity: Severity,
-    pub fix: FixAvailability,
-    /// The rule module's source; its `//!` lines are the documentation.
-    pub source: &'static str,
+/// A rule: its identity and documentation, and how it runs.
+pub struct Rule {
+    pub info: &'static RuleInfo,
+    pub scope: Scope,
 }
 
-impl RuleInfo {
-    /// The documentation: the module's `//!` comment.
-    pub fn doc(&self) -> String {
-        let mut out = String::new();
-        for line in self.source.lines() {
-            if let Some(rest) = line.strip_prefix("//!") {
-                out.push_str(rest.strip_prefix(' ').unwrap_or(rest));
-                out.push('\n');
-            } else if !out.is_empty() {
-                break;
-            }
-        }
-        out
-    }
-}
-
-impl PartialEq for RuleInfo {
-    fn eq(&self, other: &Self) -> bool {
-        self.code == other.code
-    }
-}
+/// Every rule, in code order: the one table of rules. A new rule is its
+/// own module and one line here.
+pub static TABLE: [Rule; 15] = [
+    Rule {
+        info: &local_go_run::RULE,
+        scope: Scope::Callsite(local_go_run::check),
+    },
+    Rule {
+        info: &read_time_go_run::RULE,
+        scope: Scope::Callsite(read_time_go_run::check),
+    },
+    Rule {
+        info: &remote_go_run::RULE,
+        scope: Scope::Callsite(remote_go_run::check),
+    },
+    Rule {
+        info: &dependency_go_run::RULE,
+        scope: Scope::Callsite(dependency_go_run::check),
+    },
+    Rule {
+        info: &unresolved_go_run::RULE,
+        scope: Scope::Callsite(unresolved_go_run::check),
+    },
+    Rule {
+        info: &unused_allow::RULE,
+        scope: Scope::Report,
+    },
+    Rule {
+        info: &parse_error::RULE,
+        scope: Scope::Callsite(parse_error::check),
+    },
+    Rule {
+        info: &helper_stale_prerequisites::RULE,
+        scope: Scope::Tree(helper_stale_prerequisites::check),
+    },
+    Rule {
+        info: &helper_not_prerequisite::RULE,
+        scope: Scope::Tree(helper_not_prerequisite::check),
+    },
+    Rule {
+        info: &phony_helper::RULE,
+        scope: Scope::Tree(phony_helper::check),
+    },
+    Rule {
+        info: &helper_without_output::RULE,
+        scope: Scope::Tree(helper_without_output::check),
+    },
+    Rule {
+        info: &clean_missing_out_dir::RULE,
+        scope: Scope::Tree(clean_missing_out_dir::check),
+    },
+    Rule {
+        info: &out_dir_not_ignored::RULE,
+        scope: Scope::Tree(out_dir_not_ignored::check),
+    },
+    Rule {
+        info: &unused_helper::RULE,
+        scope: Scope::Tree(unused_helper::check),
+    },
+    Rule {
+        info: &go_tool::RULE,
+        scope: Scope::Report,
+    },
+];
 
 /// Every rule, in code order.
 pub fn all() -> [&'static RuleInfo; 15] {
-    [
-        &local_go_run::RULE,
-        &read_time_go_run::RULE,
-        &remote_go_run::RULE,
-        &dependency_go_run::RULE,
-        &unresolved_go_run::RULE,
-        &unused_allow::RULE,
-        &parse_error::RULE,
-        &helper_stale_prerequisites::RULE,
-        &helper_not_prerequisite::RULE,
-        &phony_helper::RULE,
-        &helper_without_output::RULE,
-        &clean_missing_out_dir::RULE,
-        &out_dir_not_ignored::RULE,
-        &unused_helper::RULE,
-        &go_tool::RULE,
-    ]
+    std::array::from_fn(|i| TABLE[i].info)
 }
 
-/// Run every guard rule over one include tree.
-pub fn check_guard(ctx: &guard_common::GuardCtx) -> Vec<Diagnostic> {
+/// Whether `key` names a rule (what a config's `ignore` may hold).
+pub fn is_rule(key: &str) -> bool {
+    lookup(key).is_some()
+}
+
+/// Run the tree rules `wants` chooses over one include tree, in code
+/// order.
+pub fn check_guard(
+    ctx: &guard_common::GuardCtx,
+    wants: impl Fn(&RuleInfo) -> bool,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    out.extend(helper_stale_prerequisites::check(ctx));
-    out.extend(helper_not_prerequisite::check(ctx));
-    out.extend(phony_helper::check(ctx));
-    out.extend(helper_without_output::check(ctx));
-    out.extend(clean_missing_out_dir::check(ctx));
-    out.extend(out_dir_not_ignored::check(ctx));
-    out.extend(unused_helper::check(ctx));
+    for rule in TABLE.iter().filter(|r| wants(r.info)) {
+        if let Scope::Tree(check) = rule.scope {
+            out.extend(check(ctx));
+        }
+    }
     out
 }
 
 /// A rule by code (`GR001`, any case) or name (`local-go-run`).
 pub fn lookup(key: &str) -> Option<&'static RuleInfo> {
-    all()
-        .into_iter()
-        .find(|r| r.code.eq_ignore_ascii_case(key) || r.name == key)
+    TABLE.iter().map(|r| r.info).find(|r| r.is_named(key))
 }
 
 /// One classified callsite, as the per-callsite rules see it.
 pub struct Site<'a> {
+    /// The analysis it is part of, and its (file, site) index there: a
+    /// rule's fix names the callsite by it, and may look at the files
+    /// around it (a `define`'s consumers).
+    pub analysis: &'a Analysis,
+    pub index: (usize, usize),
     pub file: &'a Arc<SourceFile>,
     pub callsite: &'a Callsite,
     pub class: &'a Classified,
     /// The helper file target a fix creates, for repo-local callsites.
     pub target: Option<&'a str>,
-    /// The fix the planner offers for this callsite, if any.
-    pub fix: Option<crate::lint::fix::Applicability>,
     /// For `NAME = $(shell go run ...)`: the variable is expanded when the
     /// Makefile is read somewhere.
     pub deferred_read_time: bool,
@@ -141,7 +174,23 @@ pub struct Site<'a> {
     pub base_note: Option<&'a str>,
 }
 
-impl Site<'_> {
+impl<'a> Site<'a> {
+    /// Callsite `si` of file `fi` of the analysis, as the rules see it.
+    pub fn new(analysis: &'a Analysis, fi: usize, si: usize) -> Site<'a> {
+        let f = &analysis.files[fi];
+        let s = &f.sites[si];
+        Site {
+            analysis,
+            index: (fi, si),
+            file: &f.file,
+            callsite: &s.callsite,
+            class: &s.class,
+            target: s.target.as_deref(),
+            deferred_read_time: s.deferred_read_time,
+            base_note: f.base_note.as_deref().filter(|_| s.assumed_base),
+        }
+    }
+
     /// Whether the callsite runs when the Makefile is read.
     pub fn read_time(&self) -> bool {
         match self.callsite.origin {
@@ -215,17 +264,14 @@ impl Site<'_> {
     }
 }
 
-/// Run every per-callsite rule.
-pub fn check(site: &Site) -> Vec<Diagnostic> {
-    [
-        local_go_run::check(site),
-        read_time_go_run::check(site),
-        remote_go_run::check(site),
-        dependency_go_run::check(site),
-        unresolved_go_run::check(site),
-        parse_error::check(site),
-    ]
-    .into_iter()
-    .flatten()
-    .collect()
+/// Run the callsite rules `wants` chooses over one callsite, in code
+/// order (rules a selection leaves out do not run).
+pub fn check(site: &Site, wants: impl Fn(&RuleInfo) -> bool) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for rule in TABLE.iter().filter(|r| wants(r.info)) {
+        if let Scope::Callsite(check) = rule.scope {
+            out.extend(check(site));
+        }
+    }
+    out
 }

@@ -22,8 +22,8 @@
 //! `.gitignore`.
 
 use super::guard_common::{with_safe_fix, GuardCtx};
-use super::{FixAvailability, RuleInfo};
-use crate::lint::diagnostic::{Diagnostic, Severity};
+use crate::lint::diagnostic::{Diagnostic, Intent, Severity};
+use crate::lint::diagnostic::{FixAvailability, RuleInfo};
 
 pub static RULE: RuleInfo = RuleInfo {
     code: "GR013",
@@ -42,7 +42,7 @@ pub fn check(ctx: &GuardCtx) -> Vec<Diagnostic> {
         return Vec::new();
     };
     let root = &ctx.analysis.files[ctx.tree.root];
-    let git_root = crate::lint::fix::plan::git_root(&root.out_dir);
+    let git_root = crate::lint::guard::git_root(&root.out_dir);
     let entry = format!(
         "/{}/",
         crate::lint::paths::relative(&git_root, &root.out_dir)
@@ -62,5 +62,8 @@ pub fn check(ctx: &GuardCtx) -> Vec<Diagnostic> {
             ),
         ),
         "Add the out dir to .gitignore",
+        Intent::CleanAndIgnore {
+            root: ctx.tree.root,
+        },
     )]
 }

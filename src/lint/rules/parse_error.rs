@@ -21,8 +21,9 @@
 //! ## Fix safety
 //! Not applicable.
 
-use super::{FixAvailability, RuleInfo, Site};
+use super::Site;
 use crate::lint::diagnostic::{Diagnostic, Severity};
+use crate::lint::diagnostic::{FixAvailability, RuleInfo};
 
 pub static RULE: RuleInfo = RuleInfo {
     code: "GR007",

@@ -26,8 +26,9 @@
 //! ## Fix safety
 //! No fix: moving the computation changes when and how often it runs.
 
-use super::{FixAvailability, RuleInfo, Site};
+use super::Site;
 use crate::lint::diagnostic::{Diagnostic, Severity};
+use crate::lint::diagnostic::{FixAvailability, RuleInfo};
 use crate::syntax::callsite::Origin;
 
 pub static RULE: RuleInfo = RuleInfo {

@@ -23,9 +23,10 @@
 //! ## Fix safety
 //! No fix: where to pin a tool is a project decision.
 
-use super::{FixAvailability, RuleInfo, Site};
+use super::Site;
 use crate::lint::classify::Class;
 use crate::lint::diagnostic::{Diagnostic, Severity};
+use crate::lint::diagnostic::{FixAvailability, RuleInfo};
 
 pub static RULE: RuleInfo = RuleInfo {
     code: "GR003",

@@ -21,9 +21,10 @@
 //! ## Fix safety
 //! No fix.
 
-use super::{FixAvailability, RuleInfo, Site};
+use super::Site;
 use crate::lint::classify::Class;
 use crate::lint::diagnostic::{Diagnostic, Severity};
+use crate::lint::diagnostic::{FixAvailability, RuleInfo};
 
 pub static RULE: RuleInfo = RuleInfo {
     code: "GR005",

@@ -20,8 +20,12 @@
 //! No fix. Config entries are reported only when the whole directory holding
 //! the config file was checked.
 
-use super::{FixAvailability, RuleInfo};
-use crate::lint::diagnostic::Severity;
+use std::sync::Arc;
+
+use crate::lint::allow::Suppression;
+use crate::lint::diagnostic::{Diagnostic, Severity};
+use crate::lint::diagnostic::{FixAvailability, RuleInfo};
+use crate::syntax::source::{SourceFile, Span};
 
 pub static RULE: RuleInfo = RuleInfo {
     code: "GR006",
@@ -31,3 +35,37 @@ pub static RULE: RuleInfo = RuleInfo {
     fix: FixAvailability::Never,
     source: include_str!("unused_allow.rs"),
 };
+
+/// An inline `gorun-lint: allow` comment that matched no callsite.
+pub fn comment(file: &Arc<SourceFile>, sup: &Suppression) -> Diagnostic {
+    Diagnostic {
+        rule: &RULE,
+        file: file.clone(),
+        span: sup.span.clone(),
+        message: format!(
+            "`gorun-lint: allow {}` matches no `go run` callsite on this or the next line",
+            sup.tool
+        ),
+        help: Some("remove the comment".into()),
+        tool: Some(sup.tool.clone()),
+        package: None,
+        target: None,
+        fix: None,
+    }
+}
+
+/// A config's allowlist entry `key` (at `span` of the config `file`) that
+/// matched no callsite.
+pub fn entry(file: &Arc<SourceFile>, span: Span, key: &str) -> Diagnostic {
+    Diagnostic {
+        rule: &RULE,
+        file: file.clone(),
+        span,
+        message: format!("allowlist entry `{key}` matches no `go run` callsite"),
+        help: Some("remove the entry".into()),
+        tool: Some(key.to_string()),
+        package: None,
+        target: None,
+        fix: None,
+    }
+}

@@ -19,8 +19,8 @@
 //! No automatic fix.
 
 use super::guard_common::GuardCtx;
-use super::{FixAvailability, RuleInfo};
 use crate::lint::diagnostic::{Diagnostic, Severity};
+use crate::lint::diagnostic::{FixAvailability, RuleInfo};
 
 pub static RULE: RuleInfo = RuleInfo {
     code: "GR014",

@@ -53,7 +53,7 @@ pub fn collect(module: &GoMod, dir: &Path, files: Option<&[PathBuf]>) -> Sources
                 }
             }
             for e in embeds {
-                let p = crate::lint::classify::normalize(&d.join(&e));
+                let p = crate::lint::paths::normalize(&d.join(&e));
                 let is_dir = p.is_dir();
                 out.embeds.insert((p, is_dir));
             }
