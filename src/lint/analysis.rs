@@ -16,6 +16,7 @@ use crate::error::Error;
 use crate::lint::allow::{find_suppressions, matches_key, Suppression};
 use crate::lint::classify::{self, Classified};
 use crate::lint::config::{Config, Configs};
+use crate::lint::diagnostic::BuildId;
 use crate::lint::discover::{self, Found};
 use crate::lint::gomod::Modules;
 use crate::lint::naming::{self, build_key, Build, BuildKey};
@@ -178,6 +179,9 @@ pub struct Analysis {
     /// Makefiles whose check was finished while walking, by path (`check`
     /// only: [`Options::finish`]).
     pub finished: Vec<Finished>,
+    /// Every helper's name, by its build: what findings name
+    /// ([`crate::lint::diagnostic::Diagnostic::name_helper`]).
+    pub names: HashMap<BuildId, Box<str>>,
 }
 
 /// Who gets a build's helper name ([`Analysis::name_targets`]).
@@ -185,24 +189,22 @@ pub struct Analysis {
 enum Owner {
     /// A callsite of a kept file.
     Kept { file: usize, site: usize },
-    /// A build of a finished file, and the name the file gave it alone.
-    Held {
-        file: usize,
-        build: u32,
-        alone: Box<str>,
-    },
+    /// A build of a finished file.
+    Held { file: usize, build: u32 },
 }
 
 /// A walked Makefile that `check` finished in the walker thread that read
 /// it, keeping its findings and dropping its text's structure: memory
-/// grows with the findings, not with the Makefiles read. Finished are the files no other file's analysis reads: no `include`
-/// lines, not at the project root (where `clean` may be another tree's
-/// job), no helper target or helper run (the guard rules), no recipe
-/// running an existing file by path (scripts take their base from it). Two
-/// things are known only at the end: another file includes it (it is then
-/// analysed again in full, from the includer's directory), and the helper
-/// names all files' builds get (alone, it may have named a helper that
-/// clashes with another file's: [`Finished::rename`]).
+/// grows with the findings, not with the Makefiles read. Finished are the
+/// files no other file's analysis reads: no `include` lines, not at the
+/// project root (where `clean` may be another tree's job), no helper
+/// target or helper run (the guard rules), no recipe running an existing
+/// file by path (scripts take their base from it). Two things are known
+/// only at the end: another file includes it (it is then analysed again in
+/// full, from the includer's directory), and the names of the helpers its
+/// findings name (a name depends on every build in the out dir: the
+/// findings name their builds, [`crate::lint::diagnostic::BuildId`], and
+/// the report looks the names up, [`Analysis::names`]).
 #[derive(Debug)]
 pub struct Finished {
     pub path: PathBuf,
@@ -214,70 +216,16 @@ pub struct Finished {
     /// a project share it).
     out_dir: Arc<Path>,
     /// Each build it runs, once. Dropped once named.
-    names: Box<[FinishedBuild]>,
-    /// The findings that name a helper: (finding, build) indices.
-    named: Box<[(u32, u32)]>,
+    builds: Box<[FinishedBuild]>,
     /// Allowlist keys used, per config file.
     used_allow: Box<[(PathBuf, Vec<String>)]>,
 }
 
-/// A build a finished file runs: the build, its tool and the helper name
-/// the file gave it alone.
+/// A build a finished file runs, and its tool.
 #[derive(Debug)]
 struct FinishedBuild {
     key: BuildKey,
     tool: Box<str>,
-    alone: Box<str>,
-}
-
-/// A helper renamed by the naming of all files ([`Finished::rename`]): its
-/// new name (the rest is in the finding).
-#[derive(Debug, Clone)]
-struct Rename {
-    name: Box<str>,
-}
-
-impl Rename {
-    fn new(name: &str) -> Rename {
-        Rename { name: name.into() }
-    }
-
-    /// Write the new name into a finding that names its helper: in `target`
-    /// (the old name's directory is the new one's) and, between backquotes,
-    /// in its help and fix description (`local_go_run`,
-    /// `read_time_go_run`).
-    fn apply(&self, d: &mut crate::lint::diagnostic::Diagnostic) {
-        let Some(old) = d.target.take() else {
-            return;
-        };
-        let new = match old.rsplit_once('/') {
-            Some((dir, _)) => format!("{dir}/{}", self.name),
-            None => self.name.to_string(),
-        };
-        let (from, to) = (format!("`{old}`"), format!("`{new}`"));
-        if let Some(h) = &mut d.help {
-            *h = h.replace(&from, &to);
-        }
-        if let Some(f) = &mut d.fix {
-            f.description = f.description.replace(&from, &to);
-        }
-        d.target = Some(new);
-    }
-}
-
-impl Finished {
-    /// Give the findings the helper names all files' builds got
-    /// ([`Analysis::name_targets`]; `new`: by build index, the names that
-    /// changed).
-    fn rename(&mut self, new: &[(u32, String)]) {
-        for &(di, ni) in &self.named {
-            let Ok(i) = new.binary_search_by_key(&ni, |(n, _)| *n) else {
-                continue;
-            };
-            Rename::new(&new[i].1).apply(&mut self.diagnostics[di as usize]);
-        }
-        self.named = Box::default();
-    }
 }
 
 /// A file read, parsed and ready to analyse.
@@ -499,42 +447,24 @@ impl Analysis {
 
 impl Finished {
     /// A one-file analysis finished with its findings (`allowed`: the
-    /// callsites the allowlist exempts): the builds it runs, which findings
-    /// name them, and the findings with only the lines they show.
+    /// callsites the allowlist exempts): the builds it runs, and the
+    /// findings with only the lines they show.
     pub fn new(
         a: Analysis,
         diagnostics: Vec<crate::lint::diagnostic::Diagnostic>,
         allowed: usize,
     ) -> Finished {
         let g = &a.files[0];
-        let mut names = Vec::new();
-        let mut named = Vec::new();
+        let mut builds: Vec<FinishedBuild> = Vec::new();
         for s in &g.sites {
-            let (Some(key), Some(tool), Some(helper), Some(target)) =
-                (&s.build, &s.class.tool, &s.helper, &s.target)
-            else {
+            let (Some(key), Some(tool), Some(_)) = (&s.build, &s.class.tool, &s.target) else {
                 continue;
             };
-            // (A helper is always its out dir joined with a name.)
-            let Some(name) = helper.file_name().and_then(|n| n.to_str()) else {
-                continue;
-            };
-            let ni = match names.iter().position(|n: &FinishedBuild| &n.key == key) {
-                Some(ni) => ni,
-                None => {
-                    names.push(FinishedBuild {
-                        key: key.clone(),
-                        tool: tool.as_str().into(),
-                        alone: name.into(),
-                    });
-                    names.len() - 1
-                }
-            };
-            for (di, d) in diagnostics.iter().enumerate() {
-                if d.span == s.callsite.span && d.target.as_ref() == Some(target) {
-                    let index = |i: usize| u32::try_from(i).expect("fewer than 2^32 findings");
-                    named.push((index(di), index(ni)));
-                }
+            if !builds.iter().any(|b| &b.key == key) {
+                builds.push(FinishedBuild {
+                    key: key.clone(),
+                    tool: tool.as_str().into(),
+                });
             }
         }
         // The findings keep only the lines they show, not the file.
@@ -569,8 +499,7 @@ impl Finished {
             out_dir: Arc::from(g.out_dir.as_path()),
             // Kept until the end of the walk, one per Makefile with `go
             // run`: no spare capacity.
-            names: names.into_boxed_slice(),
-            named: named.into_boxed_slice(),
+            builds: builds.into_boxed_slice(),
             used_allow: a.used_allow.into_iter().collect(),
         }
     }
@@ -1407,10 +1336,11 @@ impl Analysis {
         }
     }
 
-    /// Give every distinct build a helper name, per output directory. The
-    /// builds of finished files count too, and their findings get the
-    /// names all files give (alone, a file may have named a helper that
-    /// clashes with another file's).
+    /// Give every distinct build a helper name, per output directory: the
+    /// kept callsites get theirs (`target`, `helper`), and [`Analysis::names`]
+    /// holds them all by build, for the findings (the builds of finished
+    /// files count too: alone, a file may have named a helper that clashes
+    /// with another file's).
     fn name_targets(&mut self, opts: &Options) {
         for f in &mut self.files {
             let out_dir = opts
@@ -1422,7 +1352,7 @@ impl Analysis {
         let existing = self.existing_helpers();
         let mut builds = Vec::new();
         for (xi, x) in self.finished.iter_mut().enumerate() {
-            for (ni, b) in std::mem::take(&mut x.names)
+            for (ni, b) in std::mem::take(&mut x.builds)
                 .into_vec()
                 .into_iter()
                 .enumerate()
@@ -1430,7 +1360,6 @@ impl Analysis {
                 let owner = Owner::Held {
                     file: xi,
                     build: u32::try_from(ni).expect("fewer than 2^32 builds"),
-                    alone: b.alone,
                 };
                 builds.push(Build::new(
                     x.out_dir.to_path_buf(),
@@ -1454,21 +1383,16 @@ impl Analysis {
             }
         }
         let mut helpers = Vec::new();
-        let mut held: Vec<(usize, u32, String)> = Vec::new();
-        naming::assign(&mut builds, &existing, |b, name| match &b.owner {
-            Owner::Kept { file, site } => helpers.push((*file, *site, b.out_dir.join(name))),
-            Owner::Held { file, build, alone } if name != &**alone => {
-                held.push((*file, *build, name.to_string()));
+        let names = &mut self.names;
+        naming::assign(&mut builds, &existing, |b, name| {
+            names
+                .entry(naming::build_id(&b.out_dir, &b.key))
+                .or_insert_with(|| name.into());
+            if let Owner::Kept { file, site } = b.owner {
+                helpers.push((file, site, b.out_dir.join(name)));
             }
-            Owner::Held { .. } => {}
         });
         drop(builds);
-        // By file, then build index: the names that changed.
-        held.sort();
-        for chunk in held.chunk_by(|a, b| a.0 == b.0) {
-            let new: Vec<(u32, String)> = chunk.iter().map(|(_, b, n)| (*b, n.clone())).collect();
-            self.finished[chunk[0].0].rename(&new);
-        }
         for (fi, si, helper) in helpers {
             let f = &mut self.files[fi];
             let s = &mut f.sites[si];

@@ -67,6 +67,14 @@ pub fn check(analysis: &mut Analysis, selection: &Selection, cwd: &Path) -> Repo
         report.allowed += f.allowed;
     }
     unused_config_entries(analysis, selection, cwd, &mut report);
+    // The helpers the findings name, by the naming of all files.
+    for d in &mut report.diagnostics {
+        if let Some(h) = &d.helper {
+            let name = analysis.names.get(&h.build).cloned();
+            debug_assert!(name.is_some(), "every helper a finding names is named");
+            d.name_helper(name.as_deref().unwrap_or("<helper>"));
+        }
+    }
     report.diagnostics.sort_by(Diagnostic::order);
     report
 }

@@ -124,6 +124,26 @@ pub enum Intent {
 /// ([`crate::syntax::source::SourceFile::excerpt`]).
 pub const CONTEXT_LINES: usize = 1;
 
+/// A helper build, as findings name it: a hash of its out dir and build
+/// key ([`crate::lint::naming::build_id`]; 64 bits: a collision, one in
+/// 2^64 for two builds, would give one the other's name). Its name is
+/// given by the naming of all files and looked up when the report is
+/// assembled, so nothing is renamed after the fact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BuildId(pub u64);
+
+/// The helper a finding names: its build, and the directory its file
+/// target is shown in (relative to where make runs: `_gen/bin`, or `.`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HelperRef {
+    pub build: BuildId,
+    pub dir: String,
+}
+
+/// Where a finding's text shows its helper's target before the helper is
+/// named: [`Diagnostic::name_helper`] puts the target there.
+pub const HELPER_TARGET: &str = "\u{1}helper\u{1}";
+
 /// One finding.
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
@@ -138,10 +158,31 @@ pub struct Diagnostic {
     pub package: Option<String>,
     /// The helper file target the fix creates (`_gen/bin/<tool>`).
     pub target: Option<String>,
+    /// The helper it names, until named ([`Diagnostic::name_helper`]).
+    pub helper: Option<HelperRef>,
     pub fix: Option<Fix>,
 }
 
 impl Diagnostic {
+    /// Give the finding its helper's name: its `target`, and the target
+    /// where its help and fix description show it ([`HELPER_TARGET`]).
+    pub fn name_helper(&mut self, name: &str) {
+        let Some(h) = self.helper.take() else {
+            return;
+        };
+        let target = match h.dir.as_str() {
+            "." => name.to_string(),
+            dir => format!("{dir}/{name}"),
+        };
+        if let Some(help) = &mut self.help {
+            *help = help.replace(HELPER_TARGET, &target);
+        }
+        if let Some(fix) = &mut self.fix {
+            fix.description = fix.description.replace(HELPER_TARGET, &target);
+        }
+        self.target = Some(target);
+    }
+
     pub fn severity(&self) -> Severity {
         self.rule.severity
     }
@@ -166,6 +207,7 @@ impl Diagnostic {
             && self.tool == other.tool
             && self.package == other.package
             && self.target == other.target
+            && self.helper == other.helper
             && self.fix == other.fix
     }
 

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::lint::classify::Classified;
+use crate::lint::diagnostic::BuildId;
 use crate::syntax::callsite::{Callsite, RunTarget};
 use crate::syntax::shell::Cwd;
 
@@ -113,6 +114,15 @@ struct Group {
     /// Its builds that no existing helper performs, so far.
     new: usize,
     next_number: usize,
+}
+
+/// The id findings name a build by ([`BuildId`]).
+pub fn build_id(out_dir: &Path, key: &BuildKey) -> BuildId {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    out_dir.as_os_str().hash(&mut h);
+    key.hash(&mut h);
+    BuildId(h.finish())
 }
 
 fn hash(out_dir: &Path, name: &str) -> u64 {

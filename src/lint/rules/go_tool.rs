@@ -73,6 +73,7 @@ pub fn check(file: &Arc<SourceFile>, cs: &Callsite) -> Diagnostic {
         tool: (!tool.is_empty()).then(|| tool.rsplit('/').next().unwrap_or(&tool).to_string()),
         package: (!tool.is_empty()).then_some(tool.clone()),
         target: None,
+        helper: None,
         fix: None,
     }
 }

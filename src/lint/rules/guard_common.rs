@@ -33,6 +33,7 @@ impl GuardCtx<'_> {
             tool: None,
             package: None,
             target: None,
+            helper: None,
             fix: None,
         }
     }

@@ -100,7 +100,7 @@ pub fn check(site: &Site) -> Option<Diagnostic> {
         message.push_str(&format!("; {}", notes.join("; ")));
     }
     let mut d = site.diagnostic(&RULE, message);
-    d.target = site.target.map(str::to_string);
+    d.helper = site.helper.clone();
     let (fi, si) = site.index;
     let fix = offer(site.analysis, fi, &site.analysis.files[fi].sites[si]);
     match (site.target, fix) {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::lint::analysis::Analysis;
 use crate::lint::classify::Classified;
-use crate::lint::diagnostic::{Diagnostic, RuleInfo};
+use crate::lint::diagnostic::{Diagnostic, HelperRef, RuleInfo, HELPER_TARGET};
 use crate::syntax::callsite::Callsite;
 use crate::syntax::source::SourceFile;
 
@@ -165,8 +165,11 @@ pub struct Site<'a> {
     pub file: &'a Arc<SourceFile>,
     pub callsite: &'a Callsite,
     pub class: &'a Classified,
-    /// The helper file target a fix creates, for repo-local callsites.
-    pub target: Option<&'a str>,
+    /// The helper file target a fix creates, for repo-local callsites, as
+    /// the rules write it before the helper is named
+    /// ([`HELPER_TARGET`]), and the helper it is.
+    pub target: Option<&'static str>,
+    pub helper: Option<HelperRef>,
     /// For `NAME = $(shell go run ...)`: the variable is expanded when the
     /// Makefile is read somewhere.
     pub deferred_read_time: bool,
@@ -179,13 +182,23 @@ impl<'a> Site<'a> {
     pub fn new(analysis: &'a Analysis, fi: usize, si: usize) -> Site<'a> {
         let f = &analysis.files[fi];
         let s = &f.sites[si];
+        // Named builds only: a site with a helper target.
+        let helper = s
+            .build
+            .as_ref()
+            .filter(|_| s.target.is_some())
+            .map(|key| HelperRef {
+                build: crate::lint::naming::build_id(&f.out_dir, key),
+                dir: crate::lint::paths::relative(&f.base, &f.out_dir),
+            });
         Site {
             analysis,
             index: (fi, si),
             file: &f.file,
             callsite: &s.callsite,
             class: &s.class,
-            target: s.target.as_deref(),
+            target: helper.as_ref().map(|_| HELPER_TARGET),
+            helper,
             deferred_read_time: s.deferred_read_time,
             base_note: f.base_note.as_deref().filter(|_| s.assumed_base),
         }
@@ -210,6 +223,7 @@ impl<'a> Site<'a> {
             tool: self.class.tool.clone(),
             package: Some(self.class.package.clone()),
             target: None,
+            helper: None,
             fix: None,
         }
     }

@@ -65,6 +65,6 @@ pub fn check(site: &Site) -> Option<Diagnostic> {
         }
         None => "compute it inside the recipes that need it".into(),
     });
-    d.target = site.target.map(str::to_string);
+    d.helper = site.helper.clone();
     Some(d)
 }

@@ -50,6 +50,7 @@ pub fn comment(file: &Arc<SourceFile>, sup: &Suppression) -> Diagnostic {
         tool: Some(sup.tool.clone()),
         package: None,
         target: None,
+        helper: None,
         fix: None,
     }
 }
@@ -66,6 +67,7 @@ pub fn entry(file: &Arc<SourceFile>, span: Span, key: &str) -> Diagnostic {
         tool: Some(key.to_string()),
         package: None,
         target: None,
+        helper: None,
         fix: None,
     }
 }
