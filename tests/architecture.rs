@@ -37,8 +37,9 @@ const LINT_STAGES: &[&[&str]] = &[
     &["classify", "allow", "naming"],
     // Units: files read, includes followed, scripts placed, sites found.
     &["analysis"],
-    // Facts of an include tree: helper targets, their runs, clean.
-    &["guard"],
+    // Facts of an include tree (helper targets, their runs, clean), and
+    // the repository's helpers and tools (what `cache` counts).
+    &["guard", "helpers"],
     &["rules"],
     &["fix"],
     // The report.

@@ -89,3 +89,38 @@ fn swallowed_rule_line_fix_is_idempotent() {
     );
     assert_eq!(out.status.code(), Some(0));
 }
+
+/// Found by `check_fix_bytes` (shared/fuzz-findings): the Makefile ends
+/// inside a `define` that has no `endef`. `fix` appended `clean` there,
+/// inside the variable's body, so the next `check` did not see it and the
+/// next `fix` appended it again. Make stops at such a file ("missing
+/// `endef`"): `fix` now leaves it alone. Its twin, with the `endef`, is
+/// fixed, once.
+#[test]
+fn a_makefile_ending_inside_a_define_is_not_edited() {
+    let input = include_bytes!("fuzz_inputs/check_fix_bytes-unterminated-define.txt");
+    for (text, edited) in [
+        (input.to_vec(), false),
+        ([&input[..], b"\nendef\n"].concat(), true),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        common::go_module(dir, &[]);
+        std::fs::write(dir.join("Makefile"), &text).unwrap();
+        let out = run(dir, &["fix"]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let after = std::fs::read(dir.join("Makefile")).unwrap();
+        assert_eq!(after != text, edited, "{}", String::from_utf8_lossy(&after));
+        let out = run(dir, &["fix", "--diff"]);
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "",
+            "fix is not idempotent (endef: {edited})"
+        );
+    }
+}

@@ -536,8 +536,11 @@ fn run_migrate(args: MigrateArgs) -> Result<i32, Error> {
         eprintln!("gorun-lint: error: {}", relative_message(e, &cwd));
     }
     // What `go run` of the helpers has left in GOCACHE (one line if unknown).
-    let (cache_text, cache_report) =
-        crate::command::cache::migrate_report(&analysis, &args.path, &cwd);
+    let (cache_text, cache_report) = crate::command::cache::migrate_report(
+        &crate::lint::helpers::of(&analysis),
+        &args.path,
+        &cwd,
+    );
     println!("{cache_text}");
     let plan = crate::command::migrate::plan(&analysis);
     print!("{}", crate::command::migrate::render(&plan));

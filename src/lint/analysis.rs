@@ -93,6 +93,17 @@ pub struct FileAnalysis {
 }
 
 impl FileAnalysis {
+    /// Whether `fix` may edit the file: its text is what is on disk (valid
+    /// UTF-8), and text appended to it would be read as make text, not
+    /// swallowed by a `define` that never ends (make stops at such a file
+    /// with "missing 'endef'"; the helper block and `clean` a fix appends
+    /// would be part of the variable, and the next `fix` would add them
+    /// again).
+    pub fn editable(&self) -> bool {
+        let end = self.file.text.len();
+        !self.file.lossy && !self.doc.defines.iter().any(|d| d.body.end >= end)
+    }
+
     /// The rule targets of a file that lie in its out dir: (rule index, target
     /// as written, path). the naming and the guard rules read these.
     pub fn out_dir_targets(&self) -> Vec<(usize, &String, PathBuf)> {

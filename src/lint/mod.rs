@@ -24,6 +24,7 @@ pub mod fix;
 pub mod gomod;
 pub mod guard;
 pub mod helper_sources;
+pub mod helpers;
 pub mod naming;
 pub mod par;
 pub mod paths;

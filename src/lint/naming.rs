@@ -11,7 +11,7 @@ use crate::syntax::callsite::{Callsite, RunTarget};
 use crate::syntax::shell::Cwd;
 
 /// Env variables that change what `go build` produces.
-pub const BUILD_ENV: [&str; 9] = [
+const BUILD_ENV: [&str; 9] = [
     "GOOS",
     "GOARCH",
     "CGO_ENABLED",
@@ -22,6 +22,16 @@ pub const BUILD_ENV: [&str; 9] = [
     "GOARM64",
     "CC",
 ];
+
+/// Whether an environment assignment (`GOOS=linux`) changes what `go build`
+/// produces.
+pub fn is_build_env(assignment: &str) -> bool {
+    BUILD_ENV.iter().any(|e| {
+        assignment
+            .strip_prefix(e)
+            .is_some_and(|rest| rest.starts_with('='))
+    })
+}
 
 /// What makes two callsites the same build. (Boxed slices: `check` keeps
 /// one per build of a large tree until all are named.)
@@ -331,11 +341,7 @@ pub(crate) fn build_key(cs: &Callsite, class: &Classified) -> Option<BuildKey> {
     let env = cs
         .env
         .iter()
-        .filter(|w| {
-            BUILD_ENV
-                .iter()
-                .any(|e| w.text.starts_with(&format!("{e}=")))
-        })
+        .filter(|w| is_build_env(&w.text))
         .map(|w| w.text.clone())
         .collect();
     Some(BuildKey {

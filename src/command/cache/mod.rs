@@ -85,7 +85,7 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use crate::error::Error;
-use crate::lint::analysis::Analysis;
+use crate::lint::helpers::Helpers;
 
 /// Output formats of `cache`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -111,13 +111,13 @@ pub struct CacheOptions {
 /// Locate, check and walk GOCACHE, and group what it holds.
 pub fn load(
     gocache: Option<&Path>,
-    analysis: &Analysis,
+    helpers: &Helpers,
     path: &Path,
     cwd: &Path,
 ) -> Result<report::Report, Error> {
     let location = locate::locate(gocache, cwd)?;
     locate::check(&location)?;
-    let names = names::repo_names(analysis, &cwd.join(path));
+    let names = names::repo_names(helpers, &cwd.join(path));
     let scan = scan::scan(&location.dir)?;
     Ok(report::build(location, scan, &names))
 }
@@ -174,7 +174,7 @@ pub fn run(opts: &CacheOptions, cwd: &Path) -> Result<bool, Error> {
         },
         cwd,
     )?;
-    let names = names::repo_names(&analysis, &cwd.join(&opts.path));
+    let names = names::repo_names(&crate::lint::helpers::of(&analysis), &cwd.join(&opts.path));
     let scan = scan::scan(&location.dir);
     if let Some(s) = spinner {
         s.finish_and_clear();
@@ -245,11 +245,11 @@ pub fn run(opts: &CacheOptions, cwd: &Path) -> Result<bool, Error> {
 /// For `migrate`: the helpers' part of the cache report, or one line
 /// saying why there is none; and the report, when there is one.
 pub fn migrate_report(
-    analysis: &Analysis,
+    helpers: &Helpers,
     path: &Path,
     cwd: &Path,
 ) -> (String, Option<report::Report>) {
-    match load(None, analysis, path, cwd) {
+    match load(None, helpers, path, cwd) {
         Ok(r) => (report::helpers_summary(&r, SystemTime::now()), Some(r)),
         Err(e) => (format!("GOCACHE not inspected: {e}\n"), None),
     }

@@ -16,12 +16,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
-use regex::Regex;
-
-use crate::lint::analysis::{Analysis, Site};
-use crate::lint::classify::{self, Class};
+use crate::lint::classify::Class;
 use crate::lint::gomod::{GoMod, Modules};
-use crate::syntax::callsite::RunTarget;
+use crate::lint::helpers::{Helpers, Run};
 
 /// What identifies one of the repository's helpers among executables of
 /// its name.
@@ -91,71 +88,64 @@ pub const WELL_KNOWN_TOOLS: &[&str] = &[
     "preprofile",
 ];
 
-/// The names of the repository's helpers and tools, from an analysis of
-/// `root` (its Makefiles) and the go.mod files under and above `root`.
-pub fn repo_names(analysis: &Analysis, root: &Path) -> RepoNames {
+/// The names of the repository's helpers and tools, from what the lint
+/// found ([`crate::lint::helpers`]) and the go.mod files under and above
+/// `root`.
+pub fn repo_names(found: &Helpers, root: &Path) -> RepoNames {
     let mut names = RepoNames::default();
     let mut helper = |name: String, e: Expected| {
         if !name.is_empty() {
             names.helpers.entry(name).or_default().insert(e);
         }
     };
-    for f in &analysis.files {
-        for s in &f.sites {
-            if let Some((name, e)) = site_name(s) {
-                helper(name, e);
-            }
+    for r in &found.runs {
+        if let Some((name, e)) = run_name(r) {
+            helper(name, e);
         }
     }
     // Helper targets (`_gen/bin/<name>` built with `go build`): the package
     // they build was often run with `go run` before the migration.
-    let modules = Modules::default();
-    for tree in crate::lint::guard::analyse(analysis) {
-        for h in &tree.helpers {
-            let f = &analysis.files[h.file];
-            let built = h.build.and_then(|b| {
-                let class = classify::classify(&f.builds[b], &f.base, &f.env, &modules);
-                let (Some(dir), Some(m)) = (class.dir(), class.module()) else {
-                    return None;
-                };
-                let ip = m.import_path(dir)?;
-                Some((
-                    exe_from_import_path(&ip),
-                    Expected {
-                        package: Some(ip),
-                        file: None,
-                    },
-                ))
-            });
-            match built {
-                Some((name, e)) => helper(name, e),
-                None => {
-                    if let Some(n) = h.path.file_name() {
-                        helper(
-                            super::scan::tool_name(&n.to_string_lossy()),
-                            Expected {
-                                package: None,
-                                file: None,
-                            },
-                        );
-                    }
+    for h in &found.targets {
+        let built = h.build.as_ref().and_then(|class| {
+            let (Some(dir), Some(m)) = (class.dir(), class.module()) else {
+                return None;
+            };
+            let ip = m.import_path(dir)?;
+            Some((
+                exe_from_import_path(&ip),
+                Expected {
+                    package: Some(ip),
+                    file: None,
+                },
+            ))
+        });
+        match built {
+            Some((name, e)) => helper(name, e),
+            None => {
+                if let Some(n) = h.path.file_name() {
+                    helper(
+                        super::scan::tool_name(&n.to_string_lossy()),
+                        Expected {
+                            package: None,
+                            file: None,
+                        },
+                    );
                 }
             }
         }
     }
-    for f in &analysis.files {
-        for s in &f.sites {
-            if matches!(
-                s.class.class,
-                Class::Remote { .. } | Class::Dependency { .. }
-            ) {
-                names.tools.insert(exe_from_import_path(&s.class.package));
-            }
-        }
-        for c in go_tool_regex().captures_iter(&f.file.text) {
-            names.tools.insert(exe_from_import_path(&c[1]));
+    for r in &found.runs {
+        if matches!(
+            r.class.class,
+            Class::Remote { .. } | Class::Dependency { .. }
+        ) {
+            names.tools.insert(exe_from_import_path(&r.class.package));
         }
     }
+    for t in &found.go_tools {
+        names.tools.insert(exe_from_import_path(t));
+    }
+    let modules = Modules::default();
     for m in go_mods(root, &modules) {
         for t in &m.tools {
             names.tools.insert(exe_from_import_path(t));
@@ -168,16 +158,16 @@ pub fn repo_names(analysis: &Analysis, root: &Path) -> RepoNames {
     names
 }
 
-/// The cached executable's name and identity of a repo-local callsite.
-fn site_name(s: &Site) -> Option<(String, Expected)> {
-    if !s.class.is_local() {
+/// The cached executable's name and identity of a repo-local `go run`.
+fn run_name(r: &Run) -> Option<(String, Expected)> {
+    if !r.class.is_local() {
         return None;
     }
-    if let RunTarget::Files(words) = &s.callsite.target {
+    if let Some(words) = &r.files {
         // `go run a.go b.go`: named after the first file.
-        let first = match &s.class.expanded {
+        let first = match &r.class.expanded {
             Some(e) => e.split_whitespace().next().map(str::to_string),
-            None => words.first().map(|w| w.text.clone()),
+            None => words.first().cloned(),
         }?;
         let file = first.rsplit('/').next().unwrap_or(&first);
         let stem = file.strip_suffix(".go").unwrap_or(file);
@@ -185,11 +175,11 @@ fn site_name(s: &Site) -> Option<(String, Expected)> {
             stem.to_string(),
             Expected {
                 package: None,
-                file: s.class.dir().map(|d| d.join(file)),
+                file: r.class.dir().map(|d| d.join(file)),
             },
         ));
     }
-    if let (Some(dir), Some(m)) = (s.class.dir(), s.class.module()) {
+    if let (Some(dir), Some(m)) = (r.class.dir(), r.class.module()) {
         if let Some(ip) = m.import_path(dir) {
             return Some((
                 exe_from_import_path(&ip),
@@ -200,7 +190,7 @@ fn site_name(s: &Site) -> Option<(String, Expected)> {
             ));
         }
     }
-    s.class.tool.clone().map(|t| {
+    r.class.tool.clone().map(|t| {
         (
             t,
             Expected {
@@ -208,15 +198,6 @@ fn site_name(s: &Site) -> Option<(String, Expected)> {
                 file: None,
             },
         )
-    })
-}
-
-/// `go tool NAME` (or `$(GO) tool NAME`) in a Makefile.
-fn go_tool_regex() -> &'static Regex {
-    static RE: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"(?:^|[\s;&|(`@/])(?:go|\$\(GO\)|\$\{GO\})\s+tool\s+(?:-n\s+)?([A-Za-z0-9_.][A-Za-z0-9_./-]*)")
-            .expect("go tool regex compiles")
     })
 }
 
@@ -457,15 +438,6 @@ mod tests {
             "stringer"
         );
         assert_eq!(exe_from_import_path("v2"), "v2");
-    }
-
-    #[test]
-    fn go_tool_lines() {
-        let caps: Vec<String> = go_tool_regex()
-            .captures_iter("a:\n\t$(GO) tool stringer -type=X\n\tgo tool example.com/m/cmd/x\n\techo go tools\n")
-            .map(|c| c[1].to_string())
-            .collect();
-        assert_eq!(caps, ["stringer", "example.com/m/cmd/x"]);
     }
 
     #[test]

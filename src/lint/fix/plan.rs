@@ -19,7 +19,7 @@ use crate::lint::edit::{helper_prerequisite, make_safe, prerequisite_word, Edit,
 use crate::lint::gomod::Modules;
 use crate::lint::guard::{clean_edits, git_root, ignored, CleanEdit};
 use crate::lint::helper_sources::{self as sources, Sources};
-use crate::lint::naming::BUILD_ENV;
+use crate::lint::naming::is_build_env;
 use crate::lint::paths::relative;
 use crate::lint::rules::{self, local_go_run::consumers};
 use crate::syntax::callsite::{Origin, RunTarget};
@@ -202,12 +202,12 @@ pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str
             Intent::RunHelper { file, site } => (file, site),
             // Guard fixes (issue 5) on Makefiles already migrated: a recipe
             // that runs a helper its rule does not depend on gets it as an
-            // order-only prerequisite. (Files decoded lossily are never
-            // edited: their bytes would change.)
+            // order-only prerequisite. (Files that are not editable are
+            // never edited: [`FileAnalysis::editable`].)
             Intent::Prerequisite { file, exec } => {
                 let f = &analysis.files[file];
                 let e = &f.execs[exec];
-                let Some(path) = f.exec_path(e).filter(|_| !f.file.lossy) else {
+                let Some(path) = f.exec_path(e).filter(|_| f.editable()) else {
                     continue;
                 };
                 let word = helper_prerequisite(&relative(&f.base, &path));
@@ -220,7 +220,7 @@ pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str
             // A tree with helper targets gets `clean` and `.gitignore` right
             // below.
             Intent::CleanAndIgnore { root } => {
-                if !analysis.files[root].file.lossy {
+                if analysis.files[root].editable() {
                     helpers.entry(root).or_default();
                 }
                 continue;
@@ -341,7 +341,7 @@ pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str
         gitignores.entry(git_root(&d)).or_default().insert(d);
     }
     for root in &roots {
-        if analysis.files[*root].file.lossy {
+        if !analysis.files[*root].editable() {
             continue;
         }
         let hs = helpers.get(root).unwrap_or(&no_helpers);
@@ -526,11 +526,7 @@ fn helper_target(
     let env: Vec<&str> = cs
         .env
         .iter()
-        .filter(|w| {
-            BUILD_ENV
-                .iter()
-                .any(|e| w.text.starts_with(&format!("{e}=")))
-        })
+        .filter(|w| is_build_env(&w.text))
         .map(|w| &src[w.span.clone()])
         .collect();
     let flags: Vec<&str> = cs

@@ -145,7 +145,7 @@ pub fn offer(analysis: &Analysis, fi: usize, s: &analysis::Site) -> Option<Appli
     if s.allowed.is_some()
         || s.helper.is_none()
         || s.class.module().is_none()
-        || f.file.lossy
+        || !f.editable()
         || f.context_only
     {
         return None;
