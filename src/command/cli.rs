@@ -221,8 +221,15 @@ impl Common {
             stdin,
             only,
             finish: None,
+            timings: timings(),
         })
     }
+}
+
+/// `GORUN_LINT_TIMINGS` set: the stages' times on standard error. The
+/// command layer reads the environment; the lint is told.
+fn timings() -> bool {
+    std::env::var_os("GORUN_LINT_TIMINGS").is_some()
 }
 
 /// Run the command line; returns the exit code.
@@ -324,7 +331,7 @@ fn run_check(args: CheckArgs) -> Result<i32, Error> {
         ..args.common.options()?
     };
     let mut analysis = crate::lint::driver::run(&opts, &cwd)?;
-    let timings = std::env::var_os("GORUN_LINT_TIMINGS").is_some();
+    let timings = opts.timings;
     let t0 = std::time::Instant::now();
     let mut report = check::check(&mut analysis, &selection, &cwd);
     if let Some(path) = &args.write_baseline {
@@ -518,6 +525,7 @@ fn run_migrate(args: MigrateArgs) -> Result<i32, Error> {
         stdin: None,
         only: None,
         finish: None,
+        timings: timings(),
     };
     let spinner = std::io::stderr().is_terminal().then(|| {
         let s = indicatif::ProgressBar::new_spinner();

@@ -704,6 +704,9 @@ pub struct Options {
     /// reads are then checked as they are read and only their findings kept
     /// ([`Finished`]); `None` keeps every file's analysis (what `fix` needs).
     pub finish: Option<crate::lint::config::Selection>,
+    /// Print the stages' times on standard error (`GORUN_LINT_TIMINGS`,
+    /// read by the command layer).
+    pub timings: bool,
 }
 
 impl Analysis {
@@ -716,7 +719,7 @@ impl Analysis {
         configs: &Configs,
         finisher: Option<&Finisher>,
     ) -> Result<Analysis, Error> {
-        let timings = std::env::var_os("GORUN_LINT_TIMINGS").is_some();
+        let timings = opts.timings;
         let t0 = std::time::Instant::now();
         let LoadedAll {
             mut found,

@@ -171,6 +171,7 @@ pub fn run(opts: &CacheOptions, cwd: &Path) -> Result<bool, Error> {
             stdin: None,
             only: None,
             finish: None,
+            timings: false,
         },
         cwd,
     )?;
