@@ -12,7 +12,7 @@
 //!   logical-line reader (input with regions the grammar fails on), the
 //!   line reader alone over the whole file, and tree-sitter per kind of line.
 //! - `shell`: the recipe-text scan over every recipe line of a parsed file.
-//! - `check`: `Analysis::run` (discover, read, parse, classify) and the whole
+//! - `check`: `driver::run` (discover, read, parse, classify) and the whole
 //!   `check --format json` pipeline, on one file and on a 100-file tree.
 //! - `fix`: `fix --diff` on a 30 KB Makefile with 15 callsites: the whole
 //!   pipeline, and planning and render+diff on their own.
@@ -452,7 +452,7 @@ mod check_bench {
             .len()
     }
 
-    /// `Analysis::run` on one file: discover, read, parse, classify.
+    /// `driver::run` on one file: discover, read, parse, classify.
     #[divan::bench(name = "analysis_one_file", args = SIZES)]
     fn analysis_one_file(bencher: Bencher, size: usize) {
         let repo = Repo::new(&[("Makefile".into(), makefile(3, size, size / 2_000, false))]);

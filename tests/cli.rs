@@ -1429,3 +1429,78 @@ fn cd_to_a_make_variable() {
         "{doc}"
     );
 }
+
+/// `vendor/` and `testdata/` are not the project's (issue 19): a `go run`
+/// in a vendored module's or a test input's Makefile is neither reported
+/// nor fixed when the tree is walked; its twin at the project's own
+/// `tools/` is. Named on the command line, the directory is checked.
+#[test]
+fn vendor_and_testdata_are_not_walked() {
+    let dir = module_with(ONE_CALLSITE);
+    let d = dir.path();
+    for sub in ["vendor/example.com/dep", "x/testdata/proj", "tools"] {
+        std::fs::create_dir_all(d.join(sub).join("gen")).unwrap();
+        std::fs::write(d.join(sub).join("gen/main.go"), GO_MAIN).unwrap();
+        std::fs::write(
+            d.join(sub).join("Makefile"),
+            ONE_CALLSITE.replace("scripts/", ""),
+        )
+        .unwrap();
+    }
+    let out = bin()
+        .current_dir(d)
+        .args(["check", "--format", "json", "."])
+        .output()
+        .unwrap();
+    let json = stdout_of(&out);
+    assert!(json.contains("\"Makefile\""), "{json}");
+    assert!(json.contains("tools/Makefile"), "{json}");
+    assert!(!json.contains("vendor/"), "{json}");
+    assert!(!json.contains("testdata/"), "{json}");
+    let diff = fix_diff_in(d);
+    assert!(diff.contains("tools/Makefile"), "{diff}");
+    assert!(
+        !diff.contains("vendor/") && !diff.contains("testdata/"),
+        "{diff}"
+    );
+    // Named, they are checked.
+    for named in ["vendor/example.com/dep", "x/testdata/proj/Makefile"] {
+        let out = bin()
+            .current_dir(d)
+            .args(["check", "--format", "json", named])
+            .output()
+            .unwrap();
+        let json = stdout_of(&out);
+        assert!(json.contains("GR001"), "{named}: {json}");
+    }
+}
+
+/// `-flag=value` is one word for the flag parser whatever the value holds
+/// (issue 19): `-tags=$(TAGS)` and `-ldflags="$${LDFLAGS}"` were read as
+/// the package (a false GR005, the GR001 fix missed). The helper's build
+/// keeps the flag as written. Its twin: a package that is a variable stays
+/// unresolved.
+#[test]
+fn a_flag_whose_value_is_a_variable_is_a_flag() {
+    let dir = module_with(
+        "a:\n\tgo run -tags=$(TAGS) ./scripts/gen\nb:\n\tgo run -ldflags=\"$${LDFLAGS}\" ./scripts/gen\nc:\n\tgo run -tags=x $(PKG)\n",
+    );
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["check", "--format", "json", "."])
+        .output()
+        .unwrap();
+    let json = stdout_of(&out);
+    assert_eq!(json.matches("\"GR001\"").count(), 2, "{json}");
+    assert_eq!(json.matches("\"GR005\"").count(), 1, "{json}");
+    assert!(json.contains("\"package\": \"$(PKG)\""), "{json}");
+    let diff = fix_diff_in(dir.path());
+    assert!(
+        diff.contains("go build -tags=$(TAGS) -o $@ ./scripts/gen"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("go build -ldflags=\"$${LDFLAGS}\" -o $@ ./scripts/gen"),
+        "{diff}"
+    );
+}

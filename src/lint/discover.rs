@@ -161,7 +161,7 @@ fn walk<S, I, F>(
         .ignore(false)
         .require_git(false)
         .parents(true)
-        .filter_entry(|e| e.file_name() != ".git")
+        .filter_entry(|e| e.file_name() != ".git" && !(e.depth() > 0 && not_the_projects(e)))
         .build_parallel();
     let errors = std::sync::Mutex::new(Vec::new());
     walker.run(|| {
@@ -201,6 +201,16 @@ fn walk<S, I, F>(
             out.errors.push(e);
         }
     }
+}
+
+/// A directory the go command does not take as the project's own: vendored
+/// modules (`go mod vendor` rewrites them) and `testdata` (test inputs,
+/// often whole other projects). Their Makefiles and scripts are not walked:
+/// a fix there would be reverted, and would point at packages that are not
+/// there. Named on the command line, they are checked.
+fn not_the_projects(e: &ignore::DirEntry) -> bool {
+    e.file_type().is_some_and(|t| t.is_dir())
+        && matches!(e.file_name().to_str(), Some("vendor" | "testdata"))
 }
 
 enum Visit {

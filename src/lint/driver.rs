@@ -4,7 +4,7 @@
 //! walk → units → facts → names → diagnostics (with their fixes) → report:
 //! [`Analysis::load`] walks and reads on every core and turns the files
 //! into units; a Makefile that stands alone is finished on the walker
-//! thread that read it ([`finish`]: its guard facts, its rules, its
+//! thread that read it (`finish`: its guard facts, its rules, its
 //! findings with excerpts of its lines), the rest are analysed together
 //! once the include graph and the scripts' callers are known. The rules
 //! sit in a later stage than the analysis, so the analysis is handed the

@@ -1,15 +1,18 @@
 //! The lint layer: the project on disk in, diagnostics with their fixes
 //! out. It may use the syntax layer and [`crate::error`], never the
-//! command layer (a test holds it to that).
+//! command layer; inside it each module belongs to a stage and uses only
+//! its own and earlier ones (`tests/architecture.rs` holds both).
 //!
-//! Its stages, in the order the driver runs them: settings ([`config`]:
-//! `.gorun-lint.toml` and the options); the project ([`discover`] walks,
-//! [`analysis`] reads, prefilters, follows includes and places scripts,
-//! [`read`] is the one place files are read); facts ([`gomod`] and
-//! [`classify`] say what a callsite runs, [`guard`] what the helper
-//! targets are, [`fix::naming`] names the helpers); [`rules`] (one module
-//! per rule); fixes ([`fix`]: edits as data, one routine applies them); the
-//! report ([`diagnostic`], [`check`]).
+//! The stages, in the order [`driver`] runs them: shared data
+//! ([`diagnostic`], [`edit`], [`read`], [`par`]); settings ([`config`],
+//! with the rules chosen; [`paths`], [`gomod`]); the project ([`discover`]
+//! walks, [`prefilter`] drops what cannot matter, [`helper_sources`]);
+//! callsite facts ([`classify`], [`allow`], [`naming`]); the units
+//! ([`analysis`]: files read, includes followed, scripts placed, callsites
+//! found and named); tree facts ([`guard`], [`helpers`]); [`rules`] (one
+//! module per rule, each building its findings' fixes); fixes ([`fix`]:
+//! the rules' intents made into edits, one routine applies them); the
+//! report ([`check`]); the [`driver`].
 
 pub mod allow;
 pub mod analysis;

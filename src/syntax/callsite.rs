@@ -587,6 +587,26 @@ fn env_chdir(cwd: &Cwd, options: &[Word]) -> Cwd {
     }
 }
 
+/// A word that is a go flag: a literal `-name` or `-name=value`, or a
+/// `-name=value` whose value holds a variable or a quoted part
+/// (`-tags=$(TAGS)`, `-ldflags="${LDFLAGS}"`): one word for the flag
+/// parser whatever the value holds, as it is to the go command. Its text.
+fn flag_word(w: &Word) -> Option<&str> {
+    if let Some(t) = w.literal() {
+        return Some(t);
+    }
+    let t = w.text.as_str();
+    let (name, _) = t.split_once('=')?;
+    let bare = name.trim_start_matches('-');
+    let dashes = name.len() - bare.len();
+    ((1..=2).contains(&dashes)
+        && !bare.is_empty()
+        && bare
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+    .then_some(t)
+}
+
 /// The go command's `-C dir` written before its verb (`go -C tools run
 /// ./gen`; `-C=dir` too), starting at `at`: the flag and the index after it.
 fn chdir_before_verb(words: &[Word], at: usize) -> Option<(GoFlag, usize)> {
@@ -657,7 +677,7 @@ pub fn from_command(
     let mut k = 0;
     while k < rest.len() {
         let w = &rest[k];
-        if let Some(f) = w.literal().and_then(|t| t.strip_prefix('-')) {
+        if let Some(f) = flag_word(w).and_then(|t| t.strip_prefix('-')) {
             let f = f.strip_prefix('-').unwrap_or(f);
             if f.is_empty() {
                 break;
