@@ -567,6 +567,59 @@ fn run_fixture(fx: &Fixture) {
         );
     }
 
+    // --- the helpers link as `go run` does: no VCS stamp --------------------
+    // In a git checkout `go build` stamps the revision (and runs git for
+    // it); `go run` does not, and neither do the helpers. The twin: the
+    // same package built by a plain `go build` here is stamped.
+    fixed.git(&["add", "-A"]);
+    fixed.git(&[
+        "-c",
+        "user.email=e2e@example.com",
+        "-c",
+        "user.name=e2e",
+        "commit",
+        "-q",
+        "-m",
+        "fixed",
+    ]);
+    fixed.make(&["clean"]);
+    fixed.make(&["gen"]);
+    let mut packages = Vec::new();
+    for bin in gen_bin_files(&fixed.dir) {
+        let info = fixed.go(&["version", "-m", &bin]);
+        let info = String::from_utf8_lossy(&info.stdout).into_owned();
+        assert!(
+            !info.contains("vcs.revision"),
+            "[{}] {bin} is stamped with version-control information, which `go run` does not do:\n{info}",
+            fx.name
+        );
+        packages.extend(
+            info.lines()
+                .filter_map(|l| l.trim().strip_prefix("path\t"))
+                .filter(|p| !p.contains("command-line-arguments"))
+                .map(str::to_string),
+        );
+    }
+    // (A package of a nested module does not build from the root: the
+    // first that does is enough.)
+    let twin = fixed.gocache.with_file_name("twin-build");
+    let stamped = packages.iter().any(|package| {
+        let mut cmd = Command::new("go");
+        cmd.args(["build", "-o", twin.to_str().unwrap(), package]);
+        fixed.env(&mut cmd);
+        if !cmd.output().expect("start go").status.success() {
+            return false;
+        }
+        let twin_info = fixed.go(&["version", "-m", twin.to_str().unwrap()]);
+        fs::remove_file(&twin).unwrap();
+        String::from_utf8_lossy(&twin_info.stdout).contains("vcs.revision")
+    });
+    assert!(
+        stamped,
+        "[{}] twin: a plain `go build` of a helper's package ({packages:?}) in the committed checkout should be stamped",
+        fx.name
+    );
+
     // --- a second fix is a no-op -------------------------------------------
     let before = snapshot(&fixed.dir);
     let out = gorun_lint(&fixed, &["fix", "--diff", "."]);
@@ -777,6 +830,13 @@ impl Side {
         cmd.args(args);
         self.env(&mut cmd);
         run_ok(cmd, &format!("{}: git {}", self.label, args.join(" ")))
+    }
+
+    fn go(&self, args: &[&str]) -> Output {
+        let mut cmd = Command::new("go");
+        cmd.args(args);
+        self.env(&mut cmd);
+        run_ok(cmd, &format!("{}: go {}", self.label, args.join(" ")))
     }
 
     fn git_output(&self, args: &[&str]) -> Output {

@@ -167,7 +167,10 @@ fn fix_never_reuses_a_helper_that_builds_another_package() {
     let text = std::fs::read_to_string(tmp.path().join("Makefile")).unwrap();
     assert!(text.contains("\tgo build -o $@ ./a/tool\n"), "{text}");
     assert!(text.contains("\t_gen/bin/b-tool > b.txt\n"), "{text}");
-    assert!(text.contains("\tgo build -o $@ ./b/tool\n"), "{text}");
+    assert!(
+        text.contains("\tgo build -buildvcs=false -o $@ ./b/tool\n"),
+        "{text}"
+    );
     assert!(!text.contains("_gen/bin/tool > b.txt"), "{text}");
 }
 
@@ -203,7 +206,7 @@ fn fix_script_run_by_a_recipe_safe_and_unsafe() {
     bin(safe.path()).arg("fix").assert().success();
     let script = std::fs::read_to_string(safe.path().join("scripts/gen.sh")).unwrap();
     assert!(
-        script.contains("CGO_ENABLED=0 go build -o \"$GORUN_LINT_BIN/gen\" ./tools/gen && CGO_ENABLED=0 \"$GORUN_LINT_BIN/gen\" -out x.txt"),
+        script.contains("CGO_ENABLED=0 go build -buildvcs=false -o \"$GORUN_LINT_BIN/gen\" ./tools/gen && CGO_ENABLED=0 \"$GORUN_LINT_BIN/gen\" -out x.txt"),
         "{script}"
     );
     assert!(
@@ -234,7 +237,7 @@ fn fix_script_run_by_a_recipe_safe_and_unsafe() {
         "{make}"
     );
     assert!(
-        make.contains("\tCGO_ENABLED=0 go build -o $@ ./tools/gen\n"),
+        make.contains("\tCGO_ENABLED=0 go build -buildvcs=false -o $@ ./tools/gen\n"),
         "{make}"
     );
     // Under `--only scripts` the Makefile is read, not edited: the safe form.
@@ -248,7 +251,7 @@ fn fix_script_run_by_a_recipe_safe_and_unsafe() {
         "gen:\n\tsh scripts/gen.sh\n"
     );
     let script = std::fs::read_to_string(only.path().join("scripts/gen.sh")).unwrap();
-    assert!(script.contains("go build -o"), "{script}");
+    assert!(script.contains("go build -buildvcs=false -o"), "{script}");
     // Both are idempotent.
     for dir in [safe.path(), fast.path()] {
         let out = bin(dir)
@@ -350,5 +353,9 @@ fn fix_rewrites_script_callsites_only_where_meaning_holds() {
             "{l:?} was not rewritten:\n{after}"
         );
     }
-    assert_eq!(after.matches("go build -o").count(), fixed.len(), "{after}");
+    assert_eq!(
+        after.matches("go build -buildvcs=false -o").count(),
+        fixed.len(),
+        "{after}"
+    );
 }

@@ -67,6 +67,19 @@ fn prebuilt_ok(f: &FileAnalysis, s: &Site) -> bool {
             .all(|w| w.literal().is_some() && !text[w.span.clone()].contains('$'))
 }
 
+/// The flags that make `go build` link the helper as `go run` would: no
+/// version-control stamp (`go run` stamps none; `go build` runs git for it,
+/// and fails where git cannot read the checkout: no commit yet, "dubious
+/// ownership" in a CI container). None where the callsite sets
+/// `-buildvcs` itself.
+fn link_as_go_run(cs: &crate::syntax::callsite::Callsite) -> &'static str {
+    if cs.flags.iter().any(|f| f.name == "buildvcs") {
+        ""
+    } else {
+        "-buildvcs=false "
+    }
+}
+
 /// The edits of one script callsite (see [`script_offer`]).
 fn script_edits(f: &FileAnalysis, s: &Site, helper: &Path) -> Vec<Edit> {
     let cs = &s.callsite;
@@ -82,8 +95,9 @@ fn script_edits(f: &FileAnalysis, s: &Site, helper: &Path) -> Vec<Edit> {
     }
     program.push_str(&bin);
     let replacement = format!(
-        "{} build -o {bin}{} && {program}",
+        "{} build {}-o {bin}{} && {program}",
         &text[cs.go.span.clone()],
+        link_as_go_run(cs),
         &text[run.span.end..cs.span.end]
     );
     vec![Edit {
@@ -564,7 +578,7 @@ fn helper_target(
         recipe.push_str(e);
         recipe.push(' ');
     }
-    recipe.push_str(&format!("{go} build {chdir}"));
+    recipe.push_str(&format!("{go} build {chdir}{}", link_as_go_run(cs)));
     for fl in &flags {
         recipe.push_str(fl);
         recipe.push(' ');
