@@ -1174,3 +1174,66 @@ fn cached_executables(gocache: &Path) -> Vec<(String, PathBuf)> {
 fn names(exes: &[(String, PathBuf)]) -> Vec<&str> {
     exes.iter().map(|(n, _)| n.as_str()).collect()
 }
+
+/// A `clean` whose first line fails (`test -d bin && $(RM) bin/*` without
+/// `bin/`, as in a large project's Makefile) stops make: the out dir line
+/// the fix adds comes first, so `make clean` still removes `_gen/bin`, and
+/// `_gen/` with it once empty (issue 19). The twin: the same line added
+/// last, as the fix used to, leaves the helper behind.
+#[test]
+fn clean_removes_the_out_dir_before_a_line_that_fails() {
+    if !tools_available() {
+        return;
+    }
+    let root = tempfile::tempdir().unwrap();
+    let side = Side::new("fixed", root.path());
+    fs::create_dir_all(side.dir.join("scripts/gen")).unwrap();
+    fs::write(
+        side.dir.join("go.mod"),
+        "module example.com/clean\n\ngo 1.24\n",
+    )
+    .unwrap();
+    fs::write(
+        side.dir.join("scripts/gen/main.go"),
+        "package main\n\nfunc main() {}\n",
+    )
+    .unwrap();
+    let clean = "clean:\n\ttest -d bin && $(RM) bin/*\n";
+    fs::write(
+        side.dir.join("Makefile"),
+        format!("gen:\n\tgo run ./scripts/gen\n\n{clean}"),
+    )
+    .unwrap();
+    let out = gorun_lint(&side, &["fix", "."]);
+    assert!(
+        out.status.success(),
+        "[clean] `gorun-lint fix .` failed\n{}",
+        describe_output(&out)
+    );
+    let make = |target: &str| {
+        let mut cmd = Command::new("make");
+        cmd.arg(target);
+        side.env(&mut cmd);
+        cmd.output().expect("start make")
+    };
+    assert!(make("gen").status.success());
+    assert!(side.dir.join("_gen/bin/gen").is_file());
+    // `bin/` is absent: the recipe's own line fails, after the fix's ran.
+    assert!(!make("clean").status.success());
+    assert!(
+        !side.dir.join("_gen").exists(),
+        "[clean] `make clean` left _gen behind:\n{}",
+        fs::read_to_string(side.dir.join("Makefile")).unwrap()
+    );
+    // The twin: the out dir line last.
+    let fixed = fs::read_to_string(side.dir.join("Makefile")).unwrap();
+    let last = fixed.replace(
+        "clean:\n\trm -rf _gen/bin\n\trmdir _gen 2>/dev/null || true\n\ttest -d bin && $(RM) bin/*\n",
+        "clean:\n\ttest -d bin && $(RM) bin/*\n\trm -rf _gen/bin\n",
+    );
+    assert_ne!(last, fixed, "the fix's clean recipe changed:\n{fixed}");
+    fs::write(side.dir.join("Makefile"), last).unwrap();
+    assert!(make("gen").status.success());
+    assert!(!make("clean").status.success());
+    assert!(side.dir.join("_gen/bin/gen").is_file());
+}

@@ -136,7 +136,9 @@ fn fix_keeps_missing_final_newline_and_crlf() {
         "{text:?}"
     );
     assert!(
-        text.contains("\trm -f out.txt\r\n\trm -rf _gen/bin\r\n"),
+        text.contains(
+            "clean:\r\n\trm -rf _gen/bin\r\n\trmdir _gen 2>/dev/null || true\r\n\trm -f out.txt"
+        ),
         "{text:?}"
     );
 }
@@ -285,7 +287,7 @@ fn fix_extends_clean_of_a_top_makefile_read_lightly() {
     bin(dir).arg("fix").assert().success();
     assert_eq!(
         std::fs::read_to_string(dir.join("Makefile")).unwrap(),
-        "lint:\n\tgo tool stringer -h\n\nclean:\n\trm -rf out\n\t@echo cleaned\n\trm -rf _gen/bin\n"
+        "lint:\n\tgo tool stringer -h\n\nclean:\n\trm -rf _gen/bin\n\trmdir _gen 2>/dev/null || true\n\trm -rf out\n\t@echo cleaned\n"
     );
 }
 

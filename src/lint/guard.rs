@@ -418,15 +418,28 @@ pub(crate) fn clean_edits(
             todo.extend(rules_of(p));
         }
     }
-    let g = &analysis.files[cj];
-    let rule = &g.doc.rules[cr];
-    let at = g
-        .doc
-        .recipe_lines
-        .iter()
-        .rfind(|l| l.rule == Some(cr))
-        .map_or(rule.header.end, |l| l.span.end);
-    CleanEdit::Insert(cj, Edit::insert(at, format!("\n\trm -rf {out_rel}")))
+    // First in the recipe, right after the rule line: an earlier line that
+    // fails (`test -d bin && $(RM) bin/*` without `bin/`) would stop make
+    // before a line added last.
+    let rule = &analysis.files[cj].doc.rules[cr];
+    CleanEdit::Insert(
+        cj,
+        Edit::insert(rule.header.end, format!("\n\t{}", clean_lines(out_rel))),
+    )
+}
+
+/// The recipe lines that remove the out dir `out_rel` (relative to where
+/// make runs), tab-separated: the out dir, then its parent when that is
+/// left empty (`_gen/` of `_gen/bin`; `rmdir` refuses a directory that
+/// still holds something).
+pub(crate) fn clean_lines(out_rel: &str) -> String {
+    let mut lines = format!("rm -rf {out_rel}");
+    if let Some((parent, _)) = out_rel.rsplit_once('/') {
+        if !parent.is_empty() && !parent.ends_with("..") && parent != "." {
+            lines.push_str(&format!("\n\trmdir {parent} 2>/dev/null || true"));
+        }
+    }
+    lines
 }
 
 /// Whether a recipe line removes `out_rel` or a parent of it (`rm -rf`,

@@ -17,7 +17,7 @@ use crate::lint::analysis::{Analysis, FileAnalysis, Site};
 use crate::lint::diagnostic::{Applicability, Diagnostic, Intent};
 use crate::lint::edit::{helper_prerequisite, make_safe, prerequisite_word, Edit, FileEdits};
 use crate::lint::gomod::Modules;
-use crate::lint::guard::{clean_edits, git_root, ignored, CleanEdit};
+use crate::lint::guard::{clean_edits, clean_lines, git_root, ignored, CleanEdit};
 use crate::lint::helper_sources::{self as sources, Sources};
 use crate::lint::naming::is_build_env;
 use crate::lint::paths::relative;
@@ -402,7 +402,7 @@ pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str
             CleanEdit::Done => {}
             CleanEdit::Insert(j, edit) => edits.entry(j).or_default().push(edit),
             CleanEdit::Create => {
-                new_clean = format!("\n.PHONY: {clean}\n{clean}:\n\trm -rf {out_rel}\n");
+                new_clean = format!("\n.PHONY: {clean}\n{clean}:\n\t{}\n", clean_lines(&out_rel));
             }
         }
         if !block.is_empty() || !new_clean.is_empty() {
