@@ -298,23 +298,12 @@ fn env_unset_before_go_is_kept_in_the_helper_build() {
         return;
     }
     let root = tempfile::tempdir().unwrap();
-    let side = Side::new("fixed", root.path());
-    fs::create_dir_all(side.dir.join("scripts/gen")).unwrap();
-    fs::write(
-        side.dir.join("go.mod"),
-        "module example.com/envu\n\ngo 1.24\n",
-    )
-    .unwrap();
-    fs::write(
-        side.dir.join("scripts/gen/main.go"),
+    let side = small_module(
+        root.path(),
+        "example.com/envu",
         "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"ok\") }\n",
-    )
-    .unwrap();
-    fs::write(
-        side.dir.join("Makefile"),
         "host.txt:\n\tenv -u GOOS -u GOARCH -- go run ./scripts/gen > $@\n\nplain.txt:\n\tgo run ./scripts/gen > $@\n",
-    )
-    .unwrap();
+    );
     let out = gorun_lint(&side, &["fix", "."]);
     assert!(
         out.status.success(),
@@ -1186,24 +1175,12 @@ fn clean_removes_the_out_dir_before_a_line_that_fails() {
         return;
     }
     let root = tempfile::tempdir().unwrap();
-    let side = Side::new("fixed", root.path());
-    fs::create_dir_all(side.dir.join("scripts/gen")).unwrap();
-    fs::write(
-        side.dir.join("go.mod"),
-        "module example.com/clean\n\ngo 1.24\n",
-    )
-    .unwrap();
-    fs::write(
-        side.dir.join("scripts/gen/main.go"),
+    let side = small_module(
+        root.path(),
+        "example.com/clean",
         "package main\n\nfunc main() {}\n",
-    )
-    .unwrap();
-    let clean = "clean:\n\ttest -d bin && $(RM) bin/*\n";
-    fs::write(
-        side.dir.join("Makefile"),
-        format!("gen:\n\tgo run ./scripts/gen\n\n{clean}"),
-    )
-    .unwrap();
+        "gen:\n\tgo run ./scripts/gen\n\nclean:\n\ttest -d bin && $(RM) bin/*\n",
+    );
     let out = gorun_lint(&side, &["fix", "."]);
     assert!(
         out.status.success(),
@@ -1236,4 +1213,19 @@ fn clean_removes_the_out_dir_before_a_line_that_fails() {
     assert!(make("gen").status.success());
     assert!(!make("clean").status.success());
     assert!(side.dir.join("_gen/bin/gen").is_file());
+}
+
+/// A module at `root`'s `fixed` side: `go.mod` (`module`), `scripts/gen`
+/// holding `main_go`, and `makefile`.
+fn small_module(root: &Path, module: &str, main_go: &str, makefile: &str) -> Side {
+    let side = Side::new("fixed", root);
+    fs::create_dir_all(side.dir.join("scripts/gen")).unwrap();
+    fs::write(
+        side.dir.join("go.mod"),
+        format!("module {module}\n\ngo 1.24\n"),
+    )
+    .unwrap();
+    fs::write(side.dir.join("scripts/gen/main.go"), main_go).unwrap();
+    fs::write(side.dir.join("Makefile"), makefile).unwrap();
+    side
 }
