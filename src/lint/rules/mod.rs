@@ -60,69 +60,59 @@ pub struct Rule {
     pub scope: Scope,
 }
 
+impl Rule {
+    /// A rule run over each classified callsite.
+    const fn callsite(info: &'static RuleInfo, check: fn(&Site) -> Option<Diagnostic>) -> Rule {
+        Rule {
+            info,
+            scope: Scope::Callsite(check),
+        }
+    }
+
+    /// A rule run over each include tree's guard facts.
+    const fn tree(
+        info: &'static RuleInfo,
+        check: fn(&guard_common::GuardCtx) -> Vec<Diagnostic>,
+    ) -> Rule {
+        Rule {
+            info,
+            scope: Scope::Tree(check),
+        }
+    }
+
+    /// A rule the report runs where its input is.
+    const fn report(info: &'static RuleInfo) -> Rule {
+        Rule {
+            info,
+            scope: Scope::Report,
+        }
+    }
+}
+
 /// Every rule, in code order: the one table of rules. A new rule is its
 /// own module and one line here.
 pub static TABLE: [Rule; 15] = [
-    Rule {
-        info: &local_go_run::RULE,
-        scope: Scope::Callsite(local_go_run::check),
-    },
-    Rule {
-        info: &read_time_go_run::RULE,
-        scope: Scope::Callsite(read_time_go_run::check),
-    },
-    Rule {
-        info: &remote_go_run::RULE,
-        scope: Scope::Callsite(remote_go_run::check),
-    },
-    Rule {
-        info: &dependency_go_run::RULE,
-        scope: Scope::Callsite(dependency_go_run::check),
-    },
-    Rule {
-        info: &unresolved_go_run::RULE,
-        scope: Scope::Callsite(unresolved_go_run::check),
-    },
-    Rule {
-        info: &unused_allow::RULE,
-        scope: Scope::Report,
-    },
-    Rule {
-        info: &parse_error::RULE,
-        scope: Scope::Callsite(parse_error::check),
-    },
-    Rule {
-        info: &helper_stale_prerequisites::RULE,
-        scope: Scope::Tree(helper_stale_prerequisites::check),
-    },
-    Rule {
-        info: &helper_not_prerequisite::RULE,
-        scope: Scope::Tree(helper_not_prerequisite::check),
-    },
-    Rule {
-        info: &phony_helper::RULE,
-        scope: Scope::Tree(phony_helper::check),
-    },
-    Rule {
-        info: &helper_without_output::RULE,
-        scope: Scope::Tree(helper_without_output::check),
-    },
-    Rule {
-        info: &clean_missing_out_dir::RULE,
-        scope: Scope::Tree(clean_missing_out_dir::check),
-    },
-    Rule {
-        info: &out_dir_not_ignored::RULE,
-        scope: Scope::Tree(out_dir_not_ignored::check),
-    },
-    Rule {
-        info: &unused_helper::RULE,
-        scope: Scope::Tree(unused_helper::check),
-    },
-    Rule {
-        info: &go_tool::RULE,
-        scope: Scope::Report,
-    },
+    Rule::callsite(&local_go_run::RULE, local_go_run::check),
+    Rule::callsite(&read_time_go_run::RULE, read_time_go_run::check),
+    Rule::callsite(&remote_go_run::RULE, remote_go_run::check),
+    Rule::callsite(&dependency_go_run::RULE, dependency_go_run::check),
+    Rule::callsite(&unresolved_go_run::RULE, unresolved_go_run::check),
+    Rule::report(&unused_allow::RULE),
+    Rule::callsite(&parse_error::RULE, parse_error::check),
+    Rule::tree(
+        &helper_stale_prerequisites::RULE,
+        helper_stale_prerequisites::check,
+    ),
+    Rule::tree(
+        &helper_not_prerequisite::RULE,
+        helper_not_prerequisite::check,
+    ),
+    Rule::tree(&phony_helper::RULE, phony_helper::check),
+    Rule::tree(&helper_without_output::RULE, helper_without_output::check),
+    Rule::tree(&clean_missing_out_dir::RULE, clean_missing_out_dir::check),
+    Rule::tree(&out_dir_not_ignored::RULE, out_dir_not_ignored::check),
+    Rule::tree(&unused_helper::RULE, unused_helper::check),
+    Rule::report(&go_tool::RULE),
 ];
 
 /// Every rule, in code order.
