@@ -165,17 +165,14 @@ cases=0
 different=0
 mkdir -p "$work/case"
 
-# run_side INPUT CWD DEST ENV... -- CMD...: runs CMD in $work/INPUT/CWD with
-# the environment assignments ENV, output in DEST.{stdout,stderr,rc}.
+# run_side INPUT CWD DEST CMD...: runs CMD in $work/INPUT/CWD, output in
+# DEST.{stdout,stderr,rc}.
 run_side() {
   local input=$1 cwd=$2 dest=$3
   shift 3
-  local envs=()
-  while [ "$1" != -- ]; do envs+=("$1"); shift; done
-  shift
   local rc=0
   (cd "$work/$input/$cwd" &&
-    env -u GORUN_LINT_TIMINGS -u NO_COLOR "${envs[@]}" \
+    env -u GORUN_LINT_TIMINGS -u NO_COLOR \
       "$@" >"$dest.stdout" 2>"$dest.stderr" </dev/null) || rc=$?
   echo "exit $rc" > "$dest.rc"
 }
@@ -198,23 +195,20 @@ record_modification() {
   restore_input "$input"
 }
 
-# case NAME INPUT CWD [ENV...] -- ARGS...: one case, both binaries.
+# case NAME INPUT CWD -- ARGS...: one case, both binaries.
 case_() {
   local name=$1 input=$2 cwd=$3
-  shift 3
-  local envs=()
-  while [ "$1" != -- ]; do envs+=("$1"); shift; done
-  shift
+  shift 4
   cases=$((cases + 1))
   local dir=$work/case
-  run_side "$input" "$cwd" "$dir/base" "${envs[@]}" -- "$base_bin" "$@"
-  run_side "$input" "$cwd" "$dir/new" "${envs[@]}" -- "$new_bin" "$@"
+  run_side "$input" "$cwd" "$dir/base" "$base_bin" "$@"
+  run_side "$input" "$cwd" "$dir/new" "$new_bin" "$@"
   if modified "$input"; then
     # Run again from a fresh input, looking after each binary.
     restore_input "$input"
-    run_side "$input" "$cwd" "$dir/base" "${envs[@]}" -- "$base_bin" "$@"
+    run_side "$input" "$cwd" "$dir/base" "$base_bin" "$@"
     if modified "$input"; then record_modification "$input" "$dir/base"; fi
-    run_side "$input" "$cwd" "$dir/new" "${envs[@]}" -- "$new_bin" "$@"
+    run_side "$input" "$cwd" "$dir/new" "$new_bin" "$@"
     if modified "$input"; then record_modification "$input" "$dir/new"; fi
   fi
   local stream first=""
