@@ -134,7 +134,7 @@ fn fifty_megabyte_makefile() {
     let new = std::fs::read_to_string(d.path().join("Makefile")).unwrap();
     assert!(new.starts_with("GO ?= go\n\ngen: | _gen/bin/gen\n\t_gen/bin/gen -o gen.txt\n"));
     assert!(new.contains("last: | _gen/bin/gen\n\t_gen/bin/gen -final\n"));
-    assert!(new.len() > text.len() && new.len() < text.len() + 1000);
+    assert!(new.len() > text.len() && new.len() < text.len() + 2000);
     eprintln!("50 MB: fix took {:?}", r.took);
 }
 

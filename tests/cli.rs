@@ -1198,7 +1198,9 @@ fn env_options_before_go_are_kept_in_the_fix_or_get_none() {
     assert_ne!(field(2, "target"), field(0, "target"), "{doc}");
     let diff = fix_diff_in(dir.path());
     assert!(
-        diff.contains("+\tenv -u GOOS go build -buildvcs=false -o $@ ./scripts/gen"),
+        diff.contains(
+            "+\tenv -u GOOS go build -buildvcs=false -ldflags=\"-s -w\" -o $@ ./scripts/gen"
+        ),
         "{diff}"
     );
     assert!(
@@ -1496,11 +1498,15 @@ fn a_flag_whose_value_is_a_variable_is_a_flag() {
     assert!(json.contains("\"package\": \"$(PKG)\""), "{json}");
     let diff = fix_diff_in(dir.path());
     assert!(
-        diff.contains("go build -buildvcs=false -tags=$(TAGS) -o $@ ./scripts/gen"),
+        diff.contains(
+            "go build -buildvcs=false -ldflags=\"-s -w\" -tags=$(TAGS) -o $@ ./scripts/gen"
+        ),
         "{diff}"
     );
     assert!(
-        diff.contains("go build -buildvcs=false -ldflags=\"$${LDFLAGS}\" -o $@ ./scripts/gen"),
+        diff.contains(
+            "go build -buildvcs=false -ldflags=\"-s -w $${LDFLAGS}\" -o $@ ./scripts/gen"
+        ),
         "{diff}"
     );
 }

@@ -1102,12 +1102,15 @@ fn find_dirs(dir: &Path, pred: &mut dyn FnMut(&Path) -> bool, found: &mut Vec<Pa
 }
 
 /// Files inside every `_gen/bin` directory, relative to `root`.
+/// The helper binaries under every `_gen/bin` (not their `.d` files).
 fn gen_bin_files(root: &Path) -> Vec<String> {
     let mut files = Vec::new();
     for dir in find_gen_bin_dirs(root) {
         for entry in fs::read_dir(root.join(&dir)).unwrap() {
             let entry = entry.unwrap();
-            if entry.file_type().unwrap().is_file() {
+            if entry.file_type().unwrap().is_file()
+                && entry.path().extension().is_none_or(|e| e != "d")
+            {
                 files.push(rel(root, &entry.path()));
             }
         }
@@ -1228,4 +1231,340 @@ fn small_module(root: &Path, module: &str, main_go: &str, makefile: &str) -> Sid
     fs::write(side.dir.join("scripts/gen/main.go"), main_go).unwrap();
     fs::write(side.dir.join("Makefile"), makefile).unwrap();
     side
+}
+
+// ---------------------------------------------------------------------------
+// dependency files: prerequisites that go lists (issue 19)
+// ---------------------------------------------------------------------------
+
+/// `make -q target`: whether make thinks `target` is up to date (with the
+/// Go environment of `side`, plus `extra`).
+fn up_to_date(side: &Side, target: &str, extra: &[(&str, Option<&str>)]) -> bool {
+    let mut cmd = Command::new("make");
+    cmd.args(["-q", target]);
+    side.env(&mut cmd);
+    for (k, v) in extra {
+        match v {
+            Some(v) => cmd.env(k, v),
+            None => cmd.env_remove(k),
+        };
+    }
+    let out = cmd.output().expect("start make");
+    match out.status.code() {
+        Some(0) => true,
+        Some(1) => false,
+        _ => panic!("make -q {target} failed\n{}", describe_output(&out)),
+    }
+}
+
+/// `make target` with the Go environment of `side`, plus `extra`.
+fn make_with(side: &Side, target: &str, extra: &[(&str, Option<&str>)]) -> Output {
+    let mut cmd = Command::new("make");
+    cmd.arg(target);
+    side.env(&mut cmd);
+    for (k, v) in extra {
+        match v {
+            Some(v) => cmd.env(k, v),
+            None => cmd.env_remove(k),
+        };
+    }
+    run_ok(cmd, &format!("make {target}"))
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    fs::create_dir_all(p.parent().unwrap()).unwrap();
+    fs::write(p, text).unwrap();
+}
+
+fn fix_ok(side: &Side, what: &str) {
+    let out = gorun_lint(side, &["fix", "."]);
+    assert!(
+        out.status.success(),
+        "[{what}] `gorun-lint fix .` failed\n{}",
+        describe_output(&out)
+    );
+}
+
+/// A helper in a nested module that the root `go.work` puts in one
+/// workspace with the root module, importing a root-module package and a
+/// module `replace`d by a local directory: a change to either rebuilds it;
+/// a change to a root-module file it does not import does not.
+#[test]
+fn workspace_and_local_replace_rebuild_what_the_helper_imports() {
+    if !tools_available() {
+        return;
+    }
+    let root = tempfile::tempdir().unwrap();
+    let side = Side::new("fixed", root.path());
+    let d = &side.dir;
+    write(d, "go.mod", "module example.com/root\n\ngo 1.24\n");
+    write(d, "lib/lib.go", "package lib\n\nconst Name = \"lib\"\n");
+    write(d, "unused/unused.go", "package unused\n\nconst X = 1\n");
+    write(
+        d,
+        "tools/go.mod",
+        "module example.com/tools\n\ngo 1.24\n\nrequire example.com/other v0.0.0\n\nreplace example.com/other => ../other\n",
+    );
+    write(
+        d,
+        "tools/gen/main.go",
+        "package main\n\nimport (\n\t\"fmt\"\n\n\t\"example.com/other/util\"\n\t\"example.com/root/lib\"\n)\n\nfunc main() { fmt.Println(lib.Name, util.Name) }\n",
+    );
+    write(d, "other/go.mod", "module example.com/other\n\ngo 1.24\n");
+    write(
+        d,
+        "other/util/util.go",
+        "package util\n\nconst Name = \"util\"\n",
+    );
+    write(d, "go.work", "go 1.24\n\nuse (\n\t.\n\t./tools\n)\n");
+    write(d, "Makefile", "out.txt:\n\tgo run -C tools ./gen > $@\n");
+    fix_ok(&side, "workspace");
+    let work: &[(&str, Option<&str>)] = &[("GOWORK", None)];
+    make_with(&side, "out.txt", work);
+    assert_eq!(fs::read_to_string(d.join("out.txt")).unwrap(), "lib util\n");
+    assert!(up_to_date(&side, "_gen/bin/gen", work));
+    let depfile = fs::read_to_string(d.join("_gen/bin/gen.d")).unwrap();
+    for touched in [
+        "lib/lib.go",
+        "other/util/util.go",
+        "go.work",
+        "tools/go.mod",
+    ] {
+        make_newer_than_binaries(&d.join(touched), d);
+        assert!(
+            !up_to_date(&side, "_gen/bin/gen", work),
+            "[workspace] touching {touched} does not rebuild the helper; its .d:\n{depfile}"
+        );
+        make_with(&side, "_gen/bin/gen", work);
+        assert!(up_to_date(&side, "_gen/bin/gen", work));
+    }
+    // The twin: a root-module package the helper does not import.
+    make_newer_than_binaries(&d.join("unused/unused.go"), d);
+    assert!(
+        up_to_date(&side, "_gen/bin/gen", work),
+        "[workspace] a package the helper does not import rebuilds it; its .d:\n{depfile}"
+    );
+    // And the change reaches the output, as with `go run`.
+    write(d, "lib/lib.go", "package lib\n\nconst Name = \"lib2\"\n");
+    fs::remove_file(d.join("out.txt")).unwrap();
+    make_with(&side, "out.txt", work);
+    assert_eq!(
+        fs::read_to_string(d.join("out.txt")).unwrap(),
+        "lib2 util\n"
+    );
+}
+
+/// A new import in the helper is picked up without editing the Makefile:
+/// the helper's own file changed, so it is rebuilt, and its new `.d` lists
+/// the package it now imports.
+#[test]
+fn a_new_import_is_picked_up_without_editing_the_makefile() {
+    if !tools_available() {
+        return;
+    }
+    let root = tempfile::tempdir().unwrap();
+    let side = small_module(
+        root.path(),
+        "example.com/imp",
+        "package main\n\nfunc main() { println(\"a\") }\n",
+        "gen:\n\tgo run ./scripts/gen\n",
+    );
+    let d = &side.dir;
+    write(
+        d,
+        "internal/extra/extra.go",
+        "package extra\n\nconst X = \"x\"\n",
+    );
+    fix_ok(&side, "import");
+    make_with(&side, "gen", &[]);
+    let makefile = fs::read_to_string(d.join("Makefile")).unwrap();
+    // Not imported yet: its changes do not matter.
+    make_newer_than_binaries(&d.join("internal/extra/extra.go"), d);
+    assert!(up_to_date(&side, "_gen/bin/gen", &[]));
+    write(
+        d,
+        "scripts/gen/main.go",
+        "package main\n\nimport \"example.com/imp/internal/extra\"\n\nfunc main() { println(extra.X) }\n",
+    );
+    make_newer_than_binaries(&d.join("scripts/gen/main.go"), d);
+    make_with(&side, "gen", &[]);
+    make_newer_than_binaries(&d.join("internal/extra/extra.go"), d);
+    assert!(
+        !up_to_date(&side, "_gen/bin/gen", &[]),
+        "[import] the new import's package does not rebuild the helper:\n{}",
+        fs::read_to_string(d.join("_gen/bin/gen.d")).unwrap()
+    );
+    assert_eq!(fs::read_to_string(d.join("Makefile")).unwrap(), makefile);
+}
+
+/// A deleted source file rebuilds the helper (its empty rule in the `.d`
+/// keeps make going, as `gcc -MP` writes them), and the rebuilt binary no
+/// longer runs the deleted file's `init`; a dot-file that an embed glob
+/// matches (make's wildcard would skip it) rebuilds it too.
+#[test]
+fn a_deleted_file_and_an_embedded_dot_file_rebuild_the_helper() {
+    if !tools_available() {
+        return;
+    }
+    let root = tempfile::tempdir().unwrap();
+    let side = small_module(
+        root.path(),
+        "example.com/del",
+        "package main\n\nimport (\n\t\"embed\"\n\t\"fmt\"\n)\n\n//go:embed templates/*.tmpl\nvar t embed.FS\n\nfunc main() {\n\tb, _ := t.ReadFile(\"templates/.gitignore.tmpl\")\n\tfmt.Print(string(b))\n}\n",
+        "out.txt:\n\tgo run ./scripts/gen > $@\n",
+    );
+    let d = &side.dir;
+    write(
+        d,
+        "scripts/gen/extra.go",
+        "package main\n\nimport \"fmt\"\n\nfunc init() { fmt.Println(\"extra\") }\n",
+    );
+    write(d, "scripts/gen/templates/.gitignore.tmpl", "one\n");
+    fix_ok(&side, "deleted");
+    make_with(&side, "out.txt", &[]);
+    assert_eq!(
+        fs::read_to_string(d.join("out.txt")).unwrap(),
+        "extra\none\n"
+    );
+    write(d, "scripts/gen/templates/.gitignore.tmpl", "two\n");
+    make_newer_than_binaries(&d.join("scripts/gen/templates/.gitignore.tmpl"), d);
+    assert!(
+        !up_to_date(&side, "_gen/bin/gen", &[]),
+        "[deleted] the embedded dot-file does not rebuild the helper"
+    );
+    fs::remove_file(d.join("out.txt")).unwrap();
+    make_with(&side, "out.txt", &[]);
+    assert_eq!(
+        fs::read_to_string(d.join("out.txt")).unwrap(),
+        "extra\ntwo\n"
+    );
+    fs::remove_file(d.join("scripts/gen/extra.go")).unwrap();
+    fs::remove_file(d.join("out.txt")).unwrap();
+    make_with(&side, "out.txt", &[]);
+    assert_eq!(
+        fs::read_to_string(d.join("out.txt")).unwrap(),
+        "two\n",
+        "[deleted] the helper still runs the deleted file"
+    );
+}
+
+/// `go.mod: FORCE` (a rule that tidies the module) must not run because a
+/// helper depends on go.mod: the helper names the file by its absolute
+/// path, so make checks its time without running its rule. The twin: a
+/// rule that depends on `go.mod` as written does run it.
+#[test]
+fn a_go_mod_rule_of_the_makefile_does_not_run_for_the_helper() {
+    if !tools_available() {
+        return;
+    }
+    let root = tempfile::tempdir().unwrap();
+    let side = small_module(
+        root.path(),
+        "example.com/force",
+        "package main\n\nfunc main() { println(\"ok\") }\n",
+        "gen:\n\tgo run ./scripts/gen\n\ntidy: go.mod\n\ngo.mod: FORCE\n\t@echo tidied >> tidy.log\n\nFORCE:\n",
+    );
+    let d = &side.dir;
+    fix_ok(&side, "force");
+    make_with(&side, "gen", &[]);
+    make_with(&side, "gen", &[]);
+    assert!(
+        !d.join("tidy.log").exists(),
+        "[force] `make gen` ran the go.mod rule:\n{}",
+        fs::read_to_string(d.join("Makefile")).unwrap()
+    );
+    make_newer_than_binaries(&d.join("go.mod"), d);
+    assert!(
+        !up_to_date(&side, "_gen/bin/gen", &[]),
+        "[force] go.mod no longer rebuilds the helper"
+    );
+    make_with(&side, "tidy", &[]);
+    assert!(
+        d.join("tidy.log").exists(),
+        "[force] the twin did not run the rule"
+    );
+}
+
+/// The recipe lines that write dependency files with the awk the machine
+/// has: a helper whose sources have blanks and `#` in their names gets a
+/// `.d` that make reads, and it is not rebuilt until one changes.
+#[test]
+fn dependency_files_escape_blanks_and_hashes() {
+    if !tools_available() {
+        return;
+    }
+    let root = tempfile::tempdir().unwrap();
+    let side = small_module(
+        root.path(),
+        "example.com/esc",
+        "package main\n\nimport (\n\t\"embed\"\n\t\"fmt\"\n)\n\n//go:embed all:files\nvar t embed.FS\n\nfunc main() { fmt.Println(\"ok\") }\n",
+        "gen:\n\tgo run ./scripts/gen\n",
+    );
+    let d = &side.dir;
+    write(d, "scripts/gen/files/a b#c.txt", "x\n");
+    write(d, "scripts/gen/files/d$e.txt", "x\n");
+    fix_ok(&side, "escape");
+    make_with(&side, "gen", &[]);
+    assert!(
+        up_to_date(&side, "_gen/bin/gen", &[]),
+        "{}",
+        fs::read_to_string(d.join("_gen/bin/gen.d")).unwrap()
+    );
+    for f in ["scripts/gen/files/a b#c.txt", "scripts/gen/files/d$e.txt"] {
+        make_newer_than_binaries(&d.join(f), d);
+        assert!(
+            !up_to_date(&side, "_gen/bin/gen", &[]),
+            "[escape] {f} does not rebuild the helper"
+        );
+        make_with(&side, "gen", &[]);
+    }
+}
+
+/// The helper is the binary `go run` links: no version-control stamp (in a
+/// git checkout, where `go build` would stamp one) and no DWARF. The twin:
+/// a plain `go build` of the same package has both.
+#[test]
+fn the_helper_has_no_vcs_stamp_and_no_dwarf() {
+    if !tools_available() {
+        return;
+    }
+    let root = tempfile::tempdir().unwrap();
+    let side = small_module(
+        root.path(),
+        "example.com/link",
+        "package main\n\nfunc main() { println(\"ok\") }\n",
+        "gen:\n\tgo run -ldflags=\"-X main.v=1\" ./scripts/gen\n",
+    );
+    side.git(&["init", "-q"]);
+    side.git(&["add", "."]);
+    side.git(&[
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@example.com",
+        "commit",
+        "-qm",
+        "init",
+    ]);
+    fix_ok(&side, "link");
+    make_with(&side, "gen", &[]);
+    side.go(&["build", "-o", "plain", "./scripts/gen"]);
+    let facts = |bin: &str| {
+        let info = String::from_utf8(side.go(&["version", "-m", bin]).stdout).unwrap();
+        let bytes = fs::read(side.dir.join(bin)).unwrap();
+        let dwarf = bytes.windows(11).any(|w| w == b".debug_info");
+        (info.contains("vcs.revision"), dwarf)
+    };
+    assert_eq!(
+        facts("plain"),
+        (true, true),
+        "the twin has no stamp or no DWARF"
+    );
+    assert_eq!(
+        facts("_gen/bin/gen"),
+        (false, false),
+        "[link] the helper is not linked as `go run` links:\n{}",
+        fs::read_to_string(side.dir.join("Makefile")).unwrap()
+    );
 }

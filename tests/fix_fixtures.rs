@@ -26,7 +26,13 @@ fn fixture(rel: &str) -> (tempfile::TempDir, PathBuf) {
 }
 
 fn fix_round_trip(rel: &str, snapshot: &str) {
+    fix_round_trip_with(rel, snapshot, |_| {});
+}
+
+/// [`fix_round_trip`] after `setup` changed the copy.
+fn fix_round_trip_with(rel: &str, snapshot: &str, setup: impl Fn(&Path)) {
     let (_tmp, dir) = fixture(rel);
+    setup(&dir);
     let out = bin(&dir)
         .args(["fix", "--diff", "--color", "never"])
         .output()
@@ -114,6 +120,17 @@ fix_cases! {
     fix_e2e_multi => "e2e/multi",
 }
 
+/// `prerequisites = "static"`: each helper lists the sources gorun-lint
+/// reads (no `go list` in recipes), and GR008 accepts the list.
+#[test]
+fn fix_demo_static_prerequisites() {
+    fix_round_trip_with("demo", "fix_demo_static", |dir| {
+        let config = dir.join(".gorun-lint.toml");
+        let text = std::fs::read_to_string(&config).unwrap();
+        std::fs::write(&config, format!("prerequisites = \"static\"\n{text}")).unwrap();
+    });
+}
+
 #[test]
 fn fix_keeps_missing_final_newline_and_crlf() {
     let tmp = tempfile::tempdir().unwrap();
@@ -170,7 +187,7 @@ fn fix_never_reuses_a_helper_that_builds_another_package() {
     assert!(text.contains("\tgo build -o $@ ./a/tool\n"), "{text}");
     assert!(text.contains("\t_gen/bin/b-tool > b.txt\n"), "{text}");
     assert!(
-        text.contains("\tgo build -buildvcs=false -o $@ ./b/tool\n"),
+        text.contains("\tgo build -buildvcs=false -ldflags=\"-s -w\" -o $@ ./b/tool\n"),
         "{text}"
     );
     assert!(!text.contains("_gen/bin/tool > b.txt"), "{text}");
@@ -208,7 +225,7 @@ fn fix_script_run_by_a_recipe_safe_and_unsafe() {
     bin(safe.path()).arg("fix").assert().success();
     let script = std::fs::read_to_string(safe.path().join("scripts/gen.sh")).unwrap();
     assert!(
-        script.contains("CGO_ENABLED=0 go build -buildvcs=false -o \"$GORUN_LINT_BIN/gen\" ./tools/gen && CGO_ENABLED=0 \"$GORUN_LINT_BIN/gen\" -out x.txt"),
+        script.contains("CGO_ENABLED=0 go build -buildvcs=false -ldflags=\"-s -w\" -o \"$GORUN_LINT_BIN/gen\" ./tools/gen && CGO_ENABLED=0 \"$GORUN_LINT_BIN/gen\" -out x.txt"),
         "{script}"
     );
     assert!(
@@ -239,7 +256,9 @@ fn fix_script_run_by_a_recipe_safe_and_unsafe() {
         "{make}"
     );
     assert!(
-        make.contains("\tCGO_ENABLED=0 go build -buildvcs=false -o $@ ./tools/gen\n"),
+        make.contains(
+            "\tCGO_ENABLED=0 go build -buildvcs=false -ldflags=\"-s -w\" -o $@ ./tools/gen\n"
+        ),
         "{make}"
     );
     // Under `--only scripts` the Makefile is read, not edited: the safe form.
@@ -253,7 +272,10 @@ fn fix_script_run_by_a_recipe_safe_and_unsafe() {
         "gen:\n\tsh scripts/gen.sh\n"
     );
     let script = std::fs::read_to_string(only.path().join("scripts/gen.sh")).unwrap();
-    assert!(script.contains("go build -buildvcs=false -o"), "{script}");
+    assert!(
+        script.contains("go build -buildvcs=false -ldflags=\"-s -w\" -o"),
+        "{script}"
+    );
     // Both are idempotent.
     for dir in [safe.path(), fast.path()] {
         let out = bin(dir)
@@ -356,7 +378,9 @@ fn fix_rewrites_script_callsites_only_where_meaning_holds() {
         );
     }
     assert_eq!(
-        after.matches("go build -buildvcs=false -o").count(),
+        after
+            .matches("go build -buildvcs=false -ldflags=\"-s -w\" -o")
+            .count(),
         fixed.len(),
         "{after}"
     );

@@ -41,6 +41,9 @@ pub struct Config {
     pub out_dir: String,
     #[serde(default = "default_clean_target")]
     pub clean_target: String,
+    /// How a fixed helper target learns its sources ([`Prerequisites`]).
+    #[serde(default)]
+    pub prerequisites: Prerequisites,
     #[serde(default)]
     pub ignore: Vec<String>,
     #[serde(default)]
@@ -65,6 +68,20 @@ pub struct Config {
     pub exclude_set: globset::GlobSet,
 }
 
+/// How `fix` keeps a helper target fresh.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Prerequisites {
+    /// The helper's recipe writes `<helper>.d` from `go list -deps` each
+    /// time it builds, and the Makefile includes those files: the list is
+    /// go's own, exact and never stale, and the Makefile gains a few lines.
+    #[default]
+    GoList,
+    /// The sources as gorun-lint reads them today, written into the
+    /// Makefile: no `go list` in recipes, but a snapshot that GR008 checks.
+    Static,
+}
+
 fn default_out_dir() -> String {
     "_gen/bin".into()
 }
@@ -81,6 +98,7 @@ impl Default for Config {
             exclude: Vec::new(),
             out_dir: default_out_dir(),
             clean_target: default_clean_target(),
+            prerequisites: Prerequisites::default(),
             ignore: Vec::new(),
             allow: BTreeMap::new(),
             sources: None,

@@ -79,7 +79,7 @@ pub fn analyse(analysis: &Analysis) -> Vec<Tree> {
         let comp = analysis.component(root);
         let mut helpers = Vec::new();
         for &fi in &comp {
-            helpers.extend(helper_targets(analysis, fi, &modules));
+            helpers.extend(helper_targets(analysis, fi, &comp, &modules));
         }
         let mut runs = Vec::new();
         for &fi in &comp {
@@ -169,8 +169,13 @@ pub(crate) fn clean_owner(analysis: &Analysis, root: usize) -> usize {
         .unwrap_or(root)
 }
 
-/// The helper targets defined in one file.
-fn helper_targets(analysis: &Analysis, fi: usize, modules: &Modules) -> Vec<HelperTarget> {
+/// The helper targets defined in one file of include tree `comp`.
+fn helper_targets(
+    analysis: &Analysis,
+    fi: usize,
+    comp: &[usize],
+    modules: &Modules,
+) -> Vec<HelperTarget> {
     let f = &analysis.files[fi];
     let phony: BTreeSet<String> = f
         .doc
@@ -189,7 +194,13 @@ fn helper_targets(analysis: &Analysis, fi: usize, modules: &Modules) -> Vec<Help
         let rule = &f.doc.rules[ri];
         let build = f.builds.iter().position(|b| b.rule() == Some(ri));
         let has_output = build.is_some_and(|b| writes_target(&f.builds[b], f, &path));
-        let missing = build.and_then(|b| missing_sources(f, rule, &f.builds[b], modules));
+        // A helper whose recipe writes its dependency file, which the tree
+        // includes, depends on what go lists: nothing can be missing.
+        let missing = if writes_depfile(f, ri, target) && includes_depfile(analysis, comp, &path) {
+            Some(Vec::new())
+        } else {
+            build.and_then(|b| missing_sources(f, rule, &f.builds[b], modules))
+        };
         out.push(HelperTarget {
             file: fi,
             rule: ri,
@@ -203,6 +214,53 @@ fn helper_targets(analysis: &Analysis, fi: usize, modules: &Modules) -> Vec<Help
         });
     }
     out
+}
+
+/// Whether a recipe line of rule `r` writes the target's dependency file
+/// (`$@.d` or `<target>.d`), itself or through a variable (as
+/// `$(GORUN_LINT_DEPFILE)` does).
+fn writes_depfile(f: &FileAnalysis, r: usize, target: &str) -> bool {
+    let names = [format!("{target}.d"), "$@.d".to_string()];
+    let writes = |text: &str| names.iter().any(|n| text.contains(n.as_str()));
+    f.doc
+        .recipe_lines
+        .iter()
+        .filter(|l| l.rule == Some(r))
+        .any(|l| {
+            let text = &f.file.text[l.span.clone()];
+            writes(text)
+                || f.doc.assignments.iter().any(|a| {
+                    (text.contains(&format!("$({})", a.name))
+                        || text.contains(&format!("${{{}}}", a.name)))
+                        && writes(&f.file.text[a.value.clone()])
+                })
+        })
+}
+
+/// Whether an `include` of the tree reads `<helper>.d` (by name or by a
+/// `$(wildcard ...)` pattern); a missing file is fine (`-include`).
+fn includes_depfile(analysis: &Analysis, comp: &[usize], helper: &Path) -> bool {
+    let mut depfile = helper.as_os_str().to_owned();
+    depfile.push(".d");
+    let depfile = PathBuf::from(depfile);
+    comp.iter().any(|&j| {
+        let g = &analysis.files[j];
+        g.doc.includes.iter().any(|inc| {
+            inc.files.iter().any(|(word, _)| {
+                let word = g.env.expand(word).unwrap_or_else(|| word.clone());
+                let inner = word
+                    .strip_prefix("$(wildcard ")
+                    .and_then(|w| w.strip_suffix(')'))
+                    .unwrap_or(&word);
+                split_words(inner).iter().any(|pat| {
+                    let p = normalize(&g.base.join(pat));
+                    globset::Glob::new(&p.to_string_lossy())
+                        .map(|gl| gl.compile_matcher().is_match(&depfile))
+                        .unwrap_or(false)
+                })
+            })
+        })
+    })
 }
 
 /// Whether rule `r` of `f` lists `path` among its prerequisites.

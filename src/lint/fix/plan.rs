@@ -9,11 +9,26 @@
 //! target, keeps `clean` removing the out dir and the out dir ignored by
 //! git; `Prerequisite` and `CleanAndIgnore` are the guard rules' parts of
 //! the same.
+//!
+//! Why dependency files. A helper is stale when any file of any package it
+//! links changes, and only the go command knows that set exactly: build
+//! tags, workspaces (`go.work`), `replace` directories, nested modules,
+//! embed patterns (which match dot-files that make's `$(wildcard)` skips).
+//! A list gorun-lint writes into the Makefile is a snapshot of its own
+//! reading: hundreds of prerequisites for a helper in a large module, and
+//! stale after the next new import. So the helper's recipe asks go, as C
+//! compilers do with `gcc -MMD -MP`: after each build it writes `$@.d` from
+//! `go list -deps` and the Makefile includes those files. The list is exact
+//! and maintained by the build itself, the Makefile gains a few lines per
+//! helper, and `go list` runs only when the helper is rebuilt (never when
+//! make reads the Makefile). Teams that want no `go list` in recipes set
+//! `prerequisites = "static"` and get the old list ([`prerequisites`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::lint::analysis::{Analysis, FileAnalysis, Site};
+use crate::lint::config::Prerequisites;
 use crate::lint::diagnostic::{Applicability, Diagnostic, Intent};
 use crate::lint::edit::{helper_prerequisite, make_safe, prerequisite_word, Edit, FileEdits};
 use crate::lint::gomod::Modules;
@@ -67,17 +82,55 @@ fn prebuilt_ok(f: &FileAnalysis, s: &Site) -> bool {
             .all(|w| w.literal().is_some() && !text[w.span.clone()].contains('$'))
 }
 
-/// The flags that make `go build` link the helper as `go run` would: no
-/// version-control stamp (`go run` stamps none; `go build` runs git for it,
-/// and fails where git cannot read the checkout: no commit yet, "dubious
-/// ownership" in a CI container). None where the callsite sets
-/// `-buildvcs` itself.
-fn link_as_go_run(cs: &crate::syntax::callsite::Callsite) -> &'static str {
-    if cs.flags.iter().any(|f| f.name == "buildvcs") {
-        ""
-    } else {
-        "-buildvcs=false "
+/// The flags that make `go build` link the helper as `go run` does. No
+/// version-control stamp: `go run` stamps none; `go build` runs git for it,
+/// and fails where git cannot read the checkout (no commit yet, "dubious
+/// ownership" in a CI container). No symbol table and no DWARF: `go run`
+/// links with `-s -w` (a third smaller binary). Each is left to the
+/// callsite where it sets the flag itself; a callsite's `-ldflags` gets
+/// `-s -w` merged in ([`merged_ldflags`]), since the go command keeps only
+/// the last `-ldflags`.
+fn link_as_go_run(cs: &crate::syntax::callsite::Callsite) -> String {
+    let mut out = String::new();
+    if !cs.flags.iter().any(|f| f.name == "buildvcs") {
+        out.push_str("-buildvcs=false ");
     }
+    if !cs.flags.iter().any(|f| f.name == "ldflags") {
+        out.push_str("-ldflags=\"-s -w\" ");
+    }
+    out
+}
+
+/// A callsite's `-ldflags` flag (as written in `src`) with `-s -w` merged
+/// into its value: `-ldflags="-X main.v=$(V)"` becomes
+/// `-ldflags="-s -w -X main.v=$(V)"`, an unquoted value is quoted. The flag
+/// as written where merging could change its meaning: a per-package value
+/// (`-ldflags=all=...`), quotes inside an unquoted value, or `-s` and `-w`
+/// already there.
+fn merged_ldflags(fl: &crate::syntax::callsite::GoFlag, src: &str) -> String {
+    let text = &src[fl.span.clone()];
+    let (flag, sep, value) = match text.find(['=', ' ', '\t']) {
+        Some(i) => (&text[..i], &text[i..i + 1], text[i + 1..].trim_start()),
+        None => return text.to_string(),
+    };
+    let words = fl.value.as_deref().unwrap_or("");
+    if words.split_whitespace().any(|w| w == "-s") && words.split_whitespace().any(|w| w == "-w") {
+        return text.to_string();
+    }
+    let merged = match value.chars().next() {
+        Some(q @ ('"' | '\'')) if value.len() >= 2 && value.ends_with(q) => {
+            let inner = &value[1..value.len() - 1];
+            if !(inner.starts_with('-') || inner.starts_with('$') || inner.is_empty()) {
+                return text.to_string();
+            }
+            format!("{q}-s -w {inner}{q}")
+        }
+        Some('-' | '$') if !value.contains(['"', '\'', '`', '\\', ' ', '\t']) => {
+            format!("\"-s -w {value}\"")
+        }
+        _ => return text.to_string(),
+    };
+    format!("{flag}{sep}{merged}")
 }
 
 /// The edits of one script callsite (see [`script_offer`]).
@@ -94,11 +147,19 @@ fn script_edits(f: &FileAnalysis, s: &Site, helper: &Path) -> Vec<Edit> {
         program.push(' ');
     }
     program.push_str(&bin);
+    // The rest as written, but for `-ldflags`, with `-s -w` merged in.
+    let mut rest = String::new();
+    let mut at = run.span.end;
+    for fl in cs.flags.iter().filter(|fl| fl.name == "ldflags") {
+        rest.push_str(&text[at..fl.span.start]);
+        rest.push_str(&merged_ldflags(fl, text));
+        at = fl.span.end;
+    }
+    rest.push_str(&text[at..cs.span.end]);
     let replacement = format!(
-        "{} build {}-o {bin}{} && {program}",
+        "{} build {}-o {bin}{rest} && {program}",
         &text[cs.go.span.clone()],
         link_as_go_run(cs),
-        &text[run.span.end..cs.span.end]
     );
     vec![Edit {
         span: cs.span.clone(),
@@ -153,8 +214,57 @@ struct Helper {
     /// Target as written in the root file (relative to its base).
     target: String,
     recipe: String,
+    /// The recipe line that writes `<target>.d` ([`DEPS_VARS`]); `None` for
+    /// static prerequisites.
+    deps: Option<String>,
     prerequisites: Vec<String>,
 }
+
+/// The two variables a block of helpers whose sources go lists shares (see
+/// "Why dependency files" above). `GORUN_LINT_DEPS` is the
+/// `go list -deps` template: for each package that is not in the standard
+/// library nor the read-only module cache (its module is a main or
+/// workspace module, or `replace`d by a local directory), its module
+/// directory, its own directory and its Go, cgo and embedded files (as go
+/// matched them, dot-files included). `GORUN_LINT_DEPFILE` turns that into
+/// `$@.d` as `gcc -MMD -MP` writes one: a rule per file and an empty rule
+/// for it (a deleted file then rebuilds the helper instead of stopping
+/// make), the module's go.mod/go.sum, and the package's `.go` files by
+/// wildcard (a file added to a package rebuilds it too).
+pub const DEPS_VARS: &str = r#"GORUN_LINT_DEPS = -deps -f '{{if and (not .Standard) (or (not .Module) (not .Module.Version) \
+    (and .Module.Replace (not .Module.Replace.Version)))}} \
+    {{- if .Module}}{{.Module.Dir}}{{else}}{{.Dir}}{{end}}{{"\t"}}{{.Dir}}{{"\t"}}{{join .GoFiles "\t"}} \
+    {{- "\t"}}{{join .CgoFiles "\t"}}{{"\t"}}{{join .CFiles "\t"}}{{"\t"}}{{join .CXXFiles "\t"}} \
+    {{- "\t"}}{{join .HFiles "\t"}}{{"\t"}}{{join .SFiles "\t"}}{{"\t"}}{{join .SysoFiles "\t"}} \
+    {{- "\t"}}{{join .EmbedFiles "\t"}}{{end}}'
+GORUN_LINT_DEPFILE = awk -F '\t' 'BEGIN { B = ":;|=%*?[]()\\" } \
+    function w(p, i) { for (i = 1; i <= length(B); i++) if (index(p, substr(B, i, 1))) return ""; \
+        gsub(/\$$/, "$$$$", p); gsub(/ /, "\\ ", p); gsub(/\043/, "\\\043", p); return p } \
+    NF { m = w($$1); d = w($$2); if (m == $$1 && d == $$2) print "$@: $$(wildcard " m "/go.mod " m "/go.sum) \
+        $$(filter-out %_test.go,$$(wildcard " d "/*.go))"; for (i = 3; i <= NF; i++) if ($$i != "") { \
+        f = $$2 "/" $$i; p = w(f); if (p == "") { sub(/\/[^\/]*$$/, "", f); p = w(f) }; \
+        if (p != "") print "$@: " p "\n" p ":" } }' > $@.d
+"#;
+
+/// [`DEPS_VARS`] for a file; in a CRLF file as one line each (make joins
+/// continued lines with one space anyway, and tree-sitter-make reads no
+/// backslash before a CRLF).
+fn deps_vars(crlf: bool) -> String {
+    if crlf {
+        DEPS_VARS
+            .lines()
+            .map(|l| l.trim_start())
+            .collect::<Vec<_>>()
+            .join("\n")
+            .replace(" \\\n", " ")
+            + "\n"
+    } else {
+        DEPS_VARS.to_string()
+    }
+}
+
+/// The variable that marks a block as holding [`DEPS_VARS`].
+pub const DEPS_VAR: &str = "GORUN_LINT_DEPS";
 
 /// What the rules' fixes do: every callsite and include tree of the
 /// analysis through every rule (also those a config ignores: `fix` fixes
@@ -273,7 +383,14 @@ pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str
                         .or_default()
                         .entry(helper.clone())
                         .or_insert_with(|| {
-                            helper_target(f, s, &analysis.files[root].base, &helper, &modules)
+                            helper_target(
+                                f,
+                                s,
+                                &analysis.files[root].base,
+                                &helper,
+                                &modules,
+                                analysis.files[root].config.prerequisites,
+                            )
                         });
                 }
                 None => {
@@ -310,7 +427,16 @@ pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str
             .entry(root)
             .or_default()
             .entry(helper.clone())
-            .or_insert_with(|| helper_target(f, s, &analysis.files[root].base, &helper, &modules));
+            .or_insert_with(|| {
+                helper_target(
+                    f,
+                    s,
+                    &analysis.files[root].base,
+                    &helper,
+                    &modules,
+                    analysis.files[root].config.prerequisites,
+                )
+            });
         plan.fixed += 1;
     }
     // Order-only prerequisites on the consuming rules.
@@ -372,16 +498,51 @@ pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str
             })
             .collect();
         let mut block = String::new();
-        for h in hs.values() {
-            if existing.contains(&h.target) {
-                continue;
-            }
-            if !block.is_empty() {
+        let out_rel = relative(&f.base, &f.out_dir);
+        let new: Vec<&Helper> = hs
+            .values()
+            .filter(|h| !existing.contains(&h.target))
+            .collect();
+        let has_deps_vars = comp.iter().any(|&j| {
+            analysis.files[j]
+                .doc
+                .assignments
+                .iter()
+                .any(|a| a.name == DEPS_VAR)
+        });
+        if !has_deps_vars && new.iter().any(|h| h.deps.is_some()) {
+            block.push_str(&format!(
+                "# Each build also writes <helper>.d: the files `go list -deps` says the\n# helper is built from, as `gcc -MMD -MP` does for C.\n{}-include $(wildcard {out_rel}/*.d)\n\n",
+                deps_vars(f.file.text.contains("\r\n"))
+            ));
+        }
+        for (i, h) in new.iter().enumerate() {
+            if i > 0 {
                 block.push('\n');
             }
+            // A prerequisite with a rule of its own (`go.mod: FORCE`, which
+            // tidies the module) is named by its absolute path: make then
+            // checks the file's time without running that rule first.
+            let prerequisites: Vec<String> = h
+                .prerequisites
+                .iter()
+                .map(|p| {
+                    if existing.contains(p) && !p.contains('$') {
+                        format!("$(CURDIR)/{p}")
+                    } else {
+                        p.clone()
+                    }
+                })
+                .collect();
+            if prerequisites.iter().any(|p| p.starts_with("$(CURDIR)/")) {
+                block.push_str("# $(CURDIR)/: the file, without running the rule that makes it.\n");
+            }
             block.push_str(&format!("{}:", h.target));
-            for p in &h.prerequisites {
-                if h.prerequisites.len() > 2 {
+            // One line while it reads as one; else one prerequisite a line.
+            let long =
+                h.target.len() + prerequisites.iter().map(|p| p.len() + 1).sum::<usize>() > 78;
+            for p in &prerequisites {
+                if long {
                     block.push_str(" \\\n    ");
                 } else {
                     block.push(' ');
@@ -389,8 +550,10 @@ pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str
                 block.push_str(p);
             }
             block.push_str(&format!("\n\t{}\n", h.recipe));
+            if let Some(d) = &h.deps {
+                block.push_str(&format!("\t@{d}\n"));
+            }
         }
-        let out_rel = relative(&f.base, &f.out_dir);
         let clean = clean_override.unwrap_or(&f.config.clean_target);
         let clean_edit = if cleaners.contains(root) {
             clean_edits(analysis, &comp, clean, &out_rel)
@@ -513,6 +676,7 @@ fn helper_target(
     base: &Path,
     helper: &Path,
     modules: &Modules,
+    mode: Prerequisites,
 ) -> Helper {
     let cs = &s.callsite;
     let src = &f.file.text;
@@ -543,11 +707,19 @@ fn helper_target(
         .filter(|w| is_build_env(&w.text))
         .map(|w| &src[w.span.clone()])
         .collect();
-    let flags: Vec<&str> = cs
+    // Every flag of `go run` that is one of `go build` too (`-v`, `-x`
+    // included: a team that asked to see the build still sees it).
+    let flags: Vec<String> = cs
         .flags
         .iter()
-        .filter(|fl| !crate::lint::naming::NON_BUILD_FLAGS.contains(&fl.name.as_str()))
-        .map(|fl| &src[fl.span.clone()])
+        .filter(|fl| !["C", "exec", "n"].contains(&fl.name.as_str()))
+        .map(|fl| {
+            if fl.name == "ldflags" {
+                merged_ldflags(fl, src)
+            } else {
+                src[fl.span.clone()].to_string()
+            }
+        })
         .collect();
     // Build from the module root when make runs outside that module.
     let base_module = modules.find(base);
@@ -568,27 +740,78 @@ fn helper_target(
             .join(" "),
         None => dot_slash(&relative(&from, dir)),
     };
-    let mut recipe = String::new();
+    let mut recipe_env = String::new();
     // `env -u GOOS go run`: the build unsets them too (offered only when
     // the options are ones it can keep).
     if let Some(o) = cs.env_build_options().filter(|o| !o.is_empty()) {
-        recipe.push_str(&format!("env {o} "));
+        recipe_env.push_str(&format!("env {o} "));
     }
     for e in &env {
-        recipe.push_str(e);
-        recipe.push(' ');
+        recipe_env.push_str(e);
+        recipe_env.push(' ');
     }
+    let mut recipe = recipe_env.clone();
     recipe.push_str(&format!("{go} build {chdir}{}", link_as_go_run(cs)));
     for fl in &flags {
         recipe.push_str(fl);
         recipe.push(' ');
     }
     recipe.push_str(&format!("-o {out} {package}"));
+    let mut module_files = vec![
+        relative(base, &module.root.join("go.mod")),
+        format!(
+            "$(wildcard {})",
+            relative(base, &module.root.join("go.sum"))
+        ),
+    ];
+    if let Some(work) = workspace(cs, &module.root) {
+        module_files.push(relative(base, &work));
+        module_files.push(format!("$(wildcard {}.sum)", relative(base, &work)));
+    }
+    let (deps, prerequisites) = match mode {
+        Prerequisites::GoList => {
+            // `go list` sees what the build sees: the same environment and
+            // the flags that decide which files are compiled.
+            let mut line = recipe_env;
+            line.push_str(&format!("{go} list {chdir}"));
+            for fl in cs
+                .flags
+                .iter()
+                .filter(|fl| LIST_FLAGS.contains(&fl.name.as_str()))
+            {
+                line.push_str(&src[fl.span.clone()]);
+                line.push(' ');
+            }
+            line.push_str(&format!("$({DEPS_VAR}) {package} | $(GORUN_LINT_DEPFILE)"));
+            (Some(line), module_files)
+        }
+        Prerequisites::Static => {
+            let mut p = prerequisites(&srcs, base);
+            p.extend(module_files);
+            (None, p)
+        }
+    };
     Helper {
         target: relative(base, helper),
         recipe,
-        prerequisites: prerequisites(&srcs, base, module),
+        deps,
+        prerequisites,
     }
+}
+
+/// The build flags that decide which files a build compiles, and so what
+/// `go list -deps` must be told too.
+const LIST_FLAGS: [&str; 4] = ["tags", "mod", "modfile", "overlay"];
+
+/// The `go.work` the go command uses for a build in module `root`: the
+/// nearest one above it, unless the callsite sets `GOWORK` itself.
+fn workspace(cs: &crate::syntax::callsite::Callsite, root: &Path) -> Option<PathBuf> {
+    if cs.env.iter().any(|w| w.text.starts_with("GOWORK=")) {
+        return None;
+    }
+    root.ancestors()
+        .map(|d| d.join("go.work"))
+        .find(|p| p.is_file())
 }
 
 fn dot_slash(rel: &str) -> String {
@@ -600,11 +823,7 @@ fn dot_slash(rel: &str) -> String {
 }
 
 /// Prerequisites that keep a helper fresh, relative to `base`.
-pub fn prerequisites(
-    srcs: &Sources,
-    base: &Path,
-    module: &crate::lint::gomod::GoMod,
-) -> Vec<String> {
+pub fn prerequisites(srcs: &Sources, base: &Path) -> Vec<String> {
     let mut out = Vec::new();
     for f in &srcs.files {
         out.push(relative(base, f));
@@ -648,11 +867,6 @@ pub fn prerequisites(
             }
         }
     }
-    out.push(relative(base, &module.root.join("go.mod")));
-    out.push(format!(
-        "$(wildcard {})",
-        relative(base, &module.root.join("go.sum"))
-    ));
     out
 }
 
@@ -785,13 +999,12 @@ mod tests {
             std::fs::create_dir_all(root.join(f).parent().unwrap()).unwrap();
             std::fs::write(root.join(f), "x").unwrap();
         }
-        let module = crate::lint::gomod::GoMod::parse(root.to_path_buf(), "module example.com/m\n");
         let mut srcs = sources::Sources::default();
         srcs.embeds.insert((root.join("*.tmpl"), false));
         srcs.embeds.insert((root.join("static"), true));
         srcs.embeds.insert((root.join("static files"), true));
         srcs.embeds.insert((root.join("odd/c:d.txt"), false));
-        let got = prerequisites(&srcs, root, &module);
+        let got = prerequisites(&srcs, root);
         assert_eq!(
             got,
             [
@@ -800,8 +1013,6 @@ mod tests {
                 "$(wildcard static/*)",
                 "static\\ files",
                 "static\\ files/a\\ b.css",
-                "go.mod",
-                "$(wildcard go.sum)",
             ]
         );
     }
@@ -824,6 +1035,63 @@ mod tests {
             "{}",
             mk.new_text
         );
+    }
+
+    /// The helper's build line for one recipe line running `go run ./y`.
+    fn build_line(recipe: &str) -> String {
+        let d = crate::test_repo::go_module("y", &format!("gen:\n\t{recipe}\n"));
+        let analysis = crate::test_repo::analyse(d.path());
+        let p = plan(&analysis, true, None);
+        let changes = crate::lint::fix::apply::render(&p.files).unwrap();
+        let mk = changes
+            .iter()
+            .find(|c| c.edits.display.ends_with("Makefile"))
+            .unwrap();
+        mk.new_text
+            .lines()
+            .find(|l| l.starts_with("\tgo build"))
+            .unwrap_or_else(|| panic!("no build line in\n{}", mk.new_text))
+            .to_string()
+    }
+
+    #[test]
+    fn the_helper_links_as_go_run_does_with_the_callsites_ldflags() {
+        let cases = [
+            ("go run ./y", "-buildvcs=false -ldflags=\"-s -w\" -o $@ ./y"),
+            (
+                "go run -ldflags=\"-X main.v=$(V)\" ./y",
+                "-buildvcs=false -ldflags=\"-s -w -X main.v=$(V)\" -o $@ ./y",
+            ),
+            (
+                "go run -ldflags '-X a=b' ./y",
+                "-buildvcs=false -ldflags '-s -w -X a=b' -o $@ ./y",
+            ),
+            (
+                "go run -ldflags=${LDFLAGS} ./y",
+                "-buildvcs=false -ldflags=\"-s -w ${LDFLAGS}\" -o $@ ./y",
+            ),
+            // Left as written: per-package values, and -s -w already there.
+            (
+                "go run -ldflags=all=-w ./y",
+                "-buildvcs=false -ldflags=all=-w -o $@ ./y",
+            ),
+            (
+                "go run -ldflags=\"-s -w\" -buildvcs=true ./y",
+                "-ldflags=\"-s -w\" -buildvcs=true -o $@ ./y",
+            ),
+            // `-v` is kept: the team asked to see the build.
+            (
+                "go run -v ./y",
+                "-buildvcs=false -ldflags=\"-s -w\" -v -o $@ ./y",
+            ),
+        ];
+        for (recipe, flags) in cases {
+            assert_eq!(
+                build_line(recipe),
+                format!("\tgo build {flags}"),
+                "{recipe}"
+            );
+        }
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! # GR008 helper-stale-prerequisites
 //!
 //! ## What it does
-//! Checks that each helper target in the out dir depends on every source
-//! that can change its binary: the `.go` files of its package and of every
-//! package of the same module it imports (transitively), its `//go:embed`
-//! files, and go.mod/go.sum.
+//! Checks that each helper target in the out dir is rebuilt when a source
+//! that can change its binary changes: either its recipe writes a
+//! dependency file (`$@.d`, from `go list -deps`) that the Makefile
+//! includes, or its prerequisites list every such source: the `.go` files
+//! of its package and of every package of the same module it imports
+//! (transitively), its `//go:embed` files, and go.mod/go.sum.
 //!
 //! ## Why is this bad?
 //! Make rebuilds a file target only when a prerequisite is newer. A helper
@@ -17,15 +19,24 @@
 //! _gen/bin/x: $(wildcard scripts/x/*.go)
 //! 	go build -o $@ ./scripts/x
 //! ```
-//! Use instead:
+//! Use instead (what `gorun-lint fix` writes; the variables are defined
+//! once in its helper block):
+//! ```make
+//! -include $(wildcard _gen/bin/*.d)
+//!
+//! _gen/bin/x: go.mod $(wildcard go.sum)
+//! 	go build -o $@ ./scripts/x
+//! 	@go list $(GORUN_LINT_DEPS) ./scripts/x | $(GORUN_LINT_DEPFILE)
+//! ```
+//! or, with `prerequisites = "static"`, the whole list:
 //! ```make
 //! _gen/bin/x: $(wildcard scripts/x/*.go) $(wildcard internal/shared/*.go) go.mod $(wildcard go.sum)
 //! 	go build -o $@ ./scripts/x
 //! ```
 //!
 //! ## Fix safety
-//! No automatic fix yet: the prerequisite list `gorun-lint fix` writes is
-//! the one to copy. Not reported when a prerequisite uses a function other
+//! No automatic fix yet: the helper target `gorun-lint fix` writes is the
+//! one to copy. Not reported when a prerequisite uses a function other
 //! than `$(wildcard ...)` that gorun-lint cannot expand.
 
 use super::guard_common::GuardCtx;
@@ -35,7 +46,7 @@ use crate::lint::diagnostic::{FixAvailability, RuleInfo};
 pub static RULE: RuleInfo = RuleInfo {
     code: "GR008",
     name: "helper-stale-prerequisites",
-    summary: "helper target whose prerequisites miss some of its sources",
+    summary: "helper target that is not rebuilt when some of its sources change",
     severity: Severity::Error,
     fix: FixAvailability::Never,
     source: include_str!("helper_stale_prerequisites.rs"),
@@ -64,7 +75,7 @@ pub fn check(ctx: &GuardCtx) -> Vec<Diagnostic> {
             h.file,
             ctx.header(h.file, h.rule),
             format!("`{}` is not rebuilt when {}{more} change{}", h.target, names.join(", "), if missing.len() == 1 { "s" } else { "" }),
-            "depend on the package's files, the module packages it imports, its //go:embed files and go.mod/go.sum",
+            "write a dependency file from `go list -deps` in its recipe and include it (as `gorun-lint fix` does), or depend on the package's files, the module packages it imports, its //go:embed files and go.mod/go.sum",
         );
         d.target = Some(h.target.clone());
         out.push(d);
