@@ -1568,3 +1568,102 @@ fn the_helper_has_no_vcs_stamp_and_no_dwarf() {
         fs::read_to_string(side.dir.join("Makefile")).unwrap()
     );
 }
+
+/// A go command that a rule provides (`| $(NEEDS_GO)`, as a large project
+/// downloads its toolchain) is ordered before the helper's build too: under
+/// `make -j` on a fresh checkout the helper is not built before the go
+/// command exists. The twin: without it on the helper target, the same
+/// `make -j` fails.
+#[test]
+fn the_calling_rules_toolchain_prerequisite_goes_on_the_helper() {
+    if !tools_available() {
+        return;
+    }
+    let root = tempfile::tempdir().unwrap();
+    let side = small_module(
+        root.path(),
+        "example.com/needsgo",
+        "package main\n\nfunc main() { println(\"ok\") }\n",
+        "GO := $(CURDIR)/bin/go\nNEEDS_GO := bin/go\n\nbin/go:\n\tsleep 1\n\tmkdir -p bin\n\tprintf '#!/bin/sh\\nexec go \"$$@\"\\n' > $@.tmp && chmod +x $@.tmp && mv $@.tmp $@\n\ngen: | $(NEEDS_GO)\n\t$(GO) run ./scripts/gen\n",
+    );
+    let d = &side.dir;
+    fix_ok(&side, "needs-go");
+    let fixed = fs::read_to_string(d.join("Makefile")).unwrap();
+    let helper_line = fixed
+        .lines()
+        .find(|l| l.starts_with("_gen/bin/gen:"))
+        .unwrap_or_else(|| panic!("no helper target:\n{fixed}"))
+        .to_string();
+    assert!(helper_line.ends_with("| $(NEEDS_GO)"), "{fixed}");
+    let fresh_make_j = || {
+        let _ = fs::remove_dir_all(d.join("bin"));
+        let _ = fs::remove_dir_all(d.join("_gen"));
+        let mut cmd = Command::new("make");
+        cmd.args(["-j4", "gen"]);
+        side.env(&mut cmd);
+        cmd.output().expect("start make")
+    };
+    let out = fresh_make_j();
+    assert!(
+        out.status.success(),
+        "[needs-go] make -j gen\n{}",
+        describe_output(&out)
+    );
+    // The twin: the helper target without the toolchain prerequisite.
+    let twin = fixed.replace(&helper_line, helper_line.trim_end_matches(" | $(NEEDS_GO)"));
+    fs::write(d.join("Makefile"), twin).unwrap();
+    let out = fresh_make_j();
+    assert!(
+        !out.status.success(),
+        "[needs-go] the twin built the helper before the go command existed\n{}",
+        describe_output(&out)
+    );
+}
+
+/// `cd gokrazy && ../tool/go run build.go` (a go wrapper named relative to
+/// the directory the recipe `cd`s into): the helper's build runs from
+/// make's directory, so it names the wrapper from there, and the callsite
+/// runs the helper by `$(CURDIR)`, not by a count of `../`. The twin: the
+/// wrapper's path as written does not exist from make's directory.
+#[test]
+fn a_go_wrapper_named_after_a_cd_builds_the_helper() {
+    if !tools_available() {
+        return;
+    }
+    let root = tempfile::tempdir().unwrap();
+    let side = small_module(
+        root.path(),
+        "example.com/wrapper",
+        "package main\n\nfunc main() {}\n",
+        "img:\n\tcd gokrazy && ../tool/go run build.go > ../img.txt\n",
+    );
+    let d = &side.dir;
+    write(
+        d,
+        "tool/go",
+        "#!/bin/sh\necho wrapper >> \"$(dirname \"$0\")/../wrapper.log\"\nexec go \"$@\"\n",
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(d.join("tool/go"), fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    write(
+        d,
+        "gokrazy/build.go",
+        "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"image\") }\n",
+    );
+    fix_ok(&side, "wrapper");
+    let fixed = fs::read_to_string(d.join("Makefile")).unwrap();
+    assert!(
+        fixed.contains("\tcd gokrazy && $(CURDIR)/_gen/bin/"),
+        "{fixed}"
+    );
+    assert!(!d.join("../tool/go").exists(), "the twin's path exists");
+    make_with(&side, "img", &[]);
+    assert_eq!(fs::read_to_string(d.join("img.txt")).unwrap(), "image\n");
+    assert!(
+        fs::read_to_string(d.join("wrapper.log")).is_ok_and(|l| l.contains("wrapper")),
+        "[wrapper] the helper was not built with the wrapper:\n{fixed}"
+    );
+}

@@ -11,7 +11,7 @@ use crate::syntax::callsite::{Callsite, RunTarget};
 use crate::syntax::shell::Cwd;
 
 /// Env variables that change what `go build` produces.
-const BUILD_ENV: [&str; 9] = [
+const BUILD_ENV: [&str; 15] = [
     "GOOS",
     "GOARCH",
     "CGO_ENABLED",
@@ -21,6 +21,12 @@ const BUILD_ENV: [&str; 9] = [
     "GOARM",
     "GOARM64",
     "CC",
+    "CXX",
+    "CGO_CFLAGS",
+    "CGO_LDFLAGS",
+    "GO111MODULE",
+    "GOWORK",
+    "GOTOOLCHAIN",
 ];
 
 /// Whether an environment assignment (`GOOS=linux`) changes what `go build`

@@ -218,6 +218,9 @@ struct Helper {
     /// static prerequisites.
     deps: Option<String>,
     prerequisites: Vec<String>,
+    /// The calling rules' order-only prerequisites (a toolchain a rule
+    /// provides), as written.
+    order_only: BTreeSet<String>,
 }
 
 /// The two variables a block of helpers whose sources go lists shares (see
@@ -413,7 +416,11 @@ pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str
             }
             _ => Vec::new(),
         };
-        for (rf, r) in rules {
+        // What the calling rule orders before its go command (`|
+        // $(NEEDS_GO)`: a toolchain a rule provides) goes before the
+        // helper's build too; not the helpers it runs.
+        let mut order_only = BTreeSet::new();
+        for &(rf, r) in &rules {
             let g = &analysis.files[rf];
             let t = if g.base == f.base {
                 target.clone()
@@ -421,6 +428,14 @@ pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str
                 relative(&g.base, &helper)
             };
             prereqs.entry((rf, r)).or_default().insert(t);
+            for w in g.doc.rules[r].order_only.iter().flatten() {
+                let helper_word = g
+                    .resolve(&crate::syntax::parse::unescape_word(w))
+                    .is_some_and(|p| p.starts_with(&g.out_dir));
+                if !helper_word && g.base == analysis.files[root_of(analysis, fi)].base {
+                    order_only.insert(w.clone());
+                }
+            }
         }
         let root = root_of(analysis, fi);
         helpers
@@ -436,7 +451,9 @@ pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str
                     &modules,
                     analysis.files[root].config.prerequisites,
                 )
-            });
+            })
+            .order_only
+            .extend(order_only);
         plan.fixed += 1;
     }
     // Order-only prerequisites on the consuming rules.
@@ -549,6 +566,10 @@ pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str
                 }
                 block.push_str(p);
             }
+            if !h.order_only.is_empty() {
+                let words: Vec<&str> = h.order_only.iter().map(String::as_str).collect();
+                block.push_str(&format!(" | {}", words.join(" ")));
+            }
             block.push_str(&format!("\n\t{}\n", h.recipe));
             if let Some(d) = &h.deps {
                 block.push_str(&format!("\t@{d}\n"));
@@ -627,11 +648,18 @@ fn callsite_edits(f: &FileAnalysis, s: &Site, helper: &Path) -> Vec<Edit> {
         return Vec::new();
     };
     let program_dir = crate::lint::paths::normalize(&f.base.join(&run_dir));
-    let path = relative(&program_dir, helper);
-    let path = if path.contains('/') {
-        path
+    // After a `cd` (or with `-C`), from make's own directory: a count of
+    // `../` would be right only for today's value of a variable in the
+    // `cd` (`cd $(UI_PATH)/tools && ...`).
+    let path = if program_dir == f.base || s.callsite.origin == Origin::Script {
+        let path = relative(&program_dir, helper);
+        if path.contains('/') {
+            path
+        } else {
+            format!("./{path}")
+        }
     } else {
-        format!("./{path}")
+        format!("$(CURDIR)/{}", relative(&f.base, helper))
     };
     // `-exec prog` runs the binary through prog.
     let path = match cs
@@ -699,7 +727,17 @@ fn helper_target(
             Some(g) if !cs.go.quoted => g.to_string(),
             _ => "go".to_string(),
         },
-        _ => src[cs.go.span.clone()].to_string(),
+        // `cd gokrazy && ../tool/go run .`: the helper's recipe runs from
+        // make's directory, where that path names another file.
+        _ => match (&cs.cwd, cs.go.literal()) {
+            (Cwd::Known(cwd), Some(word))
+                if cwd != "." && word.contains('/') && !word.starts_with('/') =>
+            {
+                let path = crate::lint::paths::normalize(&f.base.join(cwd).join(word));
+                dot_slash(&relative(base, &path))
+            }
+            _ => src[cs.go.span.clone()].to_string(),
+        },
     };
     let env: Vec<&str> = cs
         .env
@@ -796,6 +834,7 @@ fn helper_target(
         recipe,
         deps,
         prerequisites,
+        order_only: BTreeSet::new(),
     }
 }
 
@@ -1031,7 +1070,7 @@ mod tests {
             .unwrap();
         assert!(
             mk.new_text
-                .contains("v=$$( (cd x && ../_gen/bin/y)) && echo $$v"),
+                .contains("v=$$( (cd x && $(CURDIR)/_gen/bin/y)) && echo $$v"),
             "{}",
             mk.new_text
         );
