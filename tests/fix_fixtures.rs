@@ -385,3 +385,23 @@ fn fix_rewrites_script_callsites_only_where_meaning_holds() {
         "{after}"
     );
 }
+
+/// A callsite added after a fix reuses the helper the fix wrote: the flags
+/// that link a helper as `go run` does (`-buildvcs=false`, `-s -w`) make no
+/// other build. The twin: a callsite with a real build flag gets its own.
+#[test]
+fn a_later_callsite_reuses_the_helper_fix_wrote() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    go_module(dir, &["scripts/x"]);
+    std::fs::write(dir.join("Makefile"), "a:\n\tgo run ./scripts/x\n").unwrap();
+    bin(dir).arg("fix").assert().success();
+    let mut text = std::fs::read_to_string(dir.join("Makefile")).unwrap();
+    text.push_str("\nb:\n\tgo run ./scripts/x\n\nc:\n\tgo run -tags dev ./scripts/x\n");
+    std::fs::write(dir.join("Makefile"), &text).unwrap();
+    bin(dir).arg("fix").assert().success();
+    let text = std::fs::read_to_string(dir.join("Makefile")).unwrap();
+    assert!(text.contains("b: | _gen/bin/x\n\t_gen/bin/x\n"), "{text}");
+    assert!(text.contains("c: | _gen/bin/x-tags-dev\n"), "{text}");
+    assert_eq!(text.matches("\n_gen/bin/").count(), 2, "{text}");
+}

@@ -146,11 +146,7 @@ pub fn classify(cs: &Callsite, base: &Path, vars: &VarEnv, modules: &Modules) ->
         expanded: (expanded_text != written).then(|| expanded_text.clone()),
     };
     if let Some((_, version)) = first.split_once('@') {
-        let tool = first
-            .split('@')
-            .next()
-            .and_then(|p| p.rsplit('/').next())
-            .map(str::to_string);
+        let tool = first.split('@').next().and_then(name_of);
         return result(
             Class::Remote {
                 version: version.to_string(),
@@ -162,9 +158,9 @@ pub fn classify(cs: &Callsite, base: &Path, vars: &VarEnv, modules: &Modules) ->
         let tool = first
             .split("/...")
             .next()
-            .and_then(|d| d.rsplit('/').next())
-            .filter(|t| !t.is_empty() && *t != ".");
-        return result(Class::Pattern, tool.map(str::to_string));
+            .and_then(name_of)
+            .filter(|t| t != ".");
+        return result(Class::Pattern, tool);
     }
     let relative = files
         || first == "."
@@ -174,7 +170,7 @@ pub fn classify(cs: &Callsite, base: &Path, vars: &VarEnv, modules: &Modules) ->
         || first.starts_with('/');
     let dir = cs.dir();
     if relative {
-        let (pkg_dir_rel, tool) = local_dir_and_tool(&first, files);
+        let pkg_dir_rel = local_dir(&first, files);
         let (dir, unknown_dir) = match &dir {
             Cwd::Known(_) if first.starts_with('/') => (Some(PathBuf::from(&pkg_dir_rel)), None),
             Cwd::Known(cwd) => (
@@ -183,11 +179,7 @@ pub fn classify(cs: &Callsite, base: &Path, vars: &VarEnv, modules: &Modules) ->
             ),
             Cwd::Unknown(why) => (None, Some(why.clone())),
         };
-        let tool = tool.or_else(|| {
-            dir.as_ref()
-                .and_then(|d| d.file_name())
-                .map(|n| n.to_string_lossy().into_owned())
-        });
+        let tool = dir.as_ref().and_then(|d| name_of(&d.to_string_lossy()));
         let module = modules.find(dir.as_deref().unwrap_or(base));
         return result(
             Class::Local {
@@ -204,7 +196,7 @@ pub fn classify(cs: &Callsite, base: &Path, vars: &VarEnv, modules: &Modules) ->
         Cwd::Unknown(_) => base.to_path_buf(),
     };
     let module = modules.find(&here);
-    let tool = first.rsplit('/').next().map(str::to_string);
+    let tool = name_of(&first);
     if let Some(m) = &module {
         if let Some(d) = m.dir_of(&first) {
             return result(
@@ -250,22 +242,37 @@ fn dynamic(written: String, reason: String) -> Classified {
     }
 }
 
-/// The package directory (relative to the working directory) and, for a
-/// file run in the working directory itself, the tool name from the file.
-fn local_dir_and_tool(first: &str, files: bool) -> (String, Option<String>) {
+/// The package directory of a run, relative to the working directory: a
+/// file run's is the files' directory.
+fn local_dir(first: &str, files: bool) -> String {
     if !files {
-        return (first.trim_end_matches('/').to_string(), None);
+        return first.trim_end_matches('/').to_string();
     }
     match first.rsplit_once('/') {
-        Some((dir, _)) => (dir.to_string(), None),
-        // `go run main.go`: named after the directory, like a package.
-        None if first == "main.go" => (".".to_string(), None),
-        None => {
-            // `go run gen.go`: named after the file.
-            (
-                ".".to_string(),
-                Some(first.trim_end_matches(".go").to_string()),
-            )
-        }
+        Some((dir, _)) => dir.to_string(),
+        None => ".".to_string(),
+    }
+}
+
+/// A helper's name from its package's path (a directory or an import
+/// path): the last element, or the one before it when the last says
+/// nothing of the program: `cmd` (`./tools/foo/cmd` is `foo`) or a major
+/// version (`example.com/x/v2` is `x`). A file run is named after its
+/// files' directory, as `go build` names it (`cd gokrazy && go run
+/// build.go` is `gokrazy`); two runs there are told apart by the file
+/// ([`crate::lint::naming`]).
+pub fn name_of(path: &str) -> Option<String> {
+    let mut parts = path
+        .trim_end_matches('/')
+        .rsplit(['/', '\\'])
+        .filter(|p| !p.is_empty());
+    let last = parts.next()?;
+    let says_nothing = last == "cmd"
+        || (last.len() > 1
+            && last.starts_with('v')
+            && last[1..].chars().all(|c| c.is_ascii_digit()));
+    match parts.next() {
+        Some(parent) if says_nothing && parent != "." && parent != ".." => Some(parent.to_string()),
+        _ => Some(last.to_string()),
     }
 }

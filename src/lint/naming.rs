@@ -254,6 +254,18 @@ impl<'e> Naming<'e> {
         if first && !RESERVED.contains(&tool) && !self.taken.contains(&hash(dir, tool)) {
             candidates.push(tool.to_string());
         }
+        // A file run: its directory's name, then the file's.
+        if let Some(stem) = key
+            .sources
+            .first()
+            .filter(|p| p.extension().is_some_and(|e| e == "go"))
+            .and_then(|p| p.file_stem())
+        {
+            let stem = sanitize(&stem.to_string_lossy());
+            if !stem.is_empty() && stem != tool && stem != "main" {
+                candidates.push(format!("{tool}-{stem}"));
+            }
+        }
         let variant: Vec<String> = std::iter::once(&key.toolchain.to_ascii_lowercase())
             .chain(&key.env)
             .chain(&key.flags)
@@ -342,7 +354,22 @@ pub(crate) fn build_key(cs: &Callsite, class: &Classified) -> Option<BuildKey> {
         .iter()
         // `-o` is a `go build` flag: an existing helper's build has it.
         .filter(|f| !NON_BUILD_FLAGS.contains(&f.name.as_str()) && f.name != "o")
-        .map(|f| format!("-{}", f.text.trim_start_matches('-')))
+        .filter_map(|f| match f.name.as_str() {
+            // What `go run` does anyway (and `fix` writes on a helper's
+            // build to link it as `go run` does): the same build.
+            "buildvcs" if f.value.as_deref() == Some("false") => None,
+            "ldflags" => {
+                let rest: Vec<&str> = f
+                    .value
+                    .as_deref()
+                    .unwrap_or("")
+                    .split_whitespace()
+                    .filter(|w| *w != "-s" && *w != "-w")
+                    .collect();
+                (!rest.is_empty()).then(|| format!("-ldflags={}", rest.join(" ")))
+            }
+            _ => Some(format!("-{}", f.text.trim_start_matches('-'))),
+        })
         .collect();
     let env = cs
         .env
@@ -466,6 +493,31 @@ mod tests {
         // Its twin: without the plain `tools-gen`, the clash takes it.
         let got = names(&keys[..2], BTreeMap::new());
         assert_eq!(got[&key("/r/tools/gen", &[])], "tools-gen");
+    }
+
+    #[test]
+    fn names_come_from_the_package_and_file_runs_from_their_directory() {
+        use crate::lint::classify::name_of;
+        for (path, name) in [
+            ("./scripts/rbacgen", "rbacgen"),
+            ("/r/tools/foo/cmd", "foo"),
+            ("example.com/x/v2", "x"),
+            ("example.com/x/cmd/", "x"),
+            ("./cmd", "cmd"),
+            ("v2", "v2"),
+            ("/r/gokrazy", "gokrazy"),
+        ] {
+            assert_eq!(name_of(path).as_deref(), Some(name), "{path}");
+        }
+        // Two file runs in one directory (named after it): the second is
+        // told apart by its file.
+        let keys = [
+            (key("/r/gokrazy/build.go", &[]), "gokrazy"),
+            (key("/r/gokrazy/image.go", &[]), "gokrazy"),
+        ];
+        let got = names(&keys, BTreeMap::new());
+        assert_eq!(got[&key("/r/gokrazy/build.go", &[])], "gokrazy");
+        assert_eq!(got[&key("/r/gokrazy/image.go", &[])], "gokrazy-image");
     }
 
     #[test]
