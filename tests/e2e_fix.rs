@@ -1667,3 +1667,49 @@ fn a_go_wrapper_named_after_a_cd_builds_the_helper() {
         "[wrapper] the helper was not built with the wrapper:\n{fixed}"
     );
 }
+
+/// `release/Makefile`, "to be called from the project root" as `$(MAKE) -f
+/// release/Makefile`: its recipes run in the root, so its callsites are
+/// resolved and fixed from there, and the fixed target runs. The twin: run
+/// with `-C release`, the same callsite names a package that is not there,
+/// and gets no fix (the finding says why).
+#[test]
+fn a_makefile_run_with_f_from_the_root_is_fixed_from_the_root() {
+    if !tools_available() {
+        return;
+    }
+    let root = tempfile::tempdir().unwrap();
+    let side = small_module(
+        root.path(),
+        "example.com/rel",
+        "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"notes\") }\n",
+        ".PHONY: release other\nrelease:\n\t$(MAKE) -f release/Makefile notes\n\nother:\n\t$(MAKE) -C other notes\n",
+    );
+    let d = &side.dir;
+    write(d, "release/Makefile", "# Should only be called from the project root.\nnotes:\n\tgo run ./scripts/gen > notes.txt\n");
+    write(
+        d,
+        "other/Makefile",
+        "notes:\n\tgo run ./scripts/gen > notes.txt\n",
+    );
+    fix_ok(&side, "-f");
+    let release = fs::read_to_string(d.join("release/Makefile")).unwrap();
+    assert!(
+        release.contains("notes: | _gen/bin/gen\n\t_gen/bin/gen > notes.txt\n"),
+        "{release}"
+    );
+    make_with(&side, "release", &[]);
+    assert_eq!(fs::read_to_string(d.join("notes.txt")).unwrap(), "notes\n");
+    assert!(d.join("_gen/bin/gen").is_file());
+    // The twin: unchanged, and the finding says why.
+    assert_eq!(
+        fs::read_to_string(d.join("other/Makefile")).unwrap(),
+        "notes:\n\tgo run ./scripts/gen > notes.txt\n"
+    );
+    let out = gorun_lint(&side, &["check", "--format", "json", "--exit-zero", "."]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("no fix: there is no `scripts/gen` where this file's recipes run"),
+        "{text}"
+    );
+}

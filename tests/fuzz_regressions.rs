@@ -65,7 +65,16 @@ fn guard_fixes_leave_non_utf8_files_alone() {
 fn swallowed_rule_line_fix_is_idempotent() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    common::go_module(dir, &[]);
+    // The packages its callsites run (a fix needs them on disk).
+    common::go_module(
+        dir,
+        &[
+            "cmd/enumgen",
+            "cmd/mkmanifest",
+            "cmd/mkversion",
+            "tools/gen",
+        ],
+    );
     let input = include_bytes!("fuzz_inputs/check_fix_bytes-not-idempotent.txt");
     std::fs::write(dir.join("Makefile"), input).unwrap();
     let run = |args: &[&str]| run(dir, args);

@@ -79,6 +79,10 @@ pub struct FileAnalysis {
     pub includes: Vec<usize>,
     /// Index of the file that first includes it.
     pub included_by: Option<usize>,
+    /// For a Makefile another one's recipe runs with `$(MAKE) -f` (and no
+    /// `-C`): that file. Make then runs in the invoker's directory, which
+    /// is this file's base.
+    pub invoked_by: Option<usize>,
     pub explicit: bool,
     /// Where helper binaries go (absolute).
     pub out_dir: PathBuf,
@@ -574,6 +578,7 @@ fn load_one(
                 let t = &file.text[l.span.clone()];
                 t.contains("tool")
                     || t.contains(".sh")
+                    || (t.contains("MAKE") && t.contains(" -f"))
                     || l.rule
                         .is_some_and(|r| clean.get(r).copied().unwrap_or(false))
             });
@@ -756,6 +761,7 @@ impl Analysis {
             }
         }
         let t1 = std::time::Instant::now();
+        analysis.place_sub_makefiles(cwd, configs, &mut parser, &mut index);
         analysis.follow_includes(cwd, configs, &mut parser, &mut index);
         let t2 = std::time::Instant::now();
         analysis.find_sites(opts, cwd, configs);
@@ -864,6 +870,7 @@ impl Analysis {
             suppressions,
             includes: Vec::new(),
             included_by: None,
+            invoked_by: None,
             explicit,
             out_dir: PathBuf::new(),
             builds: Vec::new(),
@@ -874,6 +881,66 @@ impl Analysis {
         let i = self.files.len() - 1;
         index.insert(path, i);
         i
+    }
+
+    /// A Makefile that a recipe runs with `$(MAKE) -f path` (without `-C`,
+    /// and without a `cd` before it) is read by a make running in the
+    /// invoker's directory: its recipes' relative paths start there
+    /// (`release/Makefile`, "to be called from the project root"). Its
+    /// base becomes the invoker's, before includes pass bases on.
+    fn place_sub_makefiles(
+        &mut self,
+        cwd: &Path,
+        configs: &Configs,
+        parser: &mut MakeParser,
+        index: &mut HashMap<PathBuf, usize>,
+    ) {
+        static SUB_MAKE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+            regex::Regex::new(r"(?:\$\(MAKE\)|\$\{MAKE\}|(?:^|[\s;&|(])make)((?:\s+[^\s;&|]+)*?)\s+-f\s*([^\s;&|)]+)")
+                .expect("valid regex")
+        });
+        let mut found: Vec<(usize, PathBuf, usize)> = Vec::new();
+        for (i, f) in self.files.iter().enumerate() {
+            if f.kind != Kind::Makefile || f.context_only {
+                continue;
+            }
+            for line in &f.doc.recipe_lines {
+                let text = &f.file.text[line.span.clone()];
+                if text.contains("cd ") || text.contains(" -C") {
+                    continue;
+                }
+                for m in SUB_MAKE.captures_iter(text) {
+                    let name = &m[2];
+                    if name.contains('$') {
+                        continue;
+                    }
+                    let path = normalize(&f.base.join(name));
+                    if path != f.file.path && path.parent() != Some(f.base.as_path()) {
+                        found.push((i, path, f.file.line_col(line.span.start).0));
+                    }
+                }
+            }
+        }
+        for (i, path, line) in found {
+            if !path.is_file() {
+                continue;
+            }
+            let Some(j) = self.load_file(&path, cwd, configs, parser, index) else {
+                continue;
+            };
+            if j == i || self.files[j].invoked_by.is_some() || self.files[j].kind != Kind::Makefile
+            {
+                continue;
+            }
+            let base = self.files[i].base.clone();
+            self.files[j].invoked_by = Some(i);
+            self.files[j].base_note = Some(format!(
+                "relative paths taken from `{}`, where {}:{line} runs it with `-f`",
+                crate::syntax::source::display_path(&base, cwd),
+                self.files[i].file.display
+            ));
+            self.files[j].base = base;
+        }
     }
 
     /// Resolve `include` lines breadth-first from the files nothing includes,

@@ -163,6 +163,7 @@ pub(crate) fn clean_owner(analysis: &Analysis, root: usize) -> usize {
             g.kind == Kind::Makefile
                 && !g.context_only
                 && g.included_by.is_none()
+                && g.invoked_by.is_none()
                 && g.base == top
                 && g.out_dir == f.out_dir
         })

@@ -336,19 +336,13 @@ pub fn sanitize(s: &str) -> String {
 pub const NON_BUILD_FLAGS: [&str; 7] = ["C", "exec", "v", "x", "n", "work", "p"];
 
 /// The build of a repo-local callsite whose directory is known.
+/// `None` where a package directory or file is not on disk: no helper can
+/// build it, so it takes no name ([`build_sources`] says which).
 pub(crate) fn build_key(cs: &Callsite, class: &Classified) -> Option<BuildKey> {
-    let dir = class.dir()?;
-    let sources = match &cs.target {
-        RunTarget::Files(words) => {
-            let Cwd::Known(_) = cs.dir() else { return None };
-            let files: Vec<PathBuf> = match &class.expanded {
-                Some(e) => e.split_whitespace().map(|w| file_in(dir, w)).collect(),
-                None => words.iter().map(|w| file_in(dir, &w.text)).collect(),
-            };
-            files
-        }
-        _ => vec![dir.to_path_buf()],
-    };
+    let sources = build_sources(cs, class)?;
+    if sources.iter().any(|p| !p.exists()) {
+        return None;
+    }
     let flags = cs
         .flags
         .iter()
@@ -382,6 +376,22 @@ pub(crate) fn build_key(cs: &Callsite, class: &Classified) -> Option<BuildKey> {
         flags,
         env,
         toolchain: toolchain(cs).into(),
+    })
+}
+
+/// What a build compiles: its package directory, or a file run's files
+/// (absolute).
+pub(crate) fn build_sources(cs: &Callsite, class: &Classified) -> Option<Vec<PathBuf>> {
+    let dir = class.dir()?;
+    Some(match &cs.target {
+        RunTarget::Files(words) => {
+            let Cwd::Known(_) = cs.dir() else { return None };
+            match &class.expanded {
+                Some(e) => e.split_whitespace().map(|w| file_in(dir, w)).collect(),
+                None => words.iter().map(|w| file_in(dir, &w.text)).collect(),
+            }
+        }
+        _ => vec![dir.to_path_buf()],
     })
 }
 

@@ -20,6 +20,7 @@ pub(crate) fn may_matter(bytes: &[u8], out_dir: &str, go_commands: &[String]) ->
         .find_iter(bytes)
         .any(|i| word_after_go(bytes, i, 4, go_commands) && !runs_prebuilt_tool(&bytes[i + 4..]))
         || runs_a_script(bytes)
+        || runs_a_sub_makefile(bytes)
     {
         Matter::Light
     } else {
@@ -62,6 +63,16 @@ pub(crate) enum Matter {
 
 /// Whether a recipe may run a shell script by a literal path (`./x.sh`,
 /// `bash scripts/gen.sh`): a word ending in `.sh` without glob or variable.
+/// Whether a line runs `$(MAKE) ... -f file`: that file's recipes run in
+/// this one's directory (its base).
+fn runs_a_sub_makefile(bytes: &[u8]) -> bool {
+    finders().make.find_iter(bytes).any(|i| {
+        let rest = &bytes[i..];
+        let line = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
+        memchr::memmem::find(line, b" -f").is_some()
+    })
+}
+
 fn runs_a_script(bytes: &[u8]) -> bool {
     finders().sh.find_iter(bytes).any(|i| {
         let end_ok = bytes.get(i + 3).is_none_or(|c| {
@@ -92,6 +103,7 @@ struct Finders {
     suppression: memchr::memmem::Finder<'static>,
     oneshell: memchr::memmem::Finder<'static>,
     define: memchr::memmem::Finder<'static>,
+    make: memchr::memmem::Finder<'static>,
 }
 
 fn finders() -> &'static Finders {
@@ -106,6 +118,7 @@ fn finders() -> &'static Finders {
         suppression: Finder::new("gorun-lint:"),
         oneshell: Finder::new("ONESHELL"),
         define: Finder::new("define"),
+        make: Finder::new("MAKE"),
     })
 }
 

@@ -595,7 +595,7 @@ pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str
             if !text.is_empty() && !text.ends_with('\n') {
                 out.push('\n');
             }
-            if !text.contains(BLOCK_MARKER) {
+            if !text.contains(BLOCK_MARKER) && !block.is_empty() {
                 if !text.is_empty() && !text.ends_with("\n\n") {
                     out.push('\n');
                 }

@@ -90,6 +90,14 @@ pub fn check(site: &Site) -> Option<Diagnostic> {
     {
         notes.push(format!("its directory is not known: {why}"));
     }
+    if let Some(missing) = missing_source(site.callsite, site.class) {
+        let f = &site.analysis.files[site.index.0];
+        notes.push(format!(
+            "no fix: there is no `{}` where this file's recipes run (`{}`)",
+            relative(&f.base, &missing),
+            crate::syntax::source::display_path(&f.base, &site.analysis.cwd)
+        ));
+    }
     if let Some(n) = site.spelling_note() {
         notes.push(n);
     }
@@ -167,6 +175,11 @@ pub fn offer(analysis: &Analysis, fi: usize, s: &analysis::Site) -> Option<Appli
     // `env -C dir go run`, `env -S ...`: the helper's build and path would
     // not follow (`env -u GOOS` and `env -i` are kept in its build).
     s.callsite.env_build_options()?;
+    // A package that is not where the callsite runs: the wrong directory
+    // was taken, or it is gone; a helper target would not build.
+    if missing_source(&s.callsite, &s.class).is_some() {
+        return None;
+    }
     // The fix writes the package's paths into rule lines, where make reads
     // `#` as a comment and `:`, `;`, `=`, `%`, `,` and blanks as syntax; a
     // Go package directory cannot hold such characters anyway.
@@ -187,6 +200,16 @@ pub fn offer(analysis: &Analysis, fi: usize, s: &analysis::Site) -> Option<Appli
         }
         _ => None,
     }
+}
+
+/// The first package directory or file of a build that is not on disk.
+fn missing_source(
+    cs: &crate::syntax::callsite::Callsite,
+    class: &crate::lint::classify::Classified,
+) -> Option<std::path::PathBuf> {
+    crate::lint::naming::build_sources(cs, class)?
+        .into_iter()
+        .find(|p| !p.exists())
 }
 
 /// A script callsite gets `go build -o "$GORUN_LINT_BIN/<tool>" PKG &&
