@@ -1713,3 +1713,65 @@ fn a_makefile_run_with_f_from_the_root_is_fixed_from_the_root() {
         "{text}"
     );
 }
+
+/// `go run` of a dependency's package (GR004), here a vendored module, is
+/// fixed like a repo-local one: the helper is built from go.mod's
+/// requirement, writes the same output, and leaves no executable in
+/// GOCACHE. The twin, unfixed: `go run` leaves one. A package go.mod does
+/// not require gets no fix (the go command would resolve it at run time).
+#[test]
+fn a_dependency_tool_is_built_from_the_requirement() {
+    if !tools_available() {
+        return;
+    }
+    let root = tempfile::tempdir().unwrap();
+    let makefile = "out.txt:\n\tgo run example.com/tool/cmd/t -n 2 > $@\n\nother:\n\tgo run example.com/unknown/cmd/u\n";
+    let sides: Vec<Side> = ["orig", "fixed"]
+        .into_iter()
+        .map(|label| {
+            let side = Side::new(label, root.path());
+            let d = &side.dir;
+            write(d, "go.mod", "module example.com/dep\n\ngo 1.24\n\nrequire example.com/tool v1.0.0\n");
+            write(d, "vendor/modules.txt", "# example.com/tool v1.0.0\n## explicit\nexample.com/tool/cmd/t\n");
+            write(
+                d,
+                "vendor/example.com/tool/cmd/t/main.go",
+                "package main\n\nimport (\n\t\"flag\"\n\t\"fmt\"\n)\n\nfunc main() {\n\tn := flag.Int(\"n\", 1, \"\")\n\tflag.Parse()\n\tfmt.Println(\"tool\", *n)\n}\n",
+            );
+            write(d, "Makefile", makefile);
+            side
+        })
+        .collect();
+    let (orig, fixed) = (&sides[0], &sides[1]);
+    fix_ok(fixed, "dependency");
+    let text = fs::read_to_string(fixed.dir.join("Makefile")).unwrap();
+    assert!(
+        text.contains(
+            "\tgo build -buildvcs=false -ldflags=\"-s -w\" -o $@ example.com/tool/cmd/t\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("other:\n\tgo run example.com/unknown/cmd/u\n"),
+        "{text}"
+    );
+    for side in [orig, fixed] {
+        make_with(side, "out.txt", &[]);
+        assert_eq!(
+            fs::read_to_string(side.dir.join("out.txt")).unwrap(),
+            "tool 2\n"
+        );
+    }
+    assert_eq!(names(&cached_executables(&orig.gocache)), ["t"]);
+    assert_eq!(
+        names(&cached_executables(&fixed.gocache)),
+        Vec::<&str>::new(),
+        "[dependency] the helper left an executable in GOCACHE"
+    );
+    assert!(up_to_date(fixed, "_gen/bin/t", &[]));
+    make_newer_than_binaries(&fixed.dir.join("go.mod"), &fixed.dir);
+    assert!(
+        !up_to_date(fixed, "_gen/bin/t", &[]),
+        "[dependency] go.mod does not rebuild it"
+    );
+}

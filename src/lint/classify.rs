@@ -25,7 +25,11 @@ pub enum Class {
     /// `pkg@version`.
     Remote { version: String },
     /// A module path without version: resolved through go.mod.
-    Dependency { via: DependencyVia },
+    Dependency {
+        via: DependencyVia,
+        /// The go.mod that resolves it (the callsite's module).
+        module: Option<std::sync::Arc<GoMod>>,
+    },
     /// `./x/...`.
     Pattern,
     /// The package comes from something we cannot resolve.
@@ -68,9 +72,11 @@ impl Classified {
         }
     }
 
+    /// The go.mod of a repo-local package, or the one that resolves a
+    /// dependency's.
     pub fn module(&self) -> Option<&GoMod> {
         match &self.class {
-            Class::Local { module, .. } => module.as_deref(),
+            Class::Local { module, .. } | Class::Dependency { module, .. } => module.as_deref(),
             _ => None,
         }
     }
@@ -212,6 +218,7 @@ pub fn classify(cs: &Callsite, base: &Path, vars: &VarEnv, modules: &Modules) ->
             return result(
                 Class::Dependency {
                     via: DependencyVia::Tool,
+                    module: module.clone(),
                 },
                 tool,
             );
@@ -220,6 +227,7 @@ pub fn classify(cs: &Callsite, base: &Path, vars: &VarEnv, modules: &Modules) ->
             return result(
                 Class::Dependency {
                     via: DependencyVia::Require(req.to_string()),
+                    module: module.clone(),
                 },
                 tool,
             );
@@ -228,6 +236,7 @@ pub fn classify(cs: &Callsite, base: &Path, vars: &VarEnv, modules: &Modules) ->
     result(
         Class::Dependency {
             via: DependencyVia::NotFound,
+            module,
         },
         tool,
     )

@@ -340,7 +340,7 @@ pub const NON_BUILD_FLAGS: [&str; 7] = ["C", "exec", "v", "x", "n", "work", "p"]
 /// build it, so it takes no name ([`build_sources`] says which).
 pub(crate) fn build_key(cs: &Callsite, class: &Classified) -> Option<BuildKey> {
     let sources = build_sources(cs, class)?;
-    if sources.iter().any(|p| !p.exists()) {
+    if sources.iter().any(|p| p.is_absolute() && !p.exists()) {
         return None;
     }
     let flags = cs
@@ -381,7 +381,17 @@ pub(crate) fn build_key(cs: &Callsite, class: &Classified) -> Option<BuildKey> {
 
 /// What a build compiles: its package directory, or a file run's files
 /// (absolute).
+///
+/// A dependency's package (a module path that go.mod requires or names
+/// in a `tool` directive) is its import path, relative: the build is go's
+/// from the module's requirement.
 pub(crate) fn build_sources(cs: &Callsite, class: &Classified) -> Option<Vec<PathBuf>> {
+    if let crate::lint::classify::Class::Dependency { via, .. } = &class.class {
+        return match via {
+            crate::lint::classify::DependencyVia::NotFound => None,
+            _ => Some(vec![PathBuf::from(&class.package)]),
+        };
+    }
     let dir = class.dir()?;
     Some(match &cs.target {
         RunTarget::Files(words) => {

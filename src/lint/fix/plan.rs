@@ -709,12 +709,17 @@ fn helper_target(
     let cs = &s.callsite;
     let src = &f.file.text;
     let module = s.class.module().expect("offered fixes have a module");
-    let dir = s.class.dir().expect("offered fixes have a directory");
+    // A dependency's package is built from go.mod's requirement: no
+    // directory of ours, only go.mod and go.sum decide it.
+    let dir = s.class.dir();
     let files: Option<Vec<PathBuf>> = match &cs.target {
         RunTarget::Files(_) => s.build.as_ref().map(|b| b.sources.to_vec()),
         _ => None,
     };
-    let srcs = sources::collect(module, dir, files.as_deref());
+    let srcs = match dir {
+        Some(dir) => sources::collect(module, dir, files.as_deref()),
+        None => Sources::default(),
+    };
     let go = match &cs.spelling {
         crate::syntax::vars::GoSpelling::RunVariable { definition, .. } => definition
             .trim_end()
@@ -770,13 +775,14 @@ fn helper_target(
             module.root.clone(),
         )
     };
-    let package = match &files {
-        Some(fs) => fs
+    let package = match (&files, dir) {
+        (Some(fs), _) => fs
             .iter()
             .map(|p| dot_slash(&relative(&from, p)))
             .collect::<Vec<_>>()
             .join(" "),
-        None => dot_slash(&relative(&from, dir)),
+        (None, Some(dir)) => dot_slash(&relative(&from, dir)),
+        (None, None) => s.class.package.clone(),
     };
     let mut recipe_env = String::new();
     // `env -u GOOS go run`: the build unsets them too (offered only when
@@ -802,6 +808,14 @@ fn helper_target(
             relative(base, &module.root.join("go.sum"))
         ),
     ];
+    // Vendored dependencies change with `go mod vendor`, which rewrites
+    // vendor/modules.txt.
+    if module.root.join("vendor/modules.txt").is_file() {
+        module_files.push(format!(
+            "$(wildcard {})",
+            relative(base, &module.root.join("vendor/modules.txt"))
+        ));
+    }
     if let Some(work) = workspace(cs, &module.root) {
         module_files.push(relative(base, &work));
         module_files.push(format!("$(wildcard {}.sum)", relative(base, &work)));

@@ -16,14 +16,26 @@
 //! 	go run golang.org/x/tools/cmd/stringer -type=Kind
 //! ```
 //! Use instead: `go tool stringer` (with a `tool` directive), or a helper
-//! built once: `go build -o _gen/bin/stringer golang.org/x/tools/cmd/stringer`.
+//! built once from the module's requirement (what `gorun-lint fix` writes):
+//! ```make
+//! generate: | _gen/bin/stringer
+//! 	_gen/bin/stringer -type=Kind
+//!
+//! _gen/bin/stringer: go.mod $(wildcard go.sum)
+//! 	go build -buildvcs=false -ldflags="-s -w" -o $@ golang.org/x/tools/cmd/stringer
+//! ```
 //!
 //! ## Fix safety
-//! No fix in this version.
+//! Safe where the module is required (or named by a `tool` directive) and
+//! the callsite is a recipe or a script line that `fix` rewrites for
+//! repo-local packages too (GR001): the helper is the binary `go run`
+//! builds, from the version go.mod selects, rebuilt when go.mod or go.sum
+//! change. None for a module go.mod does not require (the go command
+//! would resolve it at run time).
 
 use super::Site;
 use crate::lint::classify::{Class, DependencyVia};
-use crate::lint::diagnostic::{Diagnostic, Severity};
+use crate::lint::diagnostic::{Diagnostic, Fix, Intent, Severity};
 use crate::lint::diagnostic::{FixAvailability, RuleInfo};
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -31,12 +43,12 @@ pub static RULE: RuleInfo = RuleInfo {
     name: "dependency-go-run",
     summary: "`go run` of a dependency's package (module path without version)",
     severity: Severity::Warning,
-    fix: FixAvailability::Never,
+    fix: FixAvailability::Sometimes,
     source: include_str!("dependency_go_run.rs"),
 };
 
 pub fn check(site: &Site) -> Option<Diagnostic> {
-    let Class::Dependency { via } = &site.class.class else {
+    let Class::Dependency { via, .. } = &site.class.class else {
         return None;
     };
     if site.read_time() {
@@ -65,5 +77,18 @@ pub fn check(site: &Site) -> Option<Diagnostic> {
         _ => "add a go.mod `tool` directive and use `go tool`, or build it once into a file target"
             .into(),
     });
+    let (fi, si) = site.index;
+    let offer = super::local_go_run::offer(site.analysis, fi, &site.analysis.files[fi].sites[si]);
+    if let (Some(target), Some(applicability)) = (site.target, offer) {
+        d.helper = site.helper.clone();
+        d.help = Some(format!(
+            "build it once from go.mod's requirement as the file target `{target}` and run the binary"
+        ));
+        d.fix = Some(Fix {
+            applicability,
+            description: format!("Run `{target}`, built by a `go build -o` file target"),
+            intents: vec![Intent::RunHelper { file: fi, site: si }],
+        });
+    }
     Some(d)
 }

@@ -185,11 +185,13 @@ pub fn offer(analysis: &Analysis, fi: usize, s: &analysis::Site) -> Option<Appli
     // Go package directory cannot hold such characters anyway.
     let sources = s.build.iter().flat_map(|b| b.sources.iter());
     let module = s.class.module().map(|m| m.root.as_path());
-    if !sources
-        .map(|p| p.as_path())
-        .chain(module)
-        .all(|p| make_safe(&relative(&f.base, p)))
-    {
+    if !sources.map(|p| p.as_path()).chain(module).all(|p| {
+        make_safe(&if p.is_absolute() {
+            relative(&f.base, p)
+        } else {
+            p.to_string_lossy().into_owned()
+        })
+    }) {
         return None;
     }
     match &s.callsite.origin {
@@ -209,7 +211,7 @@ fn missing_source(
 ) -> Option<std::path::PathBuf> {
     crate::lint::naming::build_sources(cs, class)?
         .into_iter()
-        .find(|p| !p.exists())
+        .find(|p| p.is_absolute() && !p.exists())
 }
 
 /// A script callsite gets `go build -o "$GORUN_LINT_BIN/<tool>" PKG &&
