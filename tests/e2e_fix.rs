@@ -1775,3 +1775,84 @@ fn a_dependency_tool_is_built_from_the_requirement() {
         "[dependency] go.mod does not rebuild it"
     );
 }
+
+/// The `run:` values of a workflow, read with the YAML parser itself
+/// (not gorun-lint's mapping of them to file lines).
+fn workflow_runs(yaml: &str) -> Vec<String> {
+    use saphyr_parser::{Event, Parser};
+    let mut out = Vec::new();
+    let mut after_run_key = false;
+    for ev in Parser::new_from_str(yaml) {
+        let (ev, _) = ev.expect("valid YAML");
+        match ev {
+            Event::Scalar(v, ..) if after_run_key => {
+                out.push(v.to_string());
+                after_run_key = false;
+            }
+            Event::Scalar(v, ..) => after_run_key = v == "run",
+            _ => after_run_key = false,
+        }
+    }
+    out
+}
+
+/// A workflow `run:` step (GR001): `go run PKG args` becomes `go build -o
+/// "$RUNNER_TEMP/gorun-lint/<tool>" PKG && "$RUNNER_TEMP/gorun-lint/<tool>"
+/// args` in place, in a literal block and a plain scalar, and the steps,
+/// run with bash from the edited YAML, write what the original steps
+/// wrote, leaving no executable in GOCACHE. The twin: a quoted scalar,
+/// where a quote of the rewrite would end the string, is left alone.
+#[test]
+fn a_workflow_step_is_rewritten_in_place_and_runs() {
+    if !tools_available() {
+        return;
+    }
+    let root = tempfile::tempdir().unwrap();
+    let main_go = "package main\n\nimport (\n\t\"flag\"\n\t\"fmt\"\n)\n\nfunc main() {\n\tn := flag.Int(\"n\", 1, \"\")\n\tflag.Parse()\n\tfmt.Println(\"gen\", *n)\n}\n";
+    let workflow = "name: ci\non: [push]\njobs:\n  gen:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@v5\n      - name: block\n        run: |\n          go run ./scripts/gen -n 3 > out.txt\n          echo \"v=$(go run ./scripts/gen -n 1)\" >> out.txt\n      - name: plain\n        run: go run ./scripts/gen -n 2 >> out.txt\n      - name: quoted\n        run: \"go run ./scripts/gen -n 4 >> quoted.txt\"\n";
+    let sides: Vec<Side> = ["orig", "fixed"]
+        .into_iter()
+        .map(|label| {
+            let side = Side::new(label, root.path());
+            write(&side.dir, "go.mod", "module example.com/wf\n\ngo 1.24\n");
+            write(&side.dir, "scripts/gen/main.go", main_go);
+            write(&side.dir, ".github/workflows/ci.yml", workflow);
+            side
+        })
+        .collect();
+    let (orig, fixed) = (&sides[0], &sides[1]);
+    fix_ok(fixed, "workflow");
+    let edited = fs::read_to_string(fixed.dir.join(".github/workflows/ci.yml")).unwrap();
+    assert!(
+        edited.contains("        run: \"go run ./scripts/gen -n 4 >> quoted.txt\"\n"),
+        "[workflow] the quoted step changed:\n{edited}"
+    );
+    let runs = workflow_runs(&edited);
+    assert_eq!(runs.len(), 3, "{edited}");
+    assert!(runs[..2].iter().all(|r| !r.contains("go run")), "{edited}");
+    let runner_temp = root.path().join("runner-temp");
+    fs::create_dir_all(&runner_temp).unwrap();
+    for (side, steps) in [(orig, workflow_runs(workflow)), (fixed, runs)] {
+        for step in &steps[..2] {
+            let mut cmd = Command::new("bash");
+            cmd.args(["-e", "-c", step]);
+            side.env(&mut cmd);
+            cmd.env("RUNNER_TEMP", &runner_temp);
+            run_ok(cmd, &format!("{}: bash -c {step:?}", side.label));
+        }
+    }
+    assert_eq!(
+        fs::read_to_string(fixed.dir.join("out.txt")).unwrap(),
+        fs::read_to_string(orig.dir.join("out.txt")).unwrap()
+    );
+    assert_eq!(
+        fs::read_to_string(orig.dir.join("out.txt")).unwrap(),
+        "gen 3\nv=gen 1\ngen 2\n"
+    );
+    assert_eq!(names(&cached_executables(&orig.gocache)), ["gen"]);
+    assert!(
+        cached_executables(&fixed.gocache).is_empty(),
+        "[workflow] the rewritten steps left an executable in GOCACHE"
+    );
+    assert!(runner_temp.join("gorun-lint/gen").is_file());
+}

@@ -144,6 +144,10 @@ pub struct HelperRef {
 /// named: [`Diagnostic::name_helper`] puts the target there.
 pub const HELPER_TARGET: &str = "\u{1}helper\u{1}";
 
+/// Where a finding's text shows its helper's name alone (a workflow step
+/// builds it outside the out dir): [`Diagnostic::name_helper`] puts it there.
+pub const HELPER_NAME: &str = "\u{1}name\u{1}";
+
 /// One finding.
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
@@ -175,10 +179,15 @@ impl Diagnostic {
             dir => format!("{dir}/{name}"),
         };
         if let Some(help) = &mut self.help {
-            *help = help.replace(HELPER_TARGET, &target);
+            *help = help
+                .replace(HELPER_TARGET, &target)
+                .replace(HELPER_NAME, name);
         }
         if let Some(fix) = &mut self.fix {
-            fix.description = fix.description.replace(HELPER_TARGET, &target);
+            fix.description = fix
+                .description
+                .replace(HELPER_TARGET, &target)
+                .replace(HELPER_NAME, name);
         }
         self.target = Some(target);
     }

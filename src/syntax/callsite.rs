@@ -44,6 +44,9 @@ pub enum Origin {
         step: String,
         /// The step's `shell:` (`bash` when not set).
         shell: String,
+        /// The step's script can be rewritten in the file
+        /// ([`crate::syntax::sources::workflow::RunStep::rewritable`]).
+        rewritable: bool,
     },
 }
 

@@ -133,20 +133,34 @@ fn merged_ldflags(fl: &crate::syntax::callsite::GoFlag, src: &str) -> String {
     format!("{flag}{sep}{merged}")
 }
 
-/// The edits of one script callsite (see [`script_offer`]).
-fn script_edits(f: &FileAnalysis, s: &Site, helper: &Path) -> Vec<Edit> {
+/// The directory a fixed workflow step builds its helpers into: the
+/// runner's temp dir, outside the checkout (nothing to ignore) and outside
+/// GOCACHE (which `actions/setup-go` saves and restores on every job).
+pub const WORKFLOW_BIN: &str = "$RUNNER_TEMP/gorun-lint";
+
+/// `"$RUNNER_TEMP/gorun-lint/<tool>"`.
+fn workflow_bin(helper: &Path) -> String {
+    let name = helper
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    format!("\"{WORKFLOW_BIN}/{name}\"")
+}
+
+/// The edits of one script callsite (see [`script_offer`]), or of a
+/// workflow step's: `go build -o BIN PKG && BIN args`.
+fn script_edits(f: &FileAnalysis, s: &Site, bin: &str) -> Vec<Edit> {
     let cs = &s.callsite;
     let text = &f.file.text;
     let Some(run) = &cs.run else {
         return Vec::new();
     };
-    let bin = script_bin(helper);
     let env: Vec<&str> = cs.env.iter().map(|w| &text[w.span.clone()]).collect();
     let mut program = env.join(" ");
     if !program.is_empty() {
         program.push(' ');
     }
-    program.push_str(&bin);
+    program.push_str(bin);
     // The rest as written, but for `-ldflags`, with `-s -w` merged in.
     let mut rest = String::new();
     let mut at = run.span.end;
@@ -356,6 +370,14 @@ pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str
         let f = &analysis.files[fi];
         let s = &f.sites[si];
         let helper = s.helper.clone().expect("offered fixes have a helper");
+        if let Origin::Workflow { .. } = s.callsite.origin {
+            edits
+                .entry(fi)
+                .or_default()
+                .extend(script_edits(f, s, &workflow_bin(&helper)));
+            plan.fixed += 1;
+            continue;
+        }
         if s.callsite.origin == Origin::Script {
             let e = edits.entry(fi).or_default();
             if e.is_empty() {
@@ -397,7 +419,7 @@ pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str
                         });
                 }
                 None => {
-                    e.extend(script_edits(f, s, &helper));
+                    e.extend(script_edits(f, s, &script_bin(&helper)));
                     script_out_dirs.insert(f.out_dir.clone());
                 }
             }

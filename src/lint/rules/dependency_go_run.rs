@@ -79,14 +79,13 @@ pub fn check(site: &Site) -> Option<Diagnostic> {
     });
     let (fi, si) = site.index;
     let offer = super::local_go_run::offer(site.analysis, fi, &site.analysis.files[fi].sites[si]);
-    if let (Some(target), Some(applicability)) = (site.target, offer) {
+    if let (Some(_), Some(applicability)) = (site.target, offer) {
         d.helper = site.helper.clone();
-        d.help = Some(format!(
-            "build it once from go.mod's requirement as the file target `{target}` and run the binary"
-        ));
+        let (help, description) = site.fix_words("from go.mod's requirement ");
+        d.help = Some(help);
         d.fix = Some(Fix {
             applicability,
-            description: format!("Run `{target}`, built by a `go build -o` file target"),
+            description,
             intents: vec![Intent::RunHelper { file: fi, site: si }],
         });
     }

@@ -34,15 +34,21 @@
 //! binary (its package, the module packages it imports, `//go:embed` files,
 //! go.mod and go.sum), and the consuming rule gets it as an order-only
 //! prerequisite, so `$<`, `$^`, `$+` and `$?` keep their values and `make -j`
-//! builds it first. Not offered where the working directory depends on a
-//! variable, or the rule structure was recovered from a region the grammar
+//! builds it first. The helper's own dependencies come from `go list
+//! -deps` (a `.d` file its recipe writes) or, with `prerequisites =
+//! "static"`, from the list above. Not offered where the working directory
+//! depends on a variable, the package is not on disk where the callsite
+//! runs, or the rule structure was recovered from a region the grammar
 //! could not parse and is ambiguous.
 //!
 //! In a shell script the fix rewrites `go run PKG args` into
 //! `go build -o "<out-dir>/<tool>" PKG && "<out-dir>/<tool>" args`, with the
 //! out dir found from the script's own location, so it works from any
-//! caller: safe. No fix for `//go:generate` directives and workflow steps:
-//! the help says what to do by hand.
+//! caller: safe. In a workflow `run:` step (bash or sh) the same rewrite,
+//! into `"$RUNNER_TEMP/gorun-lint/<tool>"`, edited in place where the YAML
+//! holds the script as written (a literal block or a one-line plain
+//! scalar): safe. No fix for `//go:generate` directives: the help says what
+//! to do by hand.
 //!
 //! ## Options
 //! `out-dir`, `clean-target`, `[allow]`.
@@ -112,13 +118,12 @@ pub fn check(site: &Site) -> Option<Diagnostic> {
     let (fi, si) = site.index;
     let fix = offer(site.analysis, fi, &site.analysis.files[fi].sites[si]);
     match (site.target, fix) {
-        (Some(target), Some(applicability)) => {
-            d.help = Some(format!(
-                "build it once as the file target `{target}` and run the binary"
-            ));
+        (Some(_), Some(applicability)) => {
+            let (help, description) = site.fix_words("");
+            d.help = Some(help);
             d.fix = Some(Fix {
                 applicability,
-                description: format!("Run `{target}`, built by a `go build -o` file target"),
+                description,
                 intents: vec![Intent::RunHelper { file: fi, site: si }],
             });
         }
@@ -197,6 +202,11 @@ pub fn offer(analysis: &Analysis, fi: usize, s: &analysis::Site) -> Option<Appli
     match &s.callsite.origin {
         Origin::Recipe { rule: Some(_), .. } => Some(Applicability::Safe),
         Origin::Script => script_offer(f, s),
+        // A `run:` step: the script form, built into the runner's temp dir,
+        // where the YAML holds the script as written.
+        Origin::Workflow {
+            shell, rewritable, ..
+        } if *rewritable && crate::syntax::sources::posix_shell(Some(shell)) => script_offer(f, s),
         Origin::Define { name } | Origin::Deferred { variable: name } if !s.deferred_read_time => {
             (!consumers(analysis, fi, name).is_empty()).then_some(Applicability::Safe)
         }

@@ -242,6 +242,32 @@ impl<'a> Site<'a> {
     }
 
     /// The help for a callsite no fix can rewrite, by where it is.
+    /// The help and the fix description of a callsite whose helper fix is
+    /// offered: a file target, or in a workflow step the binary built in
+    /// the runner's temp dir.
+    pub fn fix_words(&self, how: &str) -> (String, String) {
+        use crate::syntax::callsite::Origin;
+        let target = self.target.unwrap_or("_gen/bin/<tool>");
+        match &self.callsite.origin {
+            Origin::Workflow { .. } => {
+                let name = if self.target.is_some() {
+                    crate::lint::diagnostic::HELPER_NAME
+                } else {
+                    "<tool>"
+                };
+                let bin = format!("$RUNNER_TEMP/gorun-lint/{name}");
+                (
+                    format!("build it once {how}into `{bin}` in the step and run the binary"),
+                    format!("Run `{bin}`, built with `go build -o` in the step"),
+                )
+            }
+            _ => (
+                format!("build it once {how}as the file target `{target}` and run the binary"),
+                format!("Run `{target}`, built by a `go build -o` file target"),
+            ),
+        }
+    }
+
     pub fn manual_help(&self) -> Option<String> {
         use crate::syntax::callsite::Origin;
         let target = self.target.unwrap_or("_gen/bin/<tool>");

@@ -52,7 +52,7 @@ pub fn callsites(text: &str, ctx: &SourceContext) -> Result<Vec<(Callsite, bool)
 }
 
 /// Shells whose `run:` text goes through the shell layer.
-fn posix_shell(shell: Option<&str>) -> bool {
+pub(crate) fn posix_shell(shell: Option<&str>) -> bool {
     match shell {
         None => true,
         Some(s) => {
@@ -82,6 +82,7 @@ fn workflow_callsites(text: &str, go_commands: &[String]) -> Result<Vec<Callsite
             job: step.job.clone(),
             step: step.step.clone(),
             shell: step.shell.clone().unwrap_or_else(|| "bash".into()),
+            rewritable: step.rewritable,
         };
         let posix = posix_shell(step.shell.as_deref());
         // In pwsh, cmd or python only a `go` command that starts a line is

@@ -54,6 +54,11 @@ pub struct RunStep {
     /// Byte ranges in the file text of each line of the script's content, in
     /// order (indentation and the quotes excluded; line ending excluded).
     pub lines: Vec<Range<usize>>,
+    /// The file text is the script itself, so a rewrite of a command can be
+    /// written in place: a literal block (`|`) or a one-line plain scalar.
+    /// Not a quoted scalar (a quote in the rewrite would end it) or a
+    /// folded one (the file's lines are not the script's).
+    pub rewritable: bool,
 }
 
 /// The workflow is not valid YAML, or is too large to read (nesting deeper
@@ -140,6 +145,8 @@ pub fn run_steps(text: &str) -> Result<Vec<RunStep>, WorkflowError> {
                         .or(jd.working_directory)
                         .or(wf.working_directory)
                         .map(str::to_string),
+                    rewritable: matches!(s.style, ScalarStyle::Literal)
+                        || (matches!(s.style, ScalarStyle::Plain) && lines.len() == 1),
                     lines,
                 });
             }
@@ -1068,6 +1075,7 @@ mod tests {
             shell: None,
             working_directory: None,
             lines: vec![1..2, 3..9],
+            rewritable: false,
         };
         assert_eq!(masked("é\nab", &[odd]), "  \n  ");
     }
