@@ -1856,3 +1856,193 @@ fn a_workflow_step_is_rewritten_in_place_and_runs() {
     );
     assert!(runner_temp.join("gorun-lint/gen").is_file());
 }
+
+/// `-tags=$(TAGS)` and `-ldflags="${LDFLAGS}"` (one word each, a variable
+/// inside) are the helper's build flags, `-s -w` merged into the ldflags:
+/// the helper prints what `go run` printed. Makefiles under `vendor/` and
+/// `testdata/` (another module's, regenerated) are left alone.
+#[test]
+fn flags_with_variables_reach_the_build_and_foreign_makefiles_stay() {
+    if !tools_available() {
+        return;
+    }
+    let root = tempfile::tempdir().unwrap();
+    let side = small_module(
+        root.path(),
+        "example.com/flags",
+        "package main\n\nimport \"fmt\"\n\nvar v = \"unset\"\n\nfunc main() { fmt.Println(v, tag) }\n",
+        "TAGS := extra\nLDFLAGS := -X main.v=7\n\nout.txt:\n\tgo run -tags=$(TAGS) -ldflags=\"${LDFLAGS}\" ./scripts/gen > $@\n",
+    );
+    let d = &side.dir;
+    write(
+        d,
+        "scripts/gen/tag_extra.go",
+        "//go:build extra\n\npackage main\n\nconst tag = \"extra\"\n",
+    );
+    write(
+        d,
+        "scripts/gen/tag_plain.go",
+        "//go:build !extra\n\npackage main\n\nconst tag = \"plain\"\n",
+    );
+    let foreign = "gen:\n\tgo run ./scripts/gen\n";
+    write(d, "vendor/example.com/lib/Makefile", foreign);
+    write(d, "testdata/project/Makefile", foreign);
+    make_with(&side, "out.txt", &[]);
+    let before = fs::read_to_string(d.join("out.txt")).unwrap();
+    assert_eq!(before, "7 extra\n");
+    fs::remove_file(d.join("out.txt")).unwrap();
+    fix_ok(&side, "flags");
+    let text = fs::read_to_string(d.join("Makefile")).unwrap();
+    assert!(
+        text.contains("go build -buildvcs=false -tags=$(TAGS) -ldflags=\"-s -w ${LDFLAGS}\" -o $@ ./scripts/gen"),
+        "{text}"
+    );
+    make_with(&side, "out.txt", &[]);
+    assert_eq!(fs::read_to_string(d.join("out.txt")).unwrap(), before);
+    for f in [
+        "vendor/example.com/lib/Makefile",
+        "testdata/project/Makefile",
+    ] {
+        assert_eq!(
+            fs::read_to_string(d.join(f)).unwrap(),
+            foreign,
+            "[flags] {f} was edited"
+        );
+    }
+}
+
+/// A zip archive of `files` (name, bytes), stored (no compression): the
+/// module zip a `GOPROXY=file://` proxy serves.
+fn stored_zip(files: &[(&str, &[u8])]) -> Vec<u8> {
+    fn crc32(data: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for &b in data {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+    let (mut out, mut central) = (Vec::new(), Vec::new());
+    for (name, data) in files {
+        let (crc, size, offset) = (crc32(data), data.len() as u32, out.len() as u32);
+        let fixed = |sig: u32, v: &mut Vec<u8>| {
+            v.extend(sig.to_le_bytes());
+            if sig == 0x0201_4b50 {
+                v.extend(20u16.to_le_bytes()); // made by
+            }
+            for h in [20u16, 0, 0, 0, 0x21] {
+                v.extend(h.to_le_bytes()); // version, flags, stored, time, date
+            }
+            v.extend(crc.to_le_bytes());
+            v.extend(size.to_le_bytes());
+            v.extend(size.to_le_bytes());
+            v.extend((name.len() as u16).to_le_bytes());
+            v.extend(0u16.to_le_bytes()); // extra
+        };
+        fixed(0x0403_4b50, &mut out);
+        out.extend(name.as_bytes());
+        out.extend(*data);
+        fixed(0x0201_4b50, &mut central);
+        for h in [0u16, 0, 0] {
+            central.extend(h.to_le_bytes()); // comment, disk, internal attrs
+        }
+        central.extend(0u32.to_le_bytes()); // external attrs
+        central.extend(offset.to_le_bytes());
+        central.extend(name.as_bytes());
+    }
+    let (cd_offset, cd_size, n) = (out.len() as u32, central.len() as u32, files.len() as u16);
+    out.extend(central);
+    out.extend(0x0605_4b50u32.to_le_bytes());
+    for h in [0u16, 0, n, n] {
+        out.extend(h.to_le_bytes());
+    }
+    out.extend(cd_size.to_le_bytes());
+    out.extend(cd_offset.to_le_bytes());
+    out.extend(0u16.to_le_bytes());
+    out
+}
+
+/// `go run pkg@version` (GR003) from a module proxy (a local
+/// `GOPROXY=file://` one: no network) becomes a file target keyed by the
+/// version, installed with `GOBIN=... go install`: the same output, no
+/// executable left in GOCACHE (the twin, unfixed, leaves one), and a new
+/// version written in the Makefile is a new target, installed on the next
+/// run. `@latest` resolves anew each run: no fix.
+#[test]
+fn a_pinned_remote_tool_gets_a_version_keyed_target() {
+    if !tools_available() {
+        return;
+    }
+    let root = tempfile::tempdir().unwrap();
+    let proxy = root.path().join("proxy/example.com/rtool/@v");
+    fs::create_dir_all(&proxy).unwrap();
+    for v in ["v1.2.3", "v1.2.4"] {
+        let main = format!("package main\n\nimport (\n\t\"flag\"\n\t\"fmt\"\n)\n\nfunc main() {{\n\tn := flag.Int(\"n\", 1, \"\")\n\tflag.Parse()\n\tfmt.Println(\"rt {v}\", *n)\n}}\n");
+        let gomod = "module example.com/rtool\n\ngo 1.24\n";
+        fs::write(
+            proxy.join(format!("{v}.info")),
+            format!("{{\"Version\":\"{v}\",\"Time\":\"2024-01-01T00:00:00Z\"}}"),
+        )
+        .unwrap();
+        fs::write(proxy.join(format!("{v}.mod")), gomod).unwrap();
+        let prefix = format!("example.com/rtool@{v}");
+        fs::write(
+            proxy.join(format!("{v}.zip")),
+            stored_zip(&[
+                (&format!("{prefix}/go.mod"), gomod.as_bytes()),
+                (&format!("{prefix}/cmd/rt/main.go"), main.as_bytes()),
+            ]),
+        )
+        .unwrap();
+    }
+    fs::write(proxy.join("list"), "v1.2.3\nv1.2.4\n").unwrap();
+    let url = format!("file://{}", root.path().join("proxy").display());
+    let env: &[(&str, Option<&str>)] = &[("GOPROXY", Some(&url)), ("GOSUMDB", Some("off"))];
+    let makefile = "out.txt:\n\tgo run example.com/rtool/cmd/rt@v1.2.3 -n 5 > $@\n\nlatest:\n\tgo run example.com/rtool/cmd/rt@latest\n";
+    let sides: Vec<Side> = ["orig", "fixed"]
+        .into_iter()
+        .map(|label| {
+            let side = Side::new(label, root.path());
+            write(&side.dir, "go.mod", "module example.com/user\n\ngo 1.24\n");
+            write(&side.dir, "Makefile", makefile);
+            side
+        })
+        .collect();
+    let (orig, fixed) = (&sides[0], &sides[1]);
+    fix_ok(fixed, "remote");
+    let text = fs::read_to_string(fixed.dir.join("Makefile")).unwrap();
+    assert!(
+        text.contains("out.txt: | _gen/bin/rt@v1.2.3\n\t_gen/bin/rt@v1.2.3 -n 5 > $@\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("latest:\n\tgo run example.com/rtool/cmd/rt@latest\n"),
+        "{text}"
+    );
+    for side in [orig, fixed] {
+        make_with(side, "out.txt", env);
+        assert_eq!(
+            fs::read_to_string(side.dir.join("out.txt")).unwrap(),
+            "rt v1.2.3 5\n"
+        );
+    }
+    assert_eq!(names(&cached_executables(&orig.gocache)), ["rt"]);
+    assert!(
+        cached_executables(&fixed.gocache).is_empty(),
+        "[remote] the installed helper left an executable in GOCACHE"
+    );
+    // A new version written in the Makefile: a new target, installed.
+    fs::write(fixed.dir.join("Makefile"), text.replace("v1.2.3", "v1.2.4")).unwrap();
+    fs::remove_file(fixed.dir.join("out.txt")).unwrap();
+    make_with(fixed, "out.txt", env);
+    assert_eq!(
+        fs::read_to_string(fixed.dir.join("out.txt")).unwrap(),
+        "rt v1.2.4 5\n"
+    );
+}

@@ -472,7 +472,8 @@ impl Finished {
         let g = &a.files[0];
         let mut builds: Vec<FinishedBuild> = Vec::new();
         for s in &g.sites {
-            let (Some(key), Some(tool), Some(_)) = (&s.build, &s.class.tool, &s.target) else {
+            let (Some(key), Some(tool), Some(_)) = (&s.build, s.class.helper_tool(), &s.target)
+            else {
                 continue;
             };
             if !builds.iter().any(|b| &b.key == key) {
@@ -1452,14 +1453,9 @@ impl Analysis {
         }
         for (fi, f) in self.files.iter().enumerate() {
             for (si, s) in f.sites.iter().enumerate() {
-                if let (Some(key), Some(tool)) = (&s.build, &s.class.tool) {
+                if let (Some(key), Some(tool)) = (&s.build, s.class.helper_tool()) {
                     let owner = Owner::Kept { file: fi, site: si };
-                    builds.push(Build::new(
-                        f.out_dir.clone(),
-                        tool.clone(),
-                        key.clone(),
-                        owner,
-                    ));
+                    builds.push(Build::new(f.out_dir.clone(), tool, key.clone(), owner));
                 }
             }
         }

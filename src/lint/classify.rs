@@ -72,6 +72,35 @@ impl Classified {
         }
     }
 
+    /// The version of a `pkg@version` run when it names one release (a
+    /// semantic version, or a pseudo-version): what a version-keyed helper
+    /// can pin. `None` for `@latest`, a branch or a commit, which resolve
+    /// anew on each run.
+    pub fn pinned_version(&self) -> Option<&str> {
+        let Class::Remote { version } = &self.class else {
+            return None;
+        };
+        let core = version.strip_prefix('v')?;
+        let core = core.split(['-', '+']).next().unwrap_or("");
+        let parts: Vec<&str> = core.split('.').collect();
+        (parts.len() == 3
+            && parts
+                .iter()
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())))
+        .then_some(version.as_str())
+    }
+
+    /// The name a helper of this run is given before clashes: its tool, and
+    /// for a pinned remote run its version too (`stringer@v0.30.0`): a new
+    /// version is a new file target.
+    pub fn helper_tool(&self) -> Option<String> {
+        let tool = self.tool.clone()?;
+        Some(match self.pinned_version() {
+            Some(v) => format!("{tool}@{v}"),
+            None => tool,
+        })
+    }
+
     /// The go.mod of a repo-local package, or the one that resolves a
     /// dependency's.
     pub fn module(&self) -> Option<&GoMod> {

@@ -386,6 +386,9 @@ pub(crate) fn build_key(cs: &Callsite, class: &Classified) -> Option<BuildKey> {
 /// in a `tool` directive) is its import path, relative: the build is go's
 /// from the module's requirement.
 pub(crate) fn build_sources(cs: &Callsite, class: &Classified) -> Option<Vec<PathBuf>> {
+    if class.pinned_version().is_some() {
+        return Some(vec![PathBuf::from(&class.package)]);
+    }
     if let crate::lint::classify::Class::Dependency { via, .. } = &class.class {
         return match via {
             crate::lint::classify::DependencyVia::NotFound => None,

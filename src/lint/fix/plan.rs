@@ -730,6 +730,9 @@ fn helper_target(
 ) -> Helper {
     let cs = &s.callsite;
     let src = &f.file.text;
+    if s.class.pinned_version().is_some() {
+        return install_target(f, s, base, helper);
+    }
     let module = s.class.module().expect("offered fixes have a module");
     // A dependency's package is built from go.mod's requirement: no
     // directory of ours, only go.mod and go.sum decide it.
@@ -742,30 +745,7 @@ fn helper_target(
         Some(dir) => sources::collect(module, dir, files.as_deref()),
         None => Sources::default(),
     };
-    let go = match &cs.spelling {
-        crate::syntax::vars::GoSpelling::RunVariable { definition, .. } => definition
-            .trim_end()
-            .strip_suffix("run")
-            .unwrap_or(definition)
-            .trim_end()
-            .to_string(),
-        // A script's go word (`$go`, `"$GO"`) means nothing to make.
-        _ if cs.origin == Origin::Script => match cs.go.literal() {
-            Some(g) if !cs.go.quoted => g.to_string(),
-            _ => "go".to_string(),
-        },
-        // `cd gokrazy && ../tool/go run .`: the helper's recipe runs from
-        // make's directory, where that path names another file.
-        _ => match (&cs.cwd, cs.go.literal()) {
-            (Cwd::Known(cwd), Some(word))
-                if cwd != "." && word.contains('/') && !word.starts_with('/') =>
-            {
-                let path = crate::lint::paths::normalize(&f.base.join(cwd).join(word));
-                dot_slash(&relative(base, &path))
-            }
-            _ => src[cs.go.span.clone()].to_string(),
-        },
-    };
+    let go = go_word(f, s, base);
     let env: Vec<&str> = cs
         .env
         .iter()
@@ -871,6 +851,97 @@ fn helper_target(
         deps,
         prerequisites,
         order_only: BTreeSet::new(),
+    }
+}
+
+/// The go command as the helper's recipe (in make's directory) writes it.
+fn go_word(f: &FileAnalysis, s: &Site, base: &Path) -> String {
+    let cs = &s.callsite;
+    let src = &f.file.text;
+    match &cs.spelling {
+        crate::syntax::vars::GoSpelling::RunVariable { definition, .. } => definition
+            .trim_end()
+            .strip_suffix("run")
+            .unwrap_or(definition)
+            .trim_end()
+            .to_string(),
+        // A script's go word (`$go`, `"$GO"`) means nothing to make.
+        _ if cs.origin == Origin::Script => match cs.go.literal() {
+            Some(g) if !cs.go.quoted => g.to_string(),
+            _ => "go".to_string(),
+        },
+        // `cd gokrazy && ../tool/go run .`: the helper's recipe runs from
+        // make's directory, where that path names another file.
+        _ => match (&cs.cwd, cs.go.literal()) {
+            (Cwd::Known(cwd), Some(word))
+                if cwd != "." && word.contains('/') && !word.starts_with('/') =>
+            {
+                let path = crate::lint::paths::normalize(&f.base.join(cwd).join(word));
+                dot_slash(&relative(base, &path))
+            }
+            _ => src[cs.go.span.clone()].to_string(),
+        },
+    }
+}
+
+/// The file target of a pinned `go run pkg@version`: `go install` into a
+/// directory beside the target (`go install` names the binary itself),
+/// then the binary moved to the target, whose name holds the version. No
+/// prerequisites: the version is in the name, so a new version is a new
+/// target, and a module version never changes.
+fn install_target(f: &FileAnalysis, s: &Site, base: &Path, helper: &Path) -> Helper {
+    let cs = &s.callsite;
+    let src = &f.file.text;
+    let go = go_word(f, s, base);
+    let mut recipe = String::new();
+    if let Some(o) = cs.env_build_options().filter(|o| !o.is_empty()) {
+        recipe.push_str(&format!("env {o} "));
+    }
+    for w in cs.env.iter().filter(|w| is_build_env(&w.text)) {
+        recipe.push_str(&src[w.span.clone()]);
+        recipe.push(' ');
+    }
+    recipe.push_str(&format!("GOBIN=$(CURDIR)/$@.tmp {go} install "));
+    if !cs.flags.iter().any(|fl| fl.name == "ldflags") {
+        recipe.push_str("-ldflags=\"-s -w\" ");
+    }
+    for fl in cs
+        .flags
+        .iter()
+        .filter(|fl| !["C", "exec", "n", "buildvcs"].contains(&fl.name.as_str()))
+    {
+        if fl.name == "ldflags" {
+            recipe.push_str(&merged_ldflags(fl, src));
+        } else {
+            recipe.push_str(&src[fl.span.clone()]);
+        }
+        recipe.push(' ');
+    }
+    let package = &s.class.package;
+    let path = package.split('@').next().unwrap_or(package);
+    recipe.push_str(&format!(
+        "{package}\n\tmv $@.tmp/{} $@ && rmdir $@.tmp",
+        installed_name(path)
+    ));
+    Helper {
+        target: relative(base, helper),
+        recipe,
+        deps: None,
+        prerequisites: Vec::new(),
+        order_only: BTreeSet::new(),
+    }
+}
+
+/// The file `go install` writes for an import path: its last element, or
+/// the one before a major version suffix (`example.com/x/v2` is `x`).
+fn installed_name(path: &str) -> &str {
+    let mut parts = path.rsplit('/');
+    let last = parts.next().unwrap_or(path);
+    let major =
+        last.len() > 1 && last.starts_with('v') && last[1..].chars().all(|c| c.is_ascii_digit());
+    match parts.next() {
+        Some(parent) if major => parent,
+        _ => last,
     }
 }
 

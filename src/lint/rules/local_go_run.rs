@@ -155,9 +155,19 @@ pub fn offers(analysis: &Analysis) -> HashMap<(usize, usize), Applicability> {
 
 pub fn offer(analysis: &Analysis, fi: usize, s: &analysis::Site) -> Option<Applicability> {
     let f = &analysis.files[fi];
+    // A pinned `pkg@version` run needs no module of ours, but only make
+    // can give it its own install recipe (a script's `go build -o` cannot
+    // build `pkg@version`).
+    let pinned = s.class.pinned_version().is_some();
+    // Its version must be written in the callsite: a version from a
+    // variable would be frozen into the target's name.
+    if pinned && s.callsite.target.text().contains('$') {
+        return None;
+    }
     if s.allowed.is_some()
         || s.helper.is_none()
-        || s.class.module().is_none()
+        || (s.class.module().is_none() && !pinned)
+        || (pinned && matches!(s.callsite.origin, Origin::Script | Origin::Workflow { .. }))
         || !f.editable()
         || f.context_only
     {

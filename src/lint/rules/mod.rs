@@ -263,7 +263,14 @@ impl<'a> Site<'a> {
             }
             _ => (
                 format!("build it once {how}as the file target `{target}` and run the binary"),
-                format!("Run `{target}`, built by a `go build -o` file target"),
+                format!(
+                    "Run `{target}`, built by a `{}` file target",
+                    if self.class.pinned_version().is_some() {
+                        "go install"
+                    } else {
+                        "go build -o"
+                    }
+                ),
             ),
         }
     }

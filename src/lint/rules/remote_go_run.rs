@@ -14,18 +14,31 @@
 //! 	go run golang.org/x/tools/cmd/stringer@v0.30.0 -type=Kind
 //! ```
 //! Use instead: pin the tool with a `tool` directive in go.mod (`go get
-//! -tool`), or install it once into a file target:
+//! -tool`), or install it once into a file target keyed by its version
+//! (what `gorun-lint fix` writes):
 //! ```make
-//! _gen/bin/stringer:
-//! 	GOBIN=$(CURDIR)/_gen/bin go install golang.org/x/tools/cmd/stringer@v0.30.0
+//! generate: | _gen/bin/stringer@v0.30.0
+//! 	_gen/bin/stringer@v0.30.0 -type=Kind
+//!
+//! _gen/bin/stringer@v0.30.0:
+//! 	GOBIN=$(CURDIR)/$@.tmp go install -ldflags="-s -w" golang.org/x/tools/cmd/stringer@v0.30.0
+//! 	mv $@.tmp/stringer $@ && rmdir $@.tmp
 //! ```
+//! Changing the version in the Makefile changes the target, so the new
+//! version is installed on the next run; `GOBIN=... go install` leaves no
+//! executable in GOCACHE.
 //!
 //! ## Fix safety
-//! No fix: where to pin a tool is a project decision.
+//! Safe in a Makefile recipe for a version that names one release (a
+//! semantic version or a pseudo-version): the helper is the binary `go run
+//! pkg@version` links. None for `@latest`, a branch or a commit (they
+//! resolve anew on each run: a file target would pin what they resolved
+//! to once), for a package or version from a variable (the target's name
+//! would freeze today's value), nor in scripts and workflow steps.
 
 use super::Site;
 use crate::lint::classify::Class;
-use crate::lint::diagnostic::{Diagnostic, Severity};
+use crate::lint::diagnostic::{Diagnostic, Fix, Intent, Severity};
 use crate::lint::diagnostic::{FixAvailability, RuleInfo};
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -33,7 +46,7 @@ pub static RULE: RuleInfo = RuleInfo {
     name: "remote-go-run",
     summary: "`go run pkg@version` in a recipe",
     severity: Severity::Warning,
-    fix: FixAvailability::Never,
+    fix: FixAvailability::Sometimes,
     source: include_str!("remote_go_run.rs"),
 };
 
@@ -57,5 +70,17 @@ pub fn check(site: &Site) -> Option<Diagnostic> {
     d.help = Some(
         "pin it with a go.mod `tool` directive, or `go install` it once into a file target".into(),
     );
+    let (fi, si) = site.index;
+    let offer = super::local_go_run::offer(site.analysis, fi, &site.analysis.files[fi].sites[si]);
+    if let (Some(_), Some(applicability)) = (site.target, offer) {
+        d.helper = site.helper.clone();
+        let (help, description) = site.fix_words("with `go install`, keyed by its version, ");
+        d.help = Some(help);
+        d.fix = Some(Fix {
+            applicability,
+            description,
+            intents: vec![Intent::RunHelper { file: fi, site: si }],
+        });
+    }
     Some(d)
 }
