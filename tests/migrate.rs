@@ -93,7 +93,7 @@ fn migrate_writes_a_config_when_there_is_none() {
     go_module(dir, &["scripts/x"]);
     std::fs::write(
         dir.join("Makefile"),
-        "gen:\n\tgo run ./scripts/x\n\tgo run golang.org/x/tools/cmd/stringer@v0.1.0\n",
+        "gen:\n\tgo run ./scripts/x\n\tgo run golang.org/x/tools/cmd/stringer@latest\n",
     )
     .unwrap();
     bin(dir).args(["migrate", "--apply"]).assert().success();
