@@ -244,10 +244,15 @@ struct Helper {
 /// workspace module, or `replace`d by a local directory), its module
 /// directory, its own directory and its Go, cgo and embedded files (as go
 /// matched them, dot-files included). `GORUN_LINT_DEPFILE` turns that into
-/// `$@.d` as `gcc -MMD -MP` writes one: a rule per file and an empty rule
-/// for it (a deleted file then rebuilds the helper instead of stopping
-/// make), the module's go.mod/go.sum, and the package's `.go` files by
-/// wildcard (a file added to a package rebuilds it too).
+/// `$@.d` as `gcc -MMD -MP` writes one: a rule per file and a rule for the
+/// file itself with an empty recipe (`file: ;`: a deleted file then
+/// rebuilds the helper instead of stopping make, and make does not search
+/// its implicit rules for every listed file, which cost about 26 ms on each
+/// make run for 160 files; see BENCHMARKS.md), the module's go.mod/go.sum,
+/// and the package's `.go` files by wildcard (a file added to a package
+/// rebuilds it too). The files are named by absolute path, as go lists
+/// them, so a rule of the Makefile for a relative name (a generated file)
+/// is never given a second recipe.
 pub const DEPS_VARS: &str = r#"GORUN_LINT_DEPS = -deps -f '{{if and (not .Standard) (or (not .Module) (not .Module.Version) \
     (and .Module.Replace (not .Module.Replace.Version)))}} \
     {{- if .Module}}{{.Module.Dir}}{{else}}{{.Dir}}{{end}}{{"\t"}}{{.Dir}}{{"\t"}}{{join .GoFiles "\t"}} \
@@ -260,7 +265,7 @@ GORUN_LINT_DEPFILE = awk -F '\t' 'BEGIN { B = ":;|=%*?[]()\\" } \
     NF { m = w($$1); d = w($$2); if (m == $$1 && d == $$2) print "$@: $$(wildcard " m "/go.mod " m "/go.sum) \
         $$(filter-out %_test.go,$$(wildcard " d "/*.go))"; for (i = 3; i <= NF; i++) if ($$i != "") { \
         f = $$2 "/" $$i; p = w(f); if (p == "") { sub(/\/[^\/]*$$/, "", f); p = w(f) }; \
-        if (p != "") print "$@: " p "\n" p ":" } }' > $@.d
+        if (p != "") print "$@: " p "\n" p ": ;" } }' > $@.d
 "#;
 
 /// [`DEPS_VARS`] for a file; in a CRLF file as one line each (make joins
