@@ -74,19 +74,7 @@ else
   out=${BENCH_OUT:-$bench_repo/target/bench/depfile-overhead-$stamp}
   rounds=${BENCH_ROUNDS:-15}
 fi
-rm -rf "$out"
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
-work=$(mktemp -d "${TMPDIR:-/tmp}/gorun-lint-depfile.XXXXXX")
-cleanup() {
-  if [ "${BENCH_KEEP:-0}" = 1 ]; then
-    log "kept $work"
-  else
-    chmod -R u+w "$work" 2>/dev/null || true
-    rm -rf "$work"
-  fi
-}
-trap cleanup EXIT
+make_work_dirs depfile
 
 build_binary "$profile"
 USE_HYPERFINE=0

@@ -52,20 +52,7 @@ else
   out=${BENCH_OUT:-$bench_repo/target/bench/fix-saves-$stamp}
   repeat_runs=7 repeat_warmup=1 helper_runs=15 helper_warmup=2
 fi
-rm -rf "$out"
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
-work=$(mktemp -d "${TMPDIR:-/tmp}/gorun-lint-fix-saves.XXXXXX")
-cleanup() {
-  if [ "${BENCH_KEEP:-0}" = 1 ]; then
-    log "kept $work"
-  else
-    # The module cache is read-only without -modcacherw; it is set, but be sure.
-    chmod -R u+w "$work" 2>/dev/null || true
-    rm -rf "$work"
-  fi
-}
-trap cleanup EXIT
+make_work_dirs fix-saves
 
 build_binary "$profile"
 setup_hyperfine "$((1 - quick))"

@@ -235,3 +235,24 @@ parse_mode_args() {
     shift
   done
 }
+
+# The results dir $out, made fresh and absolute, and a work dir $work
+# (mktemp, named after $1) removed on exit unless BENCH_KEEP=1, made
+# writable first (the module cache is read-only without -modcacherw; the
+# scripts set it, but be sure).
+make_work_dirs() {
+  rm -rf "$out"
+  mkdir -p "$out"
+  out=$(cd "$out" && pwd)
+  work=$(mktemp -d "${TMPDIR:-/tmp}/gorun-lint-$1.XXXXXX")
+  trap remove_work_dir EXIT
+}
+
+remove_work_dir() {
+  if [ "${BENCH_KEEP:-0}" = 1 ]; then
+    log "kept $work"
+  else
+    chmod -R u+w "$work" 2>/dev/null || true
+    rm -rf "$work"
+  fi
+}

@@ -58,13 +58,19 @@ pub const BLOCK_MARKER: &str = "# gorun-lint: helper binaries";
 /// The variable a fixed script builds its helpers into.
 pub const SCRIPT_BIN_VAR: &str = "GORUN_LINT_BIN";
 
-/// `"$GORUN_LINT_BIN/<tool>"`.
-fn script_bin(helper: &Path) -> String {
+/// `"<dir>/<tool>"`: the helper as a fixed script or workflow step names
+/// it, in a directory the shell expands (`$GORUN_LINT_BIN`, [`WORKFLOW_BIN`]).
+fn bin_in(dir: &str, helper: &Path) -> String {
     let name = helper
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    format!("\"${SCRIPT_BIN_VAR}/{name}\"")
+    format!("\"{dir}/{name}\"")
+}
+
+/// `"$GORUN_LINT_BIN/<tool>"`.
+fn script_bin(helper: &Path) -> String {
+    bin_in(&format!("${SCRIPT_BIN_VAR}"), helper)
 }
 
 /// Whether a script callsite's build can move into a Makefile recipe: its
@@ -137,15 +143,6 @@ fn merged_ldflags(fl: &crate::syntax::callsite::GoFlag, src: &str) -> String {
 /// runner's temp dir, outside the checkout (nothing to ignore) and outside
 /// GOCACHE (which `actions/setup-go` saves and restores on every job).
 pub const WORKFLOW_BIN: &str = "$RUNNER_TEMP/gorun-lint";
-
-/// `"$RUNNER_TEMP/gorun-lint/<tool>"`.
-fn workflow_bin(helper: &Path) -> String {
-    let name = helper
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    format!("\"{WORKFLOW_BIN}/{name}\"")
-}
 
 /// The edits of one script callsite (see [`script_offer`]), or of a
 /// workflow step's: `go build -o BIN PKG && BIN args`.
@@ -379,7 +376,7 @@ pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str
             edits
                 .entry(fi)
                 .or_default()
-                .extend(script_edits(f, s, &workflow_bin(&helper)));
+                .extend(script_edits(f, s, &bin_in(WORKFLOW_BIN, &helper)));
             plan.fixed += 1;
             continue;
         }

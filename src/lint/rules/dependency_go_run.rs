@@ -35,7 +35,7 @@
 
 use super::Site;
 use crate::lint::classify::{Class, DependencyVia};
-use crate::lint::diagnostic::{Diagnostic, Fix, Intent, Severity};
+use crate::lint::diagnostic::{Diagnostic, Severity};
 use crate::lint::diagnostic::{FixAvailability, RuleInfo};
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -77,17 +77,6 @@ pub fn check(site: &Site) -> Option<Diagnostic> {
         _ => "add a go.mod `tool` directive and use `go tool`, or build it once into a file target"
             .into(),
     });
-    let (fi, si) = site.index;
-    let offer = super::local_go_run::offer(site.analysis, fi, &site.analysis.files[fi].sites[si]);
-    if let (Some(_), Some(applicability)) = (site.target, offer) {
-        d.helper = site.helper.clone();
-        let (help, description) = site.fix_words("from go.mod's requirement ");
-        d.help = Some(help);
-        d.fix = Some(Fix {
-            applicability,
-            description,
-            intents: vec![Intent::RunHelper { file: fi, site: si }],
-        });
-    }
+    site.offer_helper_fix(&mut d, "from go.mod's requirement ");
     Some(d)
 }

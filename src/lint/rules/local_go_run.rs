@@ -57,7 +57,7 @@ use std::collections::HashMap;
 
 use super::Site;
 use crate::lint::analysis::{self, Analysis, FileAnalysis};
-use crate::lint::diagnostic::{Applicability, Diagnostic, Fix, Intent, Severity};
+use crate::lint::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::lint::diagnostic::{FixAvailability, RuleInfo};
 use crate::lint::edit::make_safe;
 use crate::lint::paths::relative;
@@ -115,23 +115,10 @@ pub fn check(site: &Site) -> Option<Diagnostic> {
     }
     let mut d = site.diagnostic(&RULE, message);
     d.helper = site.helper.clone();
-    let (fi, si) = site.index;
-    let fix = offer(site.analysis, fi, &site.analysis.files[fi].sites[si]);
-    match (site.target, fix) {
-        (Some(_), Some(applicability)) => {
-            let (help, description) = site.fix_words("");
-            d.help = Some(help);
-            d.fix = Some(Fix {
-                applicability,
-                description,
-                intents: vec![Intent::RunHelper { file: fi, site: si }],
-            });
-        }
-        _ => {
-            d.help = site.manual_help().or_else(|| {
-                Some("build it with `go build -o` into a file target and run the binary".into())
-            })
-        }
+    if !site.offer_helper_fix(&mut d, "") {
+        d.help = site.manual_help().or_else(|| {
+            Some("build it with `go build -o` into a file target and run the binary".into())
+        });
     }
     Some(d)
 }

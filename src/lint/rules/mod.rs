@@ -242,10 +242,31 @@ impl<'a> Site<'a> {
     }
 
     /// The help for a callsite no fix can rewrite, by where it is.
+    /// Give `d` this callsite's helper fix where one is offered
+    /// ([`local_go_run::offer`]): the help that says it (`how` the helper
+    /// is built), the helper it names, and the `RunHelper` intent. Whether
+    /// it was offered.
+    pub fn offer_helper_fix(&self, d: &mut Diagnostic, how: &str) -> bool {
+        let (fi, si) = self.index;
+        let offered = local_go_run::offer(self.analysis, fi, &self.analysis.files[fi].sites[si]);
+        let (Some(_), Some(applicability)) = (self.target, offered) else {
+            return false;
+        };
+        let (help, description) = self.fix_words(how);
+        d.helper = self.helper.clone();
+        d.help = Some(help);
+        d.fix = Some(crate::lint::diagnostic::Fix {
+            applicability,
+            description,
+            intents: vec![crate::lint::diagnostic::Intent::RunHelper { file: fi, site: si }],
+        });
+        true
+    }
+
     /// The help and the fix description of a callsite whose helper fix is
     /// offered: a file target, or in a workflow step the binary built in
     /// the runner's temp dir.
-    pub fn fix_words(&self, how: &str) -> (String, String) {
+    fn fix_words(&self, how: &str) -> (String, String) {
         use crate::syntax::callsite::Origin;
         let target = self.target.unwrap_or("_gen/bin/<tool>");
         match &self.callsite.origin {

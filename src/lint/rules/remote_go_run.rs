@@ -38,7 +38,7 @@
 
 use super::Site;
 use crate::lint::classify::Class;
-use crate::lint::diagnostic::{Diagnostic, Fix, Intent, Severity};
+use crate::lint::diagnostic::{Diagnostic, Severity};
 use crate::lint::diagnostic::{FixAvailability, RuleInfo};
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -70,17 +70,6 @@ pub fn check(site: &Site) -> Option<Diagnostic> {
     d.help = Some(
         "pin it with a go.mod `tool` directive, or `go install` it once into a file target".into(),
     );
-    let (fi, si) = site.index;
-    let offer = super::local_go_run::offer(site.analysis, fi, &site.analysis.files[fi].sites[si]);
-    if let (Some(_), Some(applicability)) = (site.target, offer) {
-        d.helper = site.helper.clone();
-        let (help, description) = site.fix_words("with `go install`, keyed by its version, ");
-        d.help = Some(help);
-        d.fix = Some(Fix {
-            applicability,
-            description,
-            intents: vec![Intent::RunHelper { file: fi, site: si }],
-        });
-    }
+    site.offer_helper_fix(&mut d, "with `go install`, keyed by its version, ");
     Some(d)
 }
