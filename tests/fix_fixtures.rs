@@ -405,3 +405,37 @@ fn a_later_callsite_reuses_the_helper_fix_wrote() {
     assert!(text.contains("c: | _gen/bin/x-tags-dev\n"), "{text}");
     assert_eq!(text.matches("\n_gen/bin/").count(), 2, "{text}");
 }
+
+/// A team's own file target that builds the same package (`.bin/clidoc:
+/// ...; go build -o .bin/clidoc ./cmd/clidoc/.`, as in a large project) is
+/// the helper: the callsite runs it, and no second helper, `clean` line or
+/// ignore entry is added. The twin: a target building the package without
+/// the callsite's `-tags` is another build and is not reused.
+#[test]
+fn an_existing_file_target_of_the_same_build_is_reused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    go_module(dir, &["cmd/clidoc", "cmd/other"]);
+    let makefile = ".bin/clidoc: go.mod\n\tgo build -o .bin/clidoc ./cmd/clidoc/.\n\n.bin/other: go.mod\n\tgo build -o $@ ./cmd/other\n\ndocs:\n\tgo run ./cmd/clidoc . > docs.txt\n\tgo run -tags x ./cmd/other > other.txt\n";
+    std::fs::write(dir.join("Makefile"), makefile).unwrap();
+    let out = bin(dir)
+        .args(["check", "--format", "json", "--exit-zero"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let targets: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["target"].as_str().unwrap())
+        .collect();
+    assert_eq!(targets, [".bin/clidoc", "_gen/bin/other"], "{json}");
+    bin(dir).arg("fix").assert().success();
+    let text = std::fs::read_to_string(dir.join("Makefile")).unwrap();
+    assert!(
+        text.contains("docs: | .bin/clidoc _gen/bin/other\n\t.bin/clidoc . > docs.txt\n"),
+        "{text}"
+    );
+    assert!(!text.contains("_gen/bin/clidoc"), "{text}");
+    assert!(text.contains("\n_gen/bin/other:"), "{text}");
+}

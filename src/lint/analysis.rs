@@ -241,6 +241,9 @@ pub struct Finished {
 struct FinishedBuild {
     key: BuildKey,
     tool: Box<str>,
+    /// The file's own target that performs this build, if any
+    /// ([`reusable_targets`]).
+    reuse: Option<PathBuf>,
 }
 
 /// A file read, parsed and ready to analyse.
@@ -470,6 +473,7 @@ impl Finished {
         allowed: usize,
     ) -> Finished {
         let g = &a.files[0];
+        let reusable = reusable_targets(g, &Modules::default());
         let mut builds: Vec<FinishedBuild> = Vec::new();
         for s in &g.sites {
             let (Some(key), Some(tool), Some(_)) = (&s.build, s.class.helper_tool(), &s.target)
@@ -480,6 +484,10 @@ impl Finished {
                 builds.push(FinishedBuild {
                     key: key.clone(),
                     tool: tool.as_str().into(),
+                    reuse: reusable
+                        .iter()
+                        .find(|(k, _)| k == key)
+                        .map(|(_, p)| p.clone()),
                 });
             }
         }
@@ -1433,12 +1441,32 @@ impl Analysis {
         }
         let existing = self.existing_helpers();
         let mut builds = Vec::new();
+        // A team's own target that performs a build (`.bin/clidoc`) is the
+        // helper of that build in its include tree: named by its path.
+        let mut reused: Vec<(usize, usize, PathBuf)> = Vec::new();
+        let modules = Modules::default();
+        let mut reusable: HashMap<usize, Vec<(BuildKey, PathBuf)>> = HashMap::new();
+        for (fi, f) in self.files.iter().enumerate() {
+            if f.kind == Kind::Makefile && !f.builds.is_empty() {
+                let root = self.component(fi)[0];
+                reusable
+                    .entry(root)
+                    .or_default()
+                    .extend(reusable_targets(f, &modules));
+            }
+        }
         for (xi, x) in self.finished.iter_mut().enumerate() {
             for (ni, b) in std::mem::take(&mut x.builds)
                 .into_vec()
                 .into_iter()
                 .enumerate()
             {
+                if let Some(path) = &b.reuse {
+                    self.names
+                        .entry(naming::build_id(&x.out_dir, &b.key))
+                        .or_insert_with(|| relative(&x.out_dir, path).into());
+                    continue;
+                }
                 let owner = Owner::Held {
                     file: xi,
                     build: u32::try_from(ni).expect("fewer than 2^32 builds"),
@@ -1454,6 +1482,16 @@ impl Analysis {
         for (fi, f) in self.files.iter().enumerate() {
             for (si, s) in f.sites.iter().enumerate() {
                 if let (Some(key), Some(tool)) = (&s.build, s.class.helper_tool()) {
+                    let own = reusable
+                        .get(&self.component(fi)[0])
+                        .and_then(|r| r.iter().find(|(k, _)| k == key));
+                    if let Some((_, path)) = own {
+                        self.names
+                            .entry(naming::build_id(&f.out_dir, key))
+                            .or_insert_with(|| relative(&f.out_dir, path).into());
+                        reused.push((fi, si, path.clone()));
+                        continue;
+                    }
                     let owner = Owner::Kept { file: fi, site: si };
                     builds.push(Build::new(f.out_dir.clone(), tool, key.clone(), owner));
                 }
@@ -1470,7 +1508,7 @@ impl Analysis {
             }
         });
         drop(builds);
-        for (fi, si, helper) in helpers {
+        for (fi, si, helper) in helpers.into_iter().chain(reused) {
             let f = &mut self.files[fi];
             let s = &mut f.sites[si];
             s.target = Some(relative(&f.base, &helper));
@@ -1511,6 +1549,58 @@ impl Analysis {
         }
         out
     }
+}
+
+/// The file targets outside the out dir that a rule of `f` builds with `go
+/// build -o $@` (or `-o` and the target's own name), in make's directory: a
+/// team's own helper (`.bin/clidoc: ...; go build -o .bin/clidoc
+/// ./cmd/clidoc`). A callsite of the same build runs it instead of a new
+/// helper of its own. Not `.PHONY` targets, pattern rules, or rules with
+/// several targets.
+fn reusable_targets(f: &FileAnalysis, modules: &Modules) -> Vec<(BuildKey, PathBuf)> {
+    let phony: HashSet<&String> = f
+        .doc
+        .rules
+        .iter()
+        .filter(|r| r.targets.iter().any(|t| t == ".PHONY"))
+        .flat_map(|r| r.prerequisites.iter())
+        .collect();
+    let mut out = Vec::new();
+    for b in &f.builds {
+        let Some(rule) = b.rule().and_then(|r| f.doc.rules.get(r)) else {
+            continue;
+        };
+        let [target] = rule.targets.as_slice() else {
+            continue;
+        };
+        if phony.contains(target)
+            || target.contains('%')
+            || !matches!(&b.cwd, Cwd::Known(d) if d.is_empty() || d == ".")
+        {
+            continue;
+        }
+        let Some(path) = f.resolve(target) else {
+            continue;
+        };
+        if path.starts_with(&f.out_dir) {
+            continue;
+        }
+        let bare = |w: &str| w.trim_start_matches("./").to_string();
+        let writes = b.flags.iter().any(|fl| {
+            fl.name == "o"
+                && fl
+                    .value
+                    .as_deref()
+                    .is_some_and(|v| v == "$@" || bare(v) == bare(target))
+        });
+        if !writes {
+            continue;
+        }
+        if let Some(key) = build_key(b, &classify::classify(b, &f.base, &f.env, modules)) {
+            out.push((key, path));
+        }
+    }
+    out
 }
 
 /// Whether `$(variable)` is expanded while make reads this file.

@@ -174,9 +174,23 @@ impl Diagnostic {
         let Some(h) = self.helper.take() else {
             return;
         };
+        // A team's own target outside the out dir is named from it
+        // (`../../.bin/clidoc`): the path is written without the detour.
         let target = match h.dir.as_str() {
             "." => name.to_string(),
-            dir => format!("{dir}/{name}"),
+            dir => {
+                let mut parts: Vec<&str> = Vec::new();
+                for p in dir.split('/').chain(name.split('/')) {
+                    match p {
+                        ".." if parts.last().is_some_and(|l| *l != "..") => {
+                            parts.pop();
+                        }
+                        "." | "" => {}
+                        p => parts.push(p),
+                    }
+                }
+                parts.join("/")
+            }
         };
         if let Some(help) = &mut self.help {
             *help = help

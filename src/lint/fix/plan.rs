@@ -462,6 +462,12 @@ pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str
             }
         }
         let root = root_of(analysis, fi);
+        // A team's own target that performs the build (outside the out
+        // dir) is run as it is: no helper target, `clean` or ignore entry.
+        if !helper.starts_with(&f.out_dir) {
+            plan.fixed += 1;
+            continue;
+        }
         helpers
             .entry(root)
             .or_default()
