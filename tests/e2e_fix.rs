@@ -2046,3 +2046,60 @@ fn a_pinned_remote_tool_gets_a_version_keyed_target() {
         "rt v1.2.4 5\n"
     );
 }
+
+/// `go tool X` of a go.mod `tool` directive (GR015) gets the GR004 helper
+/// only as an unsafe fix (it changes the team's idiom): `fix` alone leaves
+/// it; with `--unsafe-fixes` the recipe runs `_gen/bin/t`, built from the
+/// requirement, with the same output and no executable left in GOCACHE
+/// (where `go tool` leaves one, as `go run` does).
+#[test]
+fn a_go_tool_directive_gets_the_helper_as_an_unsafe_fix() {
+    if !tools_available() {
+        return;
+    }
+    let root = tempfile::tempdir().unwrap();
+    let makefile = "out.txt:\n\tgo tool t -n 3 > $@\n";
+    let sides: Vec<Side> = ["orig", "fixed"]
+        .into_iter()
+        .map(|label| {
+            let side = Side::new(label, root.path());
+            let d = &side.dir;
+            write(d, "go.mod", "module example.com/tl\n\ngo 1.24\n\nrequire example.com/tool v1.0.0\n\ntool example.com/tool/cmd/t\n");
+            write(d, "vendor/modules.txt", "# example.com/tool v1.0.0\n## explicit\nexample.com/tool/cmd/t\n");
+            write(
+                d,
+                "vendor/example.com/tool/cmd/t/main.go",
+                "package main\n\nimport (\n\t\"flag\"\n\t\"fmt\"\n)\n\nfunc main() {\n\tn := flag.Int(\"n\", 1, \"\")\n\tflag.Parse()\n\tfmt.Println(\"tool\", *n)\n}\n",
+            );
+            write(d, "Makefile", makefile);
+            side
+        })
+        .collect();
+    let (orig, fixed) = (&sides[0], &sides[1]);
+    fix_ok(fixed, "go-tool");
+    assert_eq!(
+        fs::read_to_string(fixed.dir.join("Makefile")).unwrap(),
+        makefile,
+        "[go-tool] a safe fix changed it"
+    );
+    let out = gorun_lint(fixed, &["fix", "--unsafe-fixes", "."]);
+    assert!(out.status.success(), "{}", describe_output(&out));
+    let text = fs::read_to_string(fixed.dir.join("Makefile")).unwrap();
+    assert!(
+        text.contains("out.txt: | _gen/bin/t\n\t_gen/bin/t -n 3 > $@\n"),
+        "{text}"
+    );
+    assert!(text.contains("-o $@ example.com/tool/cmd/t\n"), "{text}");
+    for side in [orig, fixed] {
+        make_with(side, "out.txt", &[]);
+        assert_eq!(
+            fs::read_to_string(side.dir.join("out.txt")).unwrap(),
+            "tool 3\n"
+        );
+    }
+    assert_eq!(names(&cached_executables(&orig.gocache)), ["t"]);
+    assert!(
+        cached_executables(&fixed.gocache).is_empty(),
+        "[go-tool] the helper left an executable in GOCACHE"
+    );
+}

@@ -47,6 +47,10 @@ pub fn plan(analysis: &Analysis) -> MigrationPlan {
     let mut staying = Vec::new();
     for (fi, f) in analysis.files.iter().enumerate() {
         for (si, s) in f.sites.iter().enumerate() {
+            // `go tool X` stays the team's choice: never migrated.
+            if s.callsite.verb != crate::syntax::callsite::Verb::Run {
+                continue;
+            }
             let line = f.file.line_col(s.callsite.span.start).0;
             let location = format!("{}:{line}", f.file.display);
             match offers.get(&(fi, si)) {

@@ -659,6 +659,22 @@ fn load_other(
 impl Site {
     /// A `go run` callsite of file `f`, classified, with its build key; not
     /// yet allowlisted or named.
+    /// `go tool X` of a go.mod `tool` directive
+    /// ([`classify::classify_tool`]): a site GR015 alone reads.
+    fn tool(callsite: Callsite, class: Classified) -> Site {
+        let build = build_key(&callsite, &class);
+        Site {
+            callsite,
+            class,
+            allowed: None,
+            deferred_read_time: false,
+            build,
+            target: None,
+            helper: None,
+            assumed_base: false,
+        }
+    }
+
     fn classified(
         callsite: Callsite,
         f: &FileAnalysis,
@@ -1134,9 +1150,16 @@ impl Analysis {
                 false,
             ));
         }
+        let mut tools = Vec::new();
+        for cs in commands.tools().cloned() {
+            match classify::classify_tool(&cs, &f.base, modules) {
+                Some(class) => sites.push(Site::tool(cs, class)),
+                None => tools.push(cs),
+            }
+        }
         FileSites {
             sites,
-            tools: commands.tools().cloned().collect(),
+            tools,
             builds: commands.builds().cloned().collect(),
             execs: commands.execs,
             env,
@@ -1182,7 +1205,10 @@ impl Analysis {
                 callsite::Verb::Run => {
                     sites.push(Site::classified(cs, f, &env, modules, false, assumed_base));
                 }
-                callsite::Verb::Tool => tools.push(cs),
+                callsite::Verb::Tool => match classify::classify_tool(&cs, &f.base, modules) {
+                    Some(class) => sites.push(Site::tool(cs, class)),
+                    None => tools.push(cs),
+                },
                 callsite::Verb::Build => builds.push(cs),
             }
         }

@@ -292,6 +292,49 @@ fn local_dir(first: &str, files: bool) -> String {
     }
 }
 
+/// `go tool X` where a go.mod `tool` directive names X (by its full path
+/// or by the name `go install` gives it): a dependency's package, built
+/// from go.mod's requirement as GR004's are. `None` for anything else (a
+/// toolchain tool such as `pprof`, a name from a variable).
+pub fn classify_tool(cs: &Callsite, base: &Path, modules: &Modules) -> Option<Classified> {
+    let name = cs.target.text();
+    if name.is_empty() || name.contains('$') {
+        return None;
+    }
+    let Cwd::Known(cwd) = cs.dir() else {
+        return None;
+    };
+    let module = modules.find(&normalize(&base.join(cwd)))?;
+    let path = module
+        .tools
+        .iter()
+        .find(|t| **t == name || installed_name(t) == name)?
+        .clone();
+    Some(Classified {
+        class: Class::Dependency {
+            via: DependencyVia::Tool,
+            module: Some(module),
+        },
+        package: path,
+        tool: Some(name),
+        expanded: None,
+    })
+}
+
+/// The file `go install` (and `go tool`) names a program by: the last
+/// element of its import path, or the one before a major version suffix
+/// (`example.com/x/v2` is `x`).
+pub fn installed_name(path: &str) -> &str {
+    let mut parts = path.rsplit('/');
+    let last = parts.next().unwrap_or(path);
+    let major =
+        last.len() > 1 && last.starts_with('v') && last[1..].chars().all(|c| c.is_ascii_digit());
+    match parts.next() {
+        Some(parent) if major => parent,
+        _ => last,
+    }
+}
+
 /// A helper's name from its package's path (a directory or an import
 /// path): the last element, or the one before it when the last says
 /// nothing of the program: `cmd` (`./tools/foo/cmd` is `foo`) or a major

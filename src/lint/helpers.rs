@@ -10,7 +10,7 @@ use regex::Regex;
 use crate::lint::analysis::Analysis;
 use crate::lint::classify::{self, Classified};
 use crate::lint::gomod::Modules;
-use crate::syntax::callsite::RunTarget;
+use crate::syntax::callsite::{RunTarget, Verb};
 
 /// What a repository runs.
 #[derive(Debug, Default)]
@@ -45,7 +45,7 @@ pub struct Target {
 pub fn of(analysis: &Analysis) -> Helpers {
     let mut out = Helpers::default();
     for f in &analysis.files {
-        for s in &f.sites {
+        for s in f.sites.iter().filter(|s| s.callsite.verb == Verb::Run) {
             out.runs.push(Run {
                 class: s.class.clone(),
                 files: match &s.callsite.target {

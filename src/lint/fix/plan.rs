@@ -929,7 +929,7 @@ fn install_target(f: &FileAnalysis, s: &Site, base: &Path, helper: &Path) -> Hel
     let path = package.split('@').next().unwrap_or(package);
     recipe.push_str(&format!(
         "{package}\n\tmv $@.tmp/{} $@ && rmdir $@.tmp",
-        installed_name(path)
+        crate::lint::classify::installed_name(path)
     ));
     Helper {
         target: relative(base, helper),
@@ -937,19 +937,6 @@ fn install_target(f: &FileAnalysis, s: &Site, base: &Path, helper: &Path) -> Hel
         deps: None,
         prerequisites: Vec::new(),
         order_only: BTreeSet::new(),
-    }
-}
-
-/// The file `go install` writes for an import path: its last element, or
-/// the one before a major version suffix (`example.com/x/v2` is `x`).
-fn installed_name(path: &str) -> &str {
-    let mut parts = path.rsplit('/');
-    let last = parts.next().unwrap_or(path);
-    let major =
-        last.len() > 1 && last.starts_with('v') && last[1..].chars().all(|c| c.is_ascii_digit());
-    match parts.next() {
-        Some(parent) if major => parent,
-        _ => last,
     }
 }
 

@@ -27,7 +27,13 @@
 //! ```
 //!
 //! ## Fix safety
-//! No fix: `go tool` is a deliberate choice.
+//! Unsafe (`--unsafe-fixes`), for a tool a go.mod `tool` directive names,
+//! in a Makefile recipe: the helper GR004 gives a dependency's package
+//! (`_gen/bin/stringer`, built with `go build -o $@` from go.mod's
+//! requirement) and the recipe runs it. The binary is the same; what
+//! changes is the team's idiom (`go tool` is the supported way to run a
+//! pinned tool), so it is theirs to choose. No fix for toolchain tools
+//! (`pprof`), nor in scripts, `//go:generate` and workflows.
 
 use std::sync::Arc;
 
@@ -41,9 +47,17 @@ pub static RULE: RuleInfo = RuleInfo {
     name: "go-tool",
     summary: "`go tool X` caches its executable in GOCACHE as `go run` does (informational)",
     severity: Severity::Info,
-    fix: FixAvailability::Never,
+    fix: FixAvailability::Sometimes,
     source: include_str!("go_tool.rs"),
 };
+
+/// A `go tool X` of a go.mod `tool` directive: the finding, with the
+/// unsafe helper fix where it is offered.
+pub fn check_site(site: &super::Site) -> Option<Diagnostic> {
+    let mut d = check(site.file, site.callsite);
+    site.offer_helper_fix(&mut d, "from go.mod's requirement ");
+    Some(d)
+}
 
 pub fn check(file: &Arc<SourceFile>, cs: &Callsite) -> Diagnostic {
     let tool = cs.target.text();

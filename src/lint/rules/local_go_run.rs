@@ -196,6 +196,14 @@ pub fn offer(analysis: &Analysis, fi: usize, s: &analysis::Site) -> Option<Appli
     }) {
         return None;
     }
+    // `go tool X` (GR015): the same helper, but it changes the team's
+    // idiom; only where make builds it.
+    if s.callsite.verb == crate::syntax::callsite::Verb::Tool {
+        return match &s.callsite.origin {
+            Origin::Recipe { rule: Some(_), .. } => Some(Applicability::Unsafe),
+            _ => None,
+        };
+    }
     match &s.callsite.origin {
         Origin::Recipe { rule: Some(_), .. } => Some(Applicability::Safe),
         Origin::Script => script_offer(f, s),

@@ -112,7 +112,7 @@ pub static TABLE: [Rule; 15] = [
     Rule::tree(&clean_missing_out_dir::RULE, clean_missing_out_dir::check),
     Rule::tree(&out_dir_not_ignored::RULE, out_dir_not_ignored::check),
     Rule::tree(&unused_helper::RULE, unused_helper::check),
-    Rule::report(&go_tool::RULE),
+    Rule::callsite(&go_tool::RULE, go_tool::check_site),
 ];
 
 /// Every rule, in code order.
@@ -325,8 +325,14 @@ impl<'a> Site<'a> {
 /// Run the callsite rules `wants` chooses over one callsite, in code
 /// order (rules a selection leaves out do not run).
 pub fn check(site: &Site, wants: impl Fn(&RuleInfo) -> bool) -> Vec<Diagnostic> {
+    // A `go tool X` site (a go.mod `tool` directive) is GR015's alone; the
+    // other callsite rules read `go run`.
+    let tool = site.callsite.verb == crate::syntax::callsite::Verb::Tool;
     let mut out = Vec::new();
     for rule in TABLE.iter().filter(|r| wants(r.info)) {
+        if std::ptr::eq(rule.info, &go_tool::RULE) != tool {
+            continue;
+        }
         if let Scope::Callsite(check) = rule.scope {
             out.extend(check(site));
         }
