@@ -1726,23 +1726,11 @@ fn a_dependency_tool_is_built_from_the_requirement() {
     }
     let root = tempfile::tempdir().unwrap();
     let makefile = "out.txt:\n\tgo run example.com/tool/cmd/t -n 2 > $@\n\nother:\n\tgo run example.com/unknown/cmd/u\n";
-    let sides: Vec<Side> = ["orig", "fixed"]
-        .into_iter()
-        .map(|label| {
-            let side = Side::new(label, root.path());
-            let d = &side.dir;
-            write(d, "go.mod", "module example.com/dep\n\ngo 1.24\n\nrequire example.com/tool v1.0.0\n");
-            write(d, "vendor/modules.txt", "# example.com/tool v1.0.0\n## explicit\nexample.com/tool/cmd/t\n");
-            write(
-                d,
-                "vendor/example.com/tool/cmd/t/main.go",
-                "package main\n\nimport (\n\t\"flag\"\n\t\"fmt\"\n)\n\nfunc main() {\n\tn := flag.Int(\"n\", 1, \"\")\n\tflag.Parse()\n\tfmt.Println(\"tool\", *n)\n}\n",
-            );
-            write(d, "Makefile", makefile);
-            side
-        })
-        .collect();
-    let (orig, fixed) = (&sides[0], &sides[1]);
+    let (orig, fixed) = &vendored_tool_sides(
+        root.path(),
+        "module example.com/dep\n\ngo 1.24\n\nrequire example.com/tool v1.0.0\n",
+        makefile,
+    );
     fix_ok(fixed, "dependency");
     let text = fs::read_to_string(fixed.dir.join("Makefile")).unwrap();
     assert!(
@@ -2059,23 +2047,7 @@ fn a_go_tool_directive_gets_the_helper_as_an_unsafe_fix() {
     }
     let root = tempfile::tempdir().unwrap();
     let makefile = "out.txt:\n\tgo tool t -n 3 > $@\n";
-    let sides: Vec<Side> = ["orig", "fixed"]
-        .into_iter()
-        .map(|label| {
-            let side = Side::new(label, root.path());
-            let d = &side.dir;
-            write(d, "go.mod", "module example.com/tl\n\ngo 1.24\n\nrequire example.com/tool v1.0.0\n\ntool example.com/tool/cmd/t\n");
-            write(d, "vendor/modules.txt", "# example.com/tool v1.0.0\n## explicit\nexample.com/tool/cmd/t\n");
-            write(
-                d,
-                "vendor/example.com/tool/cmd/t/main.go",
-                "package main\n\nimport (\n\t\"flag\"\n\t\"fmt\"\n)\n\nfunc main() {\n\tn := flag.Int(\"n\", 1, \"\")\n\tflag.Parse()\n\tfmt.Println(\"tool\", *n)\n}\n",
-            );
-            write(d, "Makefile", makefile);
-            side
-        })
-        .collect();
-    let (orig, fixed) = (&sides[0], &sides[1]);
+    let (orig, fixed) = &vendored_tool_sides(root.path(), "module example.com/tl\n\ngo 1.24\n\nrequire example.com/tool v1.0.0\n\ntool example.com/tool/cmd/t\n", makefile);
     fix_ok(fixed, "go-tool");
     assert_eq!(
         fs::read_to_string(fixed.dir.join("Makefile")).unwrap(),
@@ -2102,4 +2074,28 @@ fn a_go_tool_directive_gets_the_helper_as_an_unsafe_fix() {
         cached_executables(&fixed.gocache).is_empty(),
         "[go-tool] the helper left an executable in GOCACHE"
     );
+}
+
+/// Two copies (`orig`, `fixed`) of a module with `gomod` and `makefile`
+/// whose `vendor/` holds `example.com/tool/cmd/t` (prints `tool N` for
+/// `-n N`): a dependency tool without network.
+fn vendored_tool_sides(root: &Path, gomod: &str, makefile: &str) -> (Side, Side) {
+    let side = |label| {
+        let side = Side::new(label, root);
+        let d = &side.dir;
+        write(d, "go.mod", gomod);
+        write(
+            d,
+            "vendor/modules.txt",
+            "# example.com/tool v1.0.0\n## explicit\nexample.com/tool/cmd/t\n",
+        );
+        write(
+            d,
+            "vendor/example.com/tool/cmd/t/main.go",
+            "package main\n\nimport (\n\t\"flag\"\n\t\"fmt\"\n)\n\nfunc main() {\n\tn := flag.Int(\"n\", 1, \"\")\n\tflag.Parse()\n\tfmt.Println(\"tool\", *n)\n}\n",
+        );
+        write(d, "Makefile", makefile);
+        side
+    };
+    (side("orig"), side("fixed"))
 }

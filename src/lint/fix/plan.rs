@@ -404,21 +404,15 @@ pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str
                         .entry((mf, r))
                         .or_default()
                         .insert(relative(&g.base, &helper));
-                    let root = root_of(analysis, mf);
-                    helpers
-                        .entry(root)
-                        .or_default()
-                        .entry(helper.clone())
-                        .or_insert_with(|| {
-                            helper_target(
-                                f,
-                                s,
-                                &analysis.files[root].base,
-                                &helper,
-                                &modules,
-                                analysis.files[root].config.prerequisites,
-                            )
-                        });
+                    helper_entry(
+                        &mut helpers,
+                        analysis,
+                        root_of(analysis, mf),
+                        f,
+                        s,
+                        &helper,
+                        &modules,
+                    );
                 }
                 None => {
                     e.extend(script_edits(f, s, &script_bin(&helper)));
@@ -468,20 +462,7 @@ pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str
             plan.fixed += 1;
             continue;
         }
-        helpers
-            .entry(root)
-            .or_default()
-            .entry(helper.clone())
-            .or_insert_with(|| {
-                helper_target(
-                    f,
-                    s,
-                    &analysis.files[root].base,
-                    &helper,
-                    &modules,
-                    analysis.files[root].config.prerequisites,
-                )
-            })
+        helper_entry(&mut helpers, analysis, root, f, s, &helper, &modules)
             .order_only
             .extend(order_only);
         plan.fixed += 1;
@@ -669,6 +650,25 @@ pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str
     }
     plan.files = files;
     plan
+}
+
+/// The helper target of `helper` in the include tree at `root`, made from
+/// callsite `s` of `f` the first time a fix asks for it.
+fn helper_entry<'h>(
+    helpers: &'h mut BTreeMap<usize, BTreeMap<PathBuf, Helper>>,
+    analysis: &Analysis,
+    root: usize,
+    f: &FileAnalysis,
+    s: &Site,
+    helper: &Path,
+    modules: &Modules,
+) -> &'h mut Helper {
+    let r = &analysis.files[root];
+    helpers
+        .entry(root)
+        .or_default()
+        .entry(helper.to_path_buf())
+        .or_insert_with(|| helper_target(f, s, &r.base, helper, modules, r.config.prerequisites))
 }
 
 /// Edits at the callsite: run the binary instead of `go run`.
