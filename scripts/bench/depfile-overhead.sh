@@ -57,14 +57,8 @@ source "$(dirname "$0")/lib.sh"
 
 parse_mode_args "$@"
 
-command -v make >/dev/null || die "GNU make is needed"
+need_make_and_go
 command -v git >/dev/null || die "git is needed"
-command -v go >/dev/null || die "Go 1.24 or newer is needed"
-gov=$(go env GOVERSION)
-case $gov in
-  go1.2[4-9]* | go1.[3-9][0-9]* | go[2-9]*) ;;
-  *) die "Go 1.24 or newer is needed; found $gov" ;;
-esac
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 if [ "$quick" = 1 ]; then

@@ -256,3 +256,16 @@ remove_work_dir() {
     rm -rf "$work"
   fi
 }
+
+# GNU make and Go 1.24 or newer (the versions that cache `go run`
+# executables), or die.
+need_make_and_go() {
+  command -v make >/dev/null || die "GNU make is needed"
+  command -v go >/dev/null || die "Go 1.24 or newer is needed"
+  local gov
+  gov=$(go env GOVERSION)
+  case $gov in
+    go1.2[4-9]* | go1.[3-9][0-9]* | go[2-9]*) ;;
+    *) die "Go 1.24 or newer is needed (go run caches executables since 1.24); found $gov" ;;
+  esac
+}

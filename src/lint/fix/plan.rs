@@ -1162,36 +1162,34 @@ mod tests {
     fn a_chdir_subshell_never_makes_arithmetic_expansion() {
         // Found by fuzzing: `x=$$(go run -C x ./y)` became
         // `x=$$((cd x && ...))`, which dash reads as `$((` arithmetic.
-        let d = crate::test_repo::go_module("x/y", "gen:\n\tv=$$(go run -C x ./y) && echo $$v\n");
+        let fixed = fixed_makefile("x/y", "gen:\n\tv=$$(go run -C x ./y) && echo $$v\n");
+        assert!(
+            fixed.contains("v=$$( (cd x && $(CURDIR)/_gen/bin/y)) && echo $$v"),
+            "{fixed}"
+        );
+    }
+
+    /// The Makefile `fix` (unsafe fixes too) writes in a module with a
+    /// `package main` at `main`.
+    fn fixed_makefile(main: &str, makefile: &str) -> String {
+        let d = crate::test_repo::go_module(main, makefile);
         let analysis = crate::test_repo::analyse(d.path());
         let p = plan(&analysis, true, None);
         let changes = crate::lint::fix::apply::render(&p.files).unwrap();
-        let mk = changes
-            .iter()
+        changes
+            .into_iter()
             .find(|c| c.edits.display.ends_with("Makefile"))
-            .unwrap();
-        assert!(
-            mk.new_text
-                .contains("v=$$( (cd x && $(CURDIR)/_gen/bin/y)) && echo $$v"),
-            "{}",
-            mk.new_text
-        );
+            .unwrap()
+            .new_text
     }
 
     /// The helper's build line for one recipe line running `go run ./y`.
     fn build_line(recipe: &str) -> String {
-        let d = crate::test_repo::go_module("y", &format!("gen:\n\t{recipe}\n"));
-        let analysis = crate::test_repo::analyse(d.path());
-        let p = plan(&analysis, true, None);
-        let changes = crate::lint::fix::apply::render(&p.files).unwrap();
-        let mk = changes
-            .iter()
-            .find(|c| c.edits.display.ends_with("Makefile"))
-            .unwrap();
-        mk.new_text
+        let fixed = fixed_makefile("y", &format!("gen:\n\t{recipe}\n"));
+        fixed
             .lines()
             .find(|l| l.starts_with("\tgo build"))
-            .unwrap_or_else(|| panic!("no build line in\n{}", mk.new_text))
+            .unwrap_or_else(|| panic!("no build line in\n{fixed}"))
             .to_string()
     }
 
