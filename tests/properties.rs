@@ -625,6 +625,17 @@ _gen/bin/apitypings: $(wildcard scripts/apitypings/*.go) $(wildcard internal/sha
         check_and_fix(b"gen: | ; cd scripts && x=$$(CGO_ENABLED=0 CI=true \\\r\n\t$(GOROOT)/bin/go run example.com/fz/cmd/tool out.txt \\\r\n\t\tout.txt out.txt)\r\n\t+command $(GO) run ./scripts/gen/main.go > gen.go $< 2>&1 > gen.go\r\nX := $(shell date)\r\ndefine TOOLS\r\nendef\r\ngen: | _gen/bin/gen b c go.mod ; echo $(shell $(GO) run -trimpath -trimpath -trimpath ./scripts/gen/main.go)\r\n\t+@-cd $(DIR) && x=$$(CGO_ENABLED=0 $(HOSTGO) run -tags=x -mod=mod ./scripts/gen/main.go)\r\n\t-+cd scripts && echo `$(GOROOT)/bin/go run -tags=x ./scripts/gen/main.go`\r\n# between recipe lines\r\n\ttime go run ./scripts/gen/main.go; cd sub && x=$$($(HOSTGO) run -mod=mod -C x -exec x main.go | tee log); cd /tmp && echo $(shell ./tool/go run -v -exec sub ./scripts/gen/main.go) | time go run -ldflags sub -mod=mod ./scripts/gen/main.go\r\n# between recipe lines\r\n\tenv -u GOOS -- GOFLAGS=-mod=mod go run ./scripts/gen 'single'; cd .. && command X=\"a b\" CI=true X=\"a b\" \\\r\n\t$(GOROOT)/bin/go run -race ../gen\r\n\r\n");
     }
 
+    /// Issue 20: a 10-minute `check_fix_bytes` run found "fix is not
+    /// idempotent" on a Makefile with an unterminated `define` after
+    /// guard-rule helper targets
+    /// (tests/fuzz_inputs/check_fix_bytes-unterminated-define-after-guard-targets.mk).
+    #[test]
+    fn unterminated_define_after_guard_targets() {
+        check_and_fix(include_bytes!(
+            "fuzz_inputs/check_fix_bytes-unterminated-define-after-guard-targets.mk"
+        ));
+    }
+
     /// tests/fuzz_inputs/check_fix_bytes-not-idempotent.txt, minimized: the
     /// unterminated `$(HOS` swallowed `docs:` into `gen`'s first recipe line,
     /// so the grammar gave `docs`'s last recipe line to `gen`, and the guard
