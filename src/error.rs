@@ -32,6 +32,36 @@ impl Error {
     }
 }
 
+impl Error {
+    /// The file the error is about, if any.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Error::Io { path, .. } | Error::Config { path, .. } | Error::Input { path, .. } => {
+                Some(path)
+            }
+            Error::Usage(_) => None,
+        }
+    }
+
+    /// The line of the file it is about, if known.
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            Error::Config { line, .. } => *line,
+            _ => None,
+        }
+    }
+
+    /// What went wrong, without the file's name.
+    pub fn message(&self) -> String {
+        match self {
+            Error::Io { source, .. } => describe_io(source),
+            Error::Config { message, .. } => format!("invalid configuration: {message}"),
+            Error::Input { message, .. } => message.clone(),
+            Error::Usage(m) => m.clone(),
+        }
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -1517,3 +1517,63 @@ fn a_flag_whose_value_is_a_variable_is_a_flag() {
         "{diff}"
     );
 }
+
+/// Issue 20: a run that could not check something never reads as a clean
+/// one, in any format: a malformed config and a path that does not exist
+/// are in the human summary, JSON's `errors` (and `summary.errors`),
+/// SARIF's invocation (`executionSuccessful: false` and a notification)
+/// and a GitHub `::error` annotation; the exit code stays 2. The twin: a
+/// clean run has no error anywhere.
+#[test]
+fn errors_are_in_every_format() {
+    let dir = module_with("gen:\n\tgo run ./scripts/gen\n");
+    std::fs::write(dir.path().join(".gorun-lint.toml"), "out-dir = 3\n").unwrap();
+    let run = |args: &[&str]| {
+        let out = bin().current_dir(dir.path()).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stdout_of(&out));
+        stdout_of(&out)
+    };
+    let human = run(&["check", "."]);
+    assert!(human.contains("1 error: no `go run` findings"), "{human}");
+    assert!(!human.contains("No `go run` findings"), "{human}");
+    let json: Value = serde_json::from_str(&run(&["check", "--format", "json", "."])).unwrap();
+    assert_eq!(json["summary"]["errors"], 1, "{json}");
+    assert_eq!(json["errors"][0]["file"], ".gorun-lint.toml", "{json}");
+    assert_eq!(json["errors"][0]["line"], 1, "{json}");
+    let sarif: Value = serde_json::from_str(&run(&["check", "--format", "sarif", "."])).unwrap();
+    let inv = &sarif["runs"][0]["invocations"][0];
+    assert_eq!(inv["executionSuccessful"], false, "{inv}");
+    assert_eq!(
+        inv["toolExecutionNotifications"][0]["locations"][0]["physicalLocation"]
+            ["artifactLocation"]["uri"],
+        ".gorun-lint.toml",
+        "{inv}"
+    );
+    let github = run(&["check", "--format", "github", "."]);
+    assert!(
+        github.starts_with("::error file=.gorun-lint.toml,line=1,"),
+        "{github}"
+    );
+    // A path that does not exist, from a clean directory.
+    std::fs::remove_file(dir.path().join(".gorun-lint.toml")).unwrap();
+    let json: Value =
+        serde_json::from_str(&run(&["check", "--format", "json", "missing-dir"])).unwrap();
+    assert_eq!(json["errors"][0]["file"], "missing-dir", "{json}");
+    // The twin: a clean run.
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["check", "--format", "sarif", "."])
+        .output()
+        .unwrap();
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["invocations"][0]["executionSuccessful"],
+        true
+    );
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["check", "--format", "github", "."])
+        .output()
+        .unwrap();
+    assert!(!stdout_of(&out).contains("gorun-lint error"));
+}

@@ -17,6 +17,30 @@ pub struct Report {
     pub files_checked: usize,
     /// Callsites exempted by the allowlist (reported by `--statistics`).
     pub allowed: usize,
+    /// Paths, files and configs that could not be checked: every format
+    /// shows them, so a run that failed never reads as a clean one.
+    pub errors: Vec<ReportError>,
+}
+
+/// A path, file or config that could not be checked.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ReportError {
+    /// Relative to the working directory, when the error is about a file.
+    pub file: Option<String>,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl ReportError {
+    pub fn new(e: &crate::error::Error, cwd: &Path) -> ReportError {
+        ReportError {
+            file: e
+                .path()
+                .map(|p| crate::syntax::source::display_path(p, cwd)),
+            line: e.line(),
+            message: e.message(),
+        }
+    }
 }
 
 impl Report {
@@ -76,6 +100,11 @@ pub fn check(analysis: &mut Analysis, selection: &Selection, cwd: &Path) -> Repo
         }
     }
     report.diagnostics.sort_by(Diagnostic::order);
+    report.errors = analysis
+        .errors
+        .iter()
+        .map(|e| ReportError::new(e, cwd))
+        .collect();
     report
 }
 

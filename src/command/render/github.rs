@@ -29,6 +29,18 @@ impl Renderer for Github {
                 data(&format!("{} {}", d.rule.code, d.message))
             )?;
         }
+        // What could not be checked, as errors a CI annotation view shows.
+        for e in &report.errors {
+            let mut props = Vec::new();
+            if let Some(file) = &e.file {
+                props.push(format!("file={}", property(file)));
+            }
+            if let Some(line) = e.line {
+                props.push(format!("line={line}"));
+            }
+            props.push(format!("title={}", property("gorun-lint error")));
+            writeln!(out, "::error {}::{}", props.join(","), data(&e.message))?;
+        }
         Ok(())
     }
 }

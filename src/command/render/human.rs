@@ -53,6 +53,17 @@ impl Renderer for Human {
         }
         let failing = report.failing();
         let fixable = report.fixable();
+        let errors = report.errors.len();
+        if errors > 0 && failing == 0 {
+            // Never "No findings" for a run that could not check something.
+            return writeln!(
+                out,
+                "{errors} error{}: no `go run` findings in the {} file{} checked.",
+                plural(errors),
+                report.files_checked,
+                plural(report.files_checked)
+            );
+        }
         if failing == 0 && !report.is_empty() {
             writeln!(
                 out,
@@ -81,6 +92,9 @@ impl Renderer for Human {
             }
             if report.allowed > 0 {
                 let _ = write!(line, "; {} allowed", report.allowed);
+            }
+            if errors > 0 {
+                let _ = write!(line, "; {errors} error{}", plural(errors));
             }
             line.push_str(".\n");
             out.write_all(line.as_bytes())

@@ -10,11 +10,14 @@
 //!     "package": "./scripts/apitypings", "target": "_gen/bin/apitypings",
 //!     "fix": {"applicability": "safe", "description": "..."}
 //!   }],
-//!   "summary": {"files": 3, "diagnostics": 1, "findings": 1, "allowed": 0, "fixable": 1}
+//!   "errors": [{"file": ".gorun-lint.toml", "line": 1, "message": "invalid configuration: ..."}],
+//!   "summary": {"files": 3, "diagnostics": 1, "findings": 1, "allowed": 0, "fixable": 1, "errors": 1}
 //! }
 //! ```
 //! `summary.findings` counts the diagnostics that fail the run (warnings
-//! and errors; `diagnostics` also counts info notes). `file` is relative to
+//! and errors; `diagnostics` also counts info notes). `errors` lists what
+//! could not be checked (a path, a file, a config; `file` and `line` null
+//! where unknown): a run with errors exits 2, whatever it found. `file` is relative to
 //! the working directory; lines and columns are
 //! 1-based, columns count characters, `end_*` is exclusive.
 
@@ -30,6 +33,8 @@ pub struct Json;
 struct Out<'a> {
     version: u32,
     diagnostics: Entries<'a>,
+    /// Paths, files and configs that could not be checked.
+    errors: &'a [crate::lint::check::ReportError],
     summary: Summary,
 }
 
@@ -55,6 +60,7 @@ struct Summary {
     findings: usize,
     allowed: usize,
     fixable: usize,
+    errors: usize,
 }
 
 #[derive(Serialize)]
@@ -105,12 +111,14 @@ impl Renderer for Json {
         let doc = Out {
             version: 1,
             diagnostics: Entries(report),
+            errors: &report.errors,
             summary: Summary {
                 files: report.files_checked,
                 diagnostics: report.len(),
                 findings: report.failing(),
                 allowed: report.allowed,
                 fixable: report.fixable(),
+                errors: report.errors.len(),
             },
         };
         serde_json::to_writer_pretty(&mut *out, &doc)?;

@@ -24,6 +24,9 @@ struct Doc<'a> {
 
 #[derive(Serialize)]
 struct Run<'a> {
+    /// Whether every path, file and config could be checked, and a
+    /// notification for each that could not.
+    invocations: [Value; 1],
     results: Results<'a>,
     tool: Value,
 }
@@ -65,6 +68,7 @@ impl Renderer for Sarif {
         let doc = Doc {
             schema: "https://json.schemastore.org/sarif-2.1.0.json",
             runs: [Run {
+                invocations: [invocation(report)],
                 results: Results(report),
                 tool: json!({"driver": {
                     "name": "gorun-lint",
@@ -78,6 +82,31 @@ impl Renderer for Sarif {
         serde_json::to_writer_pretty(&mut *out, &doc)?;
         out.write_all(b"\n")
     }
+}
+
+/// The run's invocation: `executionSuccessful` is false when something
+/// could not be checked, each such error a `toolExecutionNotifications`
+/// entry (with its file, where it has one).
+fn invocation(report: &Report) -> Value {
+    let notes: Vec<Value> = report
+        .errors
+        .iter()
+        .map(|e| {
+            let mut n = json!({"level": "error", "message": {"text": e.message}});
+            if let Some(file) = &e.file {
+                let mut location = json!({"physicalLocation": {"artifactLocation": {"uri": file}}});
+                if let Some(line) = e.line {
+                    location["physicalLocation"]["region"] = json!({"startLine": line});
+                }
+                n["locations"] = json!([location]);
+            }
+            n
+        })
+        .collect();
+    json!({
+        "executionSuccessful": report.errors.is_empty(),
+        "toolExecutionNotifications": notes,
+    })
 }
 
 /// One finding as a SARIF result.
