@@ -1577,3 +1577,51 @@ fn errors_are_in_every_format() {
         .unwrap();
     assert!(!stdout_of(&out).contains("gorun-lint error"));
 }
+
+/// Issue 20: flags that keep their word. Rule selectors take code
+/// prefixes, as ruff's do (`GR00` is GR001-GR009; `GR1` selects nothing and
+/// is refused); `check --fix` points at `gorun-lint fix`; `fix --dry-run`
+/// is `fix --diff`.
+#[test]
+fn selectors_take_prefixes_and_fix_flags_point_the_way() {
+    let dir = module_with(
+        "gen:\n\tgo run ./scripts/gen\n\tgo run golang.org/x/tools/cmd/stringer@latest\n",
+    );
+    let rules = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["--exit-zero"];
+        all.extend(args);
+        let doc = json_in(dir.path(), &all, 0);
+        diagnostics(&doc)
+            .iter()
+            .map(|d| d["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(rules(&["--select", "GR00"]), ["GR001", "GR003"]);
+    assert_eq!(rules(&["--select", "gr001"]), ["GR001"]);
+    assert_eq!(rules(&["--ignore", "GR0"]), Vec::<String>::new());
+    assert_eq!(rules(&["--ignore", "remote-go-run"]), ["GR001"]);
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["check", "--select", "GR1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["check", "--fix"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("run `gorun-lint fix`"));
+    let diff = |flag: &str| {
+        let out = bin()
+            .current_dir(dir.path())
+            .args(["fix", flag])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{flag}");
+        stdout_of(&out)
+    };
+    assert_eq!(diff("--dry-run"), diff("--diff"));
+    assert!(diff("--dry-run").contains("+\t_gen/bin/gen"));
+}

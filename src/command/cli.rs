@@ -95,12 +95,17 @@ pub struct CheckArgs {
     /// Exit 0 even when there are findings (errors still exit 2).
     #[arg(long)]
     pub exit_zero: bool,
-    /// Report only these rules (codes or names, comma-separated).
+    /// Report only these rules (codes, code prefixes such as `GR00`, or
+    /// names; comma-separated).
     #[arg(long, value_delimiter = ',')]
     pub select: Vec<String>,
-    /// Do not report these rules (codes or names, comma-separated).
+    /// Do not report these rules (codes, code prefixes or names;
+    /// comma-separated).
     #[arg(long, value_delimiter = ',')]
     pub ignore: Vec<String>,
+    /// Not a `check` flag: fixes are `gorun-lint fix` (said when given).
+    #[arg(long, hide = true)]
+    pub fix: bool,
     /// Record today's findings in FILE (for a legacy repository) and exit 0.
     #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
     pub write_baseline: Option<PathBuf>,
@@ -115,8 +120,8 @@ pub struct FixArgs {
     #[command(flatten)]
     pub common: Common,
     /// Print the changes as a unified diff and write nothing (exit 1 when
-    /// there is a change, 0 when there is none).
-    #[arg(long)]
+    /// there is a change, 0 when there is none). `--dry-run` is the same.
+    #[arg(long, visible_alias = "dry-run")]
     pub diff: bool,
     /// Also apply fixes that may change behaviour.
     #[arg(long)]
@@ -314,8 +319,14 @@ fn cwd() -> Result<PathBuf, Error> {
 }
 
 fn run_check(args: CheckArgs) -> Result<i32, Error> {
+    if args.fix {
+        return Err(Error::Usage(
+            "`check` does not fix: run `gorun-lint fix` (`gorun-lint fix --diff` to see the changes first)"
+                .into(),
+        ));
+    }
     for key in args.select.iter().chain(&args.ignore) {
-        if rules::lookup(key).is_none() {
+        if !rules::is_rule(key) {
             return Err(Error::Usage(format!(
                 "unknown rule `{key}`; `gorun-lint rules` lists them"
             )));

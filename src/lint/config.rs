@@ -258,7 +258,7 @@ pub struct Selection {
 
 impl Selection {
     pub fn wants(&self, rule: &RuleInfo, config_ignore: &[String]) -> bool {
-        let named = |keys: &[String]| keys.iter().any(|k| rule.is_named(k));
+        let named = |keys: &[String]| keys.iter().any(|k| rule.is_selected_by(k));
         (self.select.is_empty() || named(&self.select))
             && !named(&self.ignore)
             && !named(config_ignore)

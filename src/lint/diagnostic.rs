@@ -66,6 +66,17 @@ impl RuleInfo {
         self.code.eq_ignore_ascii_case(key) || self.name == key
     }
 
+    /// Whether a selector (`--select`, `--ignore`, a config's `ignore`)
+    /// chooses this rule: its code or name, or a prefix of its code (`GR0`,
+    /// `GR00`, `GR01`), as ruff's selectors work.
+    pub fn is_selected_by(&self, key: &str) -> bool {
+        self.is_named(key)
+            || (key.len() >= 2
+                && key.len() < self.code.len()
+                && self.code.is_char_boundary(key.len())
+                && self.code[..key.len()].eq_ignore_ascii_case(key))
+    }
+
     /// The documentation: the module's `//!` comment.
     pub fn doc(&self) -> String {
         let mut out = String::new();

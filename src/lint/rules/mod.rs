@@ -120,9 +120,10 @@ pub fn all() -> [&'static RuleInfo; 15] {
     std::array::from_fn(|i| TABLE[i].info)
 }
 
-/// Whether `key` names a rule (what a config's `ignore` may hold).
+/// Whether `key` selects some rule (what `--select`, `--ignore` and a
+/// config's `ignore` may hold: a code, a name, or a code prefix).
 pub fn is_rule(key: &str) -> bool {
-    lookup(key).is_some()
+    TABLE.iter().any(|r| r.info.is_selected_by(key))
 }
 
 /// Run the tree rules `wants` chooses over one include tree, in code
