@@ -474,14 +474,14 @@ fn github_format() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 11, "{text}");
     let re = regex::Regex::new(
-        r"^::error file=[^,:]+,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=GR\d{3} [a-z-]+::GR\d{3} .+$",
+        r"^::error file=[^,:]+,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=GR\d{3} [a-z-]+::[^G].+%0Ahelp: .+$",
     )
     .unwrap();
     for l in &lines {
         assert!(re.is_match(l), "{l}");
     }
     assert!(lines[0].starts_with(
-        "::error file=Makefile,line=10,col=2,endLine=10,endColumn=28,title=GR001 local-go-run::GR001 `go run ./scripts/apidocgen`"
+        "::error file=Makefile,line=10,col=2,endLine=10,endColumn=28,title=GR001 local-go-run::`go run ./scripts/apidocgen`"
     ), "{}", lines[0]);
     assert!(
         lines[9].starts_with("::error file=tools/Makefile,line=8,col=2,"),
@@ -604,7 +604,7 @@ fn quiet_prints_one_line_per_finding() {
         "tools/Makefile:12:2: GR001 `go run ../scripts/fmtcheck` caches a new executable of `fmtcheck` in GOCACHE on every change"
     );
     assert!(
-        lines[11].starts_with("Found 11 findings in 8 files"),
+        lines[11].starts_with("Found 11 findings (8 files checked)"),
         "{}",
         lines[11]
     );
@@ -629,7 +629,7 @@ fn human_output_has_snippets_and_summary() {
         "{text}"
     );
     assert!(
-        text.ends_with("Found 11 findings in 8 files; 11 fixable with `gorun-lint fix`.\n"),
+        text.ends_with("Found 11 findings (8 files checked); 11 fixable with `gorun-lint fix`.\n"),
         "{text}"
     );
 }
@@ -1534,7 +1534,10 @@ fn errors_are_in_every_format() {
         stdout_of(&out)
     };
     let human = run(&["check", "."]);
-    assert!(human.contains("1 error: no `go run` findings"), "{human}");
+    assert!(
+        human.contains("1 error: no `go run` findings (0 files checked)."),
+        "{human}"
+    );
     assert!(!human.contains("No `go run` findings"), "{human}");
     let json: Value = serde_json::from_str(&run(&["check", "--format", "json", "."])).unwrap();
     assert_eq!(json["summary"]["errors"], 1, "{json}");

@@ -276,18 +276,27 @@ fn dispatch(cli: Cli) -> Result<i32, Error> {
         }
         Command::Rules => {
             let mut out = String::new();
-            for r in rules::all() {
-                let fix = match r.fix {
-                    crate::lint::diagnostic::FixAvailability::Always => "fix",
-                    crate::lint::diagnostic::FixAvailability::Sometimes => "fix (sometimes)",
-                    crate::lint::diagnostic::FixAvailability::Never => "",
-                };
+            let fix = |r: &crate::lint::diagnostic::RuleInfo| match r.fix {
+                crate::lint::diagnostic::FixAvailability::Always => "fix",
+                crate::lint::diagnostic::FixAvailability::Sometimes => "fix (sometimes)",
+                crate::lint::diagnostic::FixAvailability::Never => "",
+            };
+            // Columns as wide as their longest entry: aligned for any name.
+            let all = rules::all();
+            let name_w = all.iter().map(|r| r.name.len()).max().unwrap_or(0);
+            let sev_w = all
+                .iter()
+                .map(|r| r.severity.as_str().len())
+                .max()
+                .unwrap_or(0);
+            let fix_w = all.iter().map(|r| fix(r).len()).max().unwrap_or(0);
+            for r in all {
                 out.push_str(&format!(
-                    "{}  {:<20} {:<8} {:<16} {}\n",
+                    "{}  {:<name_w$}  {:<sev_w$}  {:<fix_w$}  {}\n",
                     r.code,
                     r.name,
                     r.severity.as_str(),
-                    fix,
+                    fix(r),
                     r.summary
                 ));
             }

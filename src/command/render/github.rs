@@ -26,7 +26,11 @@ impl Renderer for Github {
                 "::{level} file={},line={line},col={col},endLine={end_line},endColumn={end_col},title={}::{}",
                 property(&d.file.display),
                 property(&format!("{} {}", d.rule.code, d.rule.name)),
-                data(&format!("{} {}", d.rule.code, d.message))
+                data(&match &d.help {
+                    // The code is the title's; the help, the next line.
+                    Some(h) => format!("{}\nhelp: {h}", d.message),
+                    None => d.message.clone(),
+                })
             )?;
         }
         // What could not be checked, as errors a CI annotation view shows.

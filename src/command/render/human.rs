@@ -58,7 +58,7 @@ impl Renderer for Human {
             // Never "No findings" for a run that could not check something.
             return writeln!(
                 out,
-                "{errors} error{}: no `go run` findings in the {} file{} checked.",
+                "{errors} error{}: no `go run` findings ({} file{} checked).",
                 plural(errors),
                 report.files_checked,
                 plural(report.files_checked)
@@ -67,7 +67,7 @@ impl Renderer for Human {
         if failing == 0 && !report.is_empty() {
             writeln!(
                 out,
-                "No `go run` findings in {} file{} ({} note{}).",
+                "No `go run` findings ({} file{} checked; {} note{}).",
                 report.files_checked,
                 plural(report.files_checked),
                 report.len(),
@@ -76,13 +76,13 @@ impl Renderer for Human {
         } else if failing == 0 {
             writeln!(
                 out,
-                "No `go run` findings in {} file{}.",
+                "No `go run` findings ({} file{} checked).",
                 report.files_checked,
                 plural(report.files_checked)
             )
         } else {
             let mut line = format!(
-                "Found {failing} finding{} in {} file{}",
+                "Found {failing} finding{} ({} file{} checked)",
                 plural(failing),
                 report.files_checked,
                 plural(report.files_checked)

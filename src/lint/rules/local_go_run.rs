@@ -67,7 +67,7 @@ use crate::syntax::shell::Cwd;
 pub static RULE: RuleInfo = RuleInfo {
     code: "GR001",
     name: "local-go-run",
-    summary: "`go run` of a package of this repository in a recipe",
+    summary: "`go run` of a package of this repository",
     severity: Severity::Error,
     fix: FixAvailability::Sometimes,
     source: include_str!("local_go_run.rs"),

@@ -44,7 +44,7 @@ use crate::lint::diagnostic::{FixAvailability, RuleInfo};
 pub static RULE: RuleInfo = RuleInfo {
     code: "GR003",
     name: "remote-go-run",
-    summary: "`go run pkg@version` in a recipe",
+    summary: "`go run pkg@version`",
     severity: Severity::Warning,
     fix: FixAvailability::Sometimes,
     source: include_str!("remote_go_run.rs"),
