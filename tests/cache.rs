@@ -992,3 +992,22 @@ fn unreadable_directory_is_reported_and_the_rest_still_counted() {
     assert!(text(&out.stderr).contains("permission denied"));
     assert!(!gen.exists() && other.exists());
 }
+
+/// Issue 20: `cache` on a repository path that does not exist is an error
+/// (exit 2) with no report and no pruning advice; the twin, an existing
+/// path, reports.
+#[test]
+fn a_missing_repository_path_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fake_repo(dir);
+    let c = dir.join("gocache");
+    fake_cache(&c);
+    let out = cache_cmd(dir, &c, &["no-such-repo"]);
+    assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
+    assert!(text(&out.stdout).is_empty(), "{}", describe(&out));
+    assert!(text(&out.stderr).contains("no-such-repo: no such file or directory"));
+    let out = cache_cmd(dir, &c, &["."]);
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    assert!(text(&out.stdout).contains("GOCACHE"), "{}", describe(&out));
+}

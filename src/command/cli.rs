@@ -520,6 +520,15 @@ fn plural(n: usize) -> &'static str {
 }
 
 fn run_cache(args: CacheArgs) -> Result<i32, Error> {
+    // A repository that is not there: an error, not a report (with pruning
+    // advice) about a cache no helper of it could have filled.
+    let cwd = cwd()?;
+    if !cwd.join(&args.path).exists() {
+        return Err(Error::io(
+            &args.path,
+            std::io::Error::from(std::io::ErrorKind::NotFound),
+        ));
+    }
     let opts = crate::command::cache::CacheOptions {
         path: args.path,
         config: args.config,
@@ -529,7 +538,7 @@ fn run_cache(args: CacheArgs) -> Result<i32, Error> {
         dry_run: args.dry_run,
         all_executables: args.all_executables,
     };
-    Ok(if crate::command::cache::run(&opts, &cwd()?)? {
+    Ok(if crate::command::cache::run(&opts, &cwd)? {
         EXIT_OK
     } else {
         EXIT_ERROR
