@@ -582,6 +582,31 @@ fn statistics_counts_per_rule() {
             "missing {line:?} in:\n{text}"
         );
     }
+    // Issue 20: the counts and the summary alone, not the findings.
+    assert_eq!(text.lines().count(), 5, "{text}");
+    assert!(!text.contains("caches a new executable"), "{text}");
+    // JSON: a `statistics` array beside the findings; SARIF and GitHub
+    // have no place for it, and say so.
+    let doc = json_in(
+        Path::new("fixtures/check/classes/pos"),
+        &["--statistics"],
+        1,
+    );
+    assert_eq!(doc["statistics"][0]["count"], 3, "{doc}");
+    assert!(!diagnostics(&doc).is_empty());
+    for format in ["sarif", "github"] {
+        let out = bin()
+            .args([
+                "check",
+                "--statistics",
+                "--format",
+                format,
+                "fixtures/check/classes/pos",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{format}");
+    }
 }
 
 #[test]

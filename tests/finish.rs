@@ -31,7 +31,10 @@ fn reports(dir: &Path, cwd: &Path, finish: bool) -> (String, String, usize) {
         statistics: true,
         ..Default::default()
     };
-    let human = Format::Human.renderer().render(&report, &opts);
+    // The findings themselves (`--statistics` would print only counts).
+    let human = Format::Human
+        .renderer()
+        .render(&report, &RenderOptions::default());
     let json = Format::Json.renderer().render(&report, &opts);
     (json, human, analysis.finished.len())
 }

@@ -86,7 +86,8 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
-    /// Print the number of findings per rule.
+    /// Print the number of findings per rule (and the summary) instead of
+    /// the findings; in JSON, a `statistics` array beside them.
     #[arg(long)]
     pub statistics: bool,
     /// One line per finding, no snippets or summary decoration.
@@ -328,6 +329,11 @@ fn cwd() -> Result<PathBuf, Error> {
 }
 
 fn run_check(args: CheckArgs) -> Result<i32, Error> {
+    if args.statistics && matches!(args.format, Format::Sarif | Format::Github) {
+        return Err(Error::Usage(
+            "`--statistics` is for `--format human` and `--format json`".into(),
+        ));
+    }
     if args.fix {
         return Err(Error::Usage(
             "`check` does not fix: run `gorun-lint fix` (`gorun-lint fix --diff` to see the changes first)"

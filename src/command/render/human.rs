@@ -19,7 +19,9 @@ impl Renderer for Human {
         opts: &RenderOptions,
         out: &mut dyn std::io::Write,
     ) -> std::io::Result<()> {
-        if !opts.quiet {
+        // `--statistics` alone: the counts per rule and the summary, as
+        // ruff prints them, not the findings.
+        if !opts.statistics && !opts.quiet {
             let theme = if opts.color {
                 GraphicalTheme::unicode()
             } else {
@@ -36,7 +38,7 @@ impl Renderer for Human {
                 one.push('\n');
                 out.write_all(one.as_bytes())?;
             }
-        } else {
+        } else if !opts.statistics {
             for d in report.iter() {
                 let ((line, col), _) = d.range();
                 writeln!(

@@ -14,6 +14,8 @@
 //!   "summary": {"files": 3, "diagnostics": 1, "findings": 1, "allowed": 0, "fixable": 1, "errors": 1}
 //! }
 //! ```
+//! With `--statistics`, also `"statistics": [{"rule": "GR001", "name":
+//! "local-go-run", "count": 3}]`, most first.
 //! `summary.findings` counts the diagnostics that fail the run (warnings
 //! and errors; `diagnostics` also counts info notes). `errors` lists what
 //! could not be checked (a path, a file, a config; `file` and `line` null
@@ -36,6 +38,16 @@ struct Out<'a> {
     /// Paths, files and configs that could not be checked.
     errors: &'a [crate::lint::check::ReportError],
     summary: Summary,
+    /// With `--statistics`: findings per rule, most first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    statistics: Option<Vec<Statistic>>,
+}
+
+#[derive(Serialize)]
+struct Statistic {
+    rule: &'static str,
+    name: &'static str,
+    count: usize,
 }
 
 /// The diagnostics, serialised one entry at a time.
@@ -105,10 +117,16 @@ impl Renderer for Json {
     fn write(
         &self,
         report: &Report,
-        _opts: &RenderOptions,
+        opts: &RenderOptions,
         out: &mut dyn std::io::Write,
     ) -> std::io::Result<()> {
         let doc = Out {
+            statistics: opts.statistics.then(|| {
+                super::statistics(report)
+                    .into_iter()
+                    .map(|(count, rule, name)| Statistic { rule, name, count })
+                    .collect()
+            }),
             version: 1,
             diagnostics: Entries(report),
             errors: &report.errors,
