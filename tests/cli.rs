@@ -1653,3 +1653,44 @@ fn selectors_take_prefixes_and_fix_flags_point_the_way() {
     assert_eq!(diff("--dry-run"), diff("--diff"));
     assert!(diff("--dry-run").contains("+\t_gen/bin/gen"));
 }
+
+/// Issue 20: `fix --stdin-filename PATH` (for editors) prints the fixed text
+/// of PATH, read from standard input, and writes nothing; the other files
+/// the fix would change are named on standard error. The twin: text with
+/// nothing to fix comes back as it was.
+#[test]
+fn fix_stdin_filename_prints_the_fixed_text() {
+    let dir = module_with("gen:\n\tgo run ./scripts/gen\n");
+    let on_disk = std::fs::read_to_string(dir.path().join("Makefile")).unwrap();
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["fix", "--stdin-filename", "Makefile"])
+        .write_stdin("gen:\n\tgo run ./scripts/gen > x\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let text = stdout_of(&out);
+    assert!(
+        text.starts_with("gen: | _gen/bin/gen\n\t_gen/bin/gen > x\n"),
+        "{text}"
+    );
+    assert!(text.contains("\n_gen/bin/gen: go.mod"), "{text}");
+    assert!(
+        stderr_of(&out).contains(".gitignore"),
+        "{}",
+        stderr_of(&out)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("Makefile")).unwrap(),
+        on_disk
+    );
+    assert!(!dir.path().join(".gitignore").exists());
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["fix", "--stdin-filename", "Makefile"])
+        .write_stdin("all:\n\techo hi\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout_of(&out), "all:\n\techo hi\n");
+}

@@ -429,9 +429,9 @@ fn run_check(args: CheckArgs) -> Result<i32, Error> {
 }
 
 fn run_fix(args: FixArgs) -> Result<i32, Error> {
-    if args.common.stdin_filename.is_some() {
+    if args.common.stdin_filename.is_some() && args.diff {
         return Err(Error::Usage(
-            "`fix` does not read standard input; use `check --stdin-filename`".into(),
+            "`--stdin-filename` prints the fixed text; it takes no `--diff`".into(),
         ));
     }
     let cwd = cwd()?;
@@ -454,6 +454,9 @@ fn run_fix(args: FixArgs) -> Result<i32, Error> {
     }
     let plan = crate::lint::fix::plan::plan(&analysis, args.unsafe_fixes, None);
     let changes = crate::lint::fix::apply::render(&plan.files)?;
+    if let Some((name, original)) = &opts.stdin {
+        return fix_stdin(name, original, &changes, &analysis, &cwd);
+    }
     let guard = if plan.guard_fixes > 0 {
         format!(
             "; {} missing helper prerequisite{} added",
@@ -508,6 +511,50 @@ fn run_fix(args: FixArgs) -> Result<i32, Error> {
             plural(plan.fixed),
             changes.len(),
             plural(changes.len())
+        );
+    }
+    Ok(if analysis.errors.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_ERROR
+    })
+}
+
+/// `fix --stdin-filename PATH`, for editors: the fixed text of PATH (read
+/// from standard input) on standard output, its own text when nothing is
+/// fixed; nothing is written. The other files a fix would change (the
+/// helper block of the Makefile that includes it, `.gitignore`) are named
+/// on standard error: `gorun-lint fix` writes them.
+fn fix_stdin(
+    name: &Path,
+    original: &str,
+    changes: &[crate::lint::fix::apply::Change],
+    analysis: &crate::lint::analysis::Analysis,
+    cwd: &Path,
+) -> Result<i32, Error> {
+    // (Its errors were reported with the analysis's.)
+    let path = crate::lint::paths::normalize(&cwd.join(name));
+    if analysis
+        .files
+        .iter()
+        .any(|f| f.file.path == path && f.file.lossy)
+    {
+        return Err(Error::Input {
+            path: name.to_path_buf(),
+            message: "not valid UTF-8: `fix` does not edit it".into(),
+        });
+    }
+    let text = changes
+        .iter()
+        .find(|c| c.edits.path == path)
+        .map_or(original, |c| c.new_text.as_str());
+    let mut lock = std::io::stdout().lock();
+    let _ = lock.write_all(text.as_bytes());
+    let _ = lock.flush();
+    for c in changes.iter().filter(|c| c.edits.path != path) {
+        eprintln!(
+            "gorun-lint: the fix also changes {} (not written: run `gorun-lint fix`)",
+            c.edits.display
         );
     }
     Ok(if analysis.errors.is_empty() {
