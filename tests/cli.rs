@@ -1694,3 +1694,36 @@ fn fix_stdin_filename_prints_the_fixed_text() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(stdout_of(&out), "all:\n\techo hi\n");
 }
+
+/// Issue 20: an inline suppression needs a reason, as a config entry does:
+/// without one it allows nothing, the callsite is reported, and GR006 says
+/// why. The twin: with a reason it allows the callsite.
+#[test]
+fn an_inline_allow_without_a_reason_allows_nothing() {
+    let dir = module_with(
+        "a:\n\t# gorun-lint: allow gen\n\tgo run ./scripts/gen\n\nb:\n\t# gorun-lint: allow gen -- generated at release only\n\tgo run ./scripts/gen\n",
+    );
+    let doc = json_in(dir.path(), &[], 1);
+    let got: Vec<(String, u64)> = diagnostics(&doc)
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [("GR006".to_string(), 2), ("GR001".to_string(), 3)],
+        "{doc}"
+    );
+    assert!(
+        diagnostics(&doc)[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("has no reason"),
+        "{doc}"
+    );
+    assert_eq!(doc["summary"]["allowed"], 1, "{doc}");
+}

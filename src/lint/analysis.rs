@@ -1427,8 +1427,11 @@ impl Analysis {
                 // Inline comments first: they are the closer statement.
                 let line = f.file.line_col(site.callsite.span.start).0;
                 let first_line = f.file.line_col(site.callsite.line_span.start).0;
+                // A comment without a reason allows nothing (as a config
+                // entry without one is refused); GR006 says so.
                 if let Some(s) = f.suppressions.iter_mut().find(|s| {
                     (s.line == line || s.line + 1 == first_line || s.line + 1 == line)
+                        && !s.reason.trim().is_empty()
                         && matches_key(&s.tool, &site.callsite, &site.class)
                 }) {
                     s.used = true;

@@ -3,7 +3,8 @@
 //! ## What it does
 //! Reports an allowlist entry in `.gorun-lint.toml`, or an inline
 //! `# gorun-lint: allow <tool> -- <reason>` comment, that matches no
-//! callsite.
+//! callsite; and an inline comment without a reason, which allows nothing
+//! (a config entry without one is refused as invalid).
 //!
 //! ## Why is this bad?
 //! A stale exception hides the next `go run` of that name that creeps back,
@@ -42,11 +43,25 @@ pub fn comment(file: &Arc<SourceFile>, sup: &Suppression) -> Diagnostic {
         rule: &RULE,
         file: file.clone(),
         span: sup.span.clone(),
-        message: format!(
-            "`gorun-lint: allow {}` matches no `go run` callsite on this or the next line",
-            sup.tool
-        ),
-        help: Some("remove the comment".into()),
+        message: if sup.reason.trim().is_empty() {
+            format!(
+                "`gorun-lint: allow {}` has no reason, so it allows nothing",
+                sup.tool
+            )
+        } else {
+            format!(
+                "`gorun-lint: allow {}` matches no `go run` callsite on this or the next line",
+                sup.tool
+            )
+        },
+        help: Some(if sup.reason.trim().is_empty() {
+            format!(
+                "say why after ` -- `: `gorun-lint: allow {} -- <reason>`",
+                sup.tool
+            )
+        } else {
+            "remove the comment".into()
+        }),
         tool: Some(sup.tool.clone()),
         package: None,
         target: None,
