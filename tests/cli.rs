@@ -1727,3 +1727,21 @@ fn an_inline_allow_without_a_reason_allows_nothing() {
     );
     assert_eq!(doc["summary"]["allowed"], 1, "{doc}");
 }
+
+/// Issue 20: a config error names the offending key's line, whatever the
+/// check that failed (serde's, or gorun-lint's own: unknown rule codes,
+/// globs, the out dir).
+#[test]
+fn config_errors_name_the_keys_line() {
+    let dir = module_with("gen:\n\tgo run ./scripts/gen\n");
+    for (config, line) in [
+        ("# ours\nout-dir = \"_gen\"\nignore = [\"GR999\"]\n", 3),
+        ("\n\nexclude = [\"a[\"]\n", 3),
+        ("clean-target = \"clean\"\nout-dir = \"/abs\"\n", 2),
+        ("out-dir = \"_gen\"\n\n[allow]\ngen = \"\"\n", 4),
+    ] {
+        std::fs::write(dir.path().join(".gorun-lint.toml"), config).unwrap();
+        let doc = json_in(dir.path(), &[], 2);
+        assert_eq!(doc["errors"][0]["line"], line, "{config:?}: {doc}");
+    }
+}

@@ -151,7 +151,7 @@ impl Config {
                     "out-dir `{}` must be a relative path inside the repository",
                     cfg.out_dir
                 ),
-                line: None,
+                line: line_of_key(text, "out-dir"),
             });
         }
         cfg.out_dir = cfg
@@ -164,7 +164,7 @@ impl Config {
                 return Err(Error::Config {
                     path: path.to_path_buf(),
                     message: format!("unknown rule `{code}` in ignore"),
-                    line: None,
+                    line: line_of_key(text, "ignore"),
                 });
             }
         }
@@ -181,8 +181,8 @@ impl Config {
             .keys()
             .filter_map(|k| Some((k.clone(), line_of_key(text, k)?)))
             .collect();
-        cfg.include_set = compile_globs(path, &cfg.include)?;
-        cfg.exclude_set = compile_globs(path, &cfg.exclude)?;
+        cfg.include_set = compile_globs(path, &cfg.include, line_of_key(text, "include"))?;
+        cfg.exclude_set = compile_globs(path, &cfg.exclude, line_of_key(text, "exclude"))?;
         cfg.path = Some(path.to_path_buf());
         Ok(cfg)
     }
@@ -194,13 +194,17 @@ impl Config {
 }
 
 /// Compile globs; `dir/**` also matches what is below `dir`.
-fn compile_globs(path: &Path, patterns: &[String]) -> Result<globset::GlobSet, Error> {
+fn compile_globs(
+    path: &Path,
+    patterns: &[String],
+    line: Option<usize>,
+) -> Result<globset::GlobSet, Error> {
     let mut b = globset::GlobSetBuilder::new();
     for p in patterns {
         let glob = globset::Glob::new(p).map_err(|e| Error::Config {
             path: path.to_path_buf(),
             message: format!("invalid glob `{p}`: {e}"),
-            line: None,
+            line,
         })?;
         b.add(glob);
         if let Some(stripped) = p.strip_suffix("/**") {
@@ -212,7 +216,7 @@ fn compile_globs(path: &Path, patterns: &[String]) -> Result<globset::GlobSet, E
     b.build().map_err(|e| Error::Config {
         path: path.to_path_buf(),
         message: e.to_string(),
-        line: None,
+        line,
     })
 }
 
