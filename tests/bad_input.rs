@@ -422,3 +422,29 @@ fn nothing_executes() {
         std::fs::read_to_string(&marker).unwrap_or_default()
     );
 }
+
+/// Issue 20: a FIFO named on the command line is refused at once (opening
+/// it would wait for a writer forever), with a one-line error naming it.
+#[cfg(unix)]
+#[test]
+fn a_named_fifo_is_refused_at_once() {
+    let d = tempfile::tempdir().unwrap();
+    common::go_module(d.path(), &["scripts/gen"]);
+    let fifo = d.path().join("Makefile");
+    let ok = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        assert!(std::env::var_os("CI").is_none(), "mkfifo failed under CI");
+        eprintln!("FIFO TEST SKIPPED: mkfifo failed");
+        return;
+    }
+    let r = run(d.path(), &["check", "Makefile"], Duration::from_secs(1), MB);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("Makefile: not a regular file"),
+        "{}",
+        r.stderr
+    );
+}

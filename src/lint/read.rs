@@ -15,8 +15,29 @@ pub fn source_file(path: &Path, cwd: &Path) -> Result<SourceFile, Error> {
     SourceFile::from_bytes(path, cwd, read_bytes(path)?)
 }
 
-/// The bytes of a file that may be checked: not a directory, not too large.
+/// Refuse what is not a regular file before opening it: opening a FIFO
+/// waits for a writer (a run that never ends), and a socket or a device is
+/// no build file.
+fn regular_file(path: &Path) -> Result<(), Error> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if meta.is_dir() {
+        return Err(Error::Input {
+            path: path.to_path_buf(),
+            message: "is a directory".into(),
+        });
+    }
+    if !meta.is_file() {
+        return Err(Error::Input {
+            path: path.to_path_buf(),
+            message: "not a regular file (a FIFO, socket or device), not checked".into(),
+        });
+    }
+    Ok(())
+}
+
+/// The bytes of a file that may be checked: a regular file, not too large.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Error> {
+    regular_file(path)?;
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let meta = file.metadata().map_err(|e| Error::io(path, e))?;
     if meta.is_dir() {
@@ -77,6 +98,7 @@ pub fn read_walked(path: &Path, buf: &mut Vec<u8>) -> Result<(), Error> {
 /// The first bytes of a file (for its shebang), without reading the rest.
 pub fn read_head(path: &Path) -> Result<Vec<u8>, Error> {
     use std::io::Read;
+    regular_file(path)?;
     let mut head = Vec::new();
     std::fs::File::open(path)
         .and_then(|f| f.take(256).read_to_end(&mut head))
