@@ -1745,3 +1745,24 @@ fn config_errors_name_the_keys_line() {
         assert_eq!(doc["errors"][0]["line"], line, "{config:?}: {doc}");
     }
 }
+
+/// Issue 20: SARIF's driver carries the tool's version, and no address
+/// that does not exist (`informationUri` only from Cargo.toml's
+/// `repository`, which is not set).
+#[test]
+fn sarif_driver_has_a_version_and_no_made_up_address() {
+    let dir = module_with("gen:\n\tgo run ./scripts/gen\n");
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["check", "--format", "sarif"])
+        .output()
+        .unwrap();
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let driver = &sarif["runs"][0]["tool"]["driver"];
+    assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"), "{driver}");
+    assert_eq!(
+        driver.get("informationUri").and_then(|v| v.as_str()),
+        option_env!("CARGO_PKG_REPOSITORY").filter(|u| !u.is_empty()),
+        "{driver}"
+    );
+}

@@ -70,18 +70,27 @@ impl Renderer for Sarif {
             runs: [Run {
                 invocations: [invocation(report)],
                 results: Results(report),
-                tool: json!({"driver": {
-                    "name": "gorun-lint",
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "informationUri": "https://github.com/gorun-lint/gorun-lint",
-                    "rules": descriptors,
-                }}),
+                tool: json!({"driver": driver(descriptors)}),
             }],
             version: "2.1.0",
         };
         serde_json::to_writer_pretty(&mut *out, &doc)?;
         out.write_all(b"\n")
     }
+}
+
+/// The tool: its name and version, its rules, and where it lives when
+/// Cargo.toml says (`repository`; no address is made up).
+fn driver(rules: Vec<Value>) -> Value {
+    let mut d = json!({
+        "name": "gorun-lint",
+        "version": env!("CARGO_PKG_VERSION"),
+        "rules": rules,
+    });
+    if let Some(uri) = option_env!("CARGO_PKG_REPOSITORY").filter(|u| !u.is_empty()) {
+        d["informationUri"] = json!(uri);
+    }
+    d
 }
 
 /// The run's invocation: `executionSuccessful` is false when something
