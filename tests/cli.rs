@@ -1766,3 +1766,34 @@ fn sarif_driver_has_a_version_and_no_made_up_address() {
         "{driver}"
     );
 }
+
+/// Issue 20: an allowlist key written as a path names the package, however
+/// a callsite spells it: `"./scripts/gen"` allows `cd scripts/gen && go
+/// run .` and, from `sub/Makefile`, `go run ../scripts/gen`. The twin: a
+/// key for another directory allows neither.
+#[test]
+fn a_path_key_allows_every_spelling_of_its_package() {
+    let dir = module_with("a:\n\tcd scripts/gen && go run .\n");
+    std::fs::create_dir_all(dir.path().join("sub")).unwrap();
+    std::fs::write(
+        dir.path().join("sub/Makefile"),
+        "b:\n\tgo run ../scripts/gen\n",
+    )
+    .unwrap();
+    let config = dir.path().join(".gorun-lint.toml");
+    std::fs::write(
+        &config,
+        "[allow]\n\"./scripts/gen\" = \"kept: release only\"\n",
+    )
+    .unwrap();
+    let doc = json_in(dir.path(), &[], 0);
+    assert!(diagnostics(&doc).is_empty(), "{doc}");
+    assert_eq!(doc["summary"]["allowed"], 2, "{doc}");
+    std::fs::write(&config, "[allow]\n\"./scripts/other\" = \"kept\"\n").unwrap();
+    let doc = json_in(dir.path(), &[], 1);
+    let rules: Vec<&str> = diagnostics(&doc)
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["GR006", "GR001", "GR001"], "{doc}");
+}

@@ -20,11 +20,26 @@ pub struct Suppression {
 }
 
 /// Whether an allowlist key names this callsite: its tool, or its package
-/// as written, without `./`, or as an import path.
-pub(crate) fn matches_key(key: &str, callsite: &Callsite, class: &Classified) -> bool {
+/// as written, without `./`, or as an import path; or, for a key written
+/// as a relative path (`./scripts/rbacgen`), the package directory it
+/// names from `key_base` (the config file's directory, or the file's own
+/// base for an inline comment), however the callsite spells it (`cd
+/// scripts/rbacgen && go run .`, `go run ../scripts/rbacgen`).
+pub(crate) fn matches_key(
+    key: &str,
+    callsite: &Callsite,
+    class: &Classified,
+    key_base: Option<&std::path::Path>,
+) -> bool {
     let key = key.trim();
     if class.tool.as_deref() == Some(key) {
         return true;
+    }
+    if let (Some(base), Some(dir)) = (key_base, class.dir()) {
+        let relative = key == "." || key.starts_with("./") || key.starts_with("../");
+        if relative && crate::lint::paths::normalize(&base.join(key)) == dir {
+            return true;
+        }
     }
     let norm = |s: &str| s.trim_start_matches("./").trim_end_matches('/').to_string();
     let written = callsite.target.text();

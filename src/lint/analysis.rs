@@ -1432,7 +1432,7 @@ impl Analysis {
                 if let Some(s) = f.suppressions.iter_mut().find(|s| {
                     (s.line == line || s.line + 1 == first_line || s.line + 1 == line)
                         && !s.reason.trim().is_empty()
-                        && matches_key(&s.tool, &site.callsite, &site.class)
+                        && matches_key(&s.tool, &site.callsite, &site.class, Some(&f.base))
                 }) {
                     s.used = true;
                     site.allowed = Some((s.tool.clone(), s.reason.clone()));
@@ -1441,7 +1441,7 @@ impl Analysis {
                 if let Some((k, reason)) = cfg
                     .allow
                     .iter()
-                    .find(|(k, _)| matches_key(k, &site.callsite, &site.class))
+                    .find(|(k, _)| matches_key(k, &site.callsite, &site.class, cfg.dir()))
                 {
                     site.allowed = Some((k.clone(), reason.clone()));
                     if let Some(p) = &cfg.path {
