@@ -424,7 +424,8 @@ fn nothing_executes() {
 }
 
 /// Issue 20: a FIFO named on the command line is refused at once (opening
-/// it would wait for a writer forever), with a one-line error naming it.
+/// it would wait for a writer forever), with a one-line error naming it;
+/// walked, it is passed over with a warning.
 #[cfg(unix)]
 #[test]
 fn a_named_fifo_is_refused_at_once() {
@@ -447,4 +448,15 @@ fn a_named_fifo_is_refused_at_once() {
         "{}",
         r.stderr
     );
+    // Walked: passed over with a warning, the walk goes on (the script
+    // beside it is still checked).
+    std::fs::write(d.path().join("gen.sh"), "#!/bin/sh\ngo run ./scripts/gen\n").unwrap();
+    let r = run(d.path(), &["check", "."], Duration::from_secs(5), MB);
+    assert_eq!(r.code, Some(1), "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("warning: Makefile: not a regular file"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.contains("gen.sh"), "{}", r.stdout);
 }

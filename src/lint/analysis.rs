@@ -766,6 +766,16 @@ impl Analysis {
             .collect();
         let mut analysis = Analysis {
             errors: std::mem::take(&mut found.errors),
+            warnings: found
+                .special
+                .iter()
+                .map(|p| {
+                    format!(
+                        "{}: not a regular file (a FIFO, socket or device), not checked",
+                        crate::syntax::source::display_path(p, cwd)
+                    )
+                })
+                .collect(),
             dirs: found.dirs,
             cwd: cwd.to_path_buf(),
             files_walked: finished.len(),

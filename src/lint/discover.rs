@@ -33,6 +33,9 @@ pub struct Found {
 pub struct Discovered {
     pub files: Vec<Found>,
     pub errors: Vec<Error>,
+    /// FIFOs, sockets and devices named like a build file: passed over by
+    /// the walk, and said (named on the command line, one is an error).
+    pub special: Vec<PathBuf>,
     /// The directories walked (absolute), to know which configs were covered.
     pub dirs: Vec<PathBuf>,
 }
@@ -164,8 +167,10 @@ fn walk<S, I, F>(
         .filter_entry(|e| e.file_name() != ".git" && !(e.depth() > 0 && not_the_projects(e)))
         .build_parallel();
     let errors = std::sync::Mutex::new(Vec::new());
+    let special = std::sync::Mutex::new(Vec::new());
     walker.run(|| {
         let errors = &errors;
+        let special = &special;
         let mut state = init();
         // The walker hands out a directory's entries together: the last
         // directory's configuration saves a lookup per file.
@@ -183,11 +188,15 @@ fn walk<S, I, F>(
                     Some(&cfg),
                 ),
                 Visit::Error(e) => errors.lock().expect("walk errors").push(e),
+                Visit::Special(p) => special.lock().expect("walk specials").push(p),
                 Visit::Skip => {}
             }
             ignore::WalkState::Continue
         })
     });
+    let mut found_special = special.into_inner().expect("walk specials");
+    found_special.sort();
+    out.special.extend(found_special);
     let mut errors = errors.into_inner().expect("walk errors");
     // Threads report in no particular order.
     errors.sort_by_cached_key(|e| e.to_string());
@@ -218,6 +227,7 @@ enum Visit {
     /// the configuration that selected it.
     File(PathBuf, Kind, bool, Arc<Config>),
     Error(Error),
+    Special(PathBuf),
     Skip,
 }
 
@@ -241,6 +251,16 @@ fn visit(
         || (entry.path_is_symlink() && entry.path().is_file());
     let name = entry.file_name().to_string_lossy();
     if !is_file {
+        // A FIFO, socket or device named like a build file: opening it
+        // could wait forever; passed over, and said.
+        let special = entry
+            .file_type()
+            .is_some_and(|t| !t.is_dir() && !t.is_symlink());
+        if special
+            && crate::syntax::sources::kind_of(entry.path(), Path::new(name.as_ref())).is_some()
+        {
+            return Visit::Special(entry.path().to_path_buf());
+        }
         // A symlink named like a Makefile that leads nowhere (or loops).
         if entry.path_is_symlink() && !entry.path().exists() && is_makefile_name(&name) {
             return Visit::Error(Error::Input {
