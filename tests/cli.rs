@@ -1797,3 +1797,28 @@ fn a_path_key_allows_every_spelling_of_its_package() {
         .collect();
     assert_eq!(rules, ["GR006", "GR001", "GR001"], "{doc}");
 }
+
+/// Issue 20: `go run gen.go` is keyed by its files' directory, as the
+/// README says (the helper is named after it too), not by the file's stem.
+#[test]
+fn a_file_run_is_keyed_by_its_directory() {
+    let dir = module_with("gen:\n\tcd tools && go run gen.go\n");
+    std::fs::create_dir_all(dir.path().join("tools")).unwrap();
+    std::fs::write(
+        dir.path().join("tools/gen.go"),
+        "//go:build ignore\n\npackage main\n\nfunc main() {}\n",
+    )
+    .unwrap();
+    let config = dir.path().join(".gorun-lint.toml");
+    std::fs::write(&config, "[allow]\ntools = \"kept\"\n").unwrap();
+    let doc = json_in(dir.path(), &[], 0);
+    assert_eq!(doc["summary"]["allowed"], 1, "{doc}");
+    std::fs::write(&config, "[allow]\ngen = \"kept\"\n").unwrap();
+    let doc = json_in(dir.path(), &[], 1);
+    let rules: Vec<&str> = diagnostics(&doc)
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["GR006", "GR001"], "{doc}");
+    assert_eq!(diagnostics(&doc)[1]["tool"], "tools", "{doc}");
+}
