@@ -129,6 +129,30 @@ impl FileAnalysis {
         out
     }
 
+    /// Whether a `go build` of this file writes `path` (`-o $@`, or `-o`
+    /// and the path from the build's directory): a helper target has its
+    /// output, a team's own target can be reused.
+    pub fn build_writes(&self, b: &Callsite, path: &Path) -> bool {
+        let f = self;
+        b.flags
+            .iter()
+            .filter(|fl| fl.name == "o")
+            .any(|fl| match fl.value.as_deref() {
+                Some("$@" | "$(CURDIR)/$@" | "${CURDIR}/$@") => true,
+                Some(v) => {
+                    let v = v.strip_prefix("$(CURDIR)/").unwrap_or(v);
+                    let dir = match b.dir() {
+                        Cwd::Known(d) => d,
+                        Cwd::Unknown(_) => return false,
+                    };
+                    f.resolve(&crate::syntax::shell::join_rel(&dir, v))
+                        .as_deref()
+                        == Some(path)
+                }
+                None => false,
+            })
+    }
+
     /// A make word naming a file, resolved against the file's base directory.
     pub fn resolve(&self, word: &str) -> Option<PathBuf> {
         let f = self;
@@ -1591,7 +1615,7 @@ impl Analysis {
 }
 
 /// The file targets outside the out dir that a rule of `f` builds with `go
-/// build -o $@` (or `-o` and the target's own name), in make's directory: a
+/// build -o $@` (or `-o` and the target's path, [`FileAnalysis::build_writes`]): a
 /// team's own helper (`.bin/clidoc: ...; go build -o .bin/clidoc
 /// ./cmd/clidoc`). A callsite of the same build runs it instead of a new
 /// helper of its own. Not `.PHONY` targets, pattern rules, or rules with
@@ -1612,27 +1636,13 @@ fn reusable_targets(f: &FileAnalysis, modules: &Modules) -> Vec<(BuildKey, PathB
         let [target] = rule.targets.as_slice() else {
             continue;
         };
-        if phony.contains(target)
-            || target.contains('%')
-            || !matches!(&b.cwd, Cwd::Known(d) if d.is_empty() || d == ".")
-        {
+        if phony.contains(target) || target.contains('%') {
             continue;
         }
         let Some(path) = f.resolve(target) else {
             continue;
         };
-        if path.starts_with(&f.out_dir) {
-            continue;
-        }
-        let bare = |w: &str| w.trim_start_matches("./").to_string();
-        let writes = b.flags.iter().any(|fl| {
-            fl.name == "o"
-                && fl
-                    .value
-                    .as_deref()
-                    .is_some_and(|v| v == "$@" || bare(v) == bare(target))
-        });
-        if !writes {
+        if path.starts_with(&f.out_dir) || !f.build_writes(b, &path) {
             continue;
         }
         if let Some(key) = build_key(b, &classify::classify(b, &f.base, &f.env, modules)) {

@@ -327,12 +327,18 @@ pub fn classify_tool(cs: &Callsite, base: &Path, modules: &Modules) -> Option<Cl
 pub fn installed_name(path: &str) -> &str {
     let mut parts = path.rsplit('/');
     let last = parts.next().unwrap_or(path);
-    let major =
-        last.len() > 1 && last.starts_with('v') && last[1..].chars().all(|c| c.is_ascii_digit());
     match parts.next() {
-        Some(parent) if major => parent,
+        Some(parent) if is_major_version(last) => parent,
         _ => last,
     }
+}
+
+/// A module path's major version suffix (`v2`): it says nothing of the
+/// program.
+fn is_major_version(element: &str) -> bool {
+    element.len() > 1
+        && element.starts_with('v')
+        && element[1..].chars().all(|c| c.is_ascii_digit())
 }
 
 /// A helper's name from its package's path (a directory or an import
@@ -348,10 +354,7 @@ pub fn name_of(path: &str) -> Option<String> {
         .rsplit(['/', '\\'])
         .filter(|p| !p.is_empty());
     let last = parts.next()?;
-    let says_nothing = last == "cmd"
-        || (last.len() > 1
-            && last.starts_with('v')
-            && last[1..].chars().all(|c| c.is_ascii_digit()));
+    let says_nothing = last == "cmd" || is_major_version(last);
     match parts.next() {
         Some(parent) if says_nothing && parent != "." && parent != ".." => Some(parent.to_string()),
         _ => Some(last.to_string()),

@@ -15,7 +15,6 @@ use crate::lint::helper_sources as sources;
 use crate::lint::paths::normalize;
 use crate::syntax::callsite::Callsite;
 use crate::syntax::parse::split_words;
-use crate::syntax::shell::Cwd;
 use crate::syntax::sources::Kind;
 
 /// A rule whose target is a file in the out dir.
@@ -194,7 +193,7 @@ fn helper_targets(
     for (ri, target, path) in f.out_dir_targets() {
         let rule = &f.doc.rules[ri];
         let build = f.builds.iter().position(|b| b.rule() == Some(ri));
-        let has_output = build.is_some_and(|b| writes_target(&f.builds[b], f, &path));
+        let has_output = build.is_some_and(|b| f.build_writes(&f.builds[b], &path));
         // A helper whose recipe writes its dependency file, which the tree
         // includes, depends on what go lists: nothing can be missing.
         let missing = if writes_depfile(f, ri, target) && includes_depfile(analysis, comp, &path) {
@@ -274,27 +273,6 @@ fn rule_lists(f: &FileAnalysis, r: usize, path: &Path) -> bool {
             f.resolve(&crate::syntax::parse::unescape_word(w))
                 .as_deref()
                 == Some(path)
-        })
-}
-
-/// Whether a `go build` writes the helper target.
-fn writes_target(b: &Callsite, f: &FileAnalysis, path: &Path) -> bool {
-    b.flags
-        .iter()
-        .filter(|fl| fl.name == "o")
-        .any(|fl| match fl.value.as_deref() {
-            Some("$@" | "$(CURDIR)/$@" | "${CURDIR}/$@") => true,
-            Some(v) => {
-                let v = v.strip_prefix("$(CURDIR)/").unwrap_or(v);
-                let dir = match b.dir() {
-                    Cwd::Known(d) => d,
-                    Cwd::Unknown(_) => return false,
-                };
-                f.resolve(&crate::syntax::shell::join_rel(&dir, v))
-                    .as_deref()
-                    == Some(path)
-            }
-            None => false,
         })
 }
 
