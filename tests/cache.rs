@@ -585,10 +585,29 @@ fn real_gocache_report_prune_and_migrate() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
     let said = text(&out.stdout);
+    // (Only the migrated helpers' executables, and a command that prunes
+    // only theirs.)
+    let last = said.trim_end().lines().last().unwrap().trim();
     assert!(
-        said.contains("Reclaim the") && said.trim_end().ends_with("gorun-lint cache --prune"),
+        said.contains("Reclaim the") && said.contains("(2 files;"),
         "{said}"
     );
+    assert!(
+        last.starts_with("gorun-lint cache --prune --tool gen ") && last.contains(" --tool tagger"),
+        "{said}"
+    );
+    // `--tool` prunes that tool's executables and no other.
+    // (The other repository's `gen` is not this one's helper: it stays.)
+    let count = |name: &str| {
+        executables(&env.cache)
+            .into_values()
+            .filter(|(n, _)| n == name)
+            .count()
+    };
+    let (gens, taggers) = (count("gen"), count("tagger"));
+    let out = cache_cmd(&m, &env.cache, &["--prune", "--tool", "gen"]);
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    assert_eq!((count("gen"), count("tagger")), (gens - 1, taggers));
 
     // --all-executables empties the cache of executables, and only of them.
     let files_before = all_files(&env.cache);

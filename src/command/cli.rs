@@ -171,6 +171,9 @@ pub struct CacheArgs {
     /// With --prune: remove every cached executable, not only the helpers'.
     #[arg(long, requires = "prune")]
     pub all_executables: bool,
+    /// With --prune: remove only the executables of this tool (repeatable).
+    #[arg(long, requires = "prune", value_name = "NAME")]
+    pub tool: Vec<String>,
     /// Use this configuration file instead of the closest `.gorun-lint.toml`.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -590,6 +593,7 @@ fn run_cache(args: CacheArgs) -> Result<i32, Error> {
         prune: args.prune,
         dry_run: args.dry_run,
         all_executables: args.all_executables,
+        tools: args.tool,
     };
     Ok(if crate::command::cache::run(&opts, &cwd)? {
         EXIT_OK
@@ -647,9 +651,9 @@ fn run_migrate(args: MigrateArgs) -> Result<i32, Error> {
             "not applying the migration: some files could not be read (see above)".into(),
         ));
     }
-    let fix = crate::lint::fix::plan::plan(&analysis, args.unsafe_fixes, None);
-    let changes = crate::lint::fix::apply::render(&fix.files)?;
-    // Record what stays on `go run` in the allowlist, with the reason.
+    let mut fix = crate::lint::fix::plan::plan(&analysis, args.unsafe_fixes, None);
+    // Record what stays on `go run` at its callsite (a comment above it),
+    // or scoped in the config where no comment can go.
     let root = crate::lint::paths::normalize(&cwd.join(&args.path));
     let config_path = match &args.config {
         Some(p) => p.clone(),
@@ -659,7 +663,16 @@ fn run_migrate(args: MigrateArgs) -> Result<i32, Error> {
             .clone()
             .unwrap_or_else(|| root.join(crate::lint::config::FILE_NAME)),
     };
-    let entries = crate::command::migrate::allow_entries(&plan);
+    let config_dir = config_path.parent().unwrap_or(&root).to_path_buf();
+    let kept = crate::command::migrate::keep(&analysis, &plan, &config_dir);
+    for c in kept.comments {
+        match fix.files.iter_mut().find(|f| f.path == c.path) {
+            Some(f) => f.edits.extend(c.edits),
+            None => fix.files.push(c),
+        }
+    }
+    let changes = crate::lint::fix::apply::render(&fix.files)?;
+    let entries = kept.entries;
     let mut config_change = None;
     if !entries.is_empty() || !config_path.exists() {
         let original = std::fs::read_to_string(&config_path).unwrap_or_default();
@@ -678,17 +691,42 @@ fn run_migrate(args: MigrateArgs) -> Result<i32, Error> {
         changes.len(),
         plural(changes.len())
     );
-    if config_change.is_some() {
+    if kept.callsites > 0 {
+        let in_config = if entries.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " ({} scoped in {})",
+                entries.len(),
+                crate::syntax::source::display_path(&config_path, &cwd)
+            )
+        };
         println!(
-            "Recorded {} helper{} that stay{} on `go run` in {} (review the reasons).",
-            entries.len(),
-            plural(entries.len()),
-            if entries.len() == 1 { "s" } else { "" },
-            crate::syntax::source::display_path(&config_path, &cwd)
+            "Recorded {} callsite{} that stay{} on `go run` with a `gorun-lint: allow` comment above {}{in_config}: review the reasons.",
+            kept.callsites,
+            plural(kept.callsites),
+            if kept.callsites == 1 { "s" } else { "" },
+            if kept.callsites == 1 { "it" } else { "each" },
         );
     }
     println!("\n{}", crate::command::migrate::ci_lines(&root, &cwd));
-    if let Some(t) = crate::command::cache::migrate_reclaim(cache_report.as_ref(), &args.path) {
+    // Only the migrated helpers' executables: a kept tool of the same name
+    // is cached again by its next run.
+    let kept_tools: Vec<&str> = plan
+        .staying
+        .iter()
+        .filter_map(|s| s.tool.as_deref())
+        .collect();
+    let migrated: Vec<String> = plan
+        .helpers
+        .iter()
+        .flat_map(|h| h.tools.iter())
+        .filter(|t| !kept_tools.contains(&t.as_str()))
+        .cloned()
+        .collect();
+    if let Some(t) =
+        crate::command::cache::migrate_reclaim(cache_report.as_ref(), &args.path, &migrated)
+    {
         print!("{t}");
     }
     Ok(EXIT_OK)

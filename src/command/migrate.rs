@@ -1,9 +1,18 @@
 //! `migrate`: the one-off migration of a legacy repository. Prints a plan
 //! (each helper with its package, callsites, files and fix safety, and what
 //! stays on `go run` and why), then with `--apply` applies the fixes,
-//! records what stays in the `.gorun-lint.toml` allowlist with its reason
-//! (creating the file when there is none), and prints the lines to add to
-//! CI, so that `check` passes from then on.
+//! records each callsite that stays with its reason, and prints the lines
+//! to add to CI, so that `check` passes from then on.
+//!
+//! What stays is recorded at the callsite, not for the tool: an inline
+//! `gorun-lint: allow` comment on the line above it, in the comment syntax
+//! of its source (`#` in Makefiles, scripts and workflows, `//` above a
+//! directive). A tool-wide allowlist key would let every later `go run` of
+//! that tool pass, in any file and at read time too, and the guard would
+//! be weaker after the migration than before it. Where no comment line can
+//! go (a `define` body, a line continued from the one above), the entry
+//! goes to `.gorun-lint.toml` scoped to the file and to the rules the
+//! callsite has (`{ reason, files, rules }`).
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -12,12 +21,17 @@ use std::path::Path;
 use crate::lint::analysis::{Analysis, Site};
 use crate::lint::classify::Class;
 use crate::lint::diagnostic::Applicability;
+use crate::lint::edit::{Edit, FileEdits};
+use crate::lint::rules;
 use crate::syntax::callsite::Origin;
+use crate::syntax::sources::Kind;
 
 /// One helper the migration creates.
 #[derive(Debug, Default)]
 pub struct PlannedHelper {
     pub target: String,
+    /// The tool names `go run` gave its executables (for the cache).
+    pub tools: Vec<String>,
     pub package: String,
     pub callsites: usize,
     pub files: Vec<String>,
@@ -27,6 +41,8 @@ pub struct PlannedHelper {
 /// A callsite that stays on `go run`, with the reason.
 #[derive(Debug)]
 pub struct Staying {
+    /// (file, site) in the analysis.
+    pub index: (usize, usize),
     pub location: String,
     pub package: String,
     pub tool: Option<String>,
@@ -63,6 +79,11 @@ pub fn plan(analysis: &Analysis) -> MigrationPlan {
                     h.target = target;
                     h.package = s.class.package.clone();
                     h.callsites += 1;
+                    if let Some(t) = &s.class.tool {
+                        if !h.tools.contains(t) {
+                            h.tools.push(t.clone());
+                        }
+                    }
                     if !h.files.contains(&f.file.display) {
                         h.files.push(f.file.display.clone());
                     }
@@ -75,6 +96,7 @@ pub fn plan(analysis: &Analysis) -> MigrationPlan {
                     }
                 }
                 None => staying.push(Staying {
+                    index: (fi, si),
                     location,
                     package: s.class.package.clone(),
                     tool: s
@@ -94,11 +116,14 @@ pub fn plan(analysis: &Analysis) -> MigrationPlan {
 }
 
 fn why_staying(s: &Site) -> String {
-    if let Some((key, reason)) = &s.allowed {
-        return format!("allowlisted ({key}: {reason})");
+    if let Some(a) = &s.allowed {
+        return format!("allowlisted ({}: {})", a.key, a.reason);
     }
     if matches!(s.callsite.origin, Origin::ReadTime { .. }) || s.deferred_read_time {
         return "read-time: runs while make reads the Makefile".into();
+    }
+    if s.callsite.origin == Origin::Generate {
+        return "//go:generate: no automatic fix".into();
     }
     match &s.class.class {
         Class::Remote { version } => format!("remote module at {version}"),
@@ -183,37 +208,173 @@ fn table<const N: usize>(head: [&str; N], rows: &[[String; N]]) -> String {
     out
 }
 
-/// Allowlist entries for what stays on `go run` and is not allowlisted yet:
-/// (key, reason). Keys are tool names, or the package as written when the
-/// tool is unknown.
-pub fn allow_entries(plan: &MigrationPlan) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = Vec::new();
-    for s in &plan.staying {
-        if s.why.starts_with("allowlisted") {
+/// How the migration records the callsites that stay: comment lines to
+/// insert (as edits of their files) and the scoped allow entries for the
+/// callsites no comment can sit above.
+#[derive(Debug, Default)]
+pub struct Kept {
+    pub comments: Vec<FileEdits>,
+    /// (key, the entry's TOML value).
+    pub entries: Vec<(String, String)>,
+    /// How many callsites were recorded.
+    pub callsites: usize,
+}
+
+/// Record each callsite of the plan that stays on `go run` (and is not
+/// allowed already) at the callsite.
+pub fn keep(analysis: &Analysis, plan: &MigrationPlan, config_dir: &Path) -> Kept {
+    let mut kept = Kept::default();
+    let mut comments: BTreeMap<usize, FileEdits> = BTreeMap::new();
+    for st in &plan.staying {
+        let (fi, si) = st.index;
+        let f = &analysis.files[fi];
+        let s = &f.sites[si];
+        if s.allowed.is_some() || f.context_only || !f.editable() {
             continue;
         }
-        let key = s.tool.clone().unwrap_or_else(|| s.package.clone());
-        if out.iter().any(|(k, _)| *k == key) {
-            continue;
+        let reason = format!("kept on go run by gorun-lint migrate: {}; review", st.why);
+        let key = st
+            .tool
+            .clone()
+            .filter(|t| !t.contains(char::is_whitespace))
+            .unwrap_or_else(|| s.class.package.clone());
+        let comment = (!key.contains(char::is_whitespace))
+            .then(|| comment_line(f, s, &key, &reason))
+            .flatten();
+        kept.callsites += 1;
+        match comment {
+            Some(edit) => comments
+                .entry(fi)
+                .or_insert_with(|| FileEdits {
+                    path: f.file.path.clone(),
+                    display: f.file.display.clone(),
+                    original: f.file.text.to_string(),
+                    created: false,
+                    edits: Vec::new(),
+                })
+                .edits
+                .push(edit),
+            None => {
+                // Scoped to this file and to the rules this callsite has.
+                let site = rules::Site::new(analysis, fi, si);
+                let mut codes: Vec<&str> = rules::check(&site, |_| true)
+                    .iter()
+                    .map(|d| d.rule.code)
+                    .collect();
+                codes.sort_unstable();
+                codes.dedup();
+                let file = f
+                    .file
+                    .path
+                    .strip_prefix(config_dir)
+                    .unwrap_or(&f.file.path)
+                    .to_string_lossy()
+                    .into_owned();
+                let list = |items: &[&str]| {
+                    items
+                        .iter()
+                        .map(|i| toml_string(i))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                let value = format!(
+                    "{{ reason = {}, files = [{}], rules = [{}] }}",
+                    toml_string(&format!("{reason} ({})", st.location)),
+                    list(&[file.as_str()]),
+                    list(&codes)
+                );
+                // One entry per key: a second callsite of the same key in
+                // another file widens its files.
+                match kept.entries.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, v)) if !v.contains(&toml_string(&file)) => {
+                        *v = v.replacen(
+                            "files = [",
+                            &format!("files = [{}, ", toml_string(&file)),
+                            1,
+                        );
+                    }
+                    Some(_) => {}
+                    None => kept.entries.push((key, value)),
+                }
+            }
         }
-        out.push((
-            key,
-            format!(
-                "kept on go run by gorun-lint migrate: {} ({}); review",
-                s.why, s.location
-            ),
-        ));
     }
-    out
+    kept.comments = comments.into_values().collect();
+    kept
+}
+
+/// The line to insert above a kept callsite: `# gorun-lint: allow KEY --
+/// REASON` (`//` in a `.go` file), indented as the line it sits above, a
+/// make comment at the margin in a Makefile (a tab would hand it to the
+/// shell). `None` where a line cannot go: in a `define` body (it would
+/// become part of the variable), or after a line continued with `\`.
+fn comment_line(
+    f: &crate::lint::analysis::FileAnalysis,
+    s: &Site,
+    key: &str,
+    reason: &str,
+) -> Option<Edit> {
+    if matches!(s.callsite.origin, Origin::Define { .. }) {
+        return None;
+    }
+    let text = &f.file.text;
+    let at = text[..s.callsite.line_span.start]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let before = text[..at].trim_end_matches('\n').trim_end_matches('\r');
+    if at > 0 && before.ends_with('\\') {
+        return None;
+    }
+    let line = &text[at..];
+    let indent = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];
+    if f.kind == Kind::Workflow && !workflow_comment_fits(&text[..at], line) {
+        return None;
+    }
+    let (indent, mark) = match f.kind {
+        Kind::Makefile => ("", "#"),
+        Kind::Generate => (indent, "//"),
+        Kind::Script | Kind::Workflow => (indent, "#"),
+    };
+    Some(Edit::insert(
+        at,
+        format!("{indent}{mark} gorun-lint: allow {key} -- {reason}\n"),
+    ))
+}
+
+/// Whether a `#` line above `line` of a workflow stays a comment of the
+/// step's script: above the `run:` key itself (a YAML comment), or inside a
+/// literal block (`run: |`, a shell comment). In a folded (`>`) or plain
+/// multi-line scalar it would be joined to the command and comment it out.
+fn workflow_comment_fits(before: &str, line: &str) -> bool {
+    let first = line.lines().next().unwrap_or("");
+    let body = first.trim_start();
+    if body.starts_with("run:") || body.starts_with("- run:") {
+        return true;
+    }
+    let indent = first.len() - body.len();
+    let parent = before.lines().rev().find(|l| {
+        let t = l.trim_start();
+        !t.is_empty() && l.len() - t.len() < indent
+    });
+    parent.is_some_and(|p| {
+        let p = p.trim_end();
+        let t = p.trim_start().trim_start_matches("- ").trim_start();
+        t.starts_with("run:") && (p.ends_with('|') || p.ends_with("|-") || p.ends_with("|+"))
+    })
+}
+
+fn toml_string(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
 /// `text` (a config file, possibly empty) with `entries` added to its
 /// `[allow]` table, creating the table (and the file's header) if needed.
+/// (`entries`: key and TOML value.)
 pub fn add_allow_entries(text: &str, entries: &[(String, String)], out_dir: &str) -> String {
-    let quote = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
+    let quote = toml_string;
     let lines: String = entries
         .iter()
-        .map(|(k, r)| format!("{} = {}\n", quote(k), quote(r)))
+        .map(|(k, v)| format!("{} = {v}\n", quote(k)))
         .collect();
     if text.trim().is_empty() {
         return format!(

@@ -5,9 +5,32 @@
 use regex::Regex;
 
 use crate::lint::classify::Classified;
+use crate::lint::diagnostic::RuleInfo;
 use crate::syntax::callsite::Callsite;
 use crate::syntax::source::SourceFile;
 use crate::syntax::sources::Kind;
+
+/// The code of the read-time rule (GR002), which a tool-wide allow entry
+/// never silences: the table that holds it sits in a later stage (a test
+/// there checks the two agree).
+pub const READ_TIME_RULE: &str = "GR002";
+
+/// What exempts a callsite: an inline comment (every rule, at that
+/// callsite) or an allow entry of a config (its `rules`).
+#[derive(Debug, Clone)]
+pub struct Allowance {
+    pub key: String,
+    pub reason: String,
+    /// The rules it silences; empty: every rule (an inline comment).
+    pub rules: Vec<String>,
+}
+
+impl Allowance {
+    /// Whether it silences `rule`'s finding at its callsite.
+    pub fn covers(&self, rule: &RuleInfo) -> bool {
+        self.rules.is_empty() || self.rules.iter().any(|k| rule.is_selected_by(k))
+    }
+}
 
 /// An inline `# gorun-lint: allow <tool> -- <reason>` comment.
 #[derive(Debug, Clone)]

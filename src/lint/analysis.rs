@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::error::Error;
-use crate::lint::allow::{find_suppressions, matches_key, Suppression};
+use crate::lint::allow::{find_suppressions, matches_key, Allowance, Suppression};
 use crate::lint::classify::{self, Classified};
 use crate::lint::config::{Config, Configs};
 use crate::lint::diagnostic::BuildId;
@@ -36,8 +36,9 @@ use crate::syntax::vars::VarEnv;
 pub struct Site {
     pub callsite: Callsite,
     pub class: Classified,
-    /// The allowlist entry or inline comment that exempts it: (key, reason).
-    pub allowed: Option<(String, String)>,
+    /// The allowlist entry or inline comment that exempts it (from the
+    /// rules [`Allowance::covers`]).
+    pub allowed: Option<Allowance>,
     /// `NAME = $(shell go run)` expanded while make reads the file.
     pub deferred_read_time: bool,
     /// The build this callsite performs (repo-local, directory known).
@@ -1469,15 +1470,40 @@ impl Analysis {
                         && matches_key(&s.tool, &site.callsite, &site.class, Some(&f.base))
                 }) {
                     s.used = true;
-                    site.allowed = Some((s.tool.clone(), s.reason.clone()));
+                    site.allowed = Some(Allowance {
+                        key: s.tool.clone(),
+                        reason: s.reason.clone(),
+                        rules: Vec::new(),
+                    });
                     continue;
                 }
-                if let Some((k, reason)) = cfg
-                    .allow
-                    .iter()
-                    .find(|(k, _)| matches_key(k, &site.callsite, &site.class, cfg.dir()))
+                // A config entry: its key, in its files; a tool-wide one
+                // (no `rules`) never reaches a read-time callsite. The
+                // scoped entries are tried first: they are the closer
+                // statement.
+                let read_time = match site.callsite.origin {
+                    Origin::ReadTime { .. } => true,
+                    Origin::Deferred { .. } => site.deferred_read_time,
+                    _ => false,
+                };
+                let path = f.file.path.as_path();
+                let matching = cfg.allow.iter().filter(|(k, e)| {
+                    (!e.rules.is_empty() || !read_time)
+                        && e.applies_in(path, cfg.dir())
+                        && matches_key(k, &site.callsite, &site.class, cfg.dir())
+                });
+                if let Some((k, e)) = matching
+                    .clone()
+                    .find(|(_, e)| !e.rules.is_empty() || !e.files.is_empty())
+                    .or_else(|| matching.clone().next())
                 {
-                    site.allowed = Some((k.clone(), reason.clone()));
+                    // No `rules`: every rule (this callsite is not
+                    // read-time, so GR002 cannot fire on it).
+                    site.allowed = Some(Allowance {
+                        key: k.clone(),
+                        reason: e.reason.clone(),
+                        rules: e.rules.clone(),
+                    });
                     if let Some(p) = &cfg.path {
                         self.used_allow
                             .entry(p.clone())

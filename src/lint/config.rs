@@ -13,7 +13,15 @@
 //!
 //! [allow]                            # tools or packages allowed to stay on `go run`
 //! migrate-ci = "CI-only helper, not on developer paths"
+//! "./scripts/version" = { reason = "prints the version at read time", files = ["Makefile"], rules = ["GR002"] }
 //! ```
+//!
+//! An allow entry is a reason alone (the tool anywhere, every rule but
+//! GR002: a `go run` while make reads the Makefile costs every `make`, so
+//! a tool-wide reason must not hide it), or a table that scopes it: `files`
+//! (globs, from the config's directory) and `rules` (codes, prefixes or
+//! names; GR002 only when named). The table is read by hand rather than as
+//! an untagged serde enum so that a mistake names the key and its line.
 
 use std::collections::BTreeMap;
 use std::collections::HashMap;
@@ -46,8 +54,12 @@ pub struct Config {
     pub prerequisites: Prerequisites,
     #[serde(default)]
     pub ignore: Vec<String>,
-    #[serde(default)]
-    pub allow: BTreeMap<String, String>,
+    /// The `[allow]` table as written; read into [`Config::allow`].
+    #[serde(default, rename = "allow")]
+    allow_raw: BTreeMap<String, toml::Value>,
+    /// Tools or packages allowed to stay on `go run`.
+    #[serde(skip)]
+    pub allow: BTreeMap<String, AllowEntry>,
     /// Which sources to read (`makefiles`, `scripts`, `generate`,
     /// `workflows`); all when absent.
     #[serde(default)]
@@ -66,6 +78,30 @@ pub struct Config {
     pub include_set: globset::GlobSet,
     #[serde(skip)]
     pub exclude_set: globset::GlobSet,
+}
+
+/// One `[allow]` entry: why, and where it applies.
+#[derive(Debug, Clone, Default)]
+pub struct AllowEntry {
+    pub reason: String,
+    /// Globs of the files it applies in (relative to the config's
+    /// directory); every file when empty.
+    pub files: Vec<String>,
+    pub files_set: globset::GlobSet,
+    /// The rules it silences (codes, prefixes or names); when empty, every
+    /// rule but the read-time one ([`crate::lint::allow::READ_TIME_RULE`]).
+    pub rules: Vec<String>,
+}
+
+impl AllowEntry {
+    /// Whether the entry applies in `file` (absolute), for a config in `dir`.
+    pub fn applies_in(&self, file: &Path, dir: Option<&Path>) -> bool {
+        if self.files.is_empty() {
+            return true;
+        }
+        let rel = dir.and_then(|d| file.strip_prefix(d).ok()).unwrap_or(file);
+        self.files_set.is_match(rel)
+    }
 }
 
 /// How `fix` keeps a helper target fresh.
@@ -100,6 +136,7 @@ impl Default for Config {
             clean_target: default_clean_target(),
             prerequisites: Prerequisites::default(),
             ignore: Vec::new(),
+            allow_raw: BTreeMap::new(),
             allow: BTreeMap::new(),
             sources: None,
             kinds: crate::syntax::sources::Kinds::ALL,
@@ -132,14 +169,10 @@ impl Config {
                 .span()
                 .map(|s| text[..s.start.min(text.len())].lines().count().max(1)),
         })?;
-        for (key, reason) in &cfg.allow {
-            if reason.trim().is_empty() {
-                return Err(Error::Config {
-                    path: path.to_path_buf(),
-                    message: format!("allow entry `{key}` needs a reason"),
-                    line: line_of_key(text, key),
-                });
-            }
+        let raw = std::mem::take(&mut cfg.allow_raw);
+        for (key, value) in raw {
+            let entry = allow_entry(path, text, &key, value, known_rule)?;
+            cfg.allow.insert(key, entry);
         }
         if cfg.out_dir.trim().is_empty()
             || cfg.out_dir.starts_with('/')
@@ -191,6 +224,88 @@ impl Config {
     pub fn dir(&self) -> Option<&Path> {
         self.path.as_deref().and_then(Path::parent)
     }
+}
+
+/// One `[allow]` value: a reason, or `{ reason, files, rules }`.
+fn allow_entry(
+    path: &Path,
+    text: &str,
+    key: &str,
+    value: toml::Value,
+    known_rule: fn(&str) -> bool,
+) -> Result<AllowEntry, Error> {
+    let line = line_of_key(text, key);
+    let err = |message: String| Error::Config {
+        path: path.to_path_buf(),
+        message,
+        line,
+    };
+    let strings = |field: &str, v: Option<toml::Value>| -> Result<Vec<String>, Error> {
+        match v {
+            None => Ok(Vec::new()),
+            Some(toml::Value::Array(items)) => items
+                .into_iter()
+                .map(|i| match i {
+                    toml::Value::String(s) => Ok(s),
+                    other => Err(err(format!(
+                        "allow entry `{key}`: `{field}` takes strings, not {}",
+                        other.type_str()
+                    ))),
+                })
+                .collect(),
+            Some(other) => Err(err(format!(
+                "allow entry `{key}`: `{field}` is a list of strings, not {}",
+                other.type_str()
+            ))),
+        }
+    };
+    let mut entry = match value {
+        toml::Value::String(reason) => AllowEntry {
+            reason,
+            ..AllowEntry::default()
+        },
+        toml::Value::Table(mut t) => {
+            let reason = match t.remove("reason") {
+                Some(toml::Value::String(r)) => r,
+                Some(other) => {
+                    return Err(err(format!(
+                        "allow entry `{key}`: `reason` is a string, not {}",
+                        other.type_str()
+                    )))
+                }
+                None => String::new(),
+            };
+            let files = strings("files", t.remove("files"))?;
+            let rules = strings("rules", t.remove("rules"))?;
+            if let Some(other) = t.keys().next() {
+                return Err(err(format!(
+                    "allow entry `{key}`: unknown field `{other}` (expected `reason`, `files` or `rules`)"
+                )));
+            }
+            AllowEntry {
+                reason,
+                files,
+                rules,
+                ..AllowEntry::default()
+            }
+        }
+        other => {
+            return Err(err(format!(
+                "allow entry `{key}` is a reason (a string) or a table `{{ reason = \"...\", files = [...], rules = [...] }}`, not {}",
+                other.type_str()
+            )))
+        }
+    };
+    if entry.reason.trim().is_empty() {
+        return Err(err(format!("allow entry `{key}` needs a reason")));
+    }
+    for r in &entry.rules {
+        if !known_rule(r) {
+            return Err(err(format!("allow entry `{key}`: unknown rule `{r}`")));
+        }
+    }
+    entry.files_set = compile_globs(path, &entry.files, line)?;
+    Ok(entry)
 }
 
 /// Compile globs; `dir/**` also matches what is below `dir`.

@@ -106,6 +106,8 @@ pub struct CacheOptions {
     pub prune: bool,
     pub dry_run: bool,
     pub all_executables: bool,
+    /// `--tool`: prune only the executables of these names.
+    pub tools: Vec<String>,
 }
 
 /// Locate, check and walk GOCACHE, and group what it holds.
@@ -183,7 +185,7 @@ pub fn run(opts: &CacheOptions, cwd: &Path) -> Result<bool, Error> {
     let report = report::build(location, scan?, &names);
     let pruned = opts
         .prune
-        .then(|| prune::prune(&report, opts.all_executables, opts.dry_run));
+        .then(|| prune::prune(&report, opts.all_executables, opts.dry_run, &opts.tools));
     let text = match opts.format {
         Format::Human => report::human(
             &report,
@@ -256,17 +258,33 @@ pub fn migrate_report(
     }
 }
 
-/// For `migrate --apply`: the command that reclaims the helpers' cached
-/// executables, when there are some.
-pub fn migrate_reclaim(report: Option<&report::Report>, path: &Path) -> Option<String> {
-    let h = report?.group(report::Group::Helpers);
-    (h.files > 0).then(|| {
+/// For `migrate --apply`: the command that reclaims the cached executables
+/// of the helpers it migrated (`tools`, their names), when there are some.
+pub fn migrate_reclaim(
+    report: Option<&report::Report>,
+    path: &Path,
+    tools: &[String],
+) -> Option<String> {
+    let report = report?;
+    let (files, bytes) = report
+        .executables
+        .iter()
+        .filter(|(e, g)| *g == report::Group::Helpers && tools.contains(&e.name))
+        .fold((0usize, 0u64), |(n, b), (e, _)| (n + 1, b + e.bytes));
+    (files > 0).then(|| {
+        let mut command = prune_command(path, None);
+        let mut names: Vec<&String> = tools.iter().collect();
+        names.sort();
+        names.dedup();
+        for t in names {
+            command.push_str(&format!(" --tool {}", shell_quote(t)));
+        }
         format!(
             "Reclaim the {} that `go run` of the migrated helpers left in GOCACHE ({} file{}; safe while no build runs):\n\n  {}\n",
-            report::size(h.bytes),
-            h.files,
-            if h.files == 1 { "" } else { "s" },
-            prune_command(path, None)
+            report::size(bytes),
+            files,
+            if files == 1 { "" } else { "s" },
+            command
         )
     })
 }

@@ -36,8 +36,9 @@ impl Pruned {
     }
 }
 
-/// Remove the helpers' cached executables (`all`: every cached executable).
-pub fn prune(report: &Report, all: bool, dry_run: bool) -> Pruned {
+/// Remove the helpers' cached executables (`all`: every cached executable;
+/// `tools`, when not empty: only those of these names).
+pub fn prune(report: &Report, all: bool, dry_run: bool, tools: &[String]) -> Pruned {
     let root = &report.location.dir;
     let mut out = Pruned {
         all,
@@ -46,7 +47,7 @@ pub fn prune(report: &Report, all: bool, dry_run: bool) -> Pruned {
         failed: Vec::new(),
     };
     for (e, g) in &report.executables {
-        if !all && *g != Group::Helpers {
+        if (!all && *g != Group::Helpers) || (!tools.is_empty() && !tools.contains(&e.name)) {
             continue;
         }
         match check(root, e) {

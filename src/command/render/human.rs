@@ -76,9 +76,16 @@ impl Renderer for Human {
                 plural(report.len())
             )
         } else if failing == 0 {
+            // What is allowed stays visible: a clean run says how much of
+            // it was an exemption.
+            let allowed = if report.allowed > 0 {
+                format!("; {} allowed", report.allowed)
+            } else {
+                String::new()
+            };
             writeln!(
                 out,
-                "No `go run` findings ({} file{} checked).",
+                "No `go run` findings ({} file{} checked{allowed}).",
                 report.files_checked,
                 plural(report.files_checked)
             )

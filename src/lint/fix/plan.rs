@@ -303,10 +303,11 @@ pub fn intents(analysis: &Analysis) -> BTreeMap<Intent, Applicability> {
             continue;
         }
         for (si, s) in f.sites.iter().enumerate() {
-            if s.allowed.is_some() {
-                continue;
-            }
-            rules::check(&rules::Site::new(analysis, fi, si), |_| true)
+            // The rules an allowance covers offer no fix.
+            let allowed = |r: &crate::lint::diagnostic::RuleInfo| {
+                s.allowed.as_ref().is_some_and(|a| a.covers(r))
+            };
+            rules::check(&rules::Site::new(analysis, fi, si), |r| !allowed(r))
                 .into_iter()
                 .for_each(&mut take);
         }

@@ -151,7 +151,7 @@ pub fn offer(analysis: &Analysis, fi: usize, s: &analysis::Site) -> Option<Appli
     if pinned && s.callsite.target.text().contains('$') {
         return None;
     }
-    if s.allowed.is_some()
+    if s.allowed.as_ref().is_some_and(|a| a.covers(&RULE))
         || s.helper.is_none()
         || (s.class.module().is_none() && !pinned)
         || (pinned && matches!(s.callsite.origin, Origin::Script | Origin::Workflow { .. }))

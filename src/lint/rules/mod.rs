@@ -340,3 +340,15 @@ pub fn check(site: &Site, wants: impl Fn(&RuleInfo) -> bool) -> Vec<Diagnostic> 
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    /// The allowlist (a stage below) names the read-time rule by code.
+    #[test]
+    fn the_allowlist_names_the_read_time_rule() {
+        assert_eq!(
+            super::read_time_go_run::RULE.code,
+            crate::lint::allow::READ_TIME_RULE
+        );
+    }
+}
