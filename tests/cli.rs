@@ -1822,3 +1822,190 @@ fn a_file_run_is_keyed_by_its_directory() {
     assert_eq!(rules, ["GR006", "GR001"], "{doc}");
     assert_eq!(diagnostics(&doc)[1]["tool"], "tools", "{doc}");
 }
+
+// ---------------------------------------------------------------------------
+// Man pages (issue 20)
+// ---------------------------------------------------------------------------
+
+/// `text` as roff writes it in a page (`-` is `\-`).
+fn roff(text: &str) -> String {
+    text.replace('-', "\\-")
+}
+
+/// The page `gorun-lint man ARGS` prints.
+fn man_page(args: &[&str]) -> String {
+    let out = bin().arg("man").args(args).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    stdout_of(&out)
+}
+
+/// Every command (and gorun-lint itself) has a page of its own, named as
+/// git's are, with the options clap knows and the sections it does not.
+#[test]
+fn every_command_has_a_man_page_with_its_options_and_exit_status() {
+    let pages: &[(&str, &[&str])] = &[
+        (
+            "",
+            &["gorun-lint-check(1)", "gorun-lint-fix(1)", "--version"],
+        ),
+        (
+            "check",
+            &[
+                "--statistics",
+                "--select",
+                "--ignore",
+                "--baseline",
+                "--only",
+            ],
+        ),
+        (
+            "fix",
+            &["--unsafe-fixes", "--diff", "--out-dir", "--stdin-filename"],
+        ),
+        ("migrate", &["--apply", "--unsafe-fixes"]),
+        ("cache", &["--prune", "--gocache", "--all-executables"]),
+        ("completions", &["SHELL"]),
+        ("man", &["--dir", "COMMAND"]),
+        ("rules", &["--help"]),
+        ("rule", &["CODE"]),
+    ];
+    for (command, options) in pages {
+        let args: Vec<&str> = Some(*command)
+            .filter(|c| !c.is_empty())
+            .into_iter()
+            .collect();
+        let page = man_page(&args);
+        let name = if command.is_empty() {
+            "gorun-lint".to_string()
+        } else {
+            format!("gorun-lint-{command}")
+        };
+        assert!(page.contains(&format!(".TH {name} 1")), "{name}:\n{page}");
+        assert!(
+            page.contains(&format!(".SH NAME\n{} \\-", roff(&name))),
+            "{name}:\n{page}"
+        );
+        for option in *options {
+            assert!(
+                page.contains(&roff(option)),
+                "{name} lacks {option}:\n{page}"
+            );
+        }
+        for section in [
+            ".SH SYNOPSIS",
+            ".SH \"EXIT STATUS\"",
+            ".SH FILES",
+            ".SH ENVIRONMENT",
+            ".SH EXAMPLES",
+            ".SH \"SEE ALSO\"",
+        ] {
+            assert!(page.contains(section), "{name} lacks {section}:\n{page}");
+        }
+        // Examples are of this command.
+        let examples = &page[page.find(".SH EXAMPLES").unwrap()..];
+        assert!(
+            examples.contains(&format!(
+                "\\fB{}",
+                roff(&format!("gorun-lint {command}").trim().to_string())
+            )),
+            "{name}:\n{page}"
+        );
+        // The roff apostrophe preamble once, at the top.
+        assert_eq!(page.matches(".ds Aq").count(), 2, "{name}:\n{page}");
+    }
+    // What each command really exits with, and reads.
+    let check = man_page(&["check"]);
+    assert!(check.contains("\\fB1\\fR\nFindings"), "{check}");
+    assert!(check.contains("\\fBNO_COLOR\\fR"), "{check}");
+    assert!(check.contains("\\fBGORUN_LINT_TIMINGS\\fR"), "{check}");
+    assert!(check.contains("\\fB.gorun\\-lint.toml\\fR"), "{check}");
+    assert!(!check.contains("GOCACHE"), "{check}");
+    let fix = man_page(&["fix"]);
+    assert!(
+        fix.contains("\\fB1\\fR\nWith \\-\\-diff: there are changes"),
+        "{fix}"
+    );
+    let cache = man_page(&["cache"]);
+    assert!(cache.contains("\\fBGOCACHE\\fR"), "{cache}");
+    assert!(
+        !cache.contains("\\fB1\\fR"),
+        "cache never exits 1:\n{cache}"
+    );
+    assert!(!cache.contains("NO_COLOR"), "{cache}");
+}
+
+#[test]
+fn man_of_an_unknown_command_exits_2_naming_the_pages() {
+    bin()
+        .args(["man", "chek"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("no man page for `chek`"))
+        .stderr(predicate::str::contains("check, fix"));
+    bin().args(["man", "check", "--dir", "x"]).assert().code(2);
+}
+
+/// `man --dir` writes every page, each the one `man COMMAND` prints; and,
+/// where man-db is installed, each renders without a warning.
+#[test]
+fn man_dir_writes_one_page_per_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("man1");
+    bin()
+        .args(["man", "--dir"])
+        .arg(&out)
+        .assert()
+        .code(0)
+        .stdout("");
+    let mut files: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    let commands = [
+        "cache",
+        "check",
+        "completions",
+        "fix",
+        "man",
+        "migrate",
+        "rule",
+        "rules",
+    ];
+    let mut expected: Vec<String> = commands
+        .iter()
+        .map(|c| format!("gorun-lint-{c}.1"))
+        .collect();
+    expected.push("gorun-lint.1".into());
+    expected.sort();
+    assert_eq!(files, expected);
+    for c in commands {
+        let written = std::fs::read_to_string(out.join(format!("gorun-lint-{c}.1"))).unwrap();
+        assert_eq!(written, man_page(&[c]), "{c}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(out.join("gorun-lint.1")).unwrap(),
+        man_page(&[])
+    );
+    let has_man = std::process::Command::new("man")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_man {
+        eprintln!("man is not installed: pages not rendered");
+        return;
+    }
+    for f in &files {
+        let r = std::process::Command::new("man")
+            .args(["--warnings", "-l"])
+            .arg(out.join(f))
+            .env("MANPAGER", "cat")
+            .env("MANWIDTH", "80")
+            .output()
+            .unwrap();
+        let stderr = stderr_of(&r);
+        assert!(r.status.success() && stderr.is_empty(), "{f}: {stderr}");
+        assert!(stdout_of(&r).contains("EXIT STATUS"), "{f}");
+    }
+}

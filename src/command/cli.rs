@@ -42,8 +42,9 @@ pub enum Command {
         /// bash, zsh, fish, elvish or powershell.
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff).
-    Man,
+    /// Print a man page (roff): gorun-lint's, or a command's
+    /// (`gorun-lint man check`); --dir writes them all.
+    Man(ManArgs),
     /// List the rules.
     Rules,
     /// Print a rule's documentation.
@@ -147,6 +148,18 @@ pub struct MigrateArgs {
     /// Use this configuration file instead of the closest `.gorun-lint.toml`.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The command whose page to print (check, fix, ...; default: the page
+    /// of gorun-lint itself).
+    #[arg(value_name = "COMMAND", conflicts_with = "dir")]
+    pub command: Option<String>,
+    /// Write every page (gorun-lint.1, gorun-lint-check.1, ...) into DIR
+    /// instead of printing one.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -269,13 +282,18 @@ fn dispatch(cli: Cli) -> Result<i32, Error> {
             clap_complete::generate(shell, &mut cmd, "gorun-lint", &mut std::io::stdout());
             Ok(EXIT_OK)
         }
-        Command::Man => {
-            let cmd = <Cli as clap::CommandFactory>::command();
-            let mut out = Vec::new();
-            clap_mangen::Man::new(cmd)
-                .render(&mut out)
-                .map_err(|e| Error::Usage(format!("cannot render the man page: {e}")))?;
-            let _ = std::io::stdout().write_all(&out);
+        Command::Man(args) => {
+            if let Some(dir) = &args.dir {
+                let written = crate::command::man::write_all(dir)?;
+                eprintln!(
+                    "gorun-lint: wrote {} man pages to {}",
+                    written.len(),
+                    dir.display()
+                );
+            } else {
+                let page = crate::command::man::page(args.command.as_deref())?;
+                let _ = std::io::stdout().write_all(&page);
+            }
             Ok(EXIT_OK)
         }
         Command::Rules => {

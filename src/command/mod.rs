@@ -6,5 +6,6 @@
 pub mod baseline;
 pub mod cache;
 pub mod cli;
+pub mod man;
 pub mod migrate;
 pub mod render;
