@@ -2009,3 +2009,164 @@ fn man_dir_writes_one_page_per_command() {
         assert!(stdout_of(&r).contains("EXIT STATUS"), "{f}");
     }
 }
+
+// ---------------------------------------------------------------------------
+// check --show-files, --show-settings (issue 20)
+// ---------------------------------------------------------------------------
+
+/// A module with a callsite at the top, a sub-directory with its own
+/// config (which excludes `third_party/`), a script, and what the walk
+/// passes over: `vendor/`, a git-ignored directory.
+fn show_tree() -> tempfile::TempDir {
+    let dir = module_with(ONE_CALLSITE);
+    let write = |rel: &str, text: &str| {
+        let p = dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    write(
+        "sub/.gorun-lint.toml",
+        "out-dir = \"bin/tools\"\nexclude = [\"third_party/**\"]\ngo-commands = [\"./hack/gow\"]\n\n[allow]\ngen = \"release only\"\n",
+    );
+    write("sub/Makefile", "x:\n\tgo run ../scripts/gen\n");
+    write("sub/third_party/rules.mk", "y:\n\tgo run ./z\n");
+    write("tools/gen.sh", "#!/bin/sh\ngo run ./scripts/gen\n");
+    write("vendor/Makefile", "v:\n\tgo run ./v\n");
+    write(".gitignore", "ignored/\n");
+    write("ignored/Makefile", "i:\n\tgo run ./i\n");
+    dir
+}
+
+fn lines_of(dir: &Path, args: &[&str], code: i32) -> Vec<String> {
+    let out = bin().current_dir(dir).args(args).output().unwrap();
+    assert_eq!(out.status.code(), Some(code), "{}", stderr_of(&out));
+    stdout_of(&out).lines().map(String::from).collect()
+}
+
+/// The files are the check's own walk (`.gitignore`, `vendor/`, config
+/// `exclude`, `--only` respected), relative and sorted; nothing is checked
+/// (the tree has findings, the exit code is 0).
+#[test]
+fn show_files_lists_what_check_would_read_and_checks_nothing() {
+    let dir = show_tree();
+    json_in(dir.path(), &[], 1);
+    let all = [
+        "Makefile",
+        "scripts/gen/main.go",
+        "sub/Makefile",
+        "tools/gen.sh",
+    ];
+    assert_eq!(lines_of(dir.path(), &["check", "--show-files"], 0), all);
+    assert_eq!(
+        lines_of(dir.path(), &["check", "--show-files", "."], 0),
+        all
+    );
+    assert_eq!(
+        lines_of(
+            dir.path(),
+            &["check", "--show-files", "--only", "makefiles"],
+            0
+        ),
+        ["Makefile", "sub/Makefile"]
+    );
+    // Named on the command line, a file is always checked.
+    assert_eq!(
+        lines_of(
+            dir.path(),
+            &["check", "--show-files", "sub/third_party/rules.mk", "tools"],
+            0
+        ),
+        ["sub/third_party/rules.mk", "tools/gen.sh"]
+    );
+    // A missing path is an error, as for a check.
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["check", "--show-files", "nope", "tools"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stdout_of(&out), "tools/gen.sh\n");
+    assert!(stderr_of(&out).contains("nope"), "{}", stderr_of(&out));
+    // They check nothing: flags about the report do not go with them.
+    bin()
+        .current_dir(dir.path())
+        .args(["check", "--show-files", "--format", "json"])
+        .assert()
+        .code(2);
+}
+
+/// Each configuration that applies, once, with its files and every
+/// setting (defaults included); `--config` applies to every file.
+#[test]
+fn show_settings_names_the_config_of_each_file_and_its_settings() {
+    let dir = show_tree();
+    let out = lines_of(dir.path(), &["check", "--show-settings"], 0).join("\n");
+    let blocks: Vec<&str> = out.split("\n\n# config: ").collect();
+    assert_eq!(blocks.len(), 2, "{out}");
+    let (top, sub) = (blocks[0], blocks[1]);
+    assert!(top.starts_with("# config: defaults"), "{out}");
+    assert!(
+        top.contains("# files:\n#   Makefile\n#   scripts/gen/main.go\n#   tools/gen.sh\n"),
+        "{out}"
+    );
+    for line in [
+        "out-dir = \"_gen/bin\"",
+        "clean-target = \"clean\"",
+        "prerequisites = \"go-list\"",
+        "go-commands = []",
+        "exclude = []",
+        "ignore = []",
+        "sources = [\"makefiles\", \"scripts\", \"generate\", \"workflows\"]",
+        "[allow]",
+    ] {
+        assert!(top.lines().any(|l| l == line), "{line}:\n{out}");
+    }
+    assert!(
+        sub.starts_with("sub/.gorun-lint.toml\n# files:\n#   sub/Makefile\n"),
+        "{out}"
+    );
+    for line in [
+        "out-dir = \"bin/tools\"",
+        "go-commands = [\"./hack/gow\"]",
+        "exclude = [\"third_party/**\"]",
+        "\"gen\" = \"release only\"",
+    ] {
+        assert!(sub.lines().any(|l| l == line), "{line}:\n{out}");
+    }
+    // For one path; and with --config, that file for every file.
+    let one = lines_of(dir.path(), &["check", "--show-settings", "sub/Makefile"], 0);
+    assert_eq!(one[0], "# config: sub/.gorun-lint.toml");
+    assert_eq!(one[2], "#   sub/Makefile");
+    let forced = lines_of(
+        dir.path(),
+        &[
+            "check",
+            "--show-settings",
+            "--config",
+            "sub/.gorun-lint.toml",
+            "--only",
+            "makefiles",
+        ],
+        0,
+    );
+    assert_eq!(
+        forced[..4],
+        [
+            "# config: sub/.gorun-lint.toml",
+            "# files:",
+            "#   Makefile",
+            "#   sub/Makefile"
+        ]
+    );
+    assert!(
+        forced.contains(&"sources = [\"makefiles\"]  # from --only".to_string()),
+        "{forced:?}"
+    );
+    // A directory with nothing to check still shows what applies there.
+    std::fs::create_dir_all(dir.path().join("sub/empty")).unwrap();
+    let empty = lines_of(dir.path(), &["check", "--show-settings", "sub/empty"], 0);
+    assert_eq!(
+        empty[..2],
+        ["# config: sub/.gorun-lint.toml", "# files: none"]
+    );
+}

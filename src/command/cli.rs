@@ -115,7 +115,27 @@ pub struct CheckArgs {
     /// longer match anything.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// Print the files a check would read (one a line, sorted), check
+    /// nothing and exit 0.
+    #[arg(long, conflicts_with_all = SHOW_CONFLICTS)]
+    pub show_files: bool,
+    /// Print the configuration file that applies to each file (or to the
+    /// given path) and its settings, check nothing and exit 0.
+    #[arg(long, conflicts_with_all = SHOW_CONFLICTS, conflicts_with = "show_files")]
+    pub show_settings: bool,
 }
+
+/// What `--show-files` and `--show-settings` take no part of: they check
+/// nothing, so flags about the report would be silently ignored.
+const SHOW_CONFLICTS: [&str; 7] = [
+    "stdin_filename",
+    "write_baseline",
+    "baseline",
+    "statistics",
+    "quiet",
+    "exit_zero",
+    "format",
+];
 
 #[derive(Debug, Args)]
 pub struct FixArgs {
@@ -369,6 +389,12 @@ fn run_check(args: CheckArgs) -> Result<i32, Error> {
         }
     }
     let cwd = cwd()?;
+    if args.show_files {
+        return crate::command::show::show_files(&args.common.options()?, &cwd);
+    }
+    if args.show_settings {
+        return crate::command::show::show_settings(&args.common.options()?, &cwd);
+    }
     let selection = Selection {
         select: args.select.clone(),
         ignore: args.ignore.clone(),

@@ -144,7 +144,7 @@ fn para(roff: &mut Roff, text: impl Into<Vec<Inline>>) {
 // Exit codes, as `cli.rs` returns them (its `EXIT_*` constants).
 const USAGE: &str = "A usage error (an unknown flag or value), as for every command.";
 const CHECK_EXIT: &[(&str, &str)] = &[
-    ("0", "No findings (info notes, GR007 and GR015, do not count); also with --exit-zero and --write-baseline."),
+    ("0", "No findings (info notes, GR007 and GR015, do not count); also with --exit-zero, --write-baseline, --show-files and --show-settings (2 still when a path cannot be read)."),
     ("1", "Findings: warnings or errors that --select, --ignore, the allowlist or the baseline did not hide."),
     ("2", "A usage error (an unknown flag, rule or source), an invalid configuration file, or a path or file that could not be read; the other files are still checked and reported. --exit-zero does not turn it into 0."),
 ];
@@ -206,6 +206,8 @@ fn extra(roff: &mut Roff, name: &str) {
                 ("gorun-lint check --format json .", "The findings as JSON (also sarif, github)."),
                 ("gorun-lint check --select GR00 --ignore GR005 Makefile scripts", "Only rules GR001-GR009 but GR005, in one Makefile and one directory."),
                 ("gorun-lint check --statistics", "Counts per rule instead of the findings."),
+                ("gorun-lint check --show-files", "The files a check would read; nothing is checked."),
+                ("gorun-lint check --show-settings Makefile", "The configuration file and settings that apply to Makefile."),
                 ("gorun-lint check --stdin-filename Makefile < buffer", "Check an editor's buffer as if it were Makefile."),
                 ("gorun-lint check --write-baseline .gorun-lint-baseline.json", "Record today's findings in a legacy repository; --baseline FILE then reports only new ones."),
             ],
@@ -343,7 +345,7 @@ fn files(roff: &mut Roff, name: &str) {
         roff.control("TP", []);
         roff.text([bold(crate::lint::config::FILE_NAME)]);
         roff.text([roman(
-            "The configuration: for each file, the closest one in its directory or a directory above it (--config FILE uses FILE for every file instead); without one, the defaults. Keys: go-commands (wrappers that are go under another name), include and exclude (globs, relative to the file's directory), out-dir (default _gen/bin), clean-target (default clean), prerequisites (go-list, the default, or static), ignore (rules not to report), sources (makefiles, scripts, generate, workflows; default all), and an [allow] table of tool names or package paths, each with a required reason. An unknown key, an allow entry without a reason, a bad glob, out-dir outside the repository or an unknown rule or source is an error (exit 2).",
+            "The configuration: for each file, the closest one in its directory or a directory above it (--config FILE uses FILE for every file instead); without one, the defaults. Keys: go-commands (wrappers that are go under another name), include and exclude (globs, relative to the configuration file's directory), out-dir (default _gen/bin, relative to the same directory), clean-target (default clean), prerequisites (go-list, the default, or static), ignore (rules not to report), sources (makefiles, scripts, generate, workflows; default all), and an [allow] table of tool names or package paths, each with a required reason. An unknown key, an allow entry without a reason, a bad glob, out-dir outside the repository or an unknown rule or source is an error (exit 2). gorun-lint check --show-settings prints the file and settings that apply to each file.",
         )]);
     }
     match name {

@@ -9,3 +9,4 @@ pub mod cli;
 pub mod man;
 pub mod migrate;
 pub mod render;
+pub mod show;
