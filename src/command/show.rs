@@ -166,8 +166,18 @@ fn settings(cfg: &Config, files: &[PathBuf], only: Option<Kinds>, cwd: &Path) ->
         None => s.push_str(&format!("sources = {}\n", array(&kinds(cfg.kinds)))),
     }
     s.push_str("\n[allow]\n");
-    for (key, reason) in &cfg.allow {
-        s.push_str(&format!("{} = {}\n", quote(key), quote(reason)));
+    for (key, e) in &cfg.allow {
+        if e.files.is_empty() && e.rules.is_empty() {
+            s.push_str(&format!("{} = {}\n", quote(key), quote(&e.reason)));
+        } else {
+            s.push_str(&format!(
+                "{} = {{ reason = {}, files = {}, rules = {} }}\n",
+                quote(key),
+                quote(&e.reason),
+                array(&e.files),
+                array(&e.rules)
+            ));
+        }
     }
     s
 }

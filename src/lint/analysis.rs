@@ -201,6 +201,9 @@ pub struct Analysis {
     pub warnings: Vec<String>,
     /// Directories walked (absolute).
     pub dirs: Vec<PathBuf>,
+    /// Files named alone and checked with their projects around them: only
+    /// theirs are reported ([`Analysis::reports`]).
+    pub named: Option<HashSet<PathBuf>>,
     /// Allowlist keys used, per config file.
     pub used_allow: HashMap<PathBuf, Vec<String>>,
     /// The working directory paths are shown relative to.
@@ -744,6 +747,54 @@ struct FileSites {
     env: VarEnv,
 }
 
+/// Files named on the command line (and no directory), with the project
+/// roots walked around them for context ([`named_in_context`]).
+struct NamedContext {
+    /// The named files (absolute, normalised).
+    named: HashSet<PathBuf>,
+    /// Their projects' roots, each walked once.
+    roots: Vec<PathBuf>,
+}
+
+/// One answer per file: a file named alone (pre-commit passes the changed
+/// files, an editor the one open) gets the findings, messages and fixes
+/// the check of its whole repository gives it. What a file means depends
+/// on files around it: the recipe that runs a script gives its working
+/// directory, another file's build of the same name moves a helper's name,
+/// an including Makefile defines its variables. Rather than guess which of
+/// them matter (and miss one), the named files' project roots (the
+/// config's directory, else the repository or module root: the root the
+/// walk would start from) are walked as `check .` would, and everything
+/// but the named files is then read for context only
+/// ([`Analysis::narrow_to`]). A walk costs little next to reading: the
+/// prefilter skips what cannot matter. With a directory among the paths,
+/// or text on standard input, files are checked as given.
+fn named_in_context(opts: &Options, cwd: &Path, configs: &Configs) -> Option<NamedContext> {
+    if opts.stdin.is_some() || opts.paths.is_empty() {
+        return None;
+    }
+    let mut named = HashSet::new();
+    let mut roots: Vec<PathBuf> = Vec::new();
+    for p in &opts.paths {
+        let abs = normalize(&cwd.join(p));
+        // Only regular files: a FIFO or a missing path is refused as named.
+        if !std::fs::metadata(&abs).is_ok_and(|m| m.is_file()) {
+            return None;
+        }
+        let dir = abs.parent()?.to_path_buf();
+        let config = configs.for_dir(&dir).ok()?;
+        let root = project_root(&dir, &config);
+        if !roots.contains(&root) {
+            roots.push(root);
+        }
+        named.insert(abs);
+    }
+    // A root inside another is walked with it.
+    let all = roots.clone();
+    roots.retain(|r| !all.iter().any(|o| o != r && r.starts_with(o)));
+    Some(NamedContext { named, roots })
+}
+
 /// Options shared by the commands that analyse.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -776,6 +827,19 @@ impl Analysis {
     ) -> Result<Analysis, Error> {
         let timings = opts.timings;
         let t0 = std::time::Instant::now();
+        // Named files alone: read with the project around them.
+        let context = named_in_context(opts, cwd, configs);
+        let widened;
+        let opts = match &context {
+            Some(c) => {
+                widened = Options {
+                    paths: opts.paths.iter().chain(&c.roots).cloned().collect(),
+                    ..opts.clone()
+                };
+                &widened
+            }
+            None => opts,
+        };
         let LoadedAll {
             mut found,
             kept,
@@ -845,6 +909,9 @@ impl Analysis {
                     .or_default()
                     .extend(keys.iter().cloned());
             }
+        }
+        if let Some(c) = context {
+            analysis.narrow_to(c);
         }
         if timings {
             eprintln!(
@@ -1295,6 +1362,53 @@ impl Analysis {
             }
         }
         self.apply_allowlist();
+    }
+
+    /// After a named-files analysis walked their projects for context
+    /// ([`named_in_context`]): report the named files only. The files
+    /// around them stay as the walk read them (their own part in the
+    /// guard's trees included, so a tree is judged as in the whole check),
+    /// and the report keeps the findings located in the named files
+    /// ([`Analysis::reports`]). What the walk said about the other files
+    /// (one it could not read, a config of another directory) is not about
+    /// what was asked.
+    fn narrow_to(&mut self, c: NamedContext) {
+        self.finished.retain(|x| c.named.contains(&x.path));
+        self.files_walked = c.named.len();
+        self.dirs.clear();
+        self.warnings.clear();
+        let configs: Vec<PathBuf> = self
+            .files
+            .iter()
+            .filter(|f| c.named.contains(&f.file.path))
+            .filter_map(|f| f.config.path.clone())
+            .collect();
+        self.errors.retain(|e| {
+            e.path().is_none_or(|p| {
+                c.named.contains(p)
+                    || configs.iter().any(|k| k == p)
+                    || (p
+                        .file_name()
+                        .is_some_and(|n| n == crate::lint::config::FILE_NAME)
+                        && c.named
+                            .iter()
+                            .any(|n| p.parent().is_some_and(|d| n.starts_with(d))))
+            })
+        });
+        self.named = Some(c.named);
+    }
+
+    /// Whether the findings (and fixes) of a file at `path` are reported:
+    /// all but those read for context ([`FileAnalysis::context_only`], and
+    /// the files around the named ones, [`named_in_context`]).
+    pub fn reports(&self, path: &Path) -> bool {
+        self.named.as_ref().is_none_or(|n| n.contains(path))
+    }
+
+    /// [`Analysis::reports`] for file `fi`, with its `context_only`.
+    pub fn reports_file(&self, fi: usize) -> bool {
+        let f = &self.files[fi];
+        !f.context_only && self.reports(&f.file.path)
     }
 
     /// Whether the prefilter skipped the file at `path`.

@@ -83,7 +83,11 @@ impl Report {
 pub fn check(analysis: &mut Analysis, selection: &Selection, cwd: &Path) -> Report {
     let trees = crate::lint::guard::analyse(analysis);
     let mut report = check_files(analysis, selection, trees);
-    report.files_checked = analysis.files_walked.max(analysis.files.len());
+    // (Files read only for context are not checked.)
+    let reported = (0..analysis.files.len())
+        .filter(|&fi| analysis.reports_file(fi))
+        .count();
+    report.files_checked = analysis.files_walked.max(reported);
     let finished: usize = analysis.finished.iter().map(|f| f.diagnostics.len()).sum();
     report.diagnostics.reserve(finished);
     for f in &mut analysis.finished {
@@ -98,6 +102,13 @@ pub fn check(analysis: &mut Analysis, selection: &Selection, cwd: &Path) -> Repo
             debug_assert!(name.is_some(), "every helper a finding names is named");
             d.name_helper(name.as_deref().unwrap_or("<helper>"));
         }
+    }
+    // Named files alone: a guard tree's findings in the files around them
+    // are not theirs.
+    if analysis.named.is_some() {
+        report
+            .diagnostics
+            .retain(|d| analysis.reports(&d.file.path));
     }
     report.diagnostics.sort_by(Diagnostic::order);
     report.errors = analysis
@@ -118,7 +129,7 @@ pub(crate) fn check_files(
 ) -> Report {
     let mut report = Report::default();
     for (fi, f) in analysis.files.iter().enumerate() {
-        if f.context_only {
+        if !analysis.reports_file(fi) {
             continue;
         }
         for t in &f.tools {

@@ -299,7 +299,7 @@ pub fn intents(analysis: &Analysis) -> BTreeMap<Intent, Applicability> {
         }
     };
     for (fi, f) in analysis.files.iter().enumerate() {
-        if f.context_only {
+        if !analysis.reports_file(fi) {
             continue;
         }
         for (si, s) in f.sites.iter().enumerate() {
@@ -632,7 +632,8 @@ pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str
     }
     let mut files: Vec<FileEdits> = edits
         .into_iter()
-        .filter(|(_, e)| !e.is_empty())
+        // (Named files alone: the files around them are not edited.)
+        .filter(|(fi, e)| !e.is_empty() && analysis.reports(&analysis.files[*fi].file.path))
         .map(|(fi, e)| {
             let f = &analysis.files[fi];
             FileEdits {
