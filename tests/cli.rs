@@ -1860,7 +1860,14 @@ fn every_command_has_a_man_page_with_its_options_and_exit_status() {
         ),
         (
             "fix",
-            &["--unsafe-fixes", "--diff", "--out-dir", "--stdin-filename"],
+            &[
+                "--unsafe-fixes",
+                "--diff",
+                "--out-dir",
+                "--stdin-filename",
+                "--select",
+                "--ignore",
+            ],
         ),
         ("migrate", &["--apply", "--unsafe-fixes"]),
         ("cache", &["--prune", "--gocache", "--all-executables"]),
@@ -1906,7 +1913,7 @@ fn every_command_has_a_man_page_with_its_options_and_exit_status() {
         assert!(
             examples.contains(&format!(
                 "\\fB{}",
-                roff(&format!("gorun-lint {command}").trim().to_string())
+                roff(format!("gorun-lint {command}").trim())
             )),
             "{name}:\n{page}"
         );
@@ -2168,5 +2175,121 @@ fn show_settings_names_the_config_of_each_file_and_its_settings() {
     assert_eq!(
         empty[..2],
         ["# config: sub/.gorun-lint.toml", "# files: none"]
+    );
+}
+
+// ---------------------------------------------------------------------------
+// fix --select, --ignore (issue 20)
+// ---------------------------------------------------------------------------
+
+/// What `fix --diff ARGS` prints in `dir`, with its exit code.
+fn fix_diff_with(dir: &Path, args: &[&str]) -> (String, Option<i32>) {
+    let out = bin()
+        .current_dir(dir)
+        .args(["fix", "--diff"])
+        .args(args)
+        .output()
+        .unwrap();
+    (stdout_of(&out), out.status.code())
+}
+
+/// `fix` chooses rules as `check` does: only the chosen rules' fixes are
+/// applied (a GR001 and a GR003 callsite in one recipe), and an unknown
+/// selector is a usage error.
+#[test]
+fn fix_select_and_ignore_choose_whose_fixes_are_applied() {
+    let dir = module_with(
+        "gen:\n\tgo run ./scripts/gen\n\tgo run golang.org/x/tools/cmd/stringer@v0.20.0 -type=X\n",
+    );
+    let local = "+\t_gen/bin/gen\n";
+    let remote = "+\t_gen/bin/stringer@v0.20.0 -type=X\n";
+    let (all, code) = fix_diff_with(dir.path(), &[]);
+    assert_eq!(code, Some(1));
+    assert!(all.contains(local) && all.contains(remote), "{all}");
+    for args in [
+        &["--select", "GR001"][..],
+        &["--ignore", "GR003"],
+        &["--select", "local-go-run"],
+    ] {
+        let (diff, code) = fix_diff_with(dir.path(), args);
+        assert_eq!(code, Some(1), "{args:?}");
+        assert!(diff.contains(local), "{args:?}:\n{diff}");
+        assert!(!diff.contains("stringer@v0.20.0:"), "{args:?}:\n{diff}");
+        assert!(
+            diff.contains("\n \tgo run golang.org/x/tools/cmd/stringer@v0.20.0 -type=X\n"),
+            "{args:?}: the remote callsite stays:\n{diff}"
+        );
+    }
+    for args in [
+        &["--select", "GR003"][..],
+        &["--ignore", "GR001"],
+        &["--select", "GR00", "--ignore", "gr001"],
+    ] {
+        let (diff, code) = fix_diff_with(dir.path(), args);
+        assert_eq!(code, Some(1), "{args:?}");
+        assert!(diff.contains(remote), "{args:?}:\n{diff}");
+        assert!(!diff.contains(local), "{args:?}:\n{diff}");
+        assert!(
+            diff.contains("\n \tgo run ./scripts/gen\n"),
+            "{args:?}:\n{diff}"
+        );
+    }
+    // Rules with nothing to fix: no change (exit 0).
+    assert_eq!(
+        fix_diff_with(dir.path(), &["--select", "GR012"]),
+        (String::new(), Some(0))
+    );
+    // Unknown selectors, as in check.
+    for args in [["--select", "GR1"], ["--ignore", "no-such-rule"]] {
+        let out = bin()
+            .current_dir(dir.path())
+            .arg("fix")
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr_of(&out).contains(&format!("unknown rule `{}`", args[1])),
+            "{}",
+            stderr_of(&out)
+        );
+    }
+    // Nothing was written.
+    assert!(!dir.path().join(".gitignore").exists());
+    // Applied, only the chosen fix is written.
+    bin()
+        .current_dir(dir.path())
+        .args(["fix", "--select", "GR003"])
+        .assert()
+        .code(0);
+    let makefile = std::fs::read_to_string(dir.path().join("Makefile")).unwrap();
+    assert!(makefile.contains("\tgo run ./scripts/gen\n"), "{makefile}");
+    assert!(!makefile.contains("go run golang.org"), "{makefile}");
+    assert!(
+        makefile.contains("\t_gen/bin/stringer@v0.20.0 -type=X\n"),
+        "{makefile}"
+    );
+}
+
+/// GR012 and GR013 share one fix on a migrated Makefile; each chosen
+/// alone does its own part (`clean`, `.gitignore`), both together both.
+#[test]
+fn fix_select_splits_the_clean_and_ignore_fix_of_the_guard_rules() {
+    let dir = module_with(
+        "gen: | _gen/bin/gen\n\t_gen/bin/gen\n\n_gen/bin/gen: go.mod $(wildcard scripts/gen/*.go)\n\tgo build -o $@ ./scripts/gen\n",
+    );
+    let clean = "+clean:\n+\trm -rf _gen/bin\n";
+    let ignore = "+++ b/.gitignore\n";
+    let (both, _) = fix_diff_with(dir.path(), &[]);
+    assert!(both.contains(clean) && both.contains(ignore), "{both}");
+    let (diff, code) = fix_diff_with(dir.path(), &["--select", "GR012"]);
+    assert_eq!(code, Some(1));
+    assert!(diff.contains(clean) && !diff.contains(ignore), "{diff}");
+    let (diff, code) = fix_diff_with(dir.path(), &["--select", "out-dir-not-ignored"]);
+    assert_eq!(code, Some(1));
+    assert!(!diff.contains(clean) && diff.contains(ignore), "{diff}");
+    assert_eq!(
+        fix_diff_with(dir.path(), &["--ignore", "GR012,GR013"]),
+        (String::new(), Some(0))
     );
 }

@@ -148,6 +148,14 @@ pub struct FixArgs {
     /// Also apply fixes that may change behaviour.
     #[arg(long)]
     pub unsafe_fixes: bool,
+    /// Apply only the fixes of these rules (codes, code prefixes such as
+    /// `GR00`, or names; comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Do not apply the fixes of these rules (codes, code prefixes or
+    /// names; comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
     /// Where helper binaries go, relative to the project root (config
     /// `out-dir`, default `_gen/bin`).
     #[arg(long, value_name = "DIR")]
@@ -381,13 +389,7 @@ fn run_check(args: CheckArgs) -> Result<i32, Error> {
                 .into(),
         ));
     }
-    for key in args.select.iter().chain(&args.ignore) {
-        if !rules::is_rule(key) {
-            return Err(Error::Usage(format!(
-                "unknown rule `{key}`; `gorun-lint rules` lists them"
-            )));
-        }
-    }
+    let selection = selection(&args.select, &args.ignore)?;
     let cwd = cwd()?;
     if args.show_files {
         return crate::command::show::show_files(&args.common.options()?, &cwd);
@@ -395,10 +397,6 @@ fn run_check(args: CheckArgs) -> Result<i32, Error> {
     if args.show_settings {
         return crate::command::show::show_settings(&args.common.options()?, &cwd);
     }
-    let selection = Selection {
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
-    };
     let opts = Options {
         finish: Some(selection.clone()),
         ..args.common.options()?
@@ -475,12 +473,29 @@ fn run_check(args: CheckArgs) -> Result<i32, Error> {
     Ok(code)
 }
 
+/// `--select` and `--ignore` (of `check` and `fix`): every key must
+/// choose a rule, or the run would silently report or fix nothing.
+fn selection(select: &[String], ignore: &[String]) -> Result<Selection, Error> {
+    for key in select.iter().chain(ignore) {
+        if !rules::is_rule(key) {
+            return Err(Error::Usage(format!(
+                "unknown rule `{key}`; `gorun-lint rules` lists them"
+            )));
+        }
+    }
+    Ok(Selection {
+        select: select.to_vec(),
+        ignore: ignore.to_vec(),
+    })
+}
+
 fn run_fix(args: FixArgs) -> Result<i32, Error> {
     if args.common.stdin_filename.is_some() && args.diff {
         return Err(Error::Usage(
             "`--stdin-filename` prints the fixed text; it takes no `--diff`".into(),
         ));
     }
+    let selection = selection(&args.select, &args.ignore)?;
     let cwd = cwd()?;
     let mut opts = args.common.options()?;
     if let Some(d) = &args.out_dir {
@@ -499,7 +514,8 @@ fn run_fix(args: FixArgs) -> Result<i32, Error> {
     for e in &analysis.errors {
         eprintln!("gorun-lint: error: {}", relative_message(e, &cwd));
     }
-    let plan = crate::lint::fix::plan::plan(&analysis, args.unsafe_fixes, None);
+    let plan =
+        crate::lint::fix::plan::plan_selected(&analysis, args.unsafe_fixes, None, &selection);
     let changes = crate::lint::fix::apply::render(&plan.files)?;
     if let Some((name, original)) = &opts.stdin {
         return fix_stdin(name, original, &changes, &analysis, &cwd);

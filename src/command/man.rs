@@ -141,6 +141,10 @@ fn para(roff: &mut Roff, text: impl Into<Vec<Inline>>) {
     roff.text(text);
 }
 
+/// A tag (an exit code, a variable, a command line) and its text.
+type Item = (&'static str, &'static str);
+type Items = &'static [Item];
+
 // Exit codes, as `cli.rs` returns them (its `EXIT_*` constants).
 const USAGE: &str = "A usage error (an unknown flag or value), as for every command.";
 const CHECK_EXIT: &[(&str, &str)] = &[
@@ -151,7 +155,7 @@ const CHECK_EXIT: &[(&str, &str)] = &[
 const FIX_EXIT: &[(&str, &str)] = &[
     ("0", "The fixes were written, or there was nothing to fix; with --diff, there is no change; with --stdin-filename, the fixed text was printed."),
     ("1", "With --diff: there are changes (the diff is printed, nothing is written)."),
-    ("2", "A usage error (an unknown flag, rule or source), an invalid configuration file, a file that could not be read, or changes refused or not written (a file edited on disk since it was read, a fix that would add parse errors, a failed write); nothing is left half-written."),
+    ("2", "A usage error (an unknown flag, rule or source; also a --select or --ignore key that names no rule), an invalid configuration file, a file that could not be read, or changes refused or not written (a file edited on disk since it was read, a fix that would add parse errors, a failed write); nothing is left half-written."),
 ];
 const MIGRATE_EXIT: &[(&str, &str)] = &[
     ("0", "The plan was printed (nothing changed), or, with --apply, applied."),
@@ -196,7 +200,7 @@ const GOCACHE: &[(&str, &str)] = &[
 ];
 
 fn extra(roff: &mut Roff, name: &str) {
-    let (exit, env, examples): (&[(&str, &str)], Vec<(&str, &str)>, &[(&str, &str)]) = match name
+    let (exit, env, examples): (Items, Vec<Item>, Items) = match name
     {
         "check" => (
             CHECK_EXIT,
@@ -219,6 +223,7 @@ fn extra(roff: &mut Roff, name: &str) {
                 ("gorun-lint fix --diff", "Preview the fixes as a unified diff; write nothing."),
                 ("gorun-lint fix", "Apply the safe fixes."),
                 ("gorun-lint fix --unsafe-fixes", "Also apply the unsafe ones."),
+                ("gorun-lint fix --select GR001 --diff", "Only the fixes of rule GR001 (codes, code prefixes or names; --ignore leaves rules out)."),
                 ("gorun-lint fix --out-dir bin/tools", "Build helpers into bin/tools instead of _gen/bin."),
                 ("gorun-lint fix --stdin-filename Makefile < buffer", "Print the fixed text of an editor's buffer."),
             ],

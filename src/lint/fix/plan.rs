@@ -23,12 +23,23 @@
 //! helper, and `go list` runs only when the helper is rebuilt (never when
 //! make reads the Makefile). Teams that want no `go list` in recipes set
 //! `prerequisites = "static"` and get the old list ([`prerequisites`]).
+//!
+//! Which rules' fixes. `fix --select`/`--ignore` choose rules as `check`'s
+//! do ([`Selection`]): only the chosen rules run ([`intents`]), so only
+//! their fixes are planned, and a fix counted as held back is one of
+//! theirs. A config's `ignore` is not applied: it says what `check` does
+//! not report, and `fix` fixes what the rules find. A fix brings what it
+//! needs with it: a helper GR001 creates gets its `clean` line and its
+//! `.gitignore` entry, whether GR012 and GR013 are chosen or not, or the
+//! fixed Makefile would trip them. Where there is no such helper, the one
+//! intent GR012 and GR013 share (`CleanAndIgnore`) does only the part of
+//! the rules chosen: `clean` for GR012, `.gitignore` for GR013.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::lint::analysis::{Analysis, FileAnalysis, Site};
-use crate::lint::config::Prerequisites;
+use crate::lint::config::{Prerequisites, Selection};
 use crate::lint::diagnostic::{Applicability, Diagnostic, Intent};
 use crate::lint::edit::{helper_prerequisite, make_safe, prerequisite_word, Edit, FileEdits};
 use crate::lint::gomod::Modules;
@@ -289,7 +300,9 @@ pub const DEPS_VAR: &str = "GORUN_LINT_DEPS";
 /// analysis through every rule (also those a config ignores: `fix` fixes
 /// what the rules find, whatever `check` reports), each intent once, in
 /// order, with the applicability of the fix that asked for it.
-pub fn intents(analysis: &Analysis) -> BTreeMap<Intent, Applicability> {
+/// Only the rules `selection` chooses run.
+pub fn intents(analysis: &Analysis, selection: &Selection) -> BTreeMap<Intent, Applicability> {
+    let wants = |r: &crate::lint::diagnostic::RuleInfo| selection.wants(r, &[]);
     let mut out = BTreeMap::new();
     let mut take = |d: Diagnostic| {
         if let Some(fix) = d.fix {
@@ -307,7 +320,9 @@ pub fn intents(analysis: &Analysis) -> BTreeMap<Intent, Applicability> {
             let allowed = |r: &crate::lint::diagnostic::RuleInfo| {
                 s.allowed.as_ref().is_some_and(|a| a.covers(r))
             };
-            rules::check(&rules::Site::new(analysis, fi, si), |r| !allowed(r))
+            rules::check(&rules::Site::new(analysis, fi, si), |r| {
+                wants(r) && !allowed(r)
+            })
                 .into_iter()
                 .for_each(&mut take);
         }
@@ -317,7 +332,7 @@ pub fn intents(analysis: &Analysis) -> BTreeMap<Intent, Applicability> {
             analysis,
             tree: &tree,
         };
-        rules::check_guard(&ctx, |_| true)
+        rules::check_guard(&ctx, wants)
             .into_iter()
             .for_each(&mut take);
     }
@@ -327,7 +342,27 @@ pub fn intents(analysis: &Analysis) -> BTreeMap<Intent, Applicability> {
 /// Plan the fixes: the rules' intents ([`intents`]) turned into edits, each
 /// shared one once. With `unsafe_fixes`, unsafe ones are applied too.
 pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str>) -> Plan {
-    let intents = intents(analysis);
+    plan_selected(
+        analysis,
+        unsafe_fixes,
+        clean_override,
+        &Selection::default(),
+    )
+}
+
+/// [`plan`] with only the fixes of the rules `selection` chooses (see the
+/// module doc).
+pub fn plan_selected(
+    analysis: &Analysis,
+    unsafe_fixes: bool,
+    clean_override: Option<&str>,
+    selection: &Selection,
+) -> Plan {
+    let intents = intents(analysis, selection);
+    // Without a helper of its own, a tree gets the parts of
+    // `CleanAndIgnore` its chosen rules ask for.
+    let guard_clean = selection.wants(&rules::clean_missing_out_dir::RULE, &[]);
+    let guard_ignore = selection.wants(&rules::out_dir_not_ignored::RULE, &[]);
     let mut plan = Plan::default();
     let modules = Modules::default();
     let mut edits: BTreeMap<usize, Vec<Edit>> = BTreeMap::new();
@@ -496,8 +531,17 @@ pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str
     // to the Makefile at the top of the project when it is part of the run;
     // otherwise each tree with helpers keeps its own.
     let mut cleaners: BTreeSet<usize> = BTreeSet::new();
-    for root in helpers.keys() {
-        cleaners.insert(crate::lint::guard::clean_owner(analysis, *root));
+    // Trees whose helpers a fix creates, and the trees cleaning them: they
+    // get `clean` and `.gitignore` whatever the selection.
+    let mut built: BTreeSet<usize> = BTreeSet::new();
+    for (root, hs) in &helpers {
+        let owner = crate::lint::guard::clean_owner(analysis, *root);
+        if !hs.is_empty() {
+            built.extend([*root, owner]);
+        }
+        if !hs.is_empty() || guard_clean {
+            cleaners.insert(owner);
+        }
     }
     let no_helpers = BTreeMap::new();
     let roots: BTreeSet<usize> = helpers
@@ -625,10 +669,12 @@ pub fn plan(analysis: &Analysis, unsafe_fixes: bool, clean_override: Option<&str
                 .or_default()
                 .push(Edit::insert(text.len(), out));
         }
-        gitignores
-            .entry(git_root(&f.out_dir))
-            .or_default()
-            .insert(f.out_dir.clone());
+        if built.contains(root) || guard_ignore {
+            gitignores
+                .entry(git_root(&f.out_dir))
+                .or_default()
+                .insert(f.out_dir.clone());
+        }
     }
     let mut files: Vec<FileEdits> = edits
         .into_iter()
