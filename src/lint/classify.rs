@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::lint::diagnostic::CachedExe;
 use crate::lint::gomod::{GoMod, Modules};
 use crate::lint::paths::normalize;
 use crate::syntax::callsite::{Callsite, RunTarget};
@@ -99,6 +100,62 @@ impl Classified {
             Some(v) => format!("{tool}@{v}"),
             None => tool,
         })
+    }
+
+    /// The executable the go command links for this run and caches in
+    /// GOCACHE: for a package of this repository its import path's
+    /// executable name (the package's directory name when no go.mod
+    /// resolves it); for a files run the first file's name without `.go`
+    /// (`first_file`: the first file as written); for a remote or
+    /// dependency run the package's. `None` for a pattern or a package that
+    /// is not known.
+    pub fn cached_exe(&self, first_file: Option<&str>) -> Option<CachedExe> {
+        match &self.class {
+            Class::Local { .. } => {
+                if let Some(written) = first_file {
+                    // `go run a.go b.go`: named after the first file.
+                    let first = match &self.expanded {
+                        Some(e) => e.split_whitespace().next()?,
+                        None => written,
+                    };
+                    let file = first.rsplit('/').next().unwrap_or(first);
+                    let stem = file.strip_suffix(".go").unwrap_or(file);
+                    return (!stem.is_empty()).then(|| CachedExe {
+                        name: stem.to_string(),
+                        package: None,
+                        file: self.dir().map(|d| d.join(file)),
+                    });
+                }
+                if let (Some(dir), Some(m)) = (self.dir(), self.module()) {
+                    if let Some(ip) = m.import_path(dir) {
+                        return Some(CachedExe {
+                            name: exe_from_import_path(&ip),
+                            package: Some(ip),
+                            file: None,
+                        });
+                    }
+                }
+                self.tool
+                    .clone()
+                    .filter(|t| !t.is_empty())
+                    .map(|name| CachedExe {
+                        name,
+                        package: None,
+                        file: None,
+                    })
+            }
+            Class::Remote { .. } | Class::Dependency { .. } => {
+                let written = self.expanded.as_deref().unwrap_or(&self.package);
+                let path = written.split_whitespace().next()?.split('@').next()?;
+                let name = exe_from_import_path(path);
+                (!name.is_empty()).then(|| CachedExe {
+                    name,
+                    package: Some(path.trim_end_matches('/').to_string()),
+                    file: None,
+                })
+            }
+            Class::Pattern | Class::Dynamic { .. } => None,
+        }
     }
 
     /// The go.mod of a repo-local package, or the one that resolves a
@@ -321,6 +378,33 @@ pub fn classify_tool(cs: &Callsite, base: &Path, modules: &Modules) -> Option<Cl
     })
 }
 
+/// The go command's executable name for a package (`go run`'s cached
+/// executable, `go build`'s output): the last element of its import path,
+/// or the one before a major-version suffix (`/v2`; `/v1` and `/v0…` are
+/// not one). A version after `@` is ignored.
+pub fn exe_from_import_path(import: &str) -> String {
+    let import = import.split('@').next().unwrap_or(import);
+    let import = import.trim_end_matches('/');
+    let mut parts = import.rsplit('/');
+    let last = parts.next().unwrap_or("");
+    if is_version_element(last) {
+        if let Some(prev) = parts.next() {
+            return prev.to_string();
+        }
+    }
+    last.to_string()
+}
+
+/// As cmd/go's `isVersionElement`: `v2`, `v10`, not `v1` or `v0`.
+fn is_version_element(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 2
+        && b[0] == b'v'
+        && b[1] != b'0'
+        && !(b[1] == b'1' && b.len() == 2)
+        && b[1..].iter().all(u8::is_ascii_digit)
+}
+
 /// The file `go install` (and `go tool`) names a program by: the last
 /// element of its import path, or the one before a major version suffix
 /// (`example.com/x/v2` is `x`).
@@ -358,5 +442,94 @@ pub fn name_of(path: &str) -> Option<String> {
     match parts.next() {
         Some(parent) if says_nothing && parent != "." && parent != ".." => Some(parent.to_string()),
         _ => Some(last.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn classified(class: Class, package: &str, tool: Option<&str>) -> Classified {
+        Classified {
+            class,
+            package: package.into(),
+            tool: tool.map(str::to_string),
+            expanded: None,
+        }
+    }
+
+    #[test]
+    fn cached_exe_names_what_go_caches() {
+        let m = Arc::new(GoMod::parse("/r".into(), "module example.com/r\n"));
+        let local = |dir: &str| Class::Local {
+            dir: Some(dir.into()),
+            module: Some(m.clone()),
+            unknown_dir: None,
+        };
+        // A package: the go command's name, which is not the helper's for
+        // `./tools/foo/cmd`.
+        let c = classified(local("/r/tools/foo/cmd"), "./tools/foo/cmd", Some("foo"));
+        assert_eq!(
+            c.cached_exe(None),
+            Some(CachedExe {
+                name: "cmd".into(),
+                package: Some("example.com/r/tools/foo/cmd".into()),
+                file: None,
+            })
+        );
+        // A files run: the first file.
+        let c = classified(local("/r/x"), "./x/main.go ./x/b.go", Some("x"));
+        assert_eq!(
+            c.cached_exe(Some("./x/main.go")),
+            Some(CachedExe {
+                name: "main".into(),
+                package: None,
+                file: Some("/r/x/main.go".into()),
+            })
+        );
+        // No go.mod: the helper's name, matched by name alone.
+        let c = classified(
+            Class::Local {
+                dir: None,
+                module: None,
+                unknown_dir: Some("?".into()),
+            },
+            "./gen",
+            Some("gen"),
+        );
+        assert_eq!(c.cached_exe(None).unwrap().name, "gen");
+        assert_eq!(c.cached_exe(None).unwrap().package, None);
+        // Remote and dependency runs: the package without its version.
+        let c = classified(
+            Class::Remote {
+                version: "v2.1.0".into(),
+            },
+            "example.com/tool/v2@v2.1.0",
+            Some("tool"),
+        );
+        assert_eq!(
+            c.cached_exe(None),
+            Some(CachedExe {
+                name: "tool".into(),
+                package: Some("example.com/tool/v2".into()),
+                file: None,
+            })
+        );
+        let c = classified(
+            Class::Dependency {
+                via: DependencyVia::NotFound,
+                module: None,
+            },
+            "golang.org/x/tools/cmd/stringer",
+            Some("stringer"),
+        );
+        assert_eq!(c.cached_exe(None).unwrap().name, "stringer");
+        // Nothing known.
+        assert_eq!(
+            classified(Class::Pattern, "./...", None).cached_exe(None),
+            None
+        );
+        assert_eq!(exe_from_import_path("example.com/tool/v1"), "v1");
     }
 }

@@ -3,6 +3,7 @@
 //! ([`RuleInfo`]), its severity and whether its fix may change behaviour
 //! ([`Applicability`]).
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -159,6 +160,25 @@ pub const HELPER_TARGET: &str = "\u{1}helper\u{1}";
 /// builds it outside the out dir): [`Diagnostic::name_helper`] puts it there.
 pub const HELPER_NAME: &str = "\u{1}name\u{1}";
 
+/// The executable a `go run` or `go tool` callsite links, as the go command
+/// stores it in GOCACHE (`<hash>-d/<name>`, since Go 1.24): what
+/// `check --cache-cost` looks up there. The lint says what is built
+/// ([`crate::lint::classify::Classified::cached_exe`]); reading the cache is
+/// the command layer's.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CachedExe {
+    /// The go command's name for it: the cached file's name (`.exe` aside).
+    pub name: String,
+    /// The main package's import path, when known: the executable's
+    /// embedded build information names it, which tells this repository's
+    /// `gen` from another project's.
+    pub package: Option<String>,
+    /// For a files run (`go run ./x/main.go`, built as
+    /// `command-line-arguments`): the first file, absolute, when its
+    /// directory is known.
+    pub file: Option<PathBuf>,
+}
+
 /// One finding.
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
@@ -176,6 +196,10 @@ pub struct Diagnostic {
     /// The helper it names, until named ([`Diagnostic::name_helper`]).
     pub helper: Option<HelperRef>,
     pub fix: Option<Fix>,
+    /// What a `go run` / `go tool` callsite leaves in GOCACHE, for
+    /// `check --cache-cost`; `None` for findings that are not such a
+    /// callsite, or whose package is not known (a pattern, a variable).
+    pub exe: Option<CachedExe>,
 }
 
 impl Diagnostic {

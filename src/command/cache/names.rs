@@ -16,7 +16,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
+pub use crate::lint::classify::exe_from_import_path;
 use crate::lint::classify::Class;
+use crate::lint::diagnostic::CachedExe;
 use crate::lint::gomod::{GoMod, Modules};
 use crate::lint::helpers::{Helpers, Run};
 
@@ -31,6 +33,16 @@ pub struct Expected {
     /// `command-line-arguments`, with no module recorded): the first file,
     /// whose absolute path the executable's line table holds.
     pub file: Option<PathBuf>,
+}
+
+impl Expected {
+    /// What identifies the executable a callsite links.
+    pub fn of(exe: &CachedExe) -> Expected {
+        Expected {
+            package: exe.package.clone(),
+            file: exe.file.clone(),
+        }
+    }
 }
 
 /// The names to look for.
@@ -158,71 +170,19 @@ pub fn repo_names(found: &Helpers, root: &Path) -> RepoNames {
     names
 }
 
-/// The cached executable's name and identity of a repo-local `go run`.
+/// The cached executable's name and identity of a repo-local `go run`
+/// (as [`crate::lint::classify::Classified::cached_exe`] says, the same
+/// thing `check --cache-cost` looks up).
 fn run_name(r: &Run) -> Option<(String, Expected)> {
     if !r.class.is_local() {
         return None;
     }
-    if let Some(words) = &r.files {
-        // `go run a.go b.go`: named after the first file.
-        let first = match &r.class.expanded {
-            Some(e) => e.split_whitespace().next().map(str::to_string),
-            None => words.first().cloned(),
-        }?;
-        let file = first.rsplit('/').next().unwrap_or(&first);
-        let stem = file.strip_suffix(".go").unwrap_or(file);
-        return Some((
-            stem.to_string(),
-            Expected {
-                package: None,
-                file: r.class.dir().map(|d| d.join(file)),
-            },
-        ));
-    }
-    if let (Some(dir), Some(m)) = (r.class.dir(), r.class.module()) {
-        if let Some(ip) = m.import_path(dir) {
-            return Some((
-                exe_from_import_path(&ip),
-                Expected {
-                    package: Some(ip),
-                    file: None,
-                },
-            ));
-        }
-    }
-    r.class.tool.clone().map(|t| {
-        (
-            t,
-            Expected {
-                package: None,
-                file: None,
-            },
-        )
-    })
-}
-
-/// The go command's executable name for a package: the last element of
-/// its import path, or the one before a major-version suffix (`/v2`).
-pub fn exe_from_import_path(import: &str) -> String {
-    let import = import.split('@').next().unwrap_or(import);
-    let import = import.trim_end_matches('/');
-    let mut parts = import.rsplit('/');
-    let last = parts.next().unwrap_or("");
-    if is_version_element(last) {
-        if let Some(prev) = parts.next() {
-            return prev.to_string();
-        }
-    }
-    last.to_string()
-}
-
-fn is_version_element(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() >= 2
-        && b[0] == b'v'
-        && b[1] != b'0'
-        && !(b[1] == b'1' && b.len() == 2)
-        && b[1..].iter().all(u8::is_ascii_digit)
+    let first = r
+        .files
+        .as_ref()
+        .map(|words| words.first().map_or("", String::as_str));
+    let exe = r.class.cached_exe(first)?;
+    Some((exe.name.clone(), Expected::of(&exe)))
 }
 
 /// The go.mod files under `root` (respecting `.gitignore`, without vendor

@@ -55,6 +55,8 @@ pub static RULE: RuleInfo = RuleInfo {
 /// unsafe helper fix where it is offered.
 pub fn check_site(site: &super::Site) -> Option<Diagnostic> {
     let mut d = check(site.file, site.callsite);
+    // A go.mod `tool` directive: the package it names.
+    d.exe = site.class.cached_exe(None).or(d.exe);
     site.offer_helper_fix(&mut d, "from go.mod's requirement ");
     Some(d)
 }
@@ -89,5 +91,14 @@ pub fn check(file: &Arc<SourceFile>, cs: &Callsite) -> Diagnostic {
         target: None,
         helper: None,
         fix: None,
+        // A full path is the package its build information names; a short
+        // name (a toolchain tool, `cmd/pprof`) is matched by name alone.
+        exe: (!tool.is_empty() && !tool.contains(['$', '`'])).then(|| {
+            crate::lint::diagnostic::CachedExe {
+                name: crate::lint::classify::exe_from_import_path(&tool),
+                package: tool.contains('/').then(|| tool.clone()),
+                file: None,
+            }
+        }),
     }
 }

@@ -35,6 +35,7 @@ impl GuardCtx<'_> {
             target: None,
             helper: None,
             fix: None,
+            exe: None,
         }
     }
 

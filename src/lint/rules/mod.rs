@@ -216,6 +216,12 @@ impl<'a> Site<'a> {
             target: None,
             helper: None,
             fix: None,
+            exe: self.class.cached_exe(match &self.callsite.target {
+                crate::syntax::callsite::RunTarget::Files(words) => {
+                    Some(words.first().map_or("", |w| w.text.as_str()))
+                }
+                _ => None,
+            }),
         }
     }
 

@@ -67,6 +67,7 @@ pub fn comment(file: &Arc<SourceFile>, sup: &Suppression) -> Diagnostic {
         target: None,
         helper: None,
         fix: None,
+        exe: None,
     }
 }
 
@@ -84,5 +85,6 @@ pub fn entry(file: &Arc<SourceFile>, span: Span, key: &str) -> Diagnostic {
         target: None,
         helper: None,
         fix: None,
+        exe: None,
     }
 }
