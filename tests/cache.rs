@@ -459,6 +459,37 @@ fn real_gocache_report_prune_and_migrate() {
     assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
     assert_eq!(json(&out)["found_by"], "env");
 
+    // check --cache-cost: each finding's builds, read from the real build
+    // information (the other project's `gen` is not this one's).
+    let out = bin(&m)
+        .env("GOCACHE", &env.cache)
+        .args(["check", "--cache-cost", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    let costs: BTreeSet<(String, u64, u64)> = json(&out)["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| {
+            let c = d.get("cache_cost")?;
+            Some((
+                c["tool"].as_str().unwrap().to_string(),
+                c["builds"].as_u64().unwrap(),
+                c["bytes"].as_u64().unwrap(),
+            ))
+        })
+        .collect();
+    let mine = by_name(exes.iter().filter(|(p, _)| !other_paths.contains(*p)));
+    let expected: BTreeSet<(String, u64, u64)> = mine
+        .iter()
+        .map(|(n, (copies, bytes))| (n.clone(), *copies, *bytes))
+        .collect();
+    assert_eq!(
+        costs, expected,
+        "gen, main, render, tagger (2 builds) and the go tool x"
+    );
+
     // The human table: groups, rows by bytes with a bar, the prune command.
     let out = bin(&m)
         .env("GOCACHE", &env.cache)
@@ -1029,4 +1060,215 @@ fn a_missing_repository_path_is_an_error() {
     let out = cache_cmd(dir, &c, &["."]);
     assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
     assert!(text(&out.stdout).contains("GOCACHE"), "{}", describe(&out));
+}
+
+// ---------------------------------------------------------------------------
+// `check --cache-cost` (no Go needed: fake caches, fake build information).
+
+const BUILDINFO_MAGIC: &[u8] = b"\xff Go buildinf:";
+const INFO_START: [u8; 16] = [
+    0x30, 0x77, 0xaf, 0x0c, 0x92, 0x74, 0x08, 0x02, 0x41, 0xe1, 0xc1, 0x07, 0xe6, 0xd6, 0x18, 0xe6,
+];
+
+/// A file of `size` bytes holding Go build information (the Go 1.18+
+/// layout `go version -m` reads) whose main package is `main_path`.
+fn fake_go_binary(main_path: &str, module: &str, size: usize) -> Vec<u8> {
+    let mut modinfo = INFO_START.to_vec();
+    modinfo.extend_from_slice(format!("path\t{main_path}\nmod\t{module}\t(devel)\t\n").as_bytes());
+    modinfo.extend_from_slice(&[0xf9; 16]);
+    assert!(modinfo.len() < 128, "one varint byte");
+    let mut bin = vec![0u8; 100];
+    bin.extend_from_slice(BUILDINFO_MAGIC);
+    bin.extend_from_slice(b"\x08\x02");
+    bin.resize(bin.len() + 16, 0);
+    bin.push(4);
+    bin.extend_from_slice(b"go1x");
+    bin.push(modinfo.len() as u8);
+    bin.extend_from_slice(&modinfo);
+    assert!(bin.len() <= size);
+    bin.resize(size, 0);
+    bin
+}
+
+/// Write a cached executable `GOCACHE/<xx>/<hash>-d/<name>`.
+fn put_exe(cache: &Path, n: usize, name: &str, bytes: &[u8]) -> PathBuf {
+    let p = cache
+        .join("ef")
+        .join(format!("{}-d", hash("ef", n)))
+        .join(name);
+    fs::create_dir_all(p.parent().unwrap()).unwrap();
+    fs::write(&p, bytes).unwrap();
+    #[cfg(unix)]
+    chmod(&p, 0o755);
+    p
+}
+
+/// A repository whose Makefile runs two helpers, `apitypings` and
+/// `nocache`, and a GOCACHE beside it holding two builds of this
+/// repository's `apitypings` (one with build information naming its
+/// package, one without any: matched by name), another project's
+/// `apitypings` (its build information names another package) and an
+/// unrelated executable. Returns (repo, cache).
+fn cost_fixture(base: &Path) -> (PathBuf, PathBuf) {
+    let r = base.join("r");
+    write(&r.join("go.mod"), "module example.com/r\n\ngo 1.24\n");
+    for tool in ["apitypings", "nocache"] {
+        write(
+            &r.join("scripts").join(tool).join("main.go"),
+            "package main\n\nfunc main() {}\n",
+        );
+    }
+    write(
+        &r.join("Makefile"),
+        "gen:\n\tgo run ./scripts/apitypings\n\tgo run ./scripts/nocache\n",
+    );
+    let c = base.join("gocache");
+    write(&c.join("README"), README);
+    put_exe(
+        &c,
+        1,
+        "apitypings",
+        &fake_go_binary("example.com/r/scripts/apitypings", "example.com/r", 3000),
+    );
+    put_exe(&c, 2, "apitypings", &[b'a'; 5000]);
+    put_exe(
+        &c,
+        3,
+        "apitypings",
+        &fake_go_binary("example.com/other/apitypings", "example.com/other", 7000),
+    );
+    put_exe(&c, 4, "other", &[b'o'; 1000]);
+    write(&c.join("ef").join(format!("{}-a", hash("ef", 1))), "action");
+    (r, c)
+}
+
+/// `check ARGS` in `dir` with `GOCACHE` set to `gocache`.
+fn check_cmd(dir: &Path, gocache: &Path, args: &[&str]) -> Output {
+    bin(dir)
+        .env("GOCACHE", gocache)
+        .arg("check")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Issue 20: `check --cache-cost` says under each `go run` finding what
+/// its helper has left in GOCACHE: this repository's builds only (another
+/// project's `apitypings` is not counted), nothing for a helper with no
+/// cached build, and otherwise the same output as without the flag, in
+/// every format; without the flag no cost appears anywhere.
+#[test]
+fn check_cache_cost_notes_what_each_go_run_left_in_gocache() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = tmp.path().canonicalize().unwrap();
+    let (r, c) = cost_fixture(&base);
+    let cache_before = all_files(&c);
+    let note = "  note: GOCACHE holds 2 builds of `apitypings` (8.0 KB)";
+
+    // Human: one note, under the apitypings finding; nothing else changes.
+    let with = check_cmd(&r, &c, &["--cache-cost"]);
+    let without = check_cmd(&r, &c, &[]);
+    assert_eq!(with.status.code(), Some(1), "{}", describe(&with));
+    assert_eq!(without.status.code(), Some(1), "{}", describe(&without));
+    assert!(with.stderr.is_empty(), "{}", describe(&with));
+    let human = text(&with.stdout);
+    assert_eq!(human.matches("GOCACHE holds").count(), 1, "{human}");
+    let at = human.find(note).unwrap_or_else(|| panic!("{human}"));
+    assert!(
+        human[..at].contains("_gen/bin/apitypings") && !human[..at].contains("nocache`"),
+        "the note belongs to the apitypings finding: {human}"
+    );
+    let plain = text(&without.stdout);
+    assert!(!plain.contains("GOCACHE holds"), "{plain}");
+    assert_eq!(human.replace(&format!("{note}\n"), ""), plain);
+
+    // JSON: the numbers on the finding; the helper with nothing cached and
+    // a run without the flag carry no `cache_cost`.
+    let j = json(&check_cmd(&r, &c, &["--cache-cost", "--format", "json"]));
+    let diags = j["diagnostics"].as_array().unwrap();
+    assert_eq!(diags.len(), 2, "{j}");
+    let by_tool = |tool: &str| diags.iter().find(|d| d["tool"] == tool).unwrap();
+    assert_eq!(
+        by_tool("apitypings")["cache_cost"],
+        serde_json::json!({"tool": "apitypings", "builds": 2, "bytes": 8000})
+    );
+    assert!(by_tool("nocache").get("cache_cost").is_none(), "{j}");
+    let j_plain = json(&check_cmd(&r, &c, &["--format", "json"]));
+    assert!(j_plain["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|d| d.get("cache_cost").is_none()));
+    let mut stripped = j.clone();
+    stripped["diagnostics"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("cache_cost");
+    assert_eq!(stripped, j_plain);
+
+    // --quiet, SARIF and GitHub carry the same cost.
+    let q = text(&check_cmd(&r, &c, &["--cache-cost", "--quiet"]).stdout);
+    assert!(
+        q.lines()
+            .next()
+            .unwrap()
+            .ends_with("on every change (GOCACHE holds 2 builds of `apitypings` (8.0 KB))"),
+        "{q}"
+    );
+    let s = json(&check_cmd(&r, &c, &["--cache-cost", "--format", "sarif"]));
+    assert_eq!(
+        s["runs"][0]["results"][0]["properties"]["cacheCost"],
+        serde_json::json!({"tool": "apitypings", "builds": 2, "bytes": 8000})
+    );
+    assert!(s["runs"][0]["results"][1]["properties"]
+        .get("cacheCost")
+        .is_none());
+    let g = text(&check_cmd(&r, &c, &["--cache-cost", "--format", "github"]).stdout);
+    assert!(
+        g.lines()
+            .next()
+            .unwrap()
+            .ends_with("%0Anote: GOCACHE holds 2 builds of `apitypings` (8.0 KB)"),
+        "{g}"
+    );
+
+    // Read-only: the cache is as it was.
+    assert_eq!(all_files(&c), cache_before);
+}
+
+/// Issue 20: when GOCACHE cannot be read (missing, `off`, not a Go build
+/// cache), `check --cache-cost` prints one warning on stderr and reports
+/// exactly what `check` reports without the flag, with its exit code.
+#[test]
+fn check_cache_cost_without_a_readable_gocache_warns_and_goes_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = tmp.path().canonicalize().unwrap();
+    let (r, _) = cost_fixture(&base);
+    let not_a_cache = base.join("not-a-cache");
+    write(&not_a_cache.join("notes.txt"), "mine");
+    for gocache in [
+        PathBuf::from("/nonexistent"),
+        PathBuf::from("off"),
+        not_a_cache.clone(),
+    ] {
+        for format in ["human", "json"] {
+            let with = check_cmd(&r, &gocache, &["--cache-cost", "--format", format]);
+            let without = check_cmd(&r, &gocache, &["--format", format]);
+            assert_eq!(with.status.code(), Some(1), "{}", describe(&with));
+            assert_eq!(with.stdout, without.stdout, "{}", describe(&with));
+            let err = text(&with.stderr);
+            assert_eq!(err.lines().count(), 1, "{}", describe(&with));
+            assert!(
+                err.starts_with("gorun-lint: warning: --cache-cost: GOCACHE not read")
+                    && err.contains(&*gocache.to_string_lossy()),
+                "{}",
+                describe(&with)
+            );
+            assert!(without.stderr.is_empty(), "{}", describe(&without));
+        }
+    }
+    assert_eq!(
+        fs::read_to_string(not_a_cache.join("notes.txt")).unwrap(),
+        "mine"
+    );
 }

@@ -135,6 +135,7 @@ pub fn check_and_fix(makefile: &[u8]) {
             color: true,
             statistics: true,
             quiet: false,
+            ..Default::default()
         };
         let _ = format.renderer().render(&report, &opts);
     }

@@ -123,12 +123,17 @@ pub struct CheckArgs {
     /// given path) and its settings, check nothing and exit 0.
     #[arg(long, conflicts_with_all = SHOW_CONFLICTS, conflicts_with = "show_files")]
     pub show_settings: bool,
+    /// Say under each `go run` / `go tool` finding what its executable has
+    /// left in the local GOCACHE (builds, size); read-only, go is not run.
+    #[arg(long)]
+    pub cache_cost: bool,
 }
 
 /// What `--show-files` and `--show-settings` take no part of: they check
 /// nothing, so flags about the report would be silently ignored.
-const SHOW_CONFLICTS: [&str; 7] = [
+const SHOW_CONFLICTS: [&str; 8] = [
     "stdin_filename",
+    "cache_cost",
     "write_baseline",
     "baseline",
     "statistics",
@@ -435,11 +440,38 @@ fn run_check(args: CheckArgs) -> Result<i32, Error> {
             );
         }
     }
+    // An aside to the findings: a cache that cannot be read is one warning,
+    // and the report and exit code are what they are without the flag.
+    let cache_cost = if args.cache_cost {
+        match crate::command::cache::cost::measure(&report.diagnostics, &cwd) {
+            Ok(m) => {
+                if m.problems > 0 {
+                    eprintln!(
+                        "gorun-lint: warning: --cache-cost: {} GOCACHE entr{} could not be read; the costs shown may be low (`gorun-lint cache` lists {})",
+                        m.problems,
+                        if m.problems == 1 { "y" } else { "ies" },
+                        if m.problems == 1 { "it" } else { "them" }
+                    );
+                }
+                Some(m.costs)
+            }
+            Err(e) => {
+                eprintln!(
+                    "gorun-lint: warning: --cache-cost: GOCACHE not read, no costs shown: {}",
+                    relative_message(&e, &cwd)
+                );
+                None
+            }
+        }
+    } else {
+        None
+    };
     let stdout = std::io::stdout();
     let opts = RenderOptions {
         color: args.common.color_enabled(stdout.is_terminal()),
         statistics: args.statistics,
         quiet: args.quiet,
+        cache_cost,
     };
     // Streamed: a large report is never one string in memory.
     let t1 = std::time::Instant::now();

@@ -12,7 +12,8 @@
 //! parallel walk that reads metadata only and never follows a symlink) →
 //! [`names`] (which executables are this repository's helpers or tools) →
 //! [`report`] (group, render) → [`prune`] (remove executables, nothing
-//! else).
+//! else). `check --cache-cost` reuses the first three stages per finding
+//! ([`cost`]).
 //!
 //! A cached executable is a regular executable file directly inside a
 //! `GOCACHE/<xx>/<64 hex digits>-d/` directory whose first two digits are
@@ -74,6 +75,7 @@
 //! and no two-hex-digit sub-directories), or when some entry could not be
 //! read or removed (the report is still printed).
 
+pub mod cost;
 pub mod locate;
 pub mod names;
 pub mod prune;

@@ -1,5 +1,7 @@
 //! `--format github`: GitHub Actions workflow commands, one line each:
 //! `::error file=...,line=...,col=...,endLine=...,endColumn=...,title=...::message`.
+//! With `--cache-cost`, the message ends with a `note:` line saying what
+//! the finding's executable has left in GOCACHE, when it has something.
 
 use super::{RenderOptions, Renderer};
 use crate::lint::check::Report;
@@ -11,7 +13,7 @@ impl Renderer for Github {
     fn write(
         &self,
         report: &Report,
-        _opts: &RenderOptions,
+        opts: &RenderOptions,
         out: &mut dyn std::io::Write,
     ) -> std::io::Result<()> {
         for d in report.iter() {
@@ -26,10 +28,17 @@ impl Renderer for Github {
                 "::{level} file={},line={line},col={col},endLine={end_line},endColumn={end_col},title={}::{}",
                 property(&d.file.display),
                 property(&format!("{} {}", d.rule.code, d.rule.name)),
-                data(&match &d.help {
-                    // The code is the title's; the help, the next line.
-                    Some(h) => format!("{}\nhelp: {h}", d.message),
-                    None => d.message.clone(),
+                data(&{
+                    // The code is the title's; the help (and with
+                    // --cache-cost the cost), the next lines.
+                    let mut m = match &d.help {
+                        Some(h) => format!("{}\nhelp: {h}", d.message),
+                        None => d.message.clone(),
+                    };
+                    if let Some(c) = opts.cost(d) {
+                        m.push_str(&format!("\nnote: {}", c.sentence()));
+                    }
+                    m
                 })
             )?;
         }

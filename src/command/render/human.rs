@@ -1,5 +1,8 @@
 //! Human output: miette's graphical reports (code, message, the source
 //! snippet with the span, help naming the helper target), then a summary.
+//! With `--cache-cost`, a `note:` line under a finding whose executable has
+//! cached builds (`--quiet`: the same words in parentheses at the end of
+//! its line).
 
 use std::fmt::Write;
 
@@ -35,17 +38,30 @@ impl Renderer for Human {
             for d in report.iter() {
                 one.clear();
                 let _ = handler.render_report(&mut one, to_miette(d).as_ref());
+                if let Some(c) = opts.cost(d) {
+                    let _ = writeln!(one, "  note: {}", c.sentence());
+                }
                 one.push('\n');
                 out.write_all(one.as_bytes())?;
             }
         } else if !opts.statistics {
             for d in report.iter() {
                 let ((line, col), _) = d.range();
-                writeln!(
-                    out,
-                    "{}:{line}:{col}: {} {}",
-                    d.file.display, d.rule.code, d.message
-                )?;
+                match opts.cost(d) {
+                    Some(c) => writeln!(
+                        out,
+                        "{}:{line}:{col}: {} {} ({})",
+                        d.file.display,
+                        d.rule.code,
+                        d.message,
+                        c.sentence()
+                    )?,
+                    None => writeln!(
+                        out,
+                        "{}:{line}:{col}: {} {}",
+                        d.file.display, d.rule.code, d.message
+                    )?,
+                }
             }
         }
         if opts.statistics {

@@ -16,6 +16,15 @@
 //! ```
 //! With `--statistics`, also `"statistics": [{"rule": "GR001", "name":
 //! "local-go-run", "count": 3}]`, most first.
+//! With `--cache-cost`, a diagnostic whose `go run` / `go tool` executable
+//! has builds in the local GOCACHE also has `"cache_cost": {"tool":
+//! "apitypings", "builds": 7, "bytes": 222298112}`: the executable's name
+//! as the go command caches it (`cmd` for `./tools/foo/cmd`, `main` for
+//! `go run ./x/main.go`, so it may differ from `tool`), the cached builds
+//! of that package (their build information names it), and their size in
+//! bytes. The key is absent without the flag, when nothing is cached for
+//! the finding, and when GOCACHE could not be read (a warning on stderr);
+//! see `command::cache::cost`.
 //! `summary.findings` counts the diagnostics that fail the run (warnings
 //! and errors; `diagnostics` also counts info notes). `errors` lists what
 //! could not be checked (a path, a file, a config; `file` and `line` null
@@ -51,14 +60,14 @@ struct Statistic {
 }
 
 /// The diagnostics, serialised one entry at a time.
-struct Entries<'a>(&'a Report);
+struct Entries<'a>(&'a Report, &'a RenderOptions);
 
 impl Serialize for Entries<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeSeq;
         let mut seq = s.serialize_seq(Some(self.0.len()))?;
         for d in self.0.iter() {
-            seq.serialize_element(&entry(d))?;
+            seq.serialize_element(&entry(d, self.1))?;
         }
         seq.end()
     }
@@ -91,9 +100,19 @@ pub(crate) struct Entry<'a> {
     package: Option<&'a str>,
     target: Option<&'a str>,
     fix: Option<&'a Fix>,
+    /// `--cache-cost`, when the finding's executable has cached builds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cache_cost: Option<CacheCost<'a>>,
 }
 
-pub(crate) fn entry(d: &Diagnostic) -> Entry<'_> {
+#[derive(Serialize)]
+pub(crate) struct CacheCost<'a> {
+    tool: &'a str,
+    builds: usize,
+    bytes: u64,
+}
+
+pub(crate) fn entry<'a>(d: &'a Diagnostic, opts: &'a RenderOptions) -> Entry<'a> {
     let ((line, column), (end_line, end_column)) = d.range();
     Entry {
         rule: d.rule.code,
@@ -110,6 +129,11 @@ pub(crate) fn entry(d: &Diagnostic) -> Entry<'_> {
         package: d.package.as_deref(),
         target: d.target.as_deref(),
         fix: d.fix.as_ref(),
+        cache_cost: opts.cost(d).map(|c| CacheCost {
+            tool: &c.tool,
+            builds: c.builds,
+            bytes: c.bytes,
+        }),
     }
 }
 
@@ -128,7 +152,7 @@ impl Renderer for Json {
                     .collect()
             }),
             version: 1,
-            diagnostics: Entries(report),
+            diagnostics: Entries(report, opts),
             errors: &report.errors,
             summary: Summary {
                 files: report.files_checked,

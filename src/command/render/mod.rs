@@ -13,6 +13,21 @@ pub struct RenderOptions {
     pub color: bool,
     pub statistics: bool,
     pub quiet: bool,
+    /// `check --cache-cost`: what each finding's executable has left in
+    /// GOCACHE (`None` without the flag, or when GOCACHE could not be
+    /// read: the output is then exactly as without the flag).
+    pub cache_cost: Option<crate::command::cache::cost::Costs>,
+}
+
+impl RenderOptions {
+    /// The cache cost of a finding, with `--cache-cost` and when its
+    /// executable has cached builds.
+    pub fn cost(
+        &self,
+        d: &crate::lint::diagnostic::Diagnostic,
+    ) -> Option<&crate::command::cache::cost::Cost> {
+        self.cache_cost.as_ref()?.of(d)
+    }
 }
 
 /// An output format for `check`.

@@ -1,5 +1,8 @@
 //! `--format sarif`: SARIF 2.1.0 for code scanning (GitHub's
-//! `upload-sarif`), with one reporting descriptor per rule.
+//! `upload-sarif`), with one reporting descriptor per rule. With
+//! `--cache-cost`, a result whose executable has cached builds carries
+//! `properties.cacheCost` (`{"tool", "builds", "bytes"}`, as JSON's
+//! `cache_cost`).
 
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -31,7 +34,7 @@ struct Run<'a> {
     tool: Value,
 }
 
-struct Results<'a>(&'a Report);
+struct Results<'a>(&'a Report, &'a RenderOptions);
 
 impl Serialize for Results<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -39,7 +42,7 @@ impl Serialize for Results<'_> {
         let all = rules::all();
         let mut seq = s.serialize_seq(Some(self.0.len()))?;
         for d in self.0.iter() {
-            seq.serialize_element(&result(d, &all))?;
+            seq.serialize_element(&result(d, &all, self.1))?;
         }
         seq.end()
     }
@@ -49,7 +52,7 @@ impl Renderer for Sarif {
     fn write(
         &self,
         report: &Report,
-        _opts: &RenderOptions,
+        opts: &RenderOptions,
         out: &mut dyn std::io::Write,
     ) -> std::io::Result<()> {
         let descriptors: Vec<Value> = rules::all()
@@ -69,7 +72,7 @@ impl Renderer for Sarif {
             schema: "https://json.schemastore.org/sarif-2.1.0.json",
             runs: [Run {
                 invocations: [invocation(report)],
-                results: Results(report),
+                results: Results(report, opts),
                 tool: json!({"driver": driver(descriptors)}),
             }],
             version: "2.1.0",
@@ -119,13 +122,13 @@ fn invocation(report: &Report) -> Value {
 }
 
 /// One finding as a SARIF result.
-fn result(d: &Diagnostic, all: &[&RuleInfo]) -> Value {
+fn result(d: &Diagnostic, all: &[&RuleInfo], opts: &RenderOptions) -> Value {
     let ((line, col), (end_line, end_col)) = d.range();
     let mut message = d.message.clone();
     if let Some(h) = &d.help {
         message.push_str(&format!(" ({h})"));
     }
-    json!({
+    let mut r = json!({
         "ruleId": d.rule.code,
         "ruleIndex": all.iter().position(|r| r.code == d.rule.code),
         "level": level(d.severity()),
@@ -137,7 +140,13 @@ fn result(d: &Diagnostic, all: &[&RuleInfo]) -> Value {
             }
         }],
         "properties": {"tool": d.tool, "package": d.package, "target": d.target},
-    })
+    });
+    // `--cache-cost`: the same numbers as JSON's `cache_cost`.
+    if let Some(c) = opts.cost(d) {
+        r["properties"]["cacheCost"] =
+            json!({"tool": c.tool, "builds": c.builds, "bytes": c.bytes});
+    }
+    r
 }
 
 fn level(s: Severity) -> &'static str {
