@@ -323,8 +323,8 @@ pub fn intents(analysis: &Analysis, selection: &Selection) -> BTreeMap<Intent, A
             rules::check(&rules::Site::new(analysis, fi, si), |r| {
                 wants(r) && !allowed(r)
             })
-                .into_iter()
-                .for_each(&mut take);
+            .into_iter()
+            .for_each(&mut take);
         }
     }
     for tree in crate::lint::guard::analyse(analysis) {
