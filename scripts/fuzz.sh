@@ -6,7 +6,9 @@
 # which RUSTC_BOOTSTRAP=1 unlocks on a stable toolchain. Installs cargo-fuzz
 # when it is missing. The corpus is seeded from the fixtures' Makefiles
 # (fixtures/check/**/Makefile and *.mk, fixtures/demo, fixtures/e2e) and
-# grows in fuzz/corpus/<target>; crashes land in fuzz/artifacts/<target>.
+# the kept corpus, fuzz/corpus/<target> (in the repository, minimized after
+# each long run: FUZZING.md), which grows with what the run finds new;
+# crashes land in fuzz/artifacts/<target>.
 # Exits non-zero when a target finds a crash, a timeout (one input taking
 # longer than FUZZ_TIMEOUT seconds, default 10) or runs out of memory
 # (FUZZ_RSS_MB, default 2048). FUZZ_SANITIZER=none builds without

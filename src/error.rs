@@ -16,6 +16,8 @@ pub enum Error {
         path: PathBuf,
         message: String,
         line: Option<usize>,
+        /// 1-based, in characters, when known (with `line`).
+        column: Option<usize>,
     },
     /// A file cannot be checked (binary, not text).
     Input { path: PathBuf, message: String },
@@ -70,10 +72,12 @@ impl fmt::Display for Error {
                 path,
                 message,
                 line: Some(l),
+                column,
             } => {
+                let col = column.map(|c| format!(":{c}")).unwrap_or_default();
                 write!(
                     f,
-                    "{}:{l}: invalid configuration: {message}",
+                    "{}:{l}{col}: invalid configuration: {message}",
                     path.display()
                 )
             }
@@ -81,6 +85,7 @@ impl fmt::Display for Error {
                 path,
                 message,
                 line: None,
+                ..
             } => {
                 write!(f, "{}: invalid configuration: {message}", path.display())
             }

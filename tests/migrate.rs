@@ -226,7 +226,7 @@ fn allow_entries_are_scoped_and_a_plain_one_never_hides_read_time() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains(".gorun-lint.toml:3") && err.contains("unknown rule `GR999`"),
+        err.contains(".gorun-lint.toml:3:36: ") && err.contains("unknown rule `GR999`"),
         "{err}"
     );
     std::fs::write(

@@ -161,6 +161,17 @@ fn a_script_named_alone_knows_the_recipe_that_runs_it() {
         );
         assert!(text.contains("(1 file checked)"), "{text}");
     }
+    // An editor's buffer of it, on standard input: the same.
+    let out = bin(dir)
+        .args(["check", "--stdin-filename", "hack/gen.sh"])
+        .write_stdin("#!/bin/sh\ngo run ../scripts/gen\n")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("where the recipe at") && text.contains("(1 file checked)"),
+        "{text}"
+    );
     let diff = |paths: &[&str]| {
         let out = bin(dir)
             .args(["fix", "--diff", "--color", "never"])

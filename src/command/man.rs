@@ -193,7 +193,7 @@ const TIMINGS: (&str, &str) = (
     "Set (to anything): print the time each stage took on standard error.",
 );
 const GOCACHE: &[(&str, &str)] = &[
-    ("GOCACHE", "The Go build cache, unless --gocache is given. It must be an absolute path; GOCACHE=off is an error. The go command is not run."),
+    ("GOCACHE", "The Go build cache (for cache, unless --gocache is given). It must be an absolute path; GOCACHE=off, or a cache that cannot be read, is an error for cache, a line of the report for migrate and a warning for check --cache-cost. The go command is not run."),
     ("GOENV", "The go env file read for a GOCACHE set with `go env -w` when $GOCACHE is not set (off: none). Default: $XDG_CONFIG_HOME/go/env, else $HOME/.config/go/env (macOS: ~/Library/Application Support/go/env; Windows: %AppData%\\go\\env)."),
     ("XDG_CACHE_HOME, HOME", "The default cache when GOCACHE is set nowhere: $XDG_CACHE_HOME/go-build, else $HOME/.cache/go-build (macOS: ~/Library/Caches/go-build; Windows: %LocalAppData%\\go-build)."),
     ("XDG_CONFIG_HOME", "Where the default go env file is (above)."),
@@ -204,12 +204,17 @@ fn extra(roff: &mut Roff, name: &str) {
     {
         "check" => (
             CHECK_EXIT,
-            vec![NO_COLOR, TIMINGS],
+            // (The Go cache's for --cache-cost.)
+            [NO_COLOR, TIMINGS]
+                .into_iter()
+                .chain(GOCACHE.iter().copied())
+                .collect(),
             &[
                 ("gorun-lint check", "Check the current directory."),
                 ("gorun-lint check --format json .", "The findings as JSON (also sarif, github)."),
                 ("gorun-lint check --select GR00 --ignore GR005 Makefile scripts", "Only rules GR001-GR009 but GR005, in one Makefile and one directory."),
                 ("gorun-lint check --statistics", "Counts per rule instead of the findings."),
+                ("gorun-lint check --cache-cost", "Say under each finding what its executable has left in GOCACHE now."),
                 ("gorun-lint check --show-files", "The files a check would read; nothing is checked."),
                 ("gorun-lint check --show-settings Makefile", "The configuration file and settings that apply to Makefile."),
                 ("gorun-lint check --stdin-filename Makefile < buffer", "Check an editor's buffer as if it were Makefile."),
@@ -308,7 +313,7 @@ fn extra(roff: &mut Roff, name: &str) {
         item(roff, var, text);
     }
     if name.is_empty() {
-        para(roff, [roman("NO_COLOR is read by check and fix --diff; GORUN_LINT_TIMINGS by check, fix and migrate; the Go cache variables by cache and migrate.")]);
+        para(roff, [roman("NO_COLOR is read by check and fix --diff; GORUN_LINT_TIMINGS by check, fix and migrate; the Go cache variables by cache, migrate and check --cache-cost.")]);
     }
 
     section(roff, "EXAMPLES");
@@ -367,7 +372,7 @@ fn files(roff: &mut Roff, name: &str) {
         "migrate" => item(
             roff,
             crate::lint::config::FILE_NAME,
-            "--apply records the helpers that stay on go run in its [allow] table (creating the file at PATH when there is none), besides the files fix edits.",
+            "--apply records each callsite that stays on go run with a `gorun-lint: allow` comment above it, or, where no comment line can go, as an [allow] entry scoped to its file and rules (creating the file at PATH when there is none); besides the files fix edits.",
         ),
         "cache" => item(
             roff,

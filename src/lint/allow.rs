@@ -47,7 +47,8 @@ pub struct Suppression {
 /// as a relative path (`./scripts/rbacgen`), the package directory it
 /// names from `key_base` (the config file's directory, or the file's own
 /// base for an inline comment), however the callsite spells it (`cd
-/// scripts/rbacgen && go run .`, `go run ../scripts/rbacgen`).
+/// scripts/rbacgen && go run .`, `go run ../scripts/rbacgen`); a key that
+/// is a `.go` file of it names the package too.
 pub(crate) fn matches_key(
     key: &str,
     callsite: &Callsite,
@@ -60,7 +61,9 @@ pub(crate) fn matches_key(
     }
     if let (Some(base), Some(dir)) = (key_base, class.dir()) {
         let relative = key == "." || key.starts_with("./") || key.starts_with("../");
-        if relative && crate::lint::paths::normalize(&base.join(key)) == dir {
+        let named = crate::lint::paths::normalize(&base.join(key));
+        // (A file of the package names it too: `./scripts/gen/main.go`.)
+        if relative && (named == dir || (key.ends_with(".go") && named.parent() == Some(dir))) {
             return true;
         }
     }

@@ -325,8 +325,11 @@ fn load_all(
     cwd: &Path,
     configs: &Configs,
     finisher: Option<&Finisher>,
+    stdin_context: bool,
 ) -> LoadedAll {
-    if let Some((p, text)) = &opts.stdin {
+    // Standard input stands for the file at its path: the walk (of its
+    // project, for context: [`named_in_context`]) passes that file over.
+    let stdin = opts.stdin.as_ref().map(|(p, text)| {
         let path = normalize(&cwd.join(p));
         let f = Found {
             kind: sources::kind_of(&path, p).unwrap_or(Kind::Makefile),
@@ -340,25 +343,32 @@ fn load_all(
             load_other(&f, Some(text.as_bytes()), None, cwd, configs)
                 .map(|l| l.expect("an explicit file is always loaded"))
         };
-        return LoadedAll {
-            found: discover::Discovered::default(),
-            kept: vec![(f, l)],
-            skipped: HashSet::new(),
-            finished: Vec::new(),
-        };
-    }
+        (f, l)
+    });
+    let stdin_path = stdin.as_ref().map(|(f, _)| f.path.clone());
+    let walked = |f: &Found| stdin_path.as_ref() != Some(&f.path);
+    let walk_paths: &[PathBuf] = if stdin.is_some() && !stdin_context {
+        &[]
+    } else {
+        &opts.paths
+    };
     let kept = std::sync::Mutex::new(Vec::new());
     let skipped = std::sync::Mutex::new(HashSet::new());
     let finished = std::sync::Mutex::new(Vec::new());
     let out_dirs = std::sync::Mutex::new(HashSet::<Arc<Path>>::new());
     let modules = Modules::default();
     let found = discover::discover_each(
-        &opts.paths,
+        walk_paths,
         cwd,
         configs,
         opts.only,
         || (MakeParser::new(), Vec::new()),
-        |(parser, buf), f, cfg| match load_one(&f, cfg, cwd, configs, parser, buf) {
+        |(parser, buf), f, cfg| match load_one(&f, cfg, cwd, configs, parser, buf)
+            .map(|l| l.filter(|_| walked(&f)))
+        {
+            // (Standard input's path is not taken from disk, nor counted
+            // as skipped.)
+            Ok(None) if !walked(&f) => {}
             Ok(None) => {
                 let h = path_hash(&f.path);
                 skipped.lock().expect("skipped").insert(h);
@@ -381,6 +391,7 @@ fn load_all(
         },
     );
     let mut kept = kept.into_inner().expect("loaded");
+    kept.extend(stdin);
     let skipped = skipped.into_inner().expect("skipped");
     let mut finished = finished.into_inner().expect("finished");
     kept.sort_by(|a, b| a.0.path.cmp(&b.0.path));
@@ -767,14 +778,29 @@ struct NamedContext {
 /// walk would start from) are walked as `check .` would, and everything
 /// but the named files is then read for context only
 /// ([`Analysis::narrow_to`]). A walk costs little next to reading: the
-/// prefilter skips what cannot matter. With a directory among the paths,
-/// or text on standard input, files are checked as given.
+/// prefilter skips what cannot matter. Text on standard input is the file
+/// at its path, in its project. With a directory among the paths, files
+/// are checked as given.
 fn named_in_context(opts: &Options, cwd: &Path, configs: &Configs) -> Option<NamedContext> {
-    if opts.stdin.is_some() || opts.paths.is_empty() {
+    let stdin = opts.stdin.as_ref().map(|(p, _)| p.clone());
+    if opts.paths.is_empty() && stdin.is_none() {
         return None;
     }
     let mut named = HashSet::new();
     let mut roots: Vec<PathBuf> = Vec::new();
+    if let Some(p) = stdin {
+        // Standard input stands for one file, wherever it is (it need not
+        // exist): its project is the one of its directory, when that does.
+        let abs = normalize(&cwd.join(p));
+        let dir = abs.parent()?.to_path_buf();
+        if !dir.is_dir() {
+            return None;
+        }
+        let config = configs.for_dir(&dir).ok()?;
+        roots.push(project_root(&dir, &config));
+        named.insert(abs);
+        return Some(NamedContext { named, roots });
+    }
     for p in &opts.paths {
         let abs = normalize(&cwd.join(p));
         // Only regular files: a FIFO or a missing path is refused as named.
@@ -832,8 +858,13 @@ impl Analysis {
         let widened;
         let opts = match &context {
             Some(c) => {
+                let paths = match opts.stdin {
+                    // (The paths given with standard input are not read.)
+                    Some(_) => c.roots.clone(),
+                    None => opts.paths.iter().chain(&c.roots).cloned().collect(),
+                };
                 widened = Options {
-                    paths: opts.paths.iter().chain(&c.roots).cloned().collect(),
+                    paths,
                     ..opts.clone()
                 };
                 &widened
@@ -845,7 +876,7 @@ impl Analysis {
             kept,
             skipped,
             finished,
-        } = load_all(opts, cwd, configs, finisher);
+        } = load_all(opts, cwd, configs, finisher, context.is_some());
         // Held, or named: counted as such, not as walked.
         let counted = finished
             .iter()

@@ -162,30 +162,31 @@ impl Config {
         text: &str,
         known_rule: fn(&str) -> bool,
     ) -> Result<Config, Error> {
-        let mut cfg: Config = toml::from_str(text).map_err(|e| Error::Config {
-            path: path.to_path_buf(),
-            message: e.message().to_string(),
-            line: e
-                .span()
-                .map(|s| text[..s.start.min(text.len())].lines().count().max(1)),
+        let mut cfg: Config = toml::from_str(text).map_err(|e| {
+            config_error(
+                path,
+                e.message().to_string(),
+                e.span().map(|s| line_col(text, s.start)),
+            )
         })?;
+        let at = Positions::parse(text);
         let raw = std::mem::take(&mut cfg.allow_raw);
         for (key, value) in raw {
-            let entry = allow_entry(path, text, &key, value, known_rule)?;
+            let entry = allow_entry(path, &at, &key, value, known_rule)?;
             cfg.allow.insert(key, entry);
         }
         if cfg.out_dir.trim().is_empty()
             || cfg.out_dir.starts_with('/')
             || cfg.out_dir.contains("..")
         {
-            return Err(Error::Config {
-                path: path.to_path_buf(),
-                message: format!(
+            return Err(config_error(
+                path,
+                format!(
                     "out-dir `{}` must be a relative path inside the repository",
                     cfg.out_dir
                 ),
-                line: line_of_key(text, "out-dir"),
-            });
+                at.value("out-dir"),
+            ));
         }
         cfg.out_dir = cfg
             .out_dir
@@ -194,28 +195,25 @@ impl Config {
             .to_string();
         for code in &cfg.ignore {
             if !known_rule(code) {
-                return Err(Error::Config {
-                    path: path.to_path_buf(),
-                    message: format!("unknown rule `{code}` in ignore"),
-                    line: line_of_key(text, "ignore"),
-                });
+                return Err(config_error(
+                    path,
+                    format!("unknown rule `{code}` in ignore"),
+                    at.item("ignore", code),
+                ));
             }
         }
         if let Some(names) = &cfg.sources {
-            cfg.kinds =
-                crate::syntax::sources::Kinds::parse(names).map_err(|message| Error::Config {
-                    path: path.to_path_buf(),
-                    message: format!("{message} in sources"),
-                    line: line_of_key(text, "sources"),
-                })?;
+            cfg.kinds = crate::syntax::sources::Kinds::parse(names).map_err(|message| {
+                config_error(path, format!("{message} in sources"), at.value("sources"))
+            })?;
         }
         cfg.allow_lines = cfg
             .allow
             .keys()
-            .filter_map(|k| Some((k.clone(), line_of_key(text, k)?)))
+            .filter_map(|k| Some((k.clone(), at.allow_key(k)?.0)))
             .collect();
-        cfg.include_set = compile_globs(path, &cfg.include, line_of_key(text, "include"))?;
-        cfg.exclude_set = compile_globs(path, &cfg.exclude, line_of_key(text, "exclude"))?;
+        cfg.include_set = compile_globs(path, &cfg.include, |p| at.item("include", p))?;
+        cfg.exclude_set = compile_globs(path, &cfg.exclude, |p| at.item("exclude", p))?;
         cfg.path = Some(path.to_path_buf());
         Ok(cfg)
     }
@@ -229,17 +227,12 @@ impl Config {
 /// One `[allow]` value: a reason, or `{ reason, files, rules }`.
 fn allow_entry(
     path: &Path,
-    text: &str,
+    at: &Positions,
     key: &str,
     value: toml::Value,
     known_rule: fn(&str) -> bool,
 ) -> Result<AllowEntry, Error> {
-    let line = line_of_key(text, key);
-    let err = |message: String| Error::Config {
-        path: path.to_path_buf(),
-        message,
-        line,
-    };
+    let err = |message: String| config_error(path, message, at.allow_key(key));
     let strings = |field: &str, v: Option<toml::Value>| -> Result<Vec<String>, Error> {
         match v {
             None => Ok(Vec::new()),
@@ -301,26 +294,30 @@ fn allow_entry(
     }
     for r in &entry.rules {
         if !known_rule(r) {
-            return Err(err(format!("allow entry `{key}`: unknown rule `{r}`")));
+            return Err(config_error(
+                path,
+                format!("allow entry `{key}`: unknown rule `{r}`"),
+                at.allow_item(key, r).or(at.allow_key(key)),
+            ));
         }
     }
-    entry.files_set = compile_globs(path, &entry.files, line)?;
+    entry.files_set = compile_globs(path, &entry.files, |p| {
+        at.allow_item(key, p).or(at.allow_key(key))
+    })?;
     Ok(entry)
 }
 
-/// Compile globs; `dir/**` also matches what is below `dir`.
+/// Compile globs; `dir/**` also matches what is below `dir`. `at`: where
+/// a pattern is written.
 fn compile_globs(
     path: &Path,
     patterns: &[String],
-    line: Option<usize>,
+    at: impl Fn(&str) -> Option<(usize, usize)>,
 ) -> Result<globset::GlobSet, Error> {
     let mut b = globset::GlobSetBuilder::new();
     for p in patterns {
-        let glob = globset::Glob::new(p).map_err(|e| Error::Config {
-            path: path.to_path_buf(),
-            message: format!("invalid glob `{p}`: {e}"),
-            line,
-        })?;
+        let glob = globset::Glob::new(p)
+            .map_err(|e| config_error(path, format!("invalid glob `{p}`: {e}"), at(p)))?;
         b.add(glob);
         if let Some(stripped) = p.strip_suffix("/**") {
             if let Ok(g) = globset::Glob::new(&format!("{stripped}/**/*")) {
@@ -328,22 +325,106 @@ fn compile_globs(
             }
         }
     }
-    b.build().map_err(|e| Error::Config {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-        line,
-    })
+    b.build()
+        .map_err(|e| config_error(path, e.to_string(), patterns.first().and_then(|p| at(p))))
 }
 
-fn line_of_key(text: &str, key: &str) -> Option<usize> {
-    text.lines()
-        .position(|l| {
-            let l = l.trim_start();
-            l.starts_with(key)
-                || l.starts_with(&format!("\"{key}\""))
-                || l.starts_with(&format!("'{key}'"))
+fn config_error(path: &Path, message: String, at: Option<(usize, usize)>) -> Error {
+    Error::Config {
+        path: path.to_path_buf(),
+        message,
+        line: at.map(|a| a.0),
+        column: at.map(|a| a.1),
+    }
+}
+
+/// 1-based line and column (in characters) of byte `offset` of `text`.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        before[line_start..].chars().count() + 1,
+    )
+}
+
+/// Where the keys and list items of a config file are written, for errors
+/// that name them: the file read again with `toml::Spanned` keys and items
+/// (a second, best-effort parse: the first one, into [`Config`], has no
+/// spans, and one that fails here leaves errors without a position).
+#[derive(Debug, Default)]
+struct Positions {
+    /// Top-level keys: (key, value) byte ranges.
+    top: BTreeMap<String, (std::ops::Range<usize>, std::ops::Range<usize>)>,
+    /// `[allow]` keys: (key, value) byte ranges.
+    allow: BTreeMap<String, (std::ops::Range<usize>, std::ops::Range<usize>)>,
+    text: String,
+}
+
+impl Positions {
+    fn parse(text: &str) -> Positions {
+        use toml::Spanned;
+        type Spans = BTreeMap<Spanned<String>, Spanned<toml::Value>>;
+        #[derive(Deserialize)]
+        struct AllowOnly {
+            #[serde(default)]
+            allow: Spans,
+        }
+        let ranges = |m: Spans| {
+            m.into_iter()
+                .map(|(k, v)| {
+                    let kr = k.span();
+                    (k.into_inner(), (kr, v.span()))
+                })
+                .collect()
+        };
+        Positions {
+            top: toml::from_str::<Spans>(text)
+                .map(ranges)
+                .unwrap_or_default(),
+            allow: toml::from_str::<AllowOnly>(text)
+                .map(|a| ranges(a.allow))
+                .unwrap_or_default(),
+            text: text.to_string(),
+        }
+    }
+
+    /// Where a top-level key's value starts.
+    fn value(&self, key: &str) -> Option<(usize, usize)> {
+        let (_, v) = self.top.get(key)?;
+        Some(line_col(&self.text, v.start))
+    }
+
+    /// Where `item` is written in the value of a top-level key (a list).
+    fn item(&self, key: &str, item: &str) -> Option<(usize, usize)> {
+        let (_, v) = self.top.get(key)?;
+        self.within(v.clone(), item)
+            .or_else(|| Some(line_col(&self.text, v.start)))
+    }
+
+    fn allow_key(&self, key: &str) -> Option<(usize, usize)> {
+        let (k, _) = self.allow.get(key)?;
+        Some(line_col(&self.text, k.start))
+    }
+
+    /// Where `item` is written in an allow entry's value.
+    fn allow_item(&self, key: &str, item: &str) -> Option<(usize, usize)> {
+        let (_, v) = self.allow.get(key)?;
+        self.within(v.clone(), item)
+    }
+
+    /// `item` as a quoted string inside `range`.
+    fn within(&self, range: std::ops::Range<usize>, item: &str) -> Option<(usize, usize)> {
+        let body = self.text.get(range.clone())?;
+        ["\"", "'"].iter().find_map(|q| {
+            body.find(&format!("{q}{item}{q}"))
+                .map(|i| line_col(&self.text, range.start + i))
         })
-        .map(|i| i + 1)
+    }
 }
 
 /// Directories a cache keyed by directory ([`Configs`],
@@ -478,6 +559,43 @@ mod tests {
         assert!(e.to_string().contains("needs a reason"), "{e}");
         let e = Config::from_text(Path::new("x.toml"), "bogus = 1\n", |_| true).unwrap_err();
         assert!(e.to_string().contains("x.toml"), "{e}");
+    }
+
+    /// A mistake is named at its own line and column: the key, or the
+    /// item of a list (toml spans), not the table's first line.
+    #[test]
+    fn errors_name_the_line_and_column_of_what_is_wrong() {
+        let err = |text: &str| {
+            Config::from_text(Path::new("c.toml"), text, crate::lint::rules::is_rule)
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            err("out-dir = \"bin\"\nignore = [\"GR001\", \"GR999\"]\n"),
+            "c.toml:2:20: invalid configuration: unknown rule `GR999` in ignore"
+        );
+        assert_eq!(
+            err("[allow]\nok = \"fine\"\n  gen = \"\"\n"),
+            "c.toml:3:3: invalid configuration: allow entry `gen` needs a reason"
+        );
+        assert_eq!(
+            err("[allow]\ngen = { reason = \"r\", rules = [\"GR001\", \"nope\"] }\n"),
+            "c.toml:2:41: invalid configuration: allow entry `gen`: unknown rule `nope`"
+        );
+        assert_eq!(
+            err("exclude = [\n  \"ok/**\",\n  \"bad/[\",\n]\n"),
+            "c.toml:3:3: invalid configuration: invalid glob `bad/[`: error parsing glob 'bad/[': unclosed character class; missing ']'"
+        );
+        assert_eq!(
+            err("sources = [\"makefiles\"]\nout-dir = \"/abs\"\n"),
+            "c.toml:2:11: invalid configuration: out-dir `/abs` must be a relative path inside the repository"
+        );
+        // A key the schema does not know: toml's own span.
+        assert!(
+            err("\n\nbogus = 1\n").starts_with("c.toml:3:1: "),
+            "{}",
+            err("\n\nbogus = 1\n")
+        );
     }
 
     #[test]
