@@ -238,7 +238,7 @@ fn extra(roff: &mut Roff, name: &str) {
             [TIMINGS].into_iter().chain(GOCACHE.iter().copied()).collect(),
             &[
                 ("gorun-lint migrate", "Print the plan for the current directory; change nothing."),
-                ("gorun-lint migrate --apply", "Apply it, allowlist what stays on go run and print the CI lines."),
+                ("gorun-lint migrate --apply", "Apply it, mark what stays on go run at its callsite with the reason, and print the CI lines."),
             ],
         ),
         "cache" => (
@@ -355,7 +355,7 @@ fn files(roff: &mut Roff, name: &str) {
         roff.control("TP", []);
         roff.text([bold(crate::lint::config::FILE_NAME)]);
         roff.text([roman(
-            "The configuration: for each file, the closest one in its directory or a directory above it (--config FILE uses FILE for every file instead); without one, the defaults. Keys: go-commands (wrappers that are go under another name), include and exclude (globs, relative to the configuration file's directory), out-dir (default _gen/bin, relative to the same directory), clean-target (default clean), prerequisites (go-list, the default, or static), ignore (rules not to report), sources (makefiles, scripts, generate, workflows; default all), and an [allow] table of tool names or package paths, each with a required reason. An unknown key, an allow entry without a reason, a bad glob, out-dir outside the repository or an unknown rule or source is an error (exit 2). gorun-lint check --show-settings prints the file and settings that apply to each file.",
+            "The configuration: for each file, the closest one in its directory or a directory above it (--config FILE uses FILE for every file instead); without one, the defaults. Keys: go-commands (wrappers that are go under another name), include and exclude (globs, relative to the configuration file's directory), out-dir (default _gen/bin, relative to the same directory), clean-target (default clean), prerequisites (go-list, the default, or static), ignore (rules not to report), sources (makefiles, scripts, generate, workflows; default all), and an [allow] table of tool names or package paths, each with a required reason: a reason alone (every file and rule but GR002, read-time go run) or { reason, files, rules } scoped to file globs and rules. An unknown key, an allow entry without a reason, a bad glob, out-dir outside the repository or an unknown rule or source is an error (exit 2). gorun-lint check --show-settings prints the file and settings that apply to each file.",
         )]);
     }
     match name {
