@@ -223,7 +223,7 @@ fn script_run_by_make() {
     let fx = Fixture {
         name: "script",
         cached_exes: &["upper", "count"],
-        outputs: &["out/upper.txt", "out/count.txt"],
+        outputs: &["out/upper.txt", "out/upper-again.txt", "out/count.txt"],
         edits: &[],
     };
     let (_keep, orig, fixed) = two_copies(fx.name);

@@ -179,6 +179,7 @@ macro_rules! groups {
 groups! {
     basic => "check/basic",
     shell_syntax => "check/shell-syntax",
+    env_vars => "check/env-vars",
     which_go => "check/which-go",
     arguments => "check/arguments",
     classes => "check/classes",

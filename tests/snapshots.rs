@@ -111,6 +111,11 @@ fn classes() {
 }
 
 #[test]
+fn env_vars() {
+    snapshot_group("env-vars", 1);
+}
+
+#[test]
 fn grammar_errors() {
     snapshot_group("grammar-errors", 1);
 }
@@ -169,6 +174,7 @@ fn every_group_is_snapshotted() {
             "bad-input",
             "basic",
             "classes",
+            "env-vars",
             "grammar-errors",
             "read-time",
             "shell-syntax",

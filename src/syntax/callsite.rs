@@ -141,6 +141,16 @@ pub const ON_DEMAND_TOOLS: &[&str] = &[
     "trace",
 ];
 
+/// A variable in command position before the go command that holds env
+/// assignments or a prefix command ([`VarEnv::prefix_reference`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrefixVar {
+    pub word: Word,
+    /// Its definition was read (else it is taken as such because a go
+    /// command follows it).
+    pub seen: bool,
+}
+
 /// One `go run` (or `go build`) callsite.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Callsite {
@@ -157,6 +167,9 @@ pub struct Callsite {
     /// Words between the start of the command and the go word (env
     /// assignments, `env -u X --`, keywords), as a span.
     pub prefix: Span,
+    /// Variables before the go command that hold env assignments or a
+    /// prefix command (`$(GO_ENV) go run`), skipped to find it.
+    pub prefix_vars: Vec<PrefixVar>,
     /// Options given to `env` before the go command (`-u GOOS`, `-i`, `-C
     /// dir`): the build runs in another environment or directory
     /// ([`Callsite::env_build_options`]). `env -C dir` is applied to `cwd`.
@@ -647,9 +660,38 @@ pub fn from_command(
     line: Span,
     recovered: bool,
 ) -> Option<Callsite> {
-    let i = command_index(&c.words)?;
+    let mut i = command_index(&c.words)?;
+    // `$(GO_ENV) go run`: a variable that holds env assignments or a prefix
+    // command is skipped, as the shell gets its expansion.
+    let mut prefix_vars = Vec::new();
+    let spelling = loop {
+        let w = &c.words[i];
+        let next = |i: usize| {
+            command_index(&c.words[i + 1..])
+                .map(|k| i + 1 + k)
+                .filter(|&k| {
+                    c.words[k].literal().is_some() && vars.go_spelling(&c.words[k]).is_some()
+                })
+        };
+        match vars.prefix_reference(w) {
+            Some(true) => {
+                prefix_vars.push(PrefixVar {
+                    word: w.clone(),
+                    seen: true,
+                });
+                i = i + 1 + command_index(&c.words[i + 1..])?;
+            }
+            Some(false) if next(i).is_some() => {
+                prefix_vars.push(PrefixVar {
+                    word: w.clone(),
+                    seen: false,
+                });
+                i = next(i)?;
+            }
+            _ => break vars.go_spelling(w)?,
+        }
+    };
     let go = &c.words[i];
-    let spelling = vars.go_spelling(go)?;
     let mut flags = Vec::new();
     let (verb, run, rest_start) = if spelling.holds_run() {
         (Verb::Run, None, i + 1)
@@ -757,6 +799,7 @@ pub fn from_command(
     Some(Callsite {
         verb,
         origin,
+        prefix_vars,
         go: go.clone(),
         spelling,
         run,

@@ -206,6 +206,59 @@ impl VarEnv {
         }
     }
 
+    /// A word in command position that is wholly a reference to a variable
+    /// holding only what goes before a command: env assignments (`GO_ENV
+    /// := GOOS=$(GOOS) CGO_ENABLED=0`) and prefix commands with their
+    /// options (`RUN := env -u GOOS --`, `TIMEOUT := timeout 5m`), through
+    /// nested references and `+=`. The command after it is then the next
+    /// word, as make hands the shell the expanded text. `Some(true)`: its
+    /// definitions were seen and hold only that; `Some(false)`: it is not
+    /// defined in the files read (taken as such a prefix only when a go
+    /// command follows it: the caller checks); `None`: it holds something
+    /// else (`TOOL := echo`), or is not a whole reference.
+    pub fn prefix_reference(&self, word: &Word) -> Option<bool> {
+        if word.shell_expansion && !self.shell {
+            return None;
+        }
+        let name = self.reference(&word.text)?;
+        match self.defs.get(name) {
+            None => Some(false),
+            Some(defs) => defs
+                .iter()
+                .all(|d| self.prefix_only(&d.value, 0))
+                .then_some(true),
+        }
+    }
+
+    /// Whether a definition holds only env assignments and prefix commands.
+    fn prefix_only(&self, def: &str, depth: usize) -> bool {
+        if depth > 8 {
+            return false;
+        }
+        let mut words = Vec::new();
+        for w in split_words(def) {
+            if let Some(name) = whole_reference(&w) {
+                // A nested variable must be such a prefix itself.
+                let Some(defs) = self.defs.get(name) else {
+                    return false;
+                };
+                if !defs.iter().all(|d| self.prefix_only(&d.value, depth + 1)) {
+                    return false;
+                }
+                continue;
+            }
+            words.push(Word {
+                span: 0..0,
+                assignment: crate::syntax::shell::is_assignment_word(&w),
+                make_ref: w.contains('$'),
+                quoted: false,
+                shell_expansion: false,
+                text: w,
+            });
+        }
+        crate::syntax::shell::command_index(&words).is_none()
+    }
+
     /// A word that is wholly a reference to a variable holding flags
     /// (`go run $(RUN_FLAGS) ./x`): its value starts with `-`, or, when it is
     /// not defined, its name says FLAGS or TAGS.

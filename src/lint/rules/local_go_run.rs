@@ -116,8 +116,23 @@ pub fn check(site: &Site) -> Option<Diagnostic> {
     let mut d = site.diagnostic(&RULE, message);
     d.helper = site.helper.clone();
     if !site.offer_helper_fix(&mut d, "") {
+        let prefix: Vec<&str> = site
+            .callsite
+            .prefix_vars
+            .iter()
+            .map(|p| p.word.text.as_str())
+            .collect();
         d.help = site.manual_help().or_else(|| {
-            Some("build it with `go build -o` into a file target and run the binary".into())
+            Some(if prefix.is_empty() {
+                "build it with `go build -o` into a file target and run the binary".into()
+            } else {
+                // The variables set up the build too: a fix cannot tell
+                // whether one helper target may serve them all.
+                let p = prefix.join(" ");
+                format!(
+                    "no automatic fix after `{p}`: build it with `{p} go build -o` into a file target and run the binary after `{p}`"
+                )
+            })
         });
     }
     Some(d)
@@ -151,7 +166,10 @@ pub fn offer(analysis: &Analysis, fi: usize, s: &analysis::Site) -> Option<Appli
     if pinned && s.callsite.target.text().contains('$') {
         return None;
     }
+    // (`$(GO_ENV) go run`: the variable would set up the helper's build
+    // too, and one helper target serves every callsite of its build.)
     if s.allowed.as_ref().is_some_and(|a| a.covers(&RULE))
+        || !s.callsite.prefix_vars.is_empty()
         || s.helper.is_none()
         || (s.class.module().is_none() && !pinned)
         || (pinned && matches!(s.callsite.origin, Origin::Script | Origin::Workflow { .. }))

@@ -318,14 +318,36 @@ impl<'a> Site<'a> {
         }
     }
 
-    /// How the go command is spelled, for messages about assumed variables.
+    /// How the go command is spelled, for messages about assumed variables
+    /// (the go command's, and those before it: `$(GO_ENV) go run`).
     pub fn spelling_note(&self) -> Option<String> {
-        match &self.callsite.spelling {
-            crate::syntax::vars::GoSpelling::Assumed { name } => Some(format!(
+        let mut notes = Vec::new();
+        if let crate::syntax::vars::GoSpelling::Assumed { name } = &self.callsite.spelling {
+            notes.push(format!(
                 "`$({name})` is taken as the go command: its definition was not seen"
-            )),
-            _ => None,
+            ));
         }
+        let words = |seen: bool| {
+            let w: Vec<&str> = self
+                .callsite
+                .prefix_vars
+                .iter()
+                .filter(|p| p.seen == seen)
+                .map(|p| p.word.text.as_str())
+                .collect();
+            (!w.is_empty()).then(|| w.join(" "))
+        };
+        if let Some(w) = words(true) {
+            notes.push(format!(
+                "run after `{w}` (env assignments, prefix commands)"
+            ));
+        }
+        if let Some(w) = words(false) {
+            notes.push(format!(
+                "`{w}` before it is taken as env assignments or a prefix command: its definition was not seen"
+            ));
+        }
+        (!notes.is_empty()).then(|| notes.join("; "))
     }
 }
 

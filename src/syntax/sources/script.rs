@@ -437,6 +437,9 @@ impl Script<'_> {
         if let Some(inner) = raw.strip_prefix("${").and_then(|r| r.strip_suffix('}')) {
             return self.braced(inner, here);
         }
+        if let Some(inner) = raw.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+            return (self.array(inner, here), None);
+        }
         match raw.strip_prefix('$') {
             Some(name) => self.param(name, here),
             None => (Val::Unknown, None),
@@ -502,6 +505,11 @@ impl Script<'_> {
             if name == "BASH_SOURCE" && r.starts_with("0]") {
                 rest = &r[2..];
                 (Val::ScriptFile, None)
+            } else if let Some(r) = ["@]", "*]", "0]"].iter().find_map(|i| r.strip_prefix(i)) {
+                // An array holds its one element as a scalar ([`Script::array`]);
+                // a longer one is unknown, whatever the index.
+                rest = r;
+                self.param(name, here)
             } else {
                 return (Val::Unknown, None);
             }
@@ -542,6 +550,57 @@ impl Script<'_> {
             return (dirname(val, &self.ctx.script_dir), None);
         }
         (Val::Unknown, None)
+    }
+
+    /// The value of an array assignment `(...)` (`inner`: between the
+    /// parentheses): its one element, as a scalar holds it, so that `$a`,
+    /// `"${a[@]}"` and `"${a[0]}"` resolve like a plain variable
+    /// (`models_schema=( "${module_name}/cmd/models-schema" )`). Two
+    /// elements or more, or an element that is not plain text and
+    /// parameters, are unknown.
+    fn array(&self, inner: &str, here: &Here) -> Val {
+        let elements = array_elements(inner);
+        let [element] = elements.as_slice() else {
+            return Val::Unknown;
+        };
+        let text = element
+            .strip_prefix('"')
+            .and_then(|e| e.strip_suffix('"'))
+            .unwrap_or(element);
+        if let Some(t) = element
+            .strip_prefix('\'')
+            .and_then(|e| e.strip_suffix('\''))
+        {
+            return Val::Text(t.to_string());
+        }
+        if text.contains(['"', '\'', '`', '\\', '*', '?', '[']) || text.contains("$(") {
+            return Val::Unknown;
+        }
+        // Literal text and `$name` / `${...}` parameters, in order.
+        let mut acc = Val::Text(String::new());
+        let mut rest = text;
+        while let Some(at) = rest.find('$') {
+            acc = concat(acc, Val::Text(rest[..at].to_string()));
+            let after = &rest[at + 1..];
+            let (v, used) = if let Some(b) = after.strip_prefix('{') {
+                let Some(end) = b.find('}') else {
+                    return Val::Unknown;
+                };
+                (self.braced(&b[..end], here).0, end + 2)
+            } else {
+                let len = after
+                    .bytes()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == b'_')
+                    .count();
+                if len == 0 {
+                    return Val::Unknown;
+                }
+                (self.param(&after[..len], here).0, len)
+            };
+            acc = concat(acc, v);
+            rest = &after[used..];
+        }
+        concat(acc, Val::Text(rest.to_string()))
     }
 
     /// The word of `${x:-word}`: quotes removed; one parameter at most.
@@ -664,6 +723,42 @@ impl Script<'_> {
 }
 
 /// Two values side by side in one word.
+/// The elements of an array assignment's inside, split at blanks outside
+/// quotes (quotes kept).
+fn array_elements(inner: &str) -> Vec<&str> {
+    let b = inner.as_bytes();
+    let mut out = Vec::new();
+    let mut start = None;
+    let mut quote = None;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(b'"') if c == b'\\' => i += 1,
+            Some(_) => {}
+            None if c.is_ascii_whitespace() => {
+                if let Some(s) = start.take() {
+                    out.push(&inner[s..i]);
+                }
+            }
+            None => {
+                start.get_or_insert(i);
+                match c {
+                    b'"' | b'\'' => quote = Some(c),
+                    b'\\' => i += 1,
+                    _ => {}
+                }
+            }
+        }
+        i += 1;
+    }
+    if let Some(s) = start {
+        out.push(&inner[s..inner.len().min(b.len())]);
+    }
+    out
+}
+
 fn concat(a: Val, b: Val) -> Val {
     match (a, b) {
         (Val::Unknown, _) | (_, Val::Unknown) => Val::Unknown,
