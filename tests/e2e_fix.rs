@@ -175,6 +175,26 @@ const EIGHT: Fixture = Fixture {
 /// holds one. make splits a prerequisite list at blanks, so the fix writes
 /// them escaped (`tmpl/page\\ header.txt`); an edit to either reaches the
 /// output.
+/// Issue 21: helpers handed to other programs to run: `find -exec`, a
+/// `sh -c` string after `xargs`, and an ANSI-C quoted (`$$'...'`) `bash
+/// -c` string.
+const HANDED: Fixture = Fixture {
+    name: "handed",
+    cached_exes: &["upper", "count"],
+    outputs: &["out/upper.txt", "out/count.txt", "out/ansi.txt"],
+    edits: &[Edit {
+        file: "tools/count/main.go",
+        from: "%s: %d",
+        to: "%s has %d words",
+        changes: &["out/count.txt", "out/ansi.txt"],
+    }],
+};
+
+#[test]
+fn handed() {
+    run_fixture(&HANDED);
+}
+
 const ODDNAMES: Fixture = Fixture {
     name: "oddnames",
     cached_exes: &["render"],

@@ -180,6 +180,7 @@ groups! {
     basic => "check/basic",
     shell_syntax => "check/shell-syntax",
     env_vars => "check/env-vars",
+    handed => "check/handed",
     which_go => "check/which-go",
     arguments => "check/arguments",
     classes => "check/classes",

@@ -116,6 +116,11 @@ fn env_vars() {
 }
 
 #[test]
+fn handed() {
+    snapshot_group("handed", 1);
+}
+
+#[test]
 fn grammar_errors() {
     snapshot_group("grammar-errors", 1);
 }
@@ -176,6 +181,7 @@ fn every_group_is_snapshotted() {
             "classes",
             "env-vars",
             "grammar-errors",
+            "handed",
             "read-time",
             "shell-syntax",
             "structure",

@@ -271,7 +271,18 @@ pub fn classify(cs: &Callsite, base: &Path, vars: &VarEnv, modules: &Modules) ->
             ),
             Cwd::Unknown(why) => (None, Some(why.clone())),
         };
-        let tool = dir.as_ref().and_then(|d| name_of(&d.to_string_lossy()));
+        // (Its directory unknown: named from the path as written, when that
+        // names a directory of its own: `./tools/x`, not `.` or `..`.)
+        let tool = match &dir {
+            Some(d) => name_of(&d.to_string_lossy()),
+            None => Some(pkg_dir_rel.as_str())
+                .filter(|p| {
+                    !p.split('/')
+                        .next_back()
+                        .is_some_and(|l| l.is_empty() || l == "." || l == "..")
+                })
+                .and_then(name_of),
+        };
         let module = modules.find(dir.as_deref().unwrap_or(base));
         return result(
             Class::Local {

@@ -190,6 +190,8 @@ pub struct Callsite {
     pub recovered: bool,
     /// Inside the string a shell runs with `-c` (`bash -c 'go run ./x'`).
     pub in_string: shell::InString,
+    /// The program that runs it from its arguments ([`shell::handed`]).
+    pub handed_by: Option<String>,
 }
 
 impl Callsite {
@@ -814,5 +816,6 @@ pub fn from_command(
         line_span: line,
         recovered,
         in_string: c.in_string,
+        handed_by: c.handed_by.clone(),
     })
 }

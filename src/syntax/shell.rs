@@ -135,6 +135,10 @@ pub struct Command {
     pub depth: usize,
     /// Read from the string a shell runs with `-c` (`sh -c 'go run ./x'`).
     pub in_string: InString,
+    /// The program that runs it from its arguments, when another program
+    /// does (`find -exec`, `watchexec --`, `gotestsum --post-run-command`;
+    /// see [`handed`]), also through a `sh -c` string inside them.
+    pub handed_by: Option<String>,
 }
 
 /// Whether a command was read from the string a shell runs with `-c`.
@@ -1151,49 +1155,116 @@ impl Scanner<'_, '_> {
                 _ => {}
             }
         }
-        let string = shell_string(&words).and_then(|k| self.string_body(&words[k]));
-        self.out.push(Command {
+        let command = Command {
             words,
             cwd: dir.cwd.clone(),
             depth,
             in_string: InString::No,
-        });
-        // `sh -c '...'`: the string is shell text too, run where the
-        // command runs.
-        let nesting = self.nesting + depth + 1;
-        let (inner, kind, mapped) = match string {
-            Some(StringBody::AsWritten(body)) => {
-                let (inner, _) =
-                    scan_nested(self.src, body, self.dialect, dir.cwd, false, nesting, None);
-                (inner, InString::AsWritten, None)
-            }
-            Some(StringBody::Unescaped(body)) => {
-                let (inner, _) = scan_nested(
-                    &body.text,
-                    0..body.text.len(),
-                    self.dialect,
-                    dir.cwd,
-                    false,
-                    nesting,
-                    None,
-                );
-                (inner, InString::Unescaped, Some(body))
-            }
-            None => return,
+            handed_by: None,
         };
-        self.out.extend(inner.commands.into_iter().map(|mut c| {
-            c.depth += depth + 1;
-            c.in_string = kind;
-            if let Some(body) = &mapped {
-                // Back to the file: a word covers the bytes its text came
-                // from, escapes included.
-                let end = body.origin.last().map_or(0, |o| o.end);
-                for w in &mut c.words {
-                    w.span = body.file_span(w.span.clone(), end);
+        self.push_with_handed(command, 0);
+    }
+
+    /// Push a command, then the commands it hands to be run: `sh -c '...'`
+    /// (the string is shell text too, run where the command runs), the
+    /// words after `find -exec`, `watchexec --`, ... and the strings of
+    /// run-hooks ([`handed`]), each read as commands themselves (`find
+    /// -exec sh -c '...' \;`), down to a few levels.
+    fn push_with_handed(&mut self, c: Command, level: usize) {
+        let handed = if level < 4 {
+            handed(&c.words)
+        } else {
+            Vec::new()
+        };
+        let depth = c.depth;
+        let (words, cwd, in_string, by) = (
+            c.words.clone(),
+            c.cwd.clone(),
+            c.in_string,
+            c.handed_by.clone(),
+        );
+        self.out.push(c);
+        for h in handed {
+            let program = h.program.to_string();
+            // Inside a string or another program's words: the outer
+            // program's name is kept (a watcher's re-runs matter).
+            let by = if h.shell {
+                by.clone()
+            } else {
+                by.clone().or(Some(program.clone()))
+            };
+            let cwd = if h.execdir {
+                Cwd::Unknown(format!(
+                    "`{program} -execdir` runs it in each found file's directory"
+                ))
+            } else {
+                cwd.clone()
+            };
+            match h.what {
+                HandedWhat::Words(range) => {
+                    let inner = Command {
+                        words: words[range].to_vec(),
+                        cwd,
+                        depth: depth + 1,
+                        in_string,
+                        handed_by: by,
+                    };
+                    self.push_with_handed(inner, level + 1);
+                }
+                HandedWhat::Text { word, skip } => {
+                    let Some(body) = self.string_body(&words[word], skip) else {
+                        continue;
+                    };
+                    let nesting = self.nesting + depth + 1;
+                    let (inner, kind, mapped) = match body {
+                        StringBody::AsWritten(body) => {
+                            let (inner, _) = scan_nested(
+                                self.src,
+                                body,
+                                self.dialect,
+                                cwd,
+                                false,
+                                nesting,
+                                None,
+                            );
+                            (inner, InString::AsWritten, None)
+                        }
+                        StringBody::Unescaped(body) => {
+                            let (inner, _) = scan_nested(
+                                &body.text,
+                                0..body.text.len(),
+                                self.dialect,
+                                cwd,
+                                false,
+                                nesting,
+                                None,
+                            );
+                            (inner, InString::Unescaped, Some(body))
+                        }
+                    };
+                    for mut c in inner.commands {
+                        c.depth += depth + 1;
+                        // (Escapes undone once are undone for good.)
+                        c.in_string = if in_string == InString::Unescaped {
+                            InString::Unescaped
+                        } else {
+                            kind
+                        };
+                        c.handed_by = c.handed_by.or(by.clone());
+                        if let Some(body) = &mapped {
+                            // Back to the file: a word covers the bytes its
+                            // text came from, escapes included.
+                            let end = body.origin.last().map_or(0, |o| o.end);
+                            for w in &mut c.words {
+                                w.span = body.file_span(w.span.clone(), end);
+                            }
+                        }
+                        // (Its own `sh -c` strings were read by its scan.)
+                        self.out.push(c);
+                    }
                 }
             }
-            c
-        }));
+        }
     }
 
     /// The text inside a `sh -c` string word as the inner shell reads it:
@@ -1202,13 +1273,21 @@ impl Scanner<'_, '_> {
     /// `\`-newline). Not a double-quoted string with a command substitution
     /// or backquote of its own: the outer shell runs those first (and the
     /// scan of the word has read their commands).
-    fn string_body(&self, w: &Word) -> Option<StringBody> {
-        let raw = self.src.get(w.span.clone())?;
+    /// (`skip`: bytes of the word before the string, `--opt=`.)
+    fn string_body(&self, w: &Word, skip: usize) -> Option<StringBody> {
+        let start = w.span.start + skip;
+        let raw = self.src.get(start..w.span.end)?;
+        // ANSI-C quoting, `$'...'` (make text: `$$'...'`): its escapes
+        // undone as the shell does.
+        let ansi = if self.shell() { "$'" } else { "$$'" };
+        if let Some(rest) = raw.strip_prefix(ansi) {
+            return self.ansi_c_body(start + ansi.len(), rest);
+        }
         let q = *raw.as_bytes().first()?;
         if raw.len() < 2 || raw.as_bytes()[raw.len() - 1] != q {
             return None;
         }
-        let body = w.span.start + 1..w.span.end - 1;
+        let body = start + 1..w.span.end - 1;
         let inner = raw.get(1..raw.len() - 1)?;
         if q == b'\'' {
             return (!inner.contains('\'')).then_some(StringBody::AsWritten(body));
@@ -1249,6 +1328,52 @@ impl Scanner<'_, '_> {
         }
         if text.text.len() == inner.len() {
             return Some(StringBody::AsWritten(body));
+        }
+        Some(StringBody::Unescaped(text))
+    }
+
+    /// The body of an ANSI-C quoted string whose text after the opening
+    /// quote starts at byte `at` (`rest`: from there to the word's end),
+    /// with `\\`, `\'`, `\"`, `\?`, `\n`, `\t`, `\r`, `\a`, `\b`, `\e`, `\f`,
+    /// `\v` undone; `None` for other escapes (octal, hex, unicode: not
+    /// command text worth reading) or when the string does not end the word.
+    fn ansi_c_body(&self, at: usize, rest: &str) -> Option<StringBody> {
+        let inner = rest.strip_suffix('\'')?;
+        let mut text = Mapped::default();
+        let mut i = 0;
+        while let Some(c) = inner[i..].chars().next() {
+            let pos = at + i;
+            match c {
+                '\'' => return None,
+                '\\' => {
+                    let e = *inner.as_bytes().get(i + 1)?;
+                    let out = match e {
+                        b'\\' => "\\",
+                        b'\'' => "'",
+                        b'"' => "\"",
+                        b'?' => "?",
+                        b'n' => "\n",
+                        b't' => "\t",
+                        b'r' => "\r",
+                        b'a' => "\u{7}",
+                        b'b' => "\u{8}",
+                        b'e' | b'E' => "\u{1b}",
+                        b'f' => "\u{c}",
+                        b'v' => "\u{b}",
+                        _ => return None,
+                    };
+                    text.push(out, pos..pos + 2);
+                    i += 2;
+                }
+                c => {
+                    let n = c.len_utf8();
+                    text.push(&inner[i..i + n], pos..pos + n);
+                    i += n;
+                }
+            }
+        }
+        if text.text.len() == inner.len() {
+            return Some(StringBody::AsWritten(at..at + inner.len()));
         }
         Some(StringBody::Unescaped(text))
     }
@@ -1577,6 +1702,139 @@ pub fn env_options(words: &[Word], command: usize) -> Vec<Word> {
         }
     }
     out
+}
+
+/// A command one program hands another to run ([`handed`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Handed {
+    /// The program that runs it (`find`, `watchexec`, `sh`).
+    pub program: &'static str,
+    pub what: HandedWhat,
+    /// `find -execdir`: run in each found file's directory.
+    pub execdir: bool,
+    /// A shell's `-c` string (the shell is not the program to name).
+    pub shell: bool,
+}
+
+/// Where the handed command is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HandedWhat {
+    /// These words are the command (`find -exec CMD... ;`).
+    Words(Range<usize>),
+    /// This word (after `skip` bytes, `--opt=`) is a string read as shell
+    /// text (`sh -c STRING`, `gotestsum --post-run-command STRING`).
+    Text { word: usize, skip: usize },
+}
+
+/// Programs that run their trailing arguments (after `--`, or after their
+/// options) again each time a watched file changes: `go run` there rebuilds
+/// on purpose, so no fix swaps it for a binary built once.
+pub const WATCHERS: [&str; 3] = ["watchexec", "reflex", "entr"];
+
+/// The commands a command hands to another program to run: the string of
+/// `sh|bash|... -c STRING` (also after prefix commands such as `xargs -I{}
+/// sh -c`); the words after `find ... -exec`/`-execdir`/`-ok`/`-okdir` up
+/// to `;` or `+`; after `watchexec ... --` and `reflex ... --`; after
+/// `entr`'s flags; and the value of gotestsum's `--post-run-command`. Only
+/// these known carriers: `echo sh -c 'go run'` prints, it runs nothing.
+pub fn handed(words: &[Word]) -> Vec<Handed> {
+    let Some(i) = command_index(words) else {
+        return Vec::new();
+    };
+    let Some(name) = words[i]
+        .literal()
+        .map(|n| n.rsplit('/').next().unwrap_or(n))
+    else {
+        return Vec::new();
+    };
+    let one = |program, what, execdir| Handed {
+        program,
+        what,
+        execdir,
+        shell: false,
+    };
+    let after_dashdash = |program: &'static str| {
+        words[i + 1..]
+            .iter()
+            .position(|w| w.literal() == Some("--"))
+            .map(|p| i + 2 + p)
+            .filter(|&k| k < words.len())
+            .map(|k| one(program, HandedWhat::Words(k..words.len()), false))
+    };
+    match name {
+        n if SHELLS.contains(&n) => shell_string(words)
+            .map(|k| Handed {
+                program: "sh",
+                what: HandedWhat::Text { word: k, skip: 0 },
+                execdir: false,
+                shell: true,
+            })
+            .into_iter()
+            .collect(),
+        "find" => {
+            let mut out = Vec::new();
+            let mut k = i + 1;
+            while k < words.len() {
+                let action = words[k].literal();
+                if let Some(a @ ("-exec" | "-execdir" | "-ok" | "-okdir")) = action {
+                    let start = k + 1;
+                    let end = words[start..]
+                        .iter()
+                        .position(|w| w.text == ";" || w.text == "+")
+                        .map_or(words.len(), |p| start + p);
+                    if end > start {
+                        out.push(one(
+                            "find",
+                            HandedWhat::Words(start..end),
+                            a.ends_with("dir"),
+                        ));
+                    }
+                    k = end + 1;
+                } else {
+                    k += 1;
+                }
+            }
+            out
+        }
+        "watchexec" => after_dashdash("watchexec").into_iter().collect(),
+        "reflex" => after_dashdash("reflex").into_iter().collect(),
+        "entr" => {
+            let k = i
+                + 1
+                + words[i + 1..]
+                    .iter()
+                    .take_while(|w| {
+                        w.literal()
+                            .is_some_and(|t| t.starts_with('-') && t.len() > 1)
+                    })
+                    .count();
+            (k < words.len())
+                .then(|| one("entr", HandedWhat::Words(k..words.len()), false))
+                .into_iter()
+                .collect()
+        }
+        "gotestsum" => {
+            const HOOK: &str = "--post-run-command";
+            let mut out = Vec::new();
+            for (k, w) in words.iter().enumerate().skip(i + 1) {
+                if w.literal() == Some(HOOK) && k + 1 < words.len() {
+                    out.push(one(
+                        "gotestsum",
+                        HandedWhat::Text {
+                            word: k + 1,
+                            skip: 0,
+                        },
+                        false,
+                    ));
+                } else if w.text.starts_with(&format!("{HOOK}=")) {
+                    let skip = HOOK.len() + 1;
+                    out.push(one("gotestsum", HandedWhat::Text { word: k, skip }, false));
+                }
+            }
+            out
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// Shells whose `-c STRING` is read with the shell layer.

@@ -122,8 +122,18 @@ pub fn check(site: &Site) -> Option<Diagnostic> {
             .iter()
             .map(|p| p.word.text.as_str())
             .collect();
+        let watcher = site
+            .callsite
+            .handed_by
+            .as_deref()
+            .filter(|b| crate::syntax::shell::WATCHERS.contains(b));
         d.help = site.manual_help().or_else(|| {
-            Some(if prefix.is_empty() {
+            Some(if let Some(w) = watcher {
+                let t = site.target.unwrap_or("_gen/bin/<tool>");
+                format!(
+                    "have `{w}` run `make {t} && {t}` (a file target rebuilds only when its sources changed), or allowlist it with a reason"
+                )
+            } else if prefix.is_empty() {
                 "build it with `go build -o` into a file target and run the binary".into()
             } else {
                 // The variables set up the build too: a fix cannot tell
@@ -221,6 +231,16 @@ pub fn offer(analysis: &Analysis, fi: usize, s: &analysis::Site) -> Option<Appli
             Origin::Recipe { rule: Some(_), .. } => Some(Applicability::Unsafe),
             _ => None,
         };
+    }
+    // Run by another program: a watcher re-runs it on each change (`go
+    // run` rebuilds then, on purpose); and only make's form (the binary's
+    // path in place of `go run PKG`) fits inside another program's words.
+    if let Some(by) = &s.callsite.handed_by {
+        if crate::syntax::shell::WATCHERS.contains(&by.as_str())
+            || !matches!(s.callsite.origin, Origin::Recipe { rule: Some(_), .. })
+        {
+            return None;
+        }
     }
     match &s.callsite.origin {
         Origin::Recipe { rule: Some(_), .. } => Some(Applicability::Safe),

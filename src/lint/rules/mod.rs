@@ -347,6 +347,13 @@ impl<'a> Site<'a> {
                 "`{w}` before it is taken as env assignments or a prefix command: its definition was not seen"
             ));
         }
+        if let Some(by) = &self.callsite.handed_by {
+            notes.push(if crate::syntax::shell::WATCHERS.contains(&by.as_str()) {
+                format!("`{by}` runs it again on every change it watches (no fix: a binary built once would not follow the changes)")
+            } else {
+                format!("run by `{by}`")
+            });
+        }
         (!notes.is_empty()).then(|| notes.join("; "))
     }
 }

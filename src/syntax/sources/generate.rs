@@ -146,6 +146,7 @@ pub fn directives(text: &str, gofile: &str) -> Vec<Directive> {
                 cwd: Cwd::base(),
                 depth: 0,
                 in_string: shell::InString::No,
+                handed_by: None,
             }],
         };
         out.push(Directive {
