@@ -190,4 +190,5 @@ groups! {
     generate => "sources/generate",
     workflows => "sources/workflows",
     scripts => "sources/scripts",
+    procfiles => "sources/procfiles",
 }

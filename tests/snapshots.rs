@@ -150,6 +150,11 @@ fn sources_workflows() {
     snapshot_group("sources/workflows", 1);
 }
 
+#[test]
+fn sources_procfiles() {
+    snapshot_group("sources/procfiles", 1);
+}
+
 /// Every group under fixtures/check has a snapshot test above.
 #[test]
 fn every_group_is_snapshotted() {

@@ -333,7 +333,7 @@ fn comment_line(
     let (indent, mark) = match f.kind {
         Kind::Makefile => ("", "#"),
         Kind::Generate => (indent, "//"),
-        Kind::Script | Kind::Workflow => (indent, "#"),
+        Kind::Script | Kind::Workflow | Kind::Procfile => (indent, "#"),
     };
     Some(Edit::insert(
         at,

@@ -644,7 +644,7 @@ fn load_one(
     }))
 }
 
-/// Load a script, `.go` file or workflow; `None` when it cannot hold a
+/// Load a script, `.go` file, workflow or Procfile; `None` when it cannot hold a
 /// callsite (no `go` word, no directive, not a shell script). `read`: its
 /// bytes, when they were read already (or come from standard input); they
 /// are copied only for a file that is kept.
@@ -1299,7 +1299,7 @@ impl Analysis {
         }
     }
 
-    /// The callsites of script, Go file or workflow `i`, classified (scripts
+    /// The callsites of script, Go file, workflow or Procfile `i`, classified (scripts
     /// placed already), split by verb, with its variables.
     fn source_sites(&self, i: usize, modules: &Modules) -> Result<FileSites, String> {
         let f = &self.files[i];

@@ -2,7 +2,8 @@
 //! `.gitignore`; files given explicitly are always checked; `include`d files
 //! are added later by the analysis, when they resolve to literal paths.
 //! Besides Makefiles the walk takes shell scripts, `.go` files (for their
-//! `//go:generate` lines) and CI workflows ([`crate::syntax::sources::kind_of`]),
+//! `//go:generate` lines), CI workflows and Procfiles
+//! ([`crate::syntax::sources::kind_of`]),
 //! as `--only` or config `sources` select. Makefiles are always read: a
 //! script's working directory comes from the recipe that runs it, so with
 //! `--only scripts` they are read for that and not reported.
