@@ -1103,6 +1103,60 @@ fn a_makefile_linked_under_two_names_is_read_once() {
     assert_eq!(files, ["Makefile"], "{doc}");
 }
 
+/// An `include` glob is expanded as make expands it: `GO_CMD := go` in a
+/// file it matches is the definition of `$(GO_CMD)`. Where it matches
+/// nothing, `include` says the file is missing (as make does, naming the
+/// pattern) and the finding says the variable's definition was not seen;
+/// `-include` says nothing.
+#[test]
+fn include_globs_define_the_go_command() {
+    let dir =
+        module_with("include make/_shared/*/00_mod.mk\n\ngen:\n\t$(GO_CMD) run ./scripts/gen\n");
+    let unseen = "`$(GO_CMD)` is taken as the go command: its definition was not seen";
+    let run = |dir: &Path| {
+        let out = bin()
+            .current_dir(dir)
+            .args(["check", "--format", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+        let doc: Value = serde_json::from_str(&stdout_of(&out)).unwrap();
+        let messages: Vec<String> = diagnostics(&doc)
+            .iter()
+            .map(|d| d["message"].as_str().unwrap().to_string())
+            .collect();
+        (messages, stderr_of(&out))
+    };
+    // Nothing matches: missing, and the variable was not seen.
+    let (messages, stderr) = run(dir.path());
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(messages[0].ends_with(unseen), "{messages:?}");
+    assert!(
+        stderr.contains(
+            "Makefile:1: included file `make/_shared/*/00_mod.mk` not found; variables defined there are not known"
+        ),
+        "{stderr}"
+    );
+    // `-include`: the same finding, no warning.
+    let makefile = dir.path().join("Makefile");
+    let text = std::fs::read_to_string(&makefile).unwrap();
+    std::fs::write(&makefile, format!("-{text}")).unwrap();
+    let (messages, stderr) = run(dir.path());
+    assert!(messages[0].ends_with(unseen), "{messages:?}");
+    assert!(!stderr.contains("not found"), "{stderr}");
+    // A matching file defines it.
+    let shared = dir.path().join("make/_shared/go");
+    std::fs::create_dir_all(&shared).unwrap();
+    std::fs::write(shared.join("00_mod.mk"), "GO_CMD := go\n").unwrap();
+    std::fs::write(&makefile, text).unwrap();
+    let (messages, stderr) = run(dir.path());
+    assert_eq!(
+        messages,
+        ["`go run ./scripts/gen` caches a new executable of `gen` in GOCACHE on every change"]
+    );
+    assert!(!stderr.contains("not found"), "{stderr}");
+}
+
 /// Procfiles are a source of their own: read by default, alone under
 /// `--only procfiles` or config `sources = ["procfiles"]`, and left out by
 /// any other choice; the process name is in the message.

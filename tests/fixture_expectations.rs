@@ -187,6 +187,7 @@ groups! {
     structure => "check/structure",
     allowlist => "check/allowlist",
     bad_input => "check/bad-input",
+    include_globs => "check/include-globs",
     generate => "sources/generate",
     workflows => "sources/workflows",
     scripts => "sources/scripts",

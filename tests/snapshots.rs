@@ -115,6 +115,13 @@ fn grammar_errors() {
     snapshot_group("grammar-errors", 1);
 }
 
+/// `include` lines with globs: the variables of the files they match
+/// name the go command.
+#[test]
+fn include_globs() {
+    snapshot_group("include-globs", 1);
+}
+
 #[test]
 fn read_time() {
     snapshot_group("read-time", 1);
@@ -175,6 +182,7 @@ fn every_group_is_snapshotted() {
             "basic",
             "classes",
             "grammar-errors",
+            "include-globs",
             "read-time",
             "shell-syntax",
             "structure",
