@@ -1103,6 +1103,126 @@ fn a_makefile_linked_under_two_names_is_read_once() {
     assert_eq!(files, ["Makefile"], "{doc}");
 }
 
+/// An `include` glob is expanded as make expands it: `GO_CMD := go` in a
+/// file it matches is the definition of `$(GO_CMD)`. Where it matches
+/// nothing, `include` says the file is missing (as make does, naming the
+/// pattern) and the finding says the variable's definition was not seen;
+/// `-include` says nothing.
+#[test]
+fn include_globs_define_the_go_command() {
+    let dir =
+        module_with("include make/_shared/*/00_mod.mk\n\ngen:\n\t$(GO_CMD) run ./scripts/gen\n");
+    let unseen = "`$(GO_CMD)` is taken as the go command: its definition was not seen";
+    let run = |dir: &Path| {
+        let out = bin()
+            .current_dir(dir)
+            .args(["check", "--format", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+        let doc: Value = serde_json::from_str(&stdout_of(&out)).unwrap();
+        let messages: Vec<String> = diagnostics(&doc)
+            .iter()
+            .map(|d| d["message"].as_str().unwrap().to_string())
+            .collect();
+        (messages, stderr_of(&out))
+    };
+    // Nothing matches: missing, and the variable was not seen.
+    let (messages, stderr) = run(dir.path());
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(messages[0].ends_with(unseen), "{messages:?}");
+    assert!(
+        stderr.contains(
+            "Makefile:1: included file `make/_shared/*/00_mod.mk` not found; variables defined there are not known"
+        ),
+        "{stderr}"
+    );
+    // `-include`: the same finding, no warning.
+    let makefile = dir.path().join("Makefile");
+    let text = std::fs::read_to_string(&makefile).unwrap();
+    std::fs::write(&makefile, format!("-{text}")).unwrap();
+    let (messages, stderr) = run(dir.path());
+    assert!(messages[0].ends_with(unseen), "{messages:?}");
+    assert!(!stderr.contains("not found"), "{stderr}");
+    // A matching file defines it.
+    let shared = dir.path().join("make/_shared/go");
+    std::fs::create_dir_all(&shared).unwrap();
+    std::fs::write(shared.join("00_mod.mk"), "GO_CMD := go\n").unwrap();
+    std::fs::write(&makefile, text).unwrap();
+    let (messages, stderr) = run(dir.path());
+    assert_eq!(
+        messages,
+        ["`go run ./scripts/gen` caches a new executable of `gen` in GOCACHE on every change"]
+    );
+    assert!(!stderr.contains("not found"), "{stderr}");
+}
+
+/// Procfiles are a source of their own: read by default, alone under
+/// `--only procfiles` or config `sources = ["procfiles"]`, and left out by
+/// any other choice; the process name is in the message.
+#[test]
+fn only_procfiles_chooses_the_procfiles() {
+    let dir = module_with("gen:\n\tbash scripts/gen.sh\n");
+    std::fs::write(
+        dir.path().join("scripts/gen.sh"),
+        "#!/bin/sh\ngo run ./scripts/gen > out.txt\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("Procfile"),
+        "# api: go run ./scripts/gen\ngen: cd scripts && go run ./gen --watch\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("Procfile.dev"), "gen: ./bin/gen\n").unwrap();
+    let files = |args: &[&str], code| -> Vec<(String, u64, String)> {
+        locations(&json_in(dir.path(), args, code))
+    };
+    let procfile = ("Procfile".to_string(), 2, "GR001".to_string());
+    assert_eq!(
+        files(&[], 1),
+        [
+            procfile.clone(),
+            ("scripts/gen.sh".into(), 2, "GR001".into())
+        ]
+    );
+    assert_eq!(
+        files(&["--only", "procfiles"], 1),
+        std::slice::from_ref(&procfile)
+    );
+    assert_eq!(files(&["--only", "scripts,makefiles"], 1).len(), 1);
+    assert!(!files(&["--only", "scripts"], 1).contains(&procfile));
+    let doc = json_in(dir.path(), &["--only", "procfiles"], 1);
+    let d = &diagnostics(&doc)[0];
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("in Procfile process `gen`"),
+        "{d}"
+    );
+    assert!(
+        d["help"]
+            .as_str()
+            .unwrap()
+            .starts_with("no automatic fix for Procfiles"),
+        "{d}"
+    );
+    assert!(d["fix"].is_null(), "{d}");
+    std::fs::write(
+        dir.path().join(".gorun-lint.toml"),
+        "sources = [\"procfiles\"]\n",
+    )
+    .unwrap();
+    assert_eq!(files(&[], 1), [procfile]);
+    // Allowed inline, on the line above, as in scripts.
+    std::fs::write(
+        dir.path().join("Procfile"),
+        "# gorun-lint: allow gen -- dev only\ngen: cd scripts && go run ./gen --watch\n",
+    )
+    .unwrap();
+    assert!(files(&[], 0).is_empty());
+}
+
 /// `--only` chooses the sources; an unknown one is a usage error naming the
 /// choices.
 #[test]
@@ -2130,7 +2250,7 @@ fn show_settings_names_the_config_of_each_file_and_its_settings() {
         "go-commands = []",
         "exclude = []",
         "ignore = []",
-        "sources = [\"makefiles\", \"scripts\", \"generate\", \"workflows\"]",
+        "sources = [\"makefiles\", \"scripts\", \"generate\", \"workflows\", \"procfiles\"]",
         "[allow]",
     ] {
         assert!(top.lines().any(|l| l == line), "{line}:\n{out}");

@@ -189,7 +189,9 @@ groups! {
     structure => "check/structure",
     allowlist => "check/allowlist",
     bad_input => "check/bad-input",
+    include_globs => "check/include-globs",
     generate => "sources/generate",
     workflows => "sources/workflows",
     scripts => "sources/scripts",
+    procfiles => "sources/procfiles",
 }

@@ -263,6 +263,41 @@ fn migrate_writes_a_config_when_there_is_none() {
     bin(dir).arg("check").assert().code(0);
 }
 
+/// A Procfile's callsites have no fix: the plan says so by process, and
+/// `--apply` keeps each with a `#` comment line above its process line,
+/// which process managers skip; `fix` changes nothing there.
+#[test]
+fn migrate_keeps_procfile_callsites_with_a_comment() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    go_module(dir, &["cmd/api", "worker"]);
+    let procfile = "api: go run ./cmd/api --dev\nworker: cd worker && go run .\n";
+    std::fs::write(dir.join("Procfile"), procfile).unwrap();
+    bin(dir).args(["fix"]).assert().success();
+    assert_eq!(
+        std::fs::read_to_string(dir.join("Procfile")).unwrap(),
+        procfile
+    );
+    let plan = bin(dir).arg("migrate").output().unwrap();
+    let plan = String::from_utf8(plan.stdout).unwrap();
+    assert!(
+        plan.contains("Procfile:2  .          Procfile process `worker`: no automatic fix"),
+        "{plan}"
+    );
+    bin(dir).args(["migrate", "--apply"]).assert().success();
+    let after = std::fs::read_to_string(dir.join("Procfile")).unwrap();
+    assert_eq!(
+        after
+            .lines()
+            .filter(|l| l.starts_with("# gorun-lint: allow "))
+            .count(),
+        2,
+        "{after}"
+    );
+    assert!(after.contains("# gorun-lint: allow worker -- kept on go run by gorun-lint migrate: Procfile process `worker`: no automatic fix; review\nworker: cd worker && go run .\n"), "{after}");
+    bin(dir).arg("check").assert().code(0);
+}
+
 #[test]
 fn completions_and_man_page() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"));

@@ -125,6 +125,13 @@ fn grammar_errors() {
     snapshot_group("grammar-errors", 1);
 }
 
+/// `include` lines with globs: the variables of the files they match
+/// name the go command.
+#[test]
+fn include_globs() {
+    snapshot_group("include-globs", 1);
+}
+
 #[test]
 fn read_time() {
     snapshot_group("read-time", 1);
@@ -160,6 +167,11 @@ fn sources_workflows() {
     snapshot_group("sources/workflows", 1);
 }
 
+#[test]
+fn sources_procfiles() {
+    snapshot_group("sources/procfiles", 1);
+}
+
 /// Every group under fixtures/check has a snapshot test above.
 #[test]
 fn every_group_is_snapshotted() {
@@ -182,6 +194,7 @@ fn every_group_is_snapshotted() {
             "env-vars",
             "grammar-errors",
             "handed",
+            "include-globs",
             "read-time",
             "shell-syntax",
             "structure",

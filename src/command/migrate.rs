@@ -125,6 +125,9 @@ fn why_staying(s: &Site) -> String {
     if s.callsite.origin == Origin::Generate {
         return "//go:generate: no automatic fix".into();
     }
+    if let Origin::Procfile { process } = &s.callsite.origin {
+        return format!("Procfile process `{process}`: no automatic fix");
+    }
     match &s.class.class {
         Class::Remote { version } => format!("remote module at {version}"),
         Class::Dependency { .. } => "dependency module path".into(),
@@ -333,7 +336,7 @@ fn comment_line(
     let (indent, mark) = match f.kind {
         Kind::Makefile => ("", "#"),
         Kind::Generate => (indent, "//"),
-        Kind::Script | Kind::Workflow => (indent, "#"),
+        Kind::Script | Kind::Workflow | Kind::Procfile => (indent, "#"),
     };
     Some(Edit::insert(
         at,

@@ -21,7 +21,9 @@ use crate::lint::discover::{self, Found};
 use crate::lint::gomod::Modules;
 use crate::lint::naming::{self, build_key, Build, BuildKey};
 use crate::lint::paths::normalize;
-use crate::lint::paths::{nearest_ancestor, project_root, relative, script_root};
+use crate::lint::paths::{
+    expand_glob, has_glob_meta, nearest_ancestor, project_root, relative, script_root,
+};
 use crate::lint::prefilter::{may_matter, Matter};
 use crate::syntax::callsite::{self, Callsite, Origin};
 use crate::syntax::parse::tree::MakeParser;
@@ -644,7 +646,7 @@ fn load_one(
     }))
 }
 
-/// Load a script, `.go` file or workflow; `None` when it cannot hold a
+/// Load a script, `.go` file, workflow or Procfile; `None` when it cannot hold a
 /// callsite (no `go` word, no directive, not a shell script). `read`: its
 /// bytes, when they were read already (or come from standard input); they
 /// are copied only for a file that is kept.
@@ -1184,15 +1186,31 @@ impl Analysis {
         false
     }
 
-    /// The literal files an `include` line names: (path, optional, line).
+    /// The files an `include` line names: (path, optional, line). A word
+    /// is taken from the base directory (where make runs), else from the
+    /// file's own directory. A glob (`make/_shared/*/00_mod.mk`, `?`,
+    /// `[...]`) is expanded as make expands it ([`expand_glob`]), its
+    /// matches in sorted order; one that matches nothing stays as written,
+    /// as in make, where `include` then reports it missing and `-include`
+    /// passes it over. A word with a variable is not followed.
     fn include_targets(&self, i: usize, base: &Path) -> Vec<(PathBuf, bool, usize)> {
         let f = &self.files[i];
         let mut out = Vec::new();
         for inc in &f.doc.includes {
             let line = f.file.line_col(inc.span.start).0;
             for (name, _) in &inc.files {
-                if name.contains('$') || name.contains('*') || name.contains('?') {
+                if name.contains('$') {
                     continue;
+                }
+                if has_glob_meta(name) {
+                    let mut found = expand_glob(base, name);
+                    if found.is_empty() && f.file.dir() != base {
+                        found = expand_glob(f.file.dir(), name);
+                    }
+                    if !found.is_empty() {
+                        out.extend(found.iter().map(|p| (normalize(p), inc.optional, line)));
+                        continue;
+                    }
                 }
                 let p = normalize(&base.join(name));
                 let p = if p.is_file() {
@@ -1299,7 +1317,7 @@ impl Analysis {
         }
     }
 
-    /// The callsites of script, Go file or workflow `i`, classified (scripts
+    /// The callsites of script, Go file, workflow or Procfile `i`, classified (scripts
     /// placed already), split by verb, with its variables.
     fn source_sites(&self, i: usize, modules: &Modules) -> Result<FileSites, String> {
         let f = &self.files[i];

@@ -8,8 +8,8 @@
 //! out-dir = "_gen/bin"              # where `fix` puts helper binaries
 //! clean-target = "clean"            # the target that must remove out-dir
 //! ignore = ["GR003"]                # rules (codes or names) not to report
-//! sources = ["makefiles", "scripts"] # what to read (default: all of
-//!                                    # makefiles, scripts, generate, workflows)
+//! sources = ["makefiles", "scripts"] # what to read (default: all of makefiles,
+//!                                    # scripts, generate, workflows, procfiles)
 //!
 //! [allow]                            # tools or packages allowed to stay on `go run`
 //! migrate-ci = "CI-only helper, not on developer paths"

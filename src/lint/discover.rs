@@ -1,8 +1,10 @@
 //! Discover: the files to check. Directories are walked respecting
 //! `.gitignore`; files given explicitly are always checked; `include`d files
-//! are added later by the analysis, when they resolve to literal paths.
+//! are added later by the analysis, when their words resolve to paths
+//! (literally, or by expanding a glob as make does).
 //! Besides Makefiles the walk takes shell scripts, `.go` files (for their
-//! `//go:generate` lines) and CI workflows ([`crate::syntax::sources::kind_of`]),
+//! `//go:generate` lines), CI workflows and Procfiles
+//! ([`crate::syntax::sources::kind_of`]),
 //! as `--only` or config `sources` select. Makefiles are always read: a
 //! script's working directory comes from the recipe that runs it, so with
 //! `--only scripts` they are read for that and not reported.

@@ -48,6 +48,13 @@ pub enum Origin {
         /// ([`crate::syntax::sources::workflow::RunStep::rewritable`]).
         rewritable: bool,
     },
+    /// A process line of a `Procfile` (`name: command`), run by a process
+    /// manager (goreman, foreman, overmind, Heroku) in the Procfile's
+    /// directory each time the process starts.
+    Procfile {
+        /// The process name, before the `:`.
+        process: String,
+    },
 }
 
 /// A flag of `go run` with its value.

@@ -3,8 +3,8 @@
 //! ## What it does
 //! Finds `go run` of a package or files of this repository in a Makefile
 //! recipe (`go run ./scripts/<tool>`, `$(GO) run gen.go`, an import path of
-//! this module), a shell script, a `//go:generate` directive or a CI
-//! workflow step.
+//! this module), a shell script, a `//go:generate` directive, a CI
+//! workflow step or a Procfile process line.
 //!
 //! ## Why is this bad?
 //! Since Go 1.24, `go run` stores every linked executable in the build cache
@@ -47,8 +47,8 @@
 //! caller: safe. In a workflow `run:` step (bash or sh) the same rewrite,
 //! into `"$RUNNER_TEMP/gorun-lint/<tool>"`, edited in place where the YAML
 //! holds the script as written (a literal block or a one-line plain
-//! scalar): safe. No fix for `//go:generate` directives: the help says what
-//! to do by hand.
+//! scalar): safe. No fix for `//go:generate` directives or Procfile process
+//! lines: the help says what to do by hand.
 //!
 //! ## Options
 //! `out-dir`, `clean-target`, `[allow]`.

@@ -244,6 +244,7 @@ impl<'a> Site<'a> {
             Origin::Workflow { job, step, .. } => {
                 Some(format!("in workflow job `{job}`, step `{step}`"))
             }
+            Origin::Procfile { process } => Some(format!("in Procfile process `{process}`")),
             _ => None,
         }
     }
@@ -314,6 +315,23 @@ impl<'a> Site<'a> {
             Origin::Workflow { .. } => Some(format!(
                 "no automatic fix for workflows: build it in an earlier step (`go build -o {target} {package}`, or the make target that does) and run the binary, or allowlist this CI-only helper with a reason"
             )),
+            Origin::Procfile { .. } => {
+                // The build runs from the Procfile's directory, not after
+                // the process line's `cd`: name the package from there.
+                let package = match (&self.callsite.target, self.class.dir()) {
+                    (crate::syntax::callsite::RunTarget::Package(_), Some(dir)) => {
+                        let f = &self.analysis.files[self.index.0];
+                        match crate::lint::paths::relative(&f.base, dir) {
+                            rel if rel == "." || rel.starts_with("../") => rel,
+                            rel => format!("./{rel}"),
+                        }
+                    }
+                    _ => package.clone(),
+                };
+                Some(format!(
+                    "no automatic fix for Procfiles: build it once (`go build -o {target} {package}`, or the make target that does) and run the binary in the process line, or allowlist it with a reason"
+                ))
+            }
             _ => None,
         }
     }

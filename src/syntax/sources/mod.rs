@@ -1,9 +1,11 @@
 //! Sources of shell text beyond Makefiles (issue 7): shell scripts,
-//! `//go:generate` directives and CI workflow `run:` steps. Each turns its
+//! `//go:generate` directives, CI workflow `run:` steps and (issue 21)
+//! Procfile process lines. Each turns its
 //! text into [`crate::syntax::callsite::Callsite`]s with the same shell layer, so
 //! classification, rules, allowlist and renderers work unchanged.
 
 pub mod generate;
+pub mod procfile;
 pub mod script;
 pub mod workflow;
 
@@ -25,7 +27,7 @@ pub struct SourceContext<'a> {
     pub script: script::ScriptContext<'a>,
 }
 
-/// The callsites of a script, `.go` file or workflow, with working
+/// The callsites of a script, `.go` file, workflow or Procfile, with working
 /// directories relative to the file's base directory, each with whether it
 /// was resolved against an assumed base (a script's caller directory). An
 /// error is a file that cannot be read as what it claims to be (invalid
@@ -48,6 +50,7 @@ pub fn callsites(text: &str, ctx: &SourceContext) -> Result<Vec<(Callsite, bool)
             &VarEnv::new(go_commands),
         )),
         Kind::Workflow => plain(workflow_callsites(text, go_commands)?),
+        Kind::Procfile => plain(procfile::callsites(text, go_commands)),
     })
 }
 
@@ -136,10 +139,18 @@ pub enum Kind {
     /// A `.go` file's `//go:generate` directives.
     Generate,
     Workflow,
+    /// `Procfile`, `Procfile.*`: process lines (`name: command`).
+    Procfile,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::Makefile, Kind::Script, Kind::Generate, Kind::Workflow];
+    pub const ALL: [Kind; 5] = [
+        Kind::Makefile,
+        Kind::Script,
+        Kind::Generate,
+        Kind::Workflow,
+        Kind::Procfile,
+    ];
 
     /// The name `--only` and config `sources` use.
     pub fn name(self) -> &'static str {
@@ -148,6 +159,7 @@ impl Kind {
             Kind::Script => "scripts",
             Kind::Generate => "generate",
             Kind::Workflow => "workflows",
+            Kind::Procfile => "procfiles",
         }
     }
 
@@ -161,7 +173,7 @@ impl Kind {
 pub struct Kinds(u8);
 
 impl Kinds {
-    pub const ALL: Kinds = Kinds(0b1111);
+    pub const ALL: Kinds = Kinds(0b1_1111);
 
     pub fn contains(self, k: Kind) -> bool {
         self.0 & (1 << k as u8) != 0
@@ -198,6 +210,11 @@ pub fn kind_of(path: &Path, rel: &Path) -> Option<Kind> {
     let name = path.file_name()?.to_str()?;
     if is_makefile_name(name) {
         return Some(Kind::Makefile);
+    }
+    // Before the extension: `Procfile.dev` is a Procfile, `Procfile` has
+    // no extension and is no script.
+    if procfile::is_procfile_name(name) {
+        return Some(Kind::Procfile);
     }
     if let Some(ext) = name.rsplit_once('.').map(|(_, e)| e) {
         return match ext {
@@ -255,6 +272,9 @@ mod tests {
         assert_eq!(k(".github/workflows/ci.yaml"), Some(Kind::Workflow));
         assert_eq!(k("deploy/ci.yml"), None);
         assert_eq!(k("README.md"), None);
+        assert_eq!(k("Procfile"), Some(Kind::Procfile));
+        assert_eq!(k("deploy/Procfile.dev"), Some(Kind::Procfile));
+        assert_eq!(k("Procfile.mk"), Some(Kind::Makefile));
     }
 
     #[test]
@@ -262,6 +282,9 @@ mod tests {
         let only = Kinds::parse(&["scripts", "workflows"]).unwrap();
         assert!(only.contains(Kind::Script) && only.contains(Kind::Workflow));
         assert!(!only.contains(Kind::Makefile));
+        let procfiles = Kinds::parse(&["procfiles"]).unwrap();
+        assert!(procfiles.contains(Kind::Procfile) && !procfiles.contains(Kind::Script));
+        assert!(Kinds::ALL.contains(Kind::Procfile));
         assert!(Kinds::parse(&["bogus"]).unwrap_err().contains("`bogus`"));
     }
 }
