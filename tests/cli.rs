@@ -1171,7 +1171,7 @@ fn only_chooses_sources() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr_of(&out).contains("makefiles, scripts, generate, workflows"),
+        stderr_of(&out).contains("makefiles, scripts, generate, go, workflows"),
         "{}",
         stderr_of(&out)
     );
@@ -2130,7 +2130,7 @@ fn show_settings_names_the_config_of_each_file_and_its_settings() {
         "go-commands = []",
         "exclude = []",
         "ignore = []",
-        "sources = [\"makefiles\", \"scripts\", \"generate\", \"workflows\"]",
+        "sources = [\"makefiles\", \"scripts\", \"generate\", \"go\", \"workflows\"]",
         "[allow]",
     ] {
         assert!(top.lines().any(|l| l == line), "{line}:\n{out}");

@@ -125,6 +125,9 @@ fn why_staying(s: &Site) -> String {
     if s.callsite.origin == Origin::Generate {
         return "//go:generate: no automatic fix".into();
     }
+    if s.callsite.origin == Origin::GoCode {
+        return "Go code (exec.Command): no automatic fix".into();
+    }
     match &s.class.class {
         Class::Remote { version } => format!("remote module at {version}"),
         Class::Dependency { .. } => "dependency module path".into(),
@@ -332,7 +335,7 @@ fn comment_line(
     }
     let (indent, mark) = match f.kind {
         Kind::Makefile => ("", "#"),
-        Kind::Generate => (indent, "//"),
+        Kind::Generate | Kind::Go => (indent, "//"),
         Kind::Script | Kind::Workflow => (indent, "#"),
     };
     Some(Edit::insert(

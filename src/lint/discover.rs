@@ -2,7 +2,7 @@
 //! `.gitignore`; files given explicitly are always checked; `include`d files
 //! are added later by the analysis, when they resolve to literal paths.
 //! Besides Makefiles the walk takes shell scripts, `.go` files (for their
-//! `//go:generate` lines) and CI workflows ([`crate::syntax::sources::kind_of`]),
+//! `//go:generate` lines and their `exec.Command` calls) and CI workflows ([`crate::syntax::sources::kind_of`]),
 //! as `--only` or config `sources` select. Makefiles are always read: a
 //! script's working directory comes from the recipe that runs it, so with
 //! `--only scripts` they are read for that and not reported.
@@ -287,7 +287,7 @@ fn visit(
     let walk_rel = path.strip_prefix(dir).unwrap_or(path);
     match selected(path, walk_rel, &name, &cfg) {
         Some(kind) => {
-            let wanted = only.unwrap_or(cfg.kinds).contains(kind);
+            let wanted = only.unwrap_or(cfg.kinds).reads(kind);
             if wanted || kind == Kind::Makefile {
                 Visit::File(path.to_path_buf(), kind, !wanted, cfg)
             } else {
