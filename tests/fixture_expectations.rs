@@ -188,6 +188,7 @@ groups! {
     allowlist => "check/allowlist",
     bad_input => "check/bad-input",
     generate => "sources/generate",
+    gocode => "sources/gocode",
     workflows => "sources/workflows",
     scripts => "sources/scripts",
 }
