@@ -616,6 +616,35 @@ mod tests {
         assert_eq!(one(&t).dir(), Cwd::Known("tools".into()));
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// Any mix of Go-ish tokens after the import: no panic, and every
+        /// span is a slice of the text on character boundaries.
+        #[test]
+        fn spans_always_slice_the_text(
+            tokens in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "exec.Command(", "exec.CommandContext(ctx, ", "ex.Command(", "Command(",
+                    "\"go\"", "\"run\"", "\"tool\"", "\"./gen\"", "`./raw`", "\"\\q\"",
+                    "\"é\"", ", ", ")", "(", "{", "}", "\n", "//", "/*", "*/", "g := \"go\"\n",
+                    "cmd := ", "cmd.Dir = \"x\"\n", "args...", "pkg", "func f() {", "\"", "`",
+                    "import ex \"os/exec\"\n", "import . \"os/exec\"\n", "\r",
+                ]),
+                0..40,
+            )
+        ) {
+            let text = format!("package p\n\nimport \"os/exec\"\n\n{}", tokens.concat());
+            for cs in sites(&text) {
+                proptest::prop_assert!(text.get(cs.span.clone()).is_some(), "{:?}", text);
+                proptest::prop_assert!(text.get(cs.line_span.clone()).is_some());
+                for w in cs.args.iter().chain(cs.target.words()) {
+                    proptest::prop_assert!(text.get(w.span.clone()).is_some());
+                }
+            }
+        }
+    }
+
     #[test]
     fn broken_code_does_not_panic() {
         for t in [
