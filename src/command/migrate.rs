@@ -63,8 +63,12 @@ pub fn plan(analysis: &Analysis) -> MigrationPlan {
     let mut staying = Vec::new();
     for (fi, f) in analysis.files.iter().enumerate() {
         for (si, s) in f.sites.iter().enumerate() {
-            // `go tool X` stays the team's choice: never migrated.
-            if s.callsite.verb != crate::syntax::callsite::Verb::Run {
+            // `go tool X` stays the team's choice: never migrated (GR015
+            // notes it without failing the run); in Go code it is GR016's,
+            // a warning, and stays allowlisted like Go code's `go run`.
+            if s.callsite.verb != crate::syntax::callsite::Verb::Run
+                && s.callsite.origin != Origin::GoCode
+            {
                 continue;
             }
             let line = f.file.line_col(s.callsite.span.start).0;
