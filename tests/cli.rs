@@ -702,7 +702,7 @@ fn rules_lists_every_rule() {
         rule_codes(),
         [
             "GR001", "GR002", "GR003", "GR004", "GR005", "GR006", "GR007", "GR008", "GR009",
-            "GR010", "GR011", "GR012", "GR013", "GR014", "GR015"
+            "GR010", "GR011", "GR012", "GR013", "GR014", "GR015", "GR016"
         ]
     );
     bin()
@@ -710,7 +710,15 @@ fn rules_lists_every_rule() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains("local-go-run"))
-        .stdout(predicate::str::contains("parse-error"));
+        .stdout(predicate::str::contains("parse-error"))
+        .stdout(predicate::str::contains("go-run-in-go-code"));
+    // Its documentation is its module's `//!` comment.
+    bin()
+        .args(["rule", "GR016"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("TestMain"))
+        .stdout(predicate::str::contains("exec.CommandContext"));
 }
 
 #[test]
@@ -1223,6 +1231,47 @@ fn only_procfiles_chooses_the_procfiles() {
     assert!(files(&[], 0).is_empty());
 }
 
+/// `--only go` reads the `exec.Command` calls of `.go` files and not their
+/// directives, `--only generate` the reverse; config `sources` does the
+/// same, and the default reads both. GR016 alone reports Go code's
+/// callsites; an inline comment above one allows it, and a comment for the
+/// source not read is not called unused.
+#[test]
+fn only_go_reads_go_code() {
+    let dir = module_with("all:\n\techo ok\n");
+    std::fs::write(
+        dir.path().join("gen.go"),
+        "package tmp\n\nimport \"os/exec\"\n\n//go:generate go run ./scripts/gen\n\nfunc gen() error {\n\treturn exec.Command(\"go\", \"run\", \"./scripts/gen\").Run()\n}\n\nfunc allowed() error {\n\t// gorun-lint: allow gen -- runs the generator on purpose\n\treturn exec.Command(\"go\", \"run\", \"./scripts/gen\", \"-v\").Run()\n}\n",
+    )
+    .unwrap();
+    let found = |args: &[&str], code| -> Vec<(String, u64, String)> {
+        locations(&json_in(dir.path(), args, code))
+    };
+    let code = ("gen.go".to_string(), 8, "GR016".to_string());
+    let directive = ("gen.go".to_string(), 5, "GR001".to_string());
+    assert_eq!(found(&[], 1), [directive.clone(), code.clone()]);
+    assert_eq!(found(&["--only", "go"], 1), std::slice::from_ref(&code));
+    assert_eq!(
+        found(&["--only", "generate"], 1),
+        std::slice::from_ref(&directive)
+    );
+    assert_eq!(found(&["--only", "makefiles,scripts"], 0), []);
+    // The file named alone: its project's answer.
+    assert_eq!(
+        found(&["--only", "go", "gen.go"], 1),
+        std::slice::from_ref(&code)
+    );
+    std::fs::write(dir.path().join(".gorun-lint.toml"), "sources = [\"go\"]\n").unwrap();
+    assert_eq!(found(&[], 1), std::slice::from_ref(&code));
+    assert_eq!(found(&["--only", "generate"], 1), [directive]);
+    // `--select`/`--ignore` know the rule by code and name.
+    assert_eq!(found(&["--ignore", "go-run-in-go-code"], 0), []);
+    let doc = json_in(dir.path(), &["--select", "GR016"], 1);
+    let d = &diagnostics(&doc)[0];
+    assert_eq!(d["package"], "./scripts/gen", "{doc}");
+    assert!(d["help"].as_str().unwrap().contains("TestMain"), "{doc}");
+}
+
 /// `--only` chooses the sources; an unknown one is a usage error naming the
 /// choices.
 #[test]
@@ -1291,7 +1340,7 @@ fn only_chooses_sources() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr_of(&out).contains("makefiles, scripts, generate, workflows"),
+        stderr_of(&out).contains("makefiles, scripts, generate, go, workflows"),
         "{}",
         stderr_of(&out)
     );
@@ -2250,7 +2299,7 @@ fn show_settings_names_the_config_of_each_file_and_its_settings() {
         "go-commands = []",
         "exclude = []",
         "ignore = []",
-        "sources = [\"makefiles\", \"scripts\", \"generate\", \"workflows\", \"procfiles\"]",
+        "sources = [\"makefiles\", \"scripts\", \"generate\", \"go\", \"workflows\", \"procfiles\"]",
         "[allow]",
     ] {
         assert!(top.lines().any(|l| l == line), "{line}:\n{out}");

@@ -191,6 +191,7 @@ groups! {
     bad_input => "check/bad-input",
     include_globs => "check/include-globs",
     generate => "sources/generate",
+    gocode => "sources/gocode",
     workflows => "sources/workflows",
     scripts => "sources/scripts",
     procfiles => "sources/procfiles",

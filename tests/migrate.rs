@@ -101,6 +101,40 @@ fn migrate_plans_then_applies_and_check_passes() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("No helper to migrate"));
 }
 
+/// Go code's `go run` and `go tool` calls (GR016, no fix) stay, each
+/// allowed by a `//` comment above its call: `check` then passes, and the
+/// Go code still compiles.
+#[test]
+fn migrate_allowlists_go_code() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("gocode");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sources/gocode/pos"),
+        &dir,
+    );
+    bin(&dir).arg("check").assert().code(1);
+    let out = bin(&dir).arg("migrate").output().unwrap();
+    let plan = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        plan.contains("gen.go:21") && plan.contains("Go code (exec.Command): no automatic fix"),
+        "{plan}"
+    );
+    let out = bin(&dir).args(["migrate", "--apply"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let code = std::fs::read_to_string(dir.join("gen.go")).unwrap();
+    assert!(
+        code.contains("\t// gorun-lint: allow stringer -- kept on go run by gorun-lint migrate: Go code (exec.Command): no automatic fix; review\n\treturn exec.Command(\"go\", \"tool\", \"stringer\", \"-type=Kind\").Run()"),
+        "{code}"
+    );
+    let out = bin(&dir).arg("check").output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
 /// After the migration, a new `go run` of a tool it kept is reported
 /// wherever it is added: in a recipe, at read time, in another file. The
 /// callsites it kept stay allowed, with their reasons.

@@ -158,6 +158,11 @@ fn sources_generate() {
 }
 
 #[test]
+fn sources_gocode() {
+    snapshot_group("sources/gocode", 1);
+}
+
+#[test]
 fn sources_scripts() {
     snapshot_group("sources/scripts", 1);
 }

@@ -75,7 +75,7 @@ pub struct Common {
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<PathBuf>,
     /// Read only these sources (comma-separated: makefiles, scripts,
-    /// generate, workflows, procfiles; default: config `sources`, else all).
+    /// generate, go, workflows, procfiles; default: config `sources`, else all).
     #[arg(long, value_delimiter = ',', value_name = "SOURCES")]
     pub only: Vec<String>,
 }

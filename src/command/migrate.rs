@@ -63,8 +63,12 @@ pub fn plan(analysis: &Analysis) -> MigrationPlan {
     let mut staying = Vec::new();
     for (fi, f) in analysis.files.iter().enumerate() {
         for (si, s) in f.sites.iter().enumerate() {
-            // `go tool X` stays the team's choice: never migrated.
-            if s.callsite.verb != crate::syntax::callsite::Verb::Run {
+            // `go tool X` stays the team's choice: never migrated (GR015
+            // notes it without failing the run); in Go code it is GR016's,
+            // a warning, and stays allowlisted like Go code's `go run`.
+            if s.callsite.verb != crate::syntax::callsite::Verb::Run
+                && s.callsite.origin != Origin::GoCode
+            {
                 continue;
             }
             let line = f.file.line_col(s.callsite.span.start).0;
@@ -127,6 +131,9 @@ fn why_staying(s: &Site) -> String {
     }
     if let Origin::Procfile { process } = &s.callsite.origin {
         return format!("Procfile process `{process}`: no automatic fix");
+    }
+    if s.callsite.origin == Origin::GoCode {
+        return "Go code (exec.Command): no automatic fix".into();
     }
     match &s.class.class {
         Class::Remote { version } => format!("remote module at {version}"),
@@ -335,7 +342,7 @@ fn comment_line(
     }
     let (indent, mark) = match f.kind {
         Kind::Makefile => ("", "#"),
-        Kind::Generate => (indent, "//"),
+        Kind::Generate | Kind::Go => (indent, "//"),
         Kind::Script | Kind::Workflow | Kind::Procfile => (indent, "#"),
     };
     Some(Edit::insert(

@@ -102,7 +102,7 @@ pub(crate) fn find_suppressions(file: &SourceFile, kind: Kind) -> Vec<Suppressio
         return Vec::new();
     }
     let re = match kind {
-        Kind::Generate => go_suppression_regex(),
+        Kind::Generate | Kind::Go => go_suppression_regex(),
         _ => suppression_regex(),
     };
     let mut out = Vec::new();

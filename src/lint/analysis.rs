@@ -646,8 +646,9 @@ fn load_one(
     }))
 }
 
-/// Load a script, `.go` file, workflow or Procfile; `None` when it cannot hold a
-/// callsite (no `go` word, no directive, not a shell script). `read`: its
+/// Load a script, `.go` file, workflow or Procfile; `None` when it cannot
+/// hold a callsite (no `go` word, no directive nor `os/exec`, not a shell
+/// script). `read`: its
 /// bytes, when they were read already (or come from standard input); they
 /// are copied only for a file that is kept.
 fn load_other(
@@ -681,7 +682,10 @@ fn load_other(
         }
     };
     let wanted = |bytes: &[u8]| match f.kind {
-        Kind::Generate => memchr::memmem::find(bytes, b"//go:generate").is_some(),
+        Kind::Generate | Kind::Go => {
+            memchr::memmem::find(bytes, b"//go:generate").is_some()
+                || sources::gocode::may_matter(bytes)
+        }
         _ => memchr::memmem::find(bytes, b"go").is_some(),
     };
     if !f.explicit && !wanted(&bytes) {
@@ -1319,7 +1323,12 @@ impl Analysis {
 
     /// The callsites of script, Go file, workflow or Procfile `i`, classified (scripts
     /// placed already), split by verb, with its variables.
-    fn source_sites(&self, i: usize, modules: &Modules) -> Result<FileSites, String> {
+    fn source_sites(
+        &self,
+        i: usize,
+        modules: &Modules,
+        only: Option<Kinds>,
+    ) -> Result<FileSites, String> {
         let f = &self.files[i];
         let go_commands = &f.config.go_commands;
         let env = VarEnv::new(go_commands);
@@ -1350,18 +1359,36 @@ impl Analysis {
                 caller_dir: String::new(),
                 go_commands,
             },
+            sources: only.unwrap_or(f.config.kinds),
         };
         for (cs, assumed_base) in sources::callsites(&f.file.text, &ctx)? {
-            match cs.verb {
-                callsite::Verb::Run => {
-                    sites.push(Site::classified(cs, f, &env, modules, false, assumed_base));
-                }
+            let code = cs.origin == Origin::GoCode;
+            let mut site = match cs.verb {
+                callsite::Verb::Run => Site::classified(cs, f, &env, modules, false, assumed_base),
                 callsite::Verb::Tool => match classify::classify_tool(&cs, &f.base, modules) {
-                    Some(class) => sites.push(Site::tool(cs, class)),
-                    None => tools.push(cs),
+                    Some(class) => Site::tool(cs, class),
+                    // Go code's `go tool X` is a site all the same: its
+                    // rule (GR016) reports it, allowlist and all.
+                    None if code => {
+                        let class = classify::tool_by_name(&cs);
+                        Site::tool(cs, class)
+                    }
+                    None => {
+                        tools.push(cs);
+                        continue;
+                    }
                 },
-                callsite::Verb::Build => builds.push(cs),
+                callsite::Verb::Build => {
+                    builds.push(cs);
+                    continue;
+                }
+            };
+            // Go code gets no helper target: no fix writes one, and its
+            // builds must not move the helper names of the files that do.
+            if code {
+                site.build = None;
             }
+            sites.push(site);
         }
         Ok(FileSites {
             sites,
@@ -1400,7 +1427,7 @@ impl Analysis {
         let others: Vec<usize> = (0..self.files.len())
             .filter(|&i| self.files[i].kind != Kind::Makefile)
             .collect();
-        let found = crate::lint::par::map(&others, |&i| self.source_sites(i, &modules));
+        let found = crate::lint::par::map(&others, |&i| self.source_sites(i, &modules, opts.only));
         for (i, found) in others.into_iter().zip(found) {
             match found {
                 Ok(found) => self.store_sites(i, found),
@@ -1411,6 +1438,30 @@ impl Analysis {
             }
         }
         self.apply_allowlist();
+        self.spare_other_sources_comments(opts.only);
+    }
+
+    /// A `.go` file read for one of its two sources (`--only go`, `--only
+    /// generate`): an inline comment above a callsite of the source not
+    /// read was never matched against it, so it is not reported as unused
+    /// (GR006). A comment whose next line is a `//go:generate` directive is
+    /// the directives'; any other, the code's.
+    fn spare_other_sources_comments(&mut self, only: Option<Kinds>) {
+        for f in self.files.iter_mut().filter(|f| f.kind == Kind::Generate) {
+            let chosen = only.unwrap_or(f.config.kinds);
+            let directives = chosen.contains(Kind::Generate);
+            if directives == chosen.contains(Kind::Go) {
+                continue;
+            }
+            let text = &f.file.text;
+            for s in f.suppressions.iter_mut().filter(|s| !s.used) {
+                // (`line` is 1-based: the next line is the `line`-th.)
+                let next = text.lines().nth(s.line);
+                if next.is_some_and(|l| l.starts_with("//go:generate")) != directives {
+                    s.used = true;
+                }
+            }
+        }
     }
 
     /// After a named-files analysis walked their projects for context

@@ -186,6 +186,15 @@ pub fn classify(cs: &Callsite, base: &Path, vars: &VarEnv, modules: &Modules) ->
     // Expand make variables whose values are literal.
     let mut expanded = Vec::new();
     for w in words {
+        if w.shell_expansion && cs.origin == crate::syntax::callsite::Origin::GoCode {
+            return dynamic(
+                written,
+                format!(
+                    "`{}` is a Go expression, known only when the program runs",
+                    w.text
+                ),
+            );
+        }
         if w.shell_expansion {
             // A workflow's `${{ matrix.pkg }}` reaches the shell expanded.
             let by = if w.text.contains("${{") {
@@ -387,6 +396,27 @@ pub fn classify_tool(cs: &Callsite, base: &Path, modules: &Modules) -> Option<Cl
         tool: Some(name),
         expanded: None,
     })
+}
+
+/// `go tool X` that no go.mod `tool` directive names (where
+/// [`classify_tool`] gives `None`): a toolchain tool built on demand
+/// (`pprof`) or a name the go command will not find, named as written, the
+/// go command's resolution left to it; dynamic when X is not a literal.
+pub fn tool_by_name(cs: &Callsite) -> Classified {
+    let name = cs.target.text();
+    match cs.target.words() {
+        [w] if w.literal().is_some() => Classified {
+            class: Class::Dependency {
+                via: DependencyVia::NotFound,
+                module: None,
+            },
+            package: name.clone(),
+            tool: name_of(&name),
+            expanded: None,
+        },
+        [] => dynamic(name, "no tool after `go tool`".into()),
+        _ => dynamic(name.clone(), format!("`{name}` is not a literal tool name")),
+    }
 }
 
 /// The go command's executable name for a package (`go run`'s cached

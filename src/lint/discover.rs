@@ -3,8 +3,8 @@
 //! are added later by the analysis, when their words resolve to paths
 //! (literally, or by expanding a glob as make does).
 //! Besides Makefiles the walk takes shell scripts, `.go` files (for their
-//! `//go:generate` lines), CI workflows and Procfiles
-//! ([`crate::syntax::sources::kind_of`]),
+//! `//go:generate` lines and their `exec.Command` calls), CI workflows and
+//! Procfiles ([`crate::syntax::sources::kind_of`]),
 //! as `--only` or config `sources` select. Makefiles are always read: a
 //! script's working directory comes from the recipe that runs it, so with
 //! `--only scripts` they are read for that and not reported.
@@ -289,7 +289,7 @@ fn visit(
     let walk_rel = path.strip_prefix(dir).unwrap_or(path);
     match selected(path, walk_rel, &name, &cfg) {
         Some(kind) => {
-            let wanted = only.unwrap_or(cfg.kinds).contains(kind);
+            let wanted = only.unwrap_or(cfg.kinds).reads(kind);
             if wanted || kind == Kind::Makefile {
                 Visit::File(path.to_path_buf(), kind, !wanted, cfg)
             } else {

@@ -36,6 +36,10 @@ pub enum Origin {
     /// A `//go:generate` directive in a `.go` file, run by `go generate` in
     /// the file's package directory.
     Generate,
+    /// An `exec.Command("go", "run", ...)` (or `CommandContext`) call in a
+    /// `.go` file's code, run when the program or test runs, in the
+    /// process's working directory (taken as the file's package directory).
+    GoCode,
     /// A `run:` step of a CI workflow (`.github/workflows/*.yml`).
     Workflow {
         /// The job id.

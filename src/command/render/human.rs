@@ -168,6 +168,9 @@ fn to_miette(d: &Diagnostic) -> miette::Report {
     // Callsite rules carry the package; the others point at a rule or line.
     let label = if d.rule.code == crate::lint::rules::go_tool::RULE.code {
         "go tool here"
+    } else if d.rule.code == crate::lint::rules::go_run_in_go_code::RULE.code {
+        // `go run` or `go tool`: the message says which.
+        "go command here"
     } else if d.package.is_some() {
         "go run here"
     } else {

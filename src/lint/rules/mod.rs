@@ -14,6 +14,8 @@ use crate::syntax::source::SourceFile;
 pub mod clean_missing_out_dir;
 #[allow(clippy::tabs_in_doc_comments)] // Makefile examples need real tabs.
 pub mod dependency_go_run;
+#[allow(clippy::tabs_in_doc_comments)] // Go examples need real tabs.
+pub mod go_run_in_go_code;
 #[allow(clippy::tabs_in_doc_comments)] // Makefile examples need real tabs.
 pub mod go_tool;
 pub mod guard_common;
@@ -91,7 +93,7 @@ impl Rule {
 
 /// Every rule, in code order: the one table of rules. A new rule is its
 /// own module and one line here.
-pub static TABLE: [Rule; 15] = [
+pub static TABLE: [Rule; 16] = [
     Rule::callsite(&local_go_run::RULE, local_go_run::check),
     Rule::callsite(&read_time_go_run::RULE, read_time_go_run::check),
     Rule::callsite(&remote_go_run::RULE, remote_go_run::check),
@@ -113,10 +115,11 @@ pub static TABLE: [Rule; 15] = [
     Rule::tree(&out_dir_not_ignored::RULE, out_dir_not_ignored::check),
     Rule::tree(&unused_helper::RULE, unused_helper::check),
     Rule::callsite(&go_tool::RULE, go_tool::check_site),
+    Rule::callsite(&go_run_in_go_code::RULE, go_run_in_go_code::check),
 ];
 
 /// Every rule, in code order.
-pub fn all() -> [&'static RuleInfo; 15] {
+pub fn all() -> [&'static RuleInfo; 16] {
     std::array::from_fn(|i| TABLE[i].info)
 }
 
@@ -379,12 +382,26 @@ impl<'a> Site<'a> {
 /// Run the callsite rules `wants` chooses over one callsite, in code
 /// order (rules a selection leaves out do not run).
 pub fn check(site: &Site, wants: impl Fn(&RuleInfo) -> bool) -> Vec<Diagnostic> {
-    // A `go tool X` site (a go.mod `tool` directive) is GR015's alone; the
+    // A callsite in Go code is GR016's alone, whatever its verb; else a
+    // `go tool X` site (a go.mod `tool` directive) is GR015's alone, and the
     // other callsite rules read `go run`.
-    let tool = site.callsite.verb == crate::syntax::callsite::Verb::Tool;
+    let owner = if go_run_in_go_code::owns(site) {
+        Some(&go_run_in_go_code::RULE)
+    } else if site.callsite.verb == crate::syntax::callsite::Verb::Tool {
+        Some(&go_tool::RULE)
+    } else {
+        None
+    };
     let mut out = Vec::new();
     for rule in TABLE.iter().filter(|r| wants(r.info)) {
-        if std::ptr::eq(rule.info, &go_tool::RULE) != tool {
+        let owned = [&go_tool::RULE, &go_run_in_go_code::RULE]
+            .iter()
+            .any(|r| std::ptr::eq(rule.info, *r));
+        let runs = match owner {
+            Some(o) => std::ptr::eq(rule.info, o),
+            None => !owned,
+        };
+        if !runs {
             continue;
         }
         if let Scope::Callsite(check) = rule.scope {

@@ -492,7 +492,7 @@ fn split(text: &str, range: Span) -> Vec<Token> {
 /// Decode the inside of a Go double-quoted string at `range`; `None` for an
 /// invalid escape or bytes that are not UTF-8 (`strconv.Unquote` fails or
 /// the value is not text).
-fn unquote(text: &str, range: Span) -> Option<Mapped> {
+pub(super) fn unquote(text: &str, range: Span) -> Option<Mapped> {
     let b = text.as_bytes();
     let mut bytes: Vec<u8> = Vec::new();
     let mut origin: Vec<Span> = Vec::new();

@@ -1,10 +1,19 @@
-//! Sources of shell text beyond Makefiles (issue 7): shell scripts,
-//! `//go:generate` directives, CI workflow `run:` steps and (issue 21)
-//! Procfile process lines. Each turns its
-//! text into [`crate::syntax::callsite::Callsite`]s with the same shell layer, so
-//! classification, rules, allowlist and renderers work unchanged.
+//! Sources of callsites beyond Makefiles (issue 7): shell scripts,
+//! `//go:generate` directives and CI workflow `run:` steps, and (issue 21)
+//! Go code that runs the go command (`exec.Command("go", "run", ...)`) and
+//! Procfile process lines.
+//! Each turns its text into [`crate::syntax::callsite::Callsite`]s through
+//! the same [`crate::syntax::callsite::from_command`], so classification,
+//! rules, allowlist and renderers work unchanged.
+//!
+//! A `.go` file holds two sources: its directives ([`Kind::Generate`]) and
+//! its code ([`Kind::Go`]). It is walked and read once, as a file of kind
+//! [`Kind::Generate`] (the kind [`kind_of`] gives every `.go` file); the
+//! selection ([`Kinds::reads`]) takes it when either source is chosen,
+//! and [`callsites`] reads the sources chosen ([`SourceContext::sources`]).
 
 pub mod generate;
+pub mod gocode;
 pub mod procfile;
 pub mod script;
 pub mod workflow;
@@ -25,6 +34,10 @@ pub struct SourceContext<'a> {
     /// The configured go spellings, and for a script its directories
     /// relative to its base directory.
     pub script: script::ScriptContext<'a>,
+    /// The sources chosen (`--only`, config `sources`): for a `.go` file,
+    /// whether its directives, its code or both are read (both when the
+    /// selection names neither: a `.go` file named on the command line).
+    pub sources: Kinds,
 }
 
 /// The callsites of a script, `.go` file, workflow or Procfile, with working
@@ -44,11 +57,25 @@ pub fn callsites(text: &str, ctx: &SourceContext) -> Result<Vec<(Callsite, bool)
                 (c.callsite, assumed)
             })
             .collect(),
-        Kind::Generate => plain(generate::callsites(
-            text,
-            ctx.file_name,
-            &VarEnv::new(go_commands),
-        )),
+        Kind::Generate | Kind::Go => {
+            let vars = VarEnv::new(go_commands);
+            let (directives, code) = match (
+                ctx.sources.contains(Kind::Generate),
+                ctx.sources.contains(Kind::Go),
+            ) {
+                (false, false) => (true, true),
+                chosen => chosen,
+            };
+            let mut calls = Vec::new();
+            if directives {
+                calls.extend(generate::callsites(text, ctx.file_name, &vars));
+            }
+            if code {
+                calls.extend(gocode::callsites(text, &vars));
+            }
+            calls.sort_by_key(|c| c.span.start);
+            plain(calls)
+        }
         Kind::Workflow => plain(workflow_callsites(text, go_commands)?),
         Kind::Procfile => plain(procfile::callsites(text, go_commands)),
     })
@@ -136,18 +163,24 @@ fn line_of(text: &str, offset: usize) -> std::ops::Range<usize> {
 pub enum Kind {
     Makefile,
     Script,
-    /// A `.go` file's `//go:generate` directives.
+    /// A `.go` file's `//go:generate` directives; also the kind of every
+    /// `.go` file as walked (its code is [`Kind::Go`]).
     Generate,
+    /// A `.go` file's code: `exec.Command("go", "run", ...)` calls
+    /// ([`gocode`]). Never a walked file's kind: `.go` files are
+    /// [`Kind::Generate`], read for both.
+    Go,
     Workflow,
     /// `Procfile`, `Procfile.*`: process lines (`name: command`).
     Procfile,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [
+    pub const ALL: [Kind; 6] = [
         Kind::Makefile,
         Kind::Script,
         Kind::Generate,
+        Kind::Go,
         Kind::Workflow,
         Kind::Procfile,
     ];
@@ -158,6 +191,7 @@ impl Kind {
             Kind::Makefile => "makefiles",
             Kind::Script => "scripts",
             Kind::Generate => "generate",
+            Kind::Go => "go",
             Kind::Workflow => "workflows",
             Kind::Procfile => "procfiles",
         }
@@ -173,10 +207,19 @@ impl Kind {
 pub struct Kinds(u8);
 
 impl Kinds {
-    pub const ALL: Kinds = Kinds(0b1_1111);
+    pub const ALL: Kinds = Kinds(0b11_1111);
 
     pub fn contains(self, k: Kind) -> bool {
         self.0 & (1 << k as u8) != 0
+    }
+
+    /// Whether a walked file of kind `file` ([`kind_of`]) is read: a `.go`
+    /// file when its directives or its code are chosen.
+    pub fn reads(self, file: Kind) -> bool {
+        match file {
+            Kind::Generate | Kind::Go => self.contains(Kind::Generate) || self.contains(Kind::Go),
+            k => self.contains(k),
+        }
     }
 
     /// Parse names; the error names the first unknown one.
@@ -286,5 +329,46 @@ mod tests {
         assert!(procfiles.contains(Kind::Procfile) && !procfiles.contains(Kind::Script));
         assert!(Kinds::ALL.contains(Kind::Procfile));
         assert!(Kinds::parse(&["bogus"]).unwrap_err().contains("`bogus`"));
+        // A `.go` file is read for either of its sources.
+        let go = Kinds::parse(&["go"]).unwrap();
+        assert!(go.reads(Kind::Generate) && !go.contains(Kind::Generate));
+        assert!(Kinds::parse(&["generate"]).unwrap().reads(Kind::Generate));
+        assert!(!only.reads(Kind::Generate));
+        assert!(Kinds::ALL.contains(Kind::Go));
+    }
+
+    #[test]
+    fn a_go_file_reads_the_sources_chosen() {
+        let text = "package p
+
+import \"os/exec\"
+
+//go:generate go run ./gen
+
+func f() { _ = exec.Command(\"go\", \"run\", \"./code\") }
+";
+        let read = |names: &[&str]| -> Vec<String> {
+            let ctx = SourceContext {
+                kind: Kind::Generate,
+                file_name: "p.go",
+                script: script::ScriptContext {
+                    script_dir: String::new(),
+                    repo_root: String::new(),
+                    caller_dir: String::new(),
+                    go_commands: &[],
+                },
+                sources: Kinds::parse(names).unwrap(),
+            };
+            callsites(text, &ctx)
+                .unwrap()
+                .into_iter()
+                .map(|(c, _)| c.target.text())
+                .collect()
+        };
+        assert_eq!(read(&["generate", "go"]), ["./gen", "./code"]);
+        assert_eq!(read(&["generate"]), ["./gen"]);
+        assert_eq!(read(&["go"]), ["./code"]);
+        // Named on the command line under `--only makefiles`: both.
+        assert_eq!(read(&["makefiles"]), ["./gen", "./code"]);
     }
 }
