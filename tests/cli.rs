@@ -1973,8 +1973,9 @@ fn a_path_key_allows_every_spelling_of_its_package() {
     assert_eq!(rules, ["GR006", "GR001", "GR001"], "{doc}");
 }
 
-/// Issue 20: `go run gen.go` is keyed by its files' directory, as the
-/// README says (the helper is named after it too), not by the file's stem.
+/// Issue 20: `go run gen.go` is keyed by its files' directory, as
+/// docs/config.md says (the helper is named after it too), not by the
+/// file's stem.
 #[test]
 fn a_file_run_is_keyed_by_its_directory() {
     let dir = module_with("gen:\n\tcd tools && go run gen.go\n");

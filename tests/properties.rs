@@ -496,8 +496,8 @@ proptest! {
     }
 }
 
-/// Inputs the fuzzer found, each a regression test (see the README's
-/// "Guarantees").
+/// Inputs the fuzzer found, each a regression test (see "Guarantees" in
+/// docs/guarantees.md).
 mod fuzz_regressions {
     use super::promises::check_and_fix;
 
