@@ -1476,7 +1476,13 @@ impl Analysis {
         self.finished.retain(|x| c.named.contains(&x.path));
         self.files_walked = c.named.len();
         self.dirs.clear();
-        self.warnings.clear();
+        // Warnings start with the file they are about (`Makefile:3: ...`).
+        let cwd = self.cwd.clone();
+        self.warnings.retain(|w| {
+            w.split(':')
+                .next()
+                .is_some_and(|f| c.named.contains(&normalize(&cwd.join(f))))
+        });
         let configs: Vec<PathBuf> = self
             .files
             .iter()
