@@ -39,13 +39,22 @@ done < <(find fixtures -type f \( -name Makefile -o -name GNUmakefile -o -name m
 status=0
 for t in "${targets[@]}"; do
   mkdir -p "fuzz/corpus/$t"
-  echo "== fuzzing $t for ${secs}s"
+  # FUZZ_RUNS counts the mutations after the replay of the kept corpus and
+  # the seeds: libFuzzer's -runs counts the replay too (about one run per
+  # input and a half; twice the inputs is safe), and a smaller budget would
+  # stop inside it.
+  runs=
+  if [ -n "${FUZZ_RUNS:-}" ]; then
+    inputs=$(( $(find "fuzz/corpus/$t" -type f | wc -l) + $(find "$seeds" -type f | wc -l) ))
+    runs=$(( FUZZ_RUNS + 2 * inputs ))
+  fi
+  echo "== fuzzing $t for ${secs}s${runs:+ (at most $runs runs)}"
   cargo fuzz run --sanitizer "${FUZZ_SANITIZER:-address}" "$t" "fuzz/corpus/$t" "$seeds" -- \
     -max_total_time="$secs" \
     -timeout="${FUZZ_TIMEOUT:-10}" \
     -rss_limit_mb="${FUZZ_RSS_MB:-2048}" \
     -max_len="${FUZZ_MAX_LEN:-16384}" \
-    ${FUZZ_RUNS:+-runs="$FUZZ_RUNS" -seed="${FUZZ_SEED:-1}"} \
+    ${runs:+-runs="$runs" -seed="${FUZZ_SEED:-1}"} \
     -print_final_stats=1 || status=1
 done
 exit $status
