@@ -206,6 +206,14 @@ pub struct Callsite {
 }
 
 impl Callsite {
+    /// The watcher that runs it again on every change (`watchexec --`,
+    /// `reflex --`, `entr`: [`shell::WATCHERS`]), if one handed it.
+    pub fn watcher(&self) -> Option<&str> {
+        self.handed_by
+            .as_deref()
+            .filter(|b| shell::WATCHERS.contains(b))
+    }
+
     /// The `env` options before the go command that a helper's `go build`
     /// keeps as written, joined (`-u GOOS -u GOARCH`; empty without any):
     /// unsetting variables or starting from an empty environment. `None`
@@ -679,30 +687,22 @@ pub fn from_command(
     let mut prefix_vars = Vec::new();
     let spelling = loop {
         let w = &c.words[i];
-        let next = |i: usize| {
-            command_index(&c.words[i + 1..])
-                .map(|k| i + 1 + k)
-                .filter(|&k| {
-                    c.words[k].literal().is_some() && vars.go_spelling(&c.words[k]).is_some()
-                })
+        let Some(seen) = vars.prefix_reference(w) else {
+            break vars.go_spelling(w)?;
         };
-        match vars.prefix_reference(w) {
-            Some(true) => {
-                prefix_vars.push(PrefixVar {
-                    word: w.clone(),
-                    seen: true,
-                });
-                i = i + 1 + command_index(&c.words[i + 1..])?;
-            }
-            Some(false) if next(i).is_some() => {
-                prefix_vars.push(PrefixVar {
-                    word: w.clone(),
-                    seen: false,
-                });
-                i = next(i)?;
-            }
-            _ => break vars.go_spelling(w)?,
+        let next = command_index(&c.words[i + 1..]).map(|k| i + 1 + k);
+        // One not seen is such a prefix only when a literal go follows it.
+        let go_follows = next.is_some_and(|k| {
+            c.words[k].literal().is_some() && vars.go_spelling(&c.words[k]).is_some()
+        });
+        if !seen && !go_follows {
+            break vars.go_spelling(w)?;
         }
+        prefix_vars.push(PrefixVar {
+            word: w.clone(),
+            seen,
+        });
+        i = next?;
     };
     let go = &c.words[i];
     let mut flags = Vec::new();

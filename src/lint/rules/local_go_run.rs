@@ -122,11 +122,7 @@ pub fn check(site: &Site) -> Option<Diagnostic> {
             .iter()
             .map(|p| p.word.text.as_str())
             .collect();
-        let watcher = site
-            .callsite
-            .handed_by
-            .as_deref()
-            .filter(|b| crate::syntax::shell::WATCHERS.contains(b));
+        let watcher = site.callsite.watcher();
         d.help = site.manual_help().or_else(|| {
             Some(if let Some(w) = watcher {
                 let t = site.target.unwrap_or("_gen/bin/<tool>");
@@ -235,12 +231,11 @@ pub fn offer(analysis: &Analysis, fi: usize, s: &analysis::Site) -> Option<Appli
     // Run by another program: a watcher re-runs it on each change (`go
     // run` rebuilds then, on purpose); and only make's form (the binary's
     // path in place of `go run PKG`) fits inside another program's words.
-    if let Some(by) = &s.callsite.handed_by {
-        if crate::syntax::shell::WATCHERS.contains(&by.as_str())
-            || !matches!(s.callsite.origin, Origin::Recipe { rule: Some(_), .. })
-        {
-            return None;
-        }
+    if s.callsite.handed_by.is_some()
+        && (s.callsite.watcher().is_some()
+            || !matches!(s.callsite.origin, Origin::Recipe { rule: Some(_), .. }))
+    {
+        return None;
     }
     match &s.callsite.origin {
         Origin::Recipe { rule: Some(_), .. } => Some(Applicability::Safe),

@@ -369,7 +369,7 @@ impl<'a> Site<'a> {
             ));
         }
         if let Some(by) = &self.callsite.handed_by {
-            notes.push(if crate::syntax::shell::WATCHERS.contains(&by.as_str()) {
+            notes.push(if self.callsite.watcher().is_some() {
                 format!("`{by}` runs it again on every change it watches (no fix: a binary built once would not follow the changes)")
             } else {
                 format!("run by `{by}`")
