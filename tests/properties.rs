@@ -678,4 +678,19 @@ _gen/bin/apitypings: $(wildcard scripts/apitypings/*.go) $(wildcard internal/sha
             b"ifeq ($(OS),Windows_NT)\ninclude common.mk\nelse\ngen: |\ngen:\n\t@cd scripts && go run ./gen\nendif\n",
         );
     }
+
+    /// Issue 20: a 30-minute `check_fix_structured` run found "fix is not
+    /// idempotent" on a rule line with an unterminated `(` in its
+    /// prerequisites (`xpect: lDo(umentation; paths are`): tree-sitter-make
+    /// read an archive member list over the recipe lines and the next rule,
+    /// with its ERROR on the rule line only, so the recipe's callsite was
+    /// not seen until `fix` appended its block and the tree changed
+    /// (tests/fuzz_inputs/check_fix_structured-recipe-lost-after-paren-prerequisite.mk).
+    #[test]
+    fn recipe_lost_after_a_paren_in_a_prerequisite() {
+        check_and_fix(include_bytes!(
+            "fuzz_inputs/check_fix_structured-recipe-lost-after-paren-prerequisite.mk"
+        ));
+        check_and_fix(b"xpect: lDo(umentation; paths are\n\tgo run ./scripts/gen\n\ny:\n\techo\n");
+    }
 }

@@ -164,7 +164,10 @@ impl MakeDoc {
         }
         let reader = lines::read(src, 0..src.len());
         let masked = opaque_text_masked(src, &reader);
-        let parsed = parser.parse(src, &masked);
+        let mut parsed = parser.parse(src, &masked);
+        parsed
+            .errors
+            .extend(recipe_lines_lost(&reader, &parsed.items));
         let regions = cover_dropped_items(src, &parsed.items, widen_to_lines(src, &parsed.errors));
         if regions.is_empty() {
             return MakeDoc::assemble(src, parsed.items, Vec::new());
@@ -415,6 +418,22 @@ fn cover_dropped_items(src: &str, items: &Items, mut regions: Vec<Span>) -> Vec<
     }
     // Still growing: read the whole file with the line reader.
     std::iter::once(0..src.len()).collect()
+}
+
+/// Recipe lines of a rule the line reader has and the tree has not, each
+/// from its rule's line on: make runs them, so a tree that lost them, even
+/// without an ERROR node, is wrong there, and the line reader reads those
+/// lines instead. (Seen by fuzzing: a rule line whose error recovery ran
+/// over the recipe lines below it and left the ERROR on the rule line.)
+fn recipe_lines_lost(reader: &Items, tree: &Items) -> Vec<Span> {
+    let mut found: Vec<usize> = tree.recipe_lines.iter().map(|l| l.span.start).collect();
+    found.sort_unstable();
+    reader
+        .recipe_lines
+        .iter()
+        .filter(|l| found.binary_search(&l.span.start).is_err())
+        .filter_map(|l| Some(l.rule_header?..l.span.end))
+        .collect()
 }
 
 /// Widen error spans to whole logical lines and merge those that touch.
@@ -790,6 +809,44 @@ mod tests {
             let rule = &doc.rules[last.rule.unwrap()];
             assert_eq!(&src[rule.header.clone()], owner, "{src:?}");
         }
+    }
+
+    #[test]
+    fn recipe_lines_the_tree_lost_are_read_by_the_line_reader() {
+        // Found by fuzzing: an unterminated `(` in a prerequisite is read by
+        // tree-sitter-make as an archive member list running over the
+        // recipe and the next rule, with its ERROR on the rule line only.
+        let src = "xpect: lDo(umentation; paths are\n\tgo run ./scripts/gen\n\ny:\n\techo\n";
+        let doc = MakeDoc::parse(src, &mut tree::MakeParser::new());
+        let owners: Vec<(&str, &str)> = doc
+            .recipe_lines
+            .iter()
+            .map(|l| {
+                let rule = &doc.rules[l.rule.unwrap()];
+                (&src[l.span.clone()], rule.targets[0].as_str())
+            })
+            .collect();
+        assert_eq!(
+            owners,
+            [
+                (" paths are", "xpect"),
+                ("go run ./scripts/gen", "xpect"),
+                ("echo", "y")
+            ],
+            "{doc:?}"
+        );
+        // Either half of the guard finds it: the rule whose non-recipe
+        // children leave its line is an error, and so is a recipe line the
+        // line reader has and the tree has not.
+        let reader = lines::read(src, 0..src.len());
+        let tree = tree::MakeParser::new().parse(src, &opaque_text_masked(src, &reader));
+        assert!(tree.errors.iter().any(|e| e.end > src.find('\t').unwrap()));
+        let mut lost_tree = tree.items;
+        lost_tree.recipe_lines.clear();
+        let lost = recipe_lines_lost(&reader, &lost_tree);
+        let end = |s: &str| src.find(s).unwrap() + s.len();
+        let y = src.find("y:").unwrap();
+        assert_eq!(lost, [0..end("are"), 0..end("gen\n") - 1, y..end("echo")]);
     }
 
     #[test]

@@ -71,10 +71,14 @@ impl MakeParser {
                 // rule line: after a trailing `|` (an empty order-only
                 // list) tree-sitter-make reads the next line, the first
                 // recipe line, as more prerequisites, without an ERROR.
-                let on_the_line = ["targets", "normal", "order_only"].iter().all(|f| {
-                    node.child_by_field_name(f)
-                        .is_none_or(|c| c.end_byte() <= e)
-                });
+                // Nor may anything else but the recipe: an unterminated
+                // `(` in a prerequisite (`x: a(b; c`) is read as an archive
+                // member list that runs over the recipe lines and the rules
+                // below, with the ERROR inside the rule line only.
+                let mut cursor = node.walk();
+                let on_the_line = node
+                    .named_children(&mut cursor)
+                    .all(|c| c.kind() == "recipe" || c.end_byte() <= e);
                 match parse_rule_header(src, s, e) {
                     Some(r) if on_the_line => items.rules.push(r),
                     // Not a rule line as make reads it: the grammar's error
