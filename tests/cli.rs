@@ -2210,7 +2210,7 @@ fn show_tree() -> tempfile::TempDir {
     };
     write(
         "sub/.gorun-lint.toml",
-        "out-dir = \"bin/tools\"\nexclude = [\"third_party/**\"]\ngo-commands = [\"./hack/gow\"]\n\n[allow]\ngen = \"release only\"\n",
+        "out-dir = \"bin/tools\"\nexclude = [\"third_party/**\"]\ngo-commands = [\"./hack/gow\"]\nexec-wrappers = [{ name = \"addlicense\", skip-flags = [\"-file\"] }]\n\n[allow]\ngen = \"release only\"\n",
     );
     write("sub/Makefile", "x:\n\tgo run ../scripts/gen\n");
     write("sub/third_party/rules.mk", "y:\n\tgo run ./z\n");
@@ -2298,6 +2298,7 @@ fn show_settings_names_the_config_of_each_file_and_its_settings() {
         "clean-target = \"clean\"",
         "prerequisites = \"go-list\"",
         "go-commands = []",
+        "exec-wrappers = []",
         "exclude = []",
         "ignore = []",
         "sources = [\"makefiles\", \"scripts\", \"generate\", \"go\", \"workflows\", \"procfiles\"]",
@@ -2312,6 +2313,7 @@ fn show_settings_names_the_config_of_each_file_and_its_settings() {
     for line in [
         "out-dir = \"bin/tools\"",
         "go-commands = [\"./hack/gow\"]",
+        "exec-wrappers = [{ name = \"addlicense\", skip-flags = [\"-file\"] }]",
         "exclude = [\"third_party/**\"]",
         "\"gen\" = \"release only\"",
     ] {

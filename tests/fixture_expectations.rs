@@ -195,4 +195,5 @@ groups! {
     workflows => "sources/workflows",
     scripts => "sources/scripts",
     procfiles => "sources/procfiles",
+    exec_wrappers => "sources/exec-wrappers",
 }

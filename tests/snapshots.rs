@@ -177,6 +177,11 @@ fn sources_procfiles() {
     snapshot_group("sources/procfiles", 1);
 }
 
+#[test]
+fn sources_exec_wrappers() {
+    snapshot_group("sources/exec-wrappers", 1);
+}
+
 /// Every group under fixtures/check has a snapshot test above.
 #[test]
 fn every_group_is_snapshotted() {

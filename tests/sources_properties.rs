@@ -67,6 +67,7 @@ proptest! {
             repo_root: String::new(),
             caller_dir: String::new(),
             go_commands: &go,
+            exec_wrappers: &[],
         };
         let calls: Vec<Callsite> = script::callsites(&text, &ctx).into_iter().map(|c| c.callsite).collect();
         spans_ok(&text, &calls)?;

@@ -158,6 +158,18 @@ fn settings(cfg: &Config, files: &[PathBuf], only: Option<Kinds>, cwd: &Path) ->
     s.push_str(&format!("clean-target = {}\n", quote(&cfg.clean_target)));
     s.push_str(&format!("prerequisites = {}\n", quote(prerequisites)));
     s.push_str(&format!("go-commands = {}\n", array(&cfg.go_commands)));
+    let wrappers: Vec<String> = cfg
+        .exec_wrappers
+        .iter()
+        .map(|w| {
+            format!(
+                "{{ name = {}, skip-flags = {} }}",
+                quote(&w.name),
+                array(&w.skip_flags)
+            )
+        })
+        .collect();
+    s.push_str(&format!("exec-wrappers = [{}]\n", wrappers.join(", ")));
     s.push_str(&format!("include = {}\n", array(&cfg.include)));
     s.push_str(&format!("exclude = {}\n", array(&cfg.exclude)));
     s.push_str(&format!("ignore = {}\n", array(&cfg.ignore)));

@@ -1256,7 +1256,8 @@ impl Analysis {
     }
 
     fn var_env(&self, i: usize) -> VarEnv {
-        let mut env = VarEnv::new(&self.files[i].config.go_commands);
+        let config = &self.files[i].config;
+        let mut env = VarEnv::new(&config.go_commands).with_exec_wrappers(&config.exec_wrappers);
         // Make's own: the directory make runs in, the file's base (unless
         // a Makefile sets it).
         if let Some(base) = self.files[i].base.to_str() {
@@ -1266,6 +1267,11 @@ impl Analysis {
             let f = &self.files[j];
             for a in &f.doc.assignments {
                 if a.target_specific {
+                    env.define_target_specific(
+                        &a.name,
+                        &f.file.text[a.value.clone()],
+                        a.op == AssignOp::Append,
+                    );
                     continue;
                 }
                 env.define(
@@ -1331,7 +1337,7 @@ impl Analysis {
     ) -> Result<FileSites, String> {
         let f = &self.files[i];
         let go_commands = &f.config.go_commands;
-        let env = VarEnv::new(go_commands);
+        let env = VarEnv::new(go_commands).with_exec_wrappers(&f.config.exec_wrappers);
         let mut sites = Vec::new();
         let mut tools = Vec::new();
         let mut builds = Vec::new();
@@ -1358,6 +1364,7 @@ impl Analysis {
                 repo_root,
                 caller_dir: String::new(),
                 go_commands,
+                exec_wrappers: &f.config.exec_wrappers,
             },
             sources: only.unwrap_or(f.config.kinds),
         };

@@ -3,6 +3,8 @@
 //!
 //! ```toml
 //! go-commands = ["./hack/gow"]      # wrappers that are go under another name
+//! exec-wrappers = [{ name = "addlicense", skip-flags = ["-file"] }]
+//!                                    # programs that run their trailing arguments
 //! include = ["build/**/*.mk"]       # extra globs of files to check
 //! exclude = ["third_party/**"]      # globs of files never to check
 //! out-dir = "_gen/bin"              # where `fix` puts helper binaries
@@ -32,6 +34,7 @@ use serde::Deserialize;
 
 use crate::error::Error;
 use crate::lint::diagnostic::RuleInfo;
+use crate::syntax::vars::ExecWrapper;
 
 pub const FILE_NAME: &str = ".gorun-lint.toml";
 
@@ -41,6 +44,12 @@ pub const FILE_NAME: &str = ".gorun-lint.toml";
 pub struct Config {
     #[serde(default)]
     pub go_commands: Vec<String>,
+    /// `exec-wrappers` as written; read into [`Config::exec_wrappers`].
+    #[serde(default, rename = "exec-wrappers")]
+    exec_wrappers_raw: Vec<ExecWrapperEntry>,
+    /// Programs that run their trailing arguments as a command.
+    #[serde(skip)]
+    pub exec_wrappers: Vec<ExecWrapper>,
     #[serde(default)]
     pub include: Vec<String>,
     #[serde(default)]
@@ -78,6 +87,15 @@ pub struct Config {
     pub include_set: globset::GlobSet,
     #[serde(skip)]
     pub exclude_set: globset::GlobSet,
+}
+
+/// One `exec-wrappers` item: `{ name = "addlicense", skip-flags = ["-file"] }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct ExecWrapperEntry {
+    name: String,
+    #[serde(default)]
+    skip_flags: Vec<String>,
 }
 
 /// One `[allow]` entry: why, and where it applies.
@@ -130,6 +148,8 @@ impl Default for Config {
     fn default() -> Config {
         Config {
             go_commands: Vec::new(),
+            exec_wrappers_raw: Vec::new(),
+            exec_wrappers: Vec::new(),
             include: Vec::new(),
             exclude: Vec::new(),
             out_dir: default_out_dir(),
@@ -193,6 +213,37 @@ impl Config {
             .trim_end_matches('/')
             .trim_start_matches("./")
             .to_string();
+        for w in std::mem::take(&mut cfg.exec_wrappers_raw) {
+            let bad = if w.name.is_empty() || w.name.contains(['/', ' ', '\t']) {
+                Some((
+                    format!(
+                        "exec-wrappers: name `{}` must be a program's name (the last part of its path, or of the package `go run` runs)",
+                        w.name
+                    ),
+                    &w.name,
+                ))
+            } else {
+                w.skip_flags
+                    .iter()
+                    .find(|f| !f.starts_with('-') || f.len() < 2 || f.contains([' ', '=']))
+                    .map(|f| {
+                        (
+                            format!(
+                                "exec-wrappers: skip-flags of `{}`: `{f}` is not a flag (`-file`, `--holder`)",
+                                w.name
+                            ),
+                            f,
+                        )
+                    })
+            };
+            if let Some((message, item)) = bad {
+                return Err(config_error(path, message, at.item("exec-wrappers", item)));
+            }
+            cfg.exec_wrappers.push(ExecWrapper {
+                name: w.name,
+                skip_flags: w.skip_flags,
+            });
+        }
         for code in &cfg.ignore {
             if !known_rule(code) {
                 return Err(config_error(
@@ -559,6 +610,45 @@ mod tests {
         assert!(e.to_string().contains("needs a reason"), "{e}");
         let e = Config::from_text(Path::new("x.toml"), "bogus = 1\n", |_| true).unwrap_err();
         assert!(e.to_string().contains("x.toml"), "{e}");
+    }
+
+    #[test]
+    fn exec_wrappers_are_read_and_checked() {
+        let c = Config::from_text(
+            Path::new("c.toml"),
+            "exec-wrappers = [{ name = \"addlicense\", skip-flags = [\"-file\"] }, { name = \"with-db\" }]\n",
+            |_| true,
+        )
+        .unwrap();
+        assert_eq!(
+            c.exec_wrappers,
+            [
+                ExecWrapper {
+                    name: "addlicense".into(),
+                    skip_flags: vec!["-file".into()],
+                },
+                ExecWrapper {
+                    name: "with-db".into(),
+                    skip_flags: Vec::new(),
+                },
+            ]
+        );
+        let err = |text: &str| {
+            Config::from_text(Path::new("c.toml"), text, |_| true)
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            err("exec-wrappers = [\n  { name = \"bin/addlicense\" },\n]\n"),
+            "c.toml:2:12: invalid configuration: exec-wrappers: name `bin/addlicense` must be a program's name (the last part of its path, or of the package `go run` runs)"
+        );
+        assert_eq!(
+            err("exec-wrappers = [{ name = \"a\", skip-flags = [\"file\"] }]\n"),
+            "c.toml:1:46: invalid configuration: exec-wrappers: skip-flags of `a`: `file` is not a flag (`-file`, `--holder`)"
+        );
+        assert!(err("exec-wrappers = [{ name = \"a\", flags = [] }]\n")
+            .contains("unknown field `flags`"));
+        assert!(err("exec-wrappers = [{ skip-flags = [] }]\n").contains("missing field `name`"));
     }
 
     /// A mistake is named at its own line and column: the key, or the

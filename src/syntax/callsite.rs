@@ -4,6 +4,8 @@
 //! Classification, rules, the fix planner and every renderer read this type;
 //! none of them looks at shell text again.
 
+use std::borrow::Cow;
+
 use crate::syntax::parse::{AssignOp, MakeDoc};
 use crate::syntax::shell::{self, command_index, Command, Cwd, Dialect, Word};
 use crate::syntax::source::Span;
@@ -383,7 +385,7 @@ pub fn find(src: &str, doc: &MakeDoc, vars: &VarEnv) -> Commands {
             doc.oneshell,
             Some(&mut MakeCd { vars }),
         );
-        for c in &scan.commands {
+        for c in &with_wrapped(&scan.commands, vars) {
             let at = c.span().start;
             let i = unit
                 .iter()
@@ -516,7 +518,7 @@ pub fn find(src: &str, doc: &MakeDoc, vars: &VarEnv) -> Commands {
         for span in spans {
             let start = skip_recipe_prefixes(src, span.clone());
             let (scan, _) = shell::scan(src, start..span.end, Dialect::Make, Cwd::base());
-            for c in &scan.commands {
+            for c in &with_wrapped(&scan.commands, vars) {
                 if let Some(cs) = from_command(c, vars, origin.clone(), span.clone(), d.recovered) {
                     out.push(cs);
                 }
@@ -568,7 +570,7 @@ fn scan_segments(
 ) {
     for seg in segments {
         let (scan, _) = shell::scan(src, seg.clone(), Dialect::Make, Cwd::base());
-        for c in &scan.commands {
+        for c in &with_wrapped(&scan.commands, vars) {
             if let Some(cs) = from_command(c, vars, origin.clone(), line.clone(), recovered) {
                 out.push(cs);
             }
@@ -669,6 +671,90 @@ fn chdir_before_verb(words: &[Word], at: usize) -> Option<(GoFlag, usize)> {
         text,
     };
     Some((flag, next))
+}
+
+/// `commands`, each followed by what a configured exec wrapper among them
+/// runs ([`wrapped`]); borrowed as they are when no wrapper is configured.
+/// Every source turns the commands of its shell text into callsites through
+/// this, so a wrapper is read the same way in each.
+pub fn with_wrapped<'a>(commands: &'a [Command], vars: &VarEnv) -> Vec<Cow<'a, Command>> {
+    let mut out: Vec<Cow<'a, Command>> = Vec::with_capacity(commands.len());
+    for c in commands {
+        out.push(Cow::Borrowed(c));
+        if vars.exec_wrappers().is_empty() {
+            continue;
+        }
+        // A wrapper may run a wrapper, or hand its command on (`addlicense
+        // -file X find . -exec go run ./x {} ;`): a few levels down.
+        let mut level: Vec<Command> = wrapped(c, vars).into_iter().collect();
+        for _ in 0..4 {
+            let mut next = Vec::new();
+            for inner in level {
+                next.extend(wrapped(&inner, vars));
+                next.extend(handed_words(&inner));
+                out.push(Cow::Owned(inner));
+            }
+            level = next;
+        }
+    }
+    out
+}
+
+/// The command a configured exec wrapper (config `exec-wrappers`) runs
+/// from its trailing arguments, whether the wrapper is run by name
+/// (`addlicense -file X go run ./cmd/stringer`, `$(ADDLICENSE) ...`) or
+/// with `go run` (`go run tailscale.com/cmd/addlicense -file X go run
+/// ...`): those words, run where the wrapper runs. Like the words a
+/// built-in carrier hands on (`find -exec`), it is a command of its own:
+/// `go run` there caches an executable each time the wrapper runs.
+pub fn wrapped(c: &Command, vars: &VarEnv) -> Option<Command> {
+    let i = command_index(&c.words)?;
+    let (wrapper, start) = match vars.exec_wrapper(&c.words[i]) {
+        Some(w) => (w, i + 1),
+        None => {
+            let cs = from_command(c, vars, Origin::Script, 0..0, false)?;
+            let RunTarget::Package(pkg) = (cs.verb == Verb::Run).then_some(&cs.target)? else {
+                return None;
+            };
+            let path = pkg.literal()?;
+            let path = path.split('@').next().unwrap_or(path).trim_end_matches('/');
+            let w = vars.exec_wrapper_named(path.rsplit('/').next().unwrap_or(path))?;
+            let first_arg = cs.args.first()?.span.start;
+            (w, c.words.iter().position(|w| w.span.start == first_arg)?)
+        }
+    };
+    let k = wrapper.command_start(&c.words, start)?;
+    Some(Command {
+        words: c.words[k..].to_vec(),
+        cwd: c.cwd.clone(),
+        depth: c.depth + 1,
+        in_string: c.in_string,
+        handed_by: Some(wrapper.name.clone()),
+    })
+}
+
+/// The commands a wrapped command hands on as words (`find -exec`,
+/// watchers: [`shell::handed`]). A string it hands a shell (`addlicense
+/// -file X sh -c '...'`) is not read: the wrapper is known only here, after
+/// the scanner, which reads such strings, is done with the text.
+fn handed_words(c: &Command) -> Vec<Command> {
+    shell::handed(&c.words)
+        .into_iter()
+        .filter_map(|h| match h.what {
+            shell::HandedWhat::Words(range) => Some(Command {
+                words: c.words[range].to_vec(),
+                cwd: if h.execdir {
+                    shell::execdir_cwd(&h.program)
+                } else {
+                    c.cwd.clone()
+                },
+                depth: c.depth + 1,
+                in_string: c.in_string,
+                handed_by: c.handed_by.clone(),
+            }),
+            shell::HandedWhat::Text { .. } => None,
+        })
+        .collect()
 }
 
 /// Build a callsite from a simple command, if it is `go run`, `go build` or

@@ -1185,17 +1185,19 @@ impl Scanner<'_, '_> {
         );
         self.out.push(c);
         for h in handed {
-            let program = h.program.to_string();
+            let program = h.program.clone();
             // Inside a string or another program's words: the outer
             // program's name is kept (a watcher's re-runs matter).
-            let by = if h.shell {
+            let by = if h.shell && !h.elsewhere {
                 by.clone()
             } else {
                 by.clone().or(Some(program.clone()))
             };
             let cwd = if h.execdir {
+                execdir_cwd(&program)
+            } else if h.elsewhere {
                 Cwd::Unknown(format!(
-                    "`{program} -execdir` runs it in each found file's directory"
+                    "`{program}` runs the shell command it is given where gorun-lint cannot follow (a container, another host)"
                 ))
             } else {
                 cwd.clone()
@@ -1707,13 +1709,18 @@ pub fn env_options(words: &[Word], command: usize) -> Vec<Word> {
 /// A command one program hands another to run ([`handed`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Handed {
-    /// The program that runs it (`find`, `watchexec`, `sh`).
-    pub program: &'static str,
+    /// The program that runs it (`find`, `watchexec`, `sh`, `docker`).
+    pub program: String,
     pub what: HandedWhat,
     /// `find -execdir`: run in each found file's directory.
     pub execdir: bool,
     /// A shell's `-c` string (the shell is not the program to name).
     pub shell: bool,
+    /// A shell's `-c` string among the arguments of a program not known to
+    /// run it here (`docker run IMAGE sh -c '...'`, `ssh host bash -c`): a
+    /// `go run` there is one, but where it runs (a container, another
+    /// machine) is not known.
+    pub elsewhere: bool,
 }
 
 /// Where the handed command is.
@@ -1726,6 +1733,13 @@ pub enum HandedWhat {
     Text { word: usize, skip: usize },
 }
 
+/// Where `find -execdir` runs what it is handed: not one directory.
+pub fn execdir_cwd(program: &str) -> Cwd {
+    Cwd::Unknown(format!(
+        "`{program} -execdir` runs it in each found file's directory"
+    ))
+}
+
 /// Programs that run their trailing arguments (after `--`, or after their
 /// options) again each time a watched file changes: `go run` there rebuilds
 /// on purpose, so no fix swaps it for a binary built once.
@@ -1735,8 +1749,11 @@ pub const WATCHERS: [&str; 3] = ["watchexec", "reflex", "entr"];
 /// `sh|bash|... -c STRING` (also after prefix commands such as `xargs -I{}
 /// sh -c`); the words after `find ... -exec`/`-execdir`/`-ok`/`-okdir` up
 /// to `;` or `+`; after `watchexec ... --` and `reflex ... --`; after
-/// `entr`'s flags; and the value of gotestsum's `--post-run-command`. Only
-/// these known carriers: `echo sh -c 'go run'` prints, it runs nothing.
+/// `entr`'s flags; the words before GNU `parallel`'s `:::` (or its one
+/// quoted command string); the value of gotestsum's `--post-run-command`;
+/// and a shell's `-c` string among any other program's arguments (`docker
+/// run IMAGE sh -c '...'`), marked `elsewhere`. Printers are no carriers:
+/// `echo sh -c 'go run'` runs nothing.
 pub fn handed(words: &[Word]) -> Vec<Handed> {
     let Some(i) = command_index(words) else {
         return Vec::new();
@@ -1747,11 +1764,12 @@ pub fn handed(words: &[Word]) -> Vec<Handed> {
     else {
         return Vec::new();
     };
-    let one = |program, what, execdir| Handed {
-        program,
+    let one = |program: &str, what, execdir| Handed {
+        program: program.to_string(),
         what,
         execdir,
         shell: false,
+        elsewhere: false,
     };
     let after_dashdash = |program: &'static str| {
         words[i + 1..]
@@ -1764,10 +1782,11 @@ pub fn handed(words: &[Word]) -> Vec<Handed> {
     match name {
         n if SHELLS.contains(&n) => shell_string(words)
             .map(|k| Handed {
-                program: "sh",
+                program: "sh".into(),
                 what: HandedWhat::Text { word: k, skip: 0 },
                 execdir: false,
                 shell: true,
+                elsewhere: false,
             })
             .into_iter()
             .collect(),
@@ -1833,9 +1852,87 @@ pub fn handed(words: &[Word]) -> Vec<Handed> {
             }
             out
         }
-        _ => Vec::new(),
+        "parallel" => {
+            // `parallel [options] COMMAND... ::: ARGS`: the command is the
+            // words up to `:::` (`::::` reads the arguments from files), or
+            // one quoted word of shell text.
+            let start = after_options(words, i + 1, PARALLEL_VALUE_OPTIONS);
+            let end = words[start.min(words.len())..]
+                .iter()
+                .position(|w| w.literal().is_some_and(|t| t.starts_with(":::")))
+                .map_or(words.len(), |p| start + p);
+            if start >= end {
+                return Vec::new();
+            }
+            let quoted = end == start + 1 && words[start].quoted;
+            let what = if quoted {
+                HandedWhat::Text {
+                    word: start,
+                    skip: 0,
+                }
+            } else {
+                HandedWhat::Words(start..end)
+            };
+            vec![one("parallel", what, false)]
+        }
+        n if PRINTERS.contains(&n) => Vec::new(),
+        // A shell's `-c` string anywhere in another program's arguments
+        // (`docker run IMAGE sh -c '...'`, `ssh host bash -lc '...'`).
+        n => (i + 1..words.len())
+            .find(|&k| {
+                words[k]
+                    .literal()
+                    .is_some_and(|t| SHELLS.contains(&t.rsplit('/').next().unwrap_or(t)))
+            })
+            .and_then(|k| shell_string(&words[k..]).map(|s| k + s))
+            .map(|k| Handed {
+                program: n.to_string(),
+                what: HandedWhat::Text { word: k, skip: 0 },
+                execdir: false,
+                shell: true,
+                elsewhere: true,
+            })
+            .into_iter()
+            .collect(),
     }
 }
+
+/// Commands that print their arguments: `echo sh -c 'go run ./x'` runs
+/// nothing.
+const PRINTERS: [&str; 4] = ["echo", "printf", ":", "true"];
+
+/// GNU parallel's options that take the next word as their value.
+const PARALLEL_VALUE_OPTIONS: &[&str] = &[
+    "-j",
+    "--jobs",
+    "-P",
+    "--max-procs",
+    "-S",
+    "--sshlogin",
+    "-I",
+    "--replace",
+    "-n",
+    "--max-args",
+    "-N",
+    "-L",
+    "-l",
+    "-d",
+    "--delimiter",
+    "-a",
+    "--arg-file",
+    "-E",
+    "--colsep",
+    "-C",
+    "--joblog",
+    "--results",
+    "--tmpdir",
+    "--workdir",
+    "--wd",
+    "--timeout",
+    "--retries",
+    "--tag-string",
+    "--tagstring",
+];
 
 /// Shells whose `-c STRING` is read with the shell layer.
 pub const SHELLS: [&str; 7] = ["sh", "bash", "dash", "zsh", "ksh", "ash", "mksh"];

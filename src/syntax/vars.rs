@@ -31,6 +31,41 @@ impl GoSpelling {
     }
 }
 
+/// A program that runs its trailing arguments as a command (config
+/// `exec-wrappers`: `addlicense -file X go run ./cmd/stringer -type=Y`).
+/// Only its trailing arguments are read: after its flags (those in
+/// `skip_flags` take the next word as their value) and an optional `--`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExecWrapper {
+    /// The program's name: the last path element of the command word
+    /// (`addlicense`, `_gen/bin/addlicense`), or of the package `go run`
+    /// runs (`go run tailscale.com/cmd/addlicense`).
+    pub name: String,
+    /// Flags that take a value in the next word (`-file`).
+    pub skip_flags: Vec<String>,
+}
+
+impl ExecWrapper {
+    /// The index of the first word of the command in `words[start..]`, the
+    /// wrapper's arguments: its flags and an optional `--` skipped.
+    pub fn command_start(&self, words: &[Word], start: usize) -> Option<usize> {
+        let mut k = start;
+        while let Some(w) = words.get(k) {
+            let t = w.text.as_str();
+            if t == "--" {
+                k += 1;
+                break;
+            }
+            if !t.starts_with('-') || t == "-" {
+                break;
+            }
+            let takes_value = !t.contains('=') && self.skip_flags.iter().any(|f| f == t);
+            k += if takes_value { 2 } else { 1 };
+        }
+        (k < words.len()).then_some(k)
+    }
+}
+
 /// One definition of a variable.
 #[derive(Debug, Clone)]
 pub struct VarDef {
@@ -43,7 +78,12 @@ pub struct VarDef {
 #[derive(Debug, Default, Clone)]
 pub struct VarEnv {
     defs: HashMap<String, Vec<VarDef>>,
+    /// Target-specific values (`gen: RUN_ENV := GOOS=linux`): make sets
+    /// them only for that target's recipe, so only the prefix test
+    /// ([`VarEnv::prefix_reference`]) reads them.
+    target_defs: HashMap<String, Vec<VarDef>>,
     go_commands: Vec<String>,
+    exec_wrappers: Vec<ExecWrapper>,
     /// References are the shell's (`$NAME`, `${NAME}`), not make's.
     shell: bool,
 }
@@ -60,9 +100,44 @@ impl VarEnv {
     pub fn new(go_commands: &[String]) -> VarEnv {
         VarEnv {
             defs: HashMap::new(),
+            target_defs: HashMap::new(),
             go_commands: go_commands.to_vec(),
+            exec_wrappers: Vec::new(),
             shell: false,
         }
+    }
+
+    /// With the configured programs that run their trailing arguments.
+    pub fn with_exec_wrappers(mut self, wrappers: &[ExecWrapper]) -> VarEnv {
+        self.exec_wrappers = wrappers.to_vec();
+        self
+    }
+
+    pub fn exec_wrappers(&self) -> &[ExecWrapper] {
+        &self.exec_wrappers
+    }
+
+    /// The configured exec wrapper `word` runs: its text, or the literal
+    /// value of the variable it is, ends in the wrapper's name.
+    pub fn exec_wrapper(&self, word: &Word) -> Option<&ExecWrapper> {
+        if self.exec_wrappers.is_empty() {
+            return None;
+        }
+        let program = match word.literal() {
+            Some(t) => t.to_string(),
+            None if self.shell => self.value(self.reference(&word.text)?)?.to_string(),
+            None => self.expand(&word.text)?,
+        };
+        let program = program.trim();
+        if program.contains(char::is_whitespace) {
+            return None;
+        }
+        self.exec_wrapper_named(program.rsplit('/').next().unwrap_or(program))
+    }
+
+    /// The configured exec wrapper called `name`.
+    pub fn exec_wrapper_named(&self, name: &str) -> Option<&ExecWrapper> {
+        self.exec_wrappers.iter().find(|w| w.name == name)
     }
 
     /// The variables of shell text: a word that is wholly `$NAME` or
@@ -221,13 +296,29 @@ impl VarEnv {
             return None;
         }
         let name = self.reference(&word.text)?;
-        match self.defs.get(name) {
-            None => Some(false),
-            Some(defs) => defs
-                .iter()
-                .all(|d| self.prefix_only(&d.value, 0))
-                .then_some(true),
+        let mut defs = self.prefix_defs(name).peekable();
+        if defs.peek().is_none() {
+            return Some(false);
         }
+        defs.all(|d| self.prefix_only(&d.value, 0)).then_some(true)
+    }
+
+    /// Record a target-specific value (`gen: NAME := value`).
+    pub fn define_target_specific(&mut self, name: &str, value: &str, append: bool) {
+        self.target_defs
+            .entry(name.to_string())
+            .or_default()
+            .push(VarDef {
+                value: value.trim().to_string(),
+                append,
+            });
+    }
+
+    /// The definitions of `name` the prefix test reads: global and
+    /// target-specific ones.
+    fn prefix_defs<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a VarDef> + 'a {
+        let global = self.defs.get(name).into_iter().flatten();
+        global.chain(self.target_defs.get(name).into_iter().flatten())
     }
 
     /// Whether a definition holds only env assignments and prefix commands.
@@ -239,10 +330,8 @@ impl VarEnv {
         for w in split_words(def) {
             if let Some(name) = whole_reference(&w) {
                 // A nested variable must be such a prefix itself.
-                let Some(defs) = self.defs.get(name) else {
-                    return false;
-                };
-                if !defs.iter().all(|d| self.prefix_only(&d.value, depth + 1)) {
+                let mut defs = self.prefix_defs(name).peekable();
+                if defs.peek().is_none() || !defs.all(|d| self.prefix_only(&d.value, depth + 1)) {
                     return false;
                 }
                 continue;

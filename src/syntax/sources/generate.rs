@@ -181,7 +181,7 @@ pub fn callsites(text: &str, gofile: &str, vars: &VarEnv) -> Vec<Callsite> {
     }
     let mut out = Vec::new();
     for d in directives(text, gofile) {
-        for c in &d.commands {
+        for c in &callsite::with_wrapped(&d.commands, vars) {
             let Some(mut cs) =
                 callsite::from_command(c, vars, Origin::Generate, d.line.clone(), false)
             else {

@@ -131,7 +131,9 @@ pub fn callsites(text: &str, vars: &VarEnv) -> Vec<Callsite> {
         let Some(first) = words.first() else {
             continue;
         };
-        if first.literal().is_none() || vars.go_spelling(first).is_none() {
+        if first.literal().is_none()
+            || (vars.go_spelling(first).is_none() && vars.exec_wrapper(first).is_none())
+        {
             continue;
         }
         let command = Command {
@@ -141,10 +143,12 @@ pub fn callsites(text: &str, vars: &VarEnv) -> Vec<Callsite> {
             in_string: InString::No,
             handed_by: None,
         };
-        if let Some(cs) =
-            callsite::from_command(&command, vars, Origin::GoCode, call.byte_range(), false)
-        {
-            out.push(cs);
+        for c in &callsite::with_wrapped(std::slice::from_ref(&command), vars) {
+            if let Some(cs) =
+                callsite::from_command(c, vars, Origin::GoCode, call.byte_range(), false)
+            {
+                out.push(cs);
+            }
         }
     }
     out.sort_by_key(|c| c.span.start);

@@ -46,7 +46,7 @@ pub struct SourceContext<'a> {
 /// error is a file that cannot be read as what it claims to be (invalid
 /// YAML).
 pub fn callsites(text: &str, ctx: &SourceContext) -> Result<Vec<(Callsite, bool)>, String> {
-    let go_commands = ctx.script.go_commands;
+    let vars = VarEnv::new(ctx.script.go_commands).with_exec_wrappers(ctx.script.exec_wrappers);
     let plain = |calls: Vec<Callsite>| calls.into_iter().map(|c| (c, false)).collect();
     Ok(match ctx.kind {
         Kind::Makefile => Vec::new(),
@@ -58,7 +58,6 @@ pub fn callsites(text: &str, ctx: &SourceContext) -> Result<Vec<(Callsite, bool)
             })
             .collect(),
         Kind::Generate | Kind::Go => {
-            let vars = VarEnv::new(go_commands);
             let (directives, code) = match (
                 ctx.sources.contains(Kind::Generate),
                 ctx.sources.contains(Kind::Go),
@@ -76,8 +75,8 @@ pub fn callsites(text: &str, ctx: &SourceContext) -> Result<Vec<(Callsite, bool)
             calls.sort_by_key(|c| c.span.start);
             plain(calls)
         }
-        Kind::Workflow => plain(workflow_callsites(text, go_commands)?),
-        Kind::Procfile => plain(procfile::callsites(text, go_commands)),
+        Kind::Workflow => plain(workflow_callsites(text, &vars)?),
+        Kind::Procfile => plain(procfile::callsites(text, &vars)),
     })
 }
 
@@ -92,10 +91,9 @@ pub(crate) fn posix_shell(shell: Option<&str>) -> bool {
     }
 }
 
-fn workflow_callsites(text: &str, go_commands: &[String]) -> Result<Vec<Callsite>, String> {
+fn workflow_callsites(text: &str, vars: &VarEnv) -> Result<Vec<Callsite>, String> {
     let steps = workflow::run_steps(text).map_err(|e| e.to_string())?;
     let masked = workflow::masked(text, &steps);
-    let vars = VarEnv::new(go_commands);
     let mut out = Vec::new();
     for step in &steps {
         let (Some(first), Some(last)) = (step.lines.first(), step.lines.last()) else {
@@ -124,7 +122,7 @@ fn workflow_callsites(text: &str, go_commands: &[String]) -> Result<Vec<Callsite
         };
         for range in ranges {
             let (scan, _) = shell::scan(&masked, range.clone(), Dialect::Shell, cwd.clone());
-            for c in &scan.commands {
+            for c in &crate::syntax::callsite::with_wrapped(&scan.commands, vars) {
                 let starts_line =
                     c.span().start == range.start + leading_blanks(&masked[range.clone()]);
                 if !posix && (!starts_line || c.depth > 0) {
@@ -132,7 +130,7 @@ fn workflow_callsites(text: &str, go_commands: &[String]) -> Result<Vec<Callsite
                 }
                 let line = line_of(text, c.span().start);
                 if let Some(cs) =
-                    crate::syntax::callsite::from_command(c, &vars, origin.clone(), line, false)
+                    crate::syntax::callsite::from_command(c, vars, origin.clone(), line, false)
                 {
                     out.push(cs);
                 }
@@ -296,7 +294,7 @@ mod tests {
     #[test]
     fn workflow_callsites_after_a_heredoc_are_found() {
         let text = "on: push\njobs:\n  gen:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          cat > notes.txt <<EOF\n          go run ./not/a/command\n          EOF\n          go run ./scripts/gen\n";
-        let calls = workflow_callsites(text, &[]).unwrap();
+        let calls = workflow_callsites(text, &VarEnv::new(&[])).unwrap();
         let found: Vec<String> = calls.iter().map(|c| c.target.text()).collect();
         assert_eq!(found, ["./scripts/gen"]);
     }
@@ -356,6 +354,7 @@ func f() { _ = exec.Command(\"go\", \"run\", \"./code\") }
                     repo_root: String::new(),
                     caller_dir: String::new(),
                     go_commands: &[],
+                    exec_wrappers: &[],
                 },
                 sources: Kinds::parse(names).unwrap(),
             };

@@ -106,17 +106,16 @@ pub fn processes(text: &str) -> Vec<Process> {
 /// Every `go run`, `go build` and `go tool` callsite of a Procfile, in text
 /// order, with [`Origin::Procfile`] naming its process, the working
 /// directory relative to the Procfile's directory, and `line_span` the
-/// process line. `go_commands`: the configured go spellings.
-pub fn callsites(text: &str, go_commands: &[String]) -> Vec<Callsite> {
-    let vars = VarEnv::new(go_commands);
+/// process line. `vars`: the configured go spellings and exec wrappers.
+pub fn callsites(text: &str, vars: &VarEnv) -> Vec<Callsite> {
     let mut out = Vec::new();
     for p in processes(text) {
         let (scan, _) = shell::scan(text, p.command.clone(), Dialect::Shell, Cwd::base());
-        for c in &scan.commands {
+        for c in &callsite::with_wrapped(&scan.commands, vars) {
             let origin = Origin::Procfile {
                 process: p.name.clone(),
             };
-            if let Some(cs) = callsite::from_command(c, &vars, origin, p.line.clone(), false) {
+            if let Some(cs) = callsite::from_command(c, vars, origin, p.line.clone(), false) {
                 out.push(cs);
             }
         }
@@ -131,7 +130,7 @@ mod tests {
     use crate::syntax::callsite::Verb;
 
     fn runs(text: &str) -> Vec<(String, String, String)> {
-        callsites(text, &[])
+        callsites(text, &VarEnv::new(&[]))
             .into_iter()
             .filter(|c| c.verb == Verb::Run)
             .map(|c| {
@@ -188,7 +187,7 @@ mod tests {
             ]
         );
         // Spans are the file's bytes.
-        let cs = &callsites(text, &[])[0];
+        let cs = &callsites(text, &VarEnv::new(&[]))[0];
         assert_eq!(&text[cs.span.clone()], "go run ./cmd/api");
         assert_eq!(&text[cs.line_span.clone()], "api: go run ./cmd/api --dev");
     }

@@ -33,14 +33,14 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use crate::syntax::callsite::{from_command, Callsite, Origin};
+use crate::syntax::callsite::{self, from_command, Callsite, Origin};
 use crate::syntax::parse::lines::{logical_line_end, logical_line_start};
 use crate::syntax::shell::Word;
 use crate::syntax::shell::{
     self, command_index, is_name, join_rel, Command, Cwd, Dialect, Expansion, Resolver,
 };
 use crate::syntax::source::Span;
-use crate::syntax::vars::{GoSpelling, VarEnv};
+use crate::syntax::vars::{ExecWrapper, GoSpelling, VarEnv};
 
 /// Where a script sits and how it is run.
 #[derive(Debug, Clone)]
@@ -57,6 +57,8 @@ pub struct ScriptContext<'a> {
     pub caller_dir: String,
     /// The configured go spellings (`["go"]` by default).
     pub go_commands: &'a [String],
+    /// The configured programs that run their trailing arguments.
+    pub exec_wrappers: &'a [ExecWrapper],
 }
 
 /// What a location in a script was derived from.
@@ -114,56 +116,59 @@ pub fn callsites(text: &str, ctx: &ScriptContext) -> Vec<ScriptCallsite> {
     for original in &scan.commands {
         let c = without_eval(original);
         let vars = script.env_for(&c);
-        let span = c.span();
-        let line = logical_line_start(text, span.start)..logical_line_end(text, span.end);
-        let Some(mut cs) = from_command(&c, &vars, Origin::Script, line, false) else {
-            continue;
-        };
-        let var = script
-            .words
-            .get(&cs.go.span.start)
-            .and_then(|i| i.var.as_ref());
-        if let Some(var) = var {
-            let written = var.definition.clone();
-            match &mut cs.spelling {
-                GoSpelling::Literal | GoSpelling::Configured => {
-                    cs.spelling = GoSpelling::Variable {
-                        name: var.name.clone(),
-                        definition: written.unwrap_or_else(|| cs.go.text.clone()),
+        // (What an exec wrapper runs is read with the wrapper's variables.)
+        for c in callsite::with_wrapped(std::slice::from_ref(&c), &vars) {
+            let span = c.span();
+            let line = logical_line_start(text, span.start)..logical_line_end(text, span.end);
+            let Some(mut cs) = from_command(&c, &vars, Origin::Script, line, false) else {
+                continue;
+            };
+            let var = script
+                .words
+                .get(&cs.go.span.start)
+                .and_then(|i| i.var.as_ref());
+            if let Some(var) = var {
+                let written = var.definition.clone();
+                match &mut cs.spelling {
+                    GoSpelling::Literal | GoSpelling::Configured => {
+                        cs.spelling = GoSpelling::Variable {
+                            name: var.name.clone(),
+                            definition: written.unwrap_or_else(|| cs.go.text.clone()),
+                        }
                     }
-                }
-                GoSpelling::Variable { definition, .. }
-                | GoSpelling::RunVariable { definition, .. } => {
-                    if let Some(w) = written {
-                        *definition = w;
+                    GoSpelling::Variable { definition, .. }
+                    | GoSpelling::RunVariable { definition, .. } => {
+                        if let Some(w) = written {
+                            *definition = w;
+                        }
                     }
+                    GoSpelling::Assumed { .. } => {}
                 }
-                GoSpelling::Assumed { .. } => {}
             }
+            let cwd_anchor = original
+                .words
+                .first()
+                .and_then(|w| script.dirs.get(&w.span.start))
+                .map_or(Anchor::Caller, |h| h.anchor);
+            let target_anchor = if cs.target.words().iter().any(|w| {
+                matches!(
+                    script.words.get(&w.span.start).map(|i| &i.val),
+                    Some(Val::Path {
+                        anchor: Anchor::Script,
+                        ..
+                    })
+                )
+            }) {
+                Anchor::Script
+            } else {
+                Anchor::Caller
+            };
+            out.push(ScriptCallsite {
+                callsite: cs,
+                cwd_anchor,
+                target_anchor,
+            });
         }
-        let cwd_anchor = original
-            .words
-            .first()
-            .and_then(|w| script.dirs.get(&w.span.start))
-            .map_or(Anchor::Caller, |h| h.anchor);
-        let target_anchor = if cs.target.words().iter().any(|w| {
-            matches!(
-                script.words.get(&w.span.start).map(|i| &i.val),
-                Some(Val::Path {
-                    anchor: Anchor::Script,
-                    ..
-                })
-            )
-        }) {
-            Anchor::Script
-        } else {
-            Anchor::Caller
-        };
-        out.push(ScriptCallsite {
-            callsite: cs,
-            cwd_anchor,
-            target_anchor,
-        });
     }
     out.sort_by_key(|s| s.callsite.span.start);
     out
@@ -709,7 +714,8 @@ impl Script<'_> {
     /// The variables a callsite's command refers to by whole words, with
     /// the values they had there (for the go word and flag variables).
     fn env_for(&self, c: &Command) -> VarEnv {
-        let mut env = VarEnv::for_shell(self.ctx.go_commands);
+        let mut env =
+            VarEnv::for_shell(self.ctx.go_commands).with_exec_wrappers(self.ctx.exec_wrappers);
         for w in &c.words {
             let Some(var) = self.words.get(&w.span.start).and_then(|i| i.var.as_ref()) else {
                 continue;
@@ -849,6 +855,7 @@ mod tests {
             repo_root: String::new(),
             caller_dir: String::new(),
             go_commands: go,
+            exec_wrappers: &[],
         }
     }
 
@@ -1033,6 +1040,7 @@ mod tests {
             repo_root: "..".into(),
             caller_dir: "app".into(),
             go_commands: &go,
+            exec_wrappers: &[],
         };
         let run = |src: &str| -> Vec<(String, String, Anchor)> {
             callsites(src, &ctx)
