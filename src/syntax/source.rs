@@ -102,11 +102,14 @@ impl SourceFile {
             excerpt_line += b + 1 - a;
             text.push_str(&self.text[start..end]);
         }
+        // Blocks are sorted and disjoint: a binary search per span keeps
+        // this linear in the findings of the file.
         let map = |o: usize| {
-            bytes
-                .iter()
-                .find(|&&(s, e, _)| s <= o && o <= e)
-                .map_or(0, |&(s, _, at)| at + (o - s))
+            let k = bytes.partition_point(|&(s, _, _)| s <= o);
+            k.checked_sub(1)
+                .map(|k| bytes[k])
+                .filter(|&(_, e, _)| o <= e)
+                .map_or(0, |(s, _, at)| at + (o - s))
         };
         for r in spans.iter_mut() {
             *r = map(r.start)..map(r.end.max(r.start));
@@ -121,6 +124,33 @@ impl SourceFile {
             line_starts,
             line_map,
         }
+    }
+
+    /// The bytes a report needs around `span`: from the start of the line
+    /// `before` lines above it to the end of the line `after` lines below
+    /// it (one more, with its line break, so a reader that counts a lone
+    /// `\r` as a line break too finds all it wants). Found with the line
+    /// index, so a report reads around each finding in time independent of
+    /// where in the file it is.
+    pub fn context_window(
+        &self,
+        span: std::ops::Range<usize>,
+        before: usize,
+        after: usize,
+    ) -> std::ops::Range<usize> {
+        let line_of = |o: usize| {
+            self.line_starts
+                .partition_point(|&s| s <= o.min(self.text.len()))
+                - 1
+        };
+        let first = line_of(span.start).saturating_sub(before);
+        let last = line_of(span.end.max(span.start)) + after + 2;
+        let end = self
+            .line_starts
+            .get(last)
+            .copied()
+            .unwrap_or(self.text.len());
+        self.line_starts[first]..end
     }
 
     /// The file's 0-based line index of line index `line` of this text (they
