@@ -123,7 +123,7 @@ fn cmd(with_go: bool) -> BoxedStrategy<Cmd> {
         return other.boxed();
     }
     let go = (
-        (0..7usize),
+        (0..8usize),
         prop::collection::vec(0..ENV.len(), 0..3),
         any::<bool>(),
         0..GO_WORDS.len(),
@@ -250,6 +250,8 @@ impl Writer {
                     ("x=$$(", ")"),
                     ("if true; then ", "; fi"),
                     ("echo $(shell ", ")"),
+                    // A configured exec wrapper (the template's config).
+                    ("addlicense -file x.go ", ""),
                 ][*wrapper];
                 self.text.push_str(open);
                 for e in env {

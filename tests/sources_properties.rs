@@ -38,6 +38,11 @@ fn script_like() -> impl Strategy<Value = String> {
         Just("pushd ./tools/x && go run main.go; popd".to_string()),
         Just("if ! go run \"${T}\" -a; then exit 1; fi".to_string()),
         Just("go tool -modfile=tools.mod stringer".to_string()),
+        Just("addlicense -file x.go go run ./cmd/x -y".to_string()),
+        Just("go run ./tools/addlicense -file -- addlicense sh -c 'go run ./z'".to_string()),
+        Just("parallel -j 2 'go run ./x {}' ::: a b".to_string()),
+        Just("docker run img bash -lc \"go run ./c\"".to_string()),
+        Just("find . -exec addlicense -file {} go run ./f {} \\;".to_string()),
         Just("'\"\\`$(".to_string()),
         "[ -~\\t\\\\é]{0,20}".prop_map(|s| s),
     ];
@@ -62,12 +67,16 @@ proptest! {
     #[test]
     fn scripts_never_panic(text in prop_oneof![script_like(), any::<String>()]) {
         let go = ["go".to_string()];
+        let wrappers = [gorun_lint::syntax::vars::ExecWrapper {
+            name: "addlicense".into(),
+            skip_flags: vec!["-file".into()],
+        }];
         let ctx = script::ScriptContext {
             script_dir: "scripts".into(),
             repo_root: String::new(),
             caller_dir: String::new(),
             go_commands: &go,
-            exec_wrappers: &[],
+            exec_wrappers: &wrappers,
         };
         let calls: Vec<Callsite> = script::callsites(&text, &ctx).into_iter().map(|c| c.callsite).collect();
         spans_ok(&text, &calls)?;
@@ -79,7 +88,12 @@ proptest! {
             "package x\n\n{}\n",
             body.lines().map(|l| format!("//go:generate {l}")).collect::<Vec<_>>().join("\n")
         );
-        let calls = generate::callsites(&text, "x.go", &VarEnv::default());
+        let wrappers = [gorun_lint::syntax::vars::ExecWrapper {
+            name: "addlicense".into(),
+            skip_flags: vec!["-file".into()],
+        }];
+        let vars = VarEnv::default().with_exec_wrappers(&wrappers);
+        let calls = generate::callsites(&text, "x.go", &vars);
         spans_ok(&text, &calls)?;
     }
 

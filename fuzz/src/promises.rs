@@ -44,6 +44,11 @@ pub const TEMPLATE: &[(&str, &str)] = &[
         "common.mk",
         "GO ?= go\nHOSTGO := env -u GOOS -- go\nGO_RUN := go run\n",
     ),
+    // A program that runs its trailing arguments (issue 21).
+    (
+        ".gorun-lint.toml",
+        "exec-wrappers = [{ name = \"addlicense\", skip-flags = [\"-file\"] }]\n",
+    ),
 ];
 
 /// A fresh copy of the template repository with `makefile` as its Makefile.
@@ -74,7 +79,7 @@ fn analyse(dir: &Path) -> Analysis {
         paths: vec![dir.to_path_buf()],
         ..Default::default()
     };
-    gorun_lint::lint::driver::run(&opts, dir).expect("analysis runs without a config")
+    gorun_lint::lint::driver::run(&opts, dir).expect("analysis runs with the template's config")
 }
 
 /// Plan and render every fix; `None` when rendering refused (as `fix` would,
@@ -106,8 +111,8 @@ fn check_reports(dir: &Path, finish: bool) -> (String, String) {
         finish: finish.then(|| selection.clone()),
         ..Default::default()
     };
-    let mut analysis =
-        gorun_lint::lint::driver::run(&opts, dir).expect("analysis runs without a config");
+    let mut analysis = gorun_lint::lint::driver::run(&opts, dir)
+        .expect("analysis runs with the template's config");
     let report = gorun_lint::lint::check::check(&mut analysis, &selection, dir);
     let opts = RenderOptions::default();
     (

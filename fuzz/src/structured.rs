@@ -362,6 +362,9 @@ impl Cmd {
             5 => ("echo `", "`"),
             6 => ("echo $(shell ", ")"),
             7 => ("if true; then ", "; fi"),
+            // An exec wrapper (the template's config) and GNU parallel.
+            8 if self.wrapper % 20 < 10 => ("addlicense -file x.go ", ""),
+            8 => ("parallel -j 2 ", " ::: a b"),
             _ => ("", ""),
         };
         if let Some(d) = self.cd {
