@@ -39,3 +39,7 @@
 
 ; Regions the grammar could not parse; the logical-line reader takes over there.
 (ERROR) @error
+
+; `.RECIPEPREFIX = >`: every line after it is read with that prefix, which
+; the grammar does not follow; the logical-line reader reads the rest.
+(RECIPEPREFIX_assignment) @recipeprefix

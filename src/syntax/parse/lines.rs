@@ -92,6 +92,10 @@ fn read_with(src: &str, range: Span, canned: bool) -> Items {
     let mut prefix = '\t';
     let mut rule: Option<usize> = None; // header start of the current rule
     let mut cond_depth = 0usize;
+    // The conditional depth where the current rule was read: a recipe line
+    // is in a conditional when one opened inside the recipe (a rule inside
+    // `ifneq ... endif` has recipe lines that are not).
+    let mut rule_depth = 0usize;
     let mut pos = range.start;
     while pos < range.end {
         let (start, end, next) = next_logical_line(src, pos);
@@ -112,7 +116,7 @@ fn read_with(src: &str, range: Span, canned: bool) -> Items {
                 span: start + plen..end,
                 rule_header: rule,
                 rule: None,
-                in_conditional: cond_depth > 0,
+                in_conditional: cond_depth > if rule.is_some() { rule_depth } else { 0 },
                 recovered: false,
             });
             continue;
@@ -193,13 +197,14 @@ fn read_with(src: &str, range: Span, canned: bool) -> Items {
                         span: semi + 1..end,
                         rule_header: Some(header),
                         rule: None,
-                        in_conditional: cond_depth > 0,
+                        in_conditional: false,
                         recovered: false,
                     });
                 }
             }
             items.rules.push(r);
             rule = Some(header);
+            rule_depth = cond_depth;
             continue;
         }
         // `target: NAME := value` (target-specific variable).
@@ -218,7 +223,9 @@ fn read_with(src: &str, range: Span, canned: bool) -> Items {
                     break;
                 }
             }
-            if let Some(a) = read_assignment(src, vstart, end, true) {
+            if let Some(mut a) = read_assignment(src, vstart, end, true) {
+                // The whole line, targets included, as the tree reads it.
+                a.span.start = start + lead;
                 items.assignments.push(a);
             }
             rule = None;
@@ -320,7 +327,8 @@ fn read_define(
         name,
         op,
         body: body_start..body_end.max(body_start),
-        span: start..resume,
+        // Up to the end of `endef`, as every item ends with its line.
+        span: start..start + src[start..resume].trim_end().len(),
         recovered: false,
     };
     (define, resume.max(start + 1))

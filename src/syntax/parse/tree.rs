@@ -107,12 +107,15 @@ impl MakeParser {
                 items.includes.push(Include {
                     files: lines::words_with_spans(src, node.start_byte(), node.end_byte()),
                     optional: text.starts_with('-') || text.starts_with("sinclude"),
-                    span: inc.byte_range(),
+                    span: without_line_break(src, inc.byte_range()),
                     recovered: false,
                 });
             }
-            "toplevel.call" => items.toplevel.push(node.byte_range()),
+            "toplevel.call" => items
+                .toplevel
+                .push(without_line_break(src, node.byte_range())),
             "error" => errors.push(node.byte_range()),
+            "recipeprefix" => errors.push(node.start_byte()..src.len()),
             _ => {}
         });
         Parsed { items, errors }
@@ -188,6 +191,10 @@ pub fn walk_captures<'t>(root: Node<'t>, visit: &mut dyn FnMut(&'static str, Nod
             "ERROR" => {
                 visit("error", node);
                 true
+            }
+            "RECIPEPREFIX_assignment" => {
+                visit("recipeprefix", node);
+                node.has_error()
             }
             "makefile" | "recipe" | "conditional" | "else_directive" | "elsif_directive"
             | "export_directive" | "override_directive" | "private_directive" => true,
@@ -327,9 +334,17 @@ fn define(node: Node, src: &str) -> Define {
         name,
         op,
         body,
-        span: node.byte_range(),
+        span: without_line_break(src, node.byte_range()),
         recovered: false,
     }
+}
+
+/// `range` without the line breaks (and blanks) the grammar lets a
+/// directive node end with: items span their lines, as the line reader
+/// reads them, whatever follows.
+fn without_line_break(src: &str, range: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    let text = &src[range.clone()];
+    range.start..range.start + text.trim_end_matches([' ', '\t', '\r', '\n']).len()
 }
 
 #[cfg(test)]
