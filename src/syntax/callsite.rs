@@ -314,23 +314,9 @@ pub struct Exec {
 /// Everything the shell scan of one Makefile found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Commands {
-    /// `go run` and `go build` callsites, in file order.
+    /// `go run`, `go build` and `go tool` callsites, in file order.
     pub calls: Vec<Callsite>,
     pub execs: Vec<Exec>,
-}
-
-impl Commands {
-    pub fn runs(&self) -> impl Iterator<Item = &Callsite> {
-        self.calls.iter().filter(|c| c.verb == Verb::Run)
-    }
-
-    pub fn builds(&self) -> impl Iterator<Item = &Callsite> {
-        self.calls.iter().filter(|c| c.verb == Verb::Build)
-    }
-
-    pub fn tools(&self) -> impl Iterator<Item = &Callsite> {
-        self.calls.iter().filter(|c| c.verb == Verb::Tool)
-    }
 }
 
 /// Follows make variables in the directory of a recipe's `cd` (`cd
@@ -527,6 +513,9 @@ pub fn find(src: &str, doc: &MakeDoc, vars: &VarEnv) -> Commands {
     }
     out.sort_by_key(|c| c.span.start);
     out.dedup_by_key(|c| c.span.start);
+    // Callsites are large (about 500 bytes) and a Makefile may hold
+    // hundreds of thousands: no room left from growing the vector.
+    out.shrink_to_fit();
     Commands { calls: out, execs }
 }
 
