@@ -1422,6 +1422,11 @@ pub fn make_ref_end(b: &[u8], start: usize, limit: usize) -> Option<usize> {
     // Per open reference: its opening and closing byte and how many of its
     // brackets are open.
     let open = *b.get(start + 1)?;
+    // `$x`, `$@`: a one-character reference, not bracketed (and the next
+    // byte may start a multi-byte character).
+    if open != b'(' && open != b'{' {
+        return None;
+    }
     let mut stack: Vec<(u8, u8, usize)> = vec![(open, closer(open), 1)];
     let mut i = start + 2;
     while i < limit {

@@ -453,6 +453,21 @@ fn looks_like_go_variable(name: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// Found by the source properties in CI, once exec wrappers made
+    /// directive words go through `expand`: `$` before a multi-byte
+    /// character was taken for a bracketed reference and sliced inside it.
+    #[test]
+    fn a_dollar_before_a_multibyte_character_expands_to_nothing() {
+        let mut env = VarEnv::new(&[]);
+        env.define("U", "u", false);
+        assert_eq!(
+            env.expand("\u{11719}=..$\u{b1d}$U\u{9f05}<=.\u{468}}"),
+            None
+        );
+        assert_eq!(env.expand("$\u{e9}"), None);
+        assert_eq!(env.expand("a$@b"), None);
+    }
+
     fn word(text: &str) -> Word {
         Word {
             span: 0..text.len(),
