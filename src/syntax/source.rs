@@ -65,15 +65,13 @@ impl SourceFile {
     /// numbers, so reports read the same.
     pub fn excerpt(&self, spans: &mut [std::ops::Range<usize>], context: usize) -> SourceFile {
         let last = self.line_starts.len() - 1;
-        let line_of = |o: usize| {
-            self.line_starts
-                .partition_point(|&s| s <= o.min(self.text.len()))
-                - 1
-        };
         let mut lines: Vec<(usize, usize)> = spans
             .iter()
             .map(|r| {
-                let (a, b) = (line_of(r.start), line_of(r.end.max(r.start)));
+                let (a, b) = (
+                    self.line_index(r.start),
+                    self.line_index(r.end.max(r.start)),
+                );
                 (a.saturating_sub(context), (b + context).min(last))
             })
             .collect();
@@ -138,19 +136,21 @@ impl SourceFile {
         before: usize,
         after: usize,
     ) -> std::ops::Range<usize> {
-        let line_of = |o: usize| {
-            self.line_starts
-                .partition_point(|&s| s <= o.min(self.text.len()))
-                - 1
-        };
-        let first = line_of(span.start).saturating_sub(before);
-        let last = line_of(span.end.max(span.start)) + after + 2;
+        let first = self.line_index(span.start).saturating_sub(before);
+        let last = self.line_index(span.end.max(span.start)) + after + 2;
         let end = self
             .line_starts
             .get(last)
             .copied()
             .unwrap_or(self.text.len());
         self.line_starts[first]..end
+    }
+
+    /// The 0-based index of the line of this text holding `offset`.
+    fn line_index(&self, offset: usize) -> usize {
+        self.line_starts
+            .partition_point(|&s| s <= offset.min(self.text.len()))
+            - 1
     }
 
     /// The file's 0-based line index of line index `line` of this text (they
@@ -166,7 +166,7 @@ impl SourceFile {
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let line = self.line_index(offset);
         let start = self.line_starts[line];
         let col = self
             .text
