@@ -26,8 +26,9 @@ use std::path::{Path, PathBuf};
 /// disk, facts, the units' analysis, guard facts, rules, fixes, the report,
 /// the driver that wires them.
 const LINT_STAGES: &[&[&str]] = &[
-    // Data every stage shares: findings, edits; reading files; threads.
-    &["diagnostic", "edit", "read", "par"],
+    // Data every stage shares: findings, edits; reading files; threads;
+    // the stages' clocks.
+    &["diagnostic", "edit", "read", "par", "timings"],
     // Settings.
     &["config"],
     &["paths", "gomod"],

@@ -2472,3 +2472,62 @@ fn fix_select_splits_the_clean_and_ignore_fix_of_the_guard_rules() {
         (String::new(), Some(0))
     );
 }
+
+/// `--timings` (and `GORUN_LINT_TIMINGS`) add the stages' table to standard
+/// error and change nothing else: the same report, the same exit code.
+#[test]
+fn timings_add_a_table_and_change_no_report() {
+    let demo = root().join("fixtures/demo");
+    let plain = bin()
+        .current_dir(&demo)
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    let timed = bin()
+        .current_dir(&demo)
+        .args(["check", "--format", "json", "--timings"])
+        .output()
+        .unwrap();
+    let by_env = bin()
+        .current_dir(&demo)
+        .env("GORUN_LINT_TIMINGS", "1")
+        .args(["fix", "--diff"])
+        .output()
+        .unwrap();
+    assert_eq!(plain.status.code(), Some(1));
+    assert_eq!(timed.status.code(), plain.status.code());
+    assert_eq!(stdout_of(&timed), stdout_of(&plain));
+    assert_eq!(stderr_of(&plain), "");
+    for err in [stderr_of(&timed), stderr_of(&by_env)] {
+        let stages: Vec<&str> = err
+            .lines()
+            .skip_while(|l| !l.starts_with("gorun-lint timings"))
+            .skip(2)
+            .filter_map(|l| l.split_whitespace().next())
+            .collect();
+        assert_eq!(
+            stages,
+            [
+                "walk",
+                "read",
+                "prefilter",
+                "parse",
+                "scan",
+                "classify",
+                "name",
+                "rules",
+                "render",
+                "(summed)",
+                "wall",
+                "cpu"
+            ],
+            "{err}"
+        );
+    }
+    // The demo's nine files were read, and every one counted.
+    let read = stderr_of(&timed)
+        .lines()
+        .find(|l| l.trim_start().starts_with("read "))
+        .map(|l| l.split_whitespace().nth(3).unwrap().parse::<u64>().unwrap());
+    assert_eq!(read, Some(9));
+}

@@ -78,6 +78,11 @@ pub struct Common {
     /// generate, go, workflows, procfiles; default: config `sources`, else all).
     #[arg(long, value_delimiter = ',', value_name = "SOURCES")]
     pub only: Vec<String>,
+    /// Print where the time went on standard error: each stage (walk,
+    /// read, prefilter, parse, scan, classify, name, rules, render) summed
+    /// over the threads that ran it, and the wall time.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 #[derive(Debug, Args)]
@@ -276,15 +281,21 @@ impl Common {
             stdin,
             only,
             finish: None,
-            timings: timings(),
         })
     }
 }
 
-/// `GORUN_LINT_TIMINGS` set: the stages' times on standard error. The
-/// command layer reads the environment; the lint is told.
-fn timings() -> bool {
-    std::env::var_os("GORUN_LINT_TIMINGS").is_some()
+/// `--timings`, or `GORUN_LINT_TIMINGS` set (for any command that reads
+/// files: check, fix, migrate): the stages' times on standard error. The
+/// command layer reads the flag and the environment, and turns the lint's
+/// clocks on ([`crate::lint::timings`]).
+fn timings(cli: &Cli) -> bool {
+    let flag = match &cli.command {
+        Command::Check(a) => a.common.timings,
+        Command::Fix(a) => a.common.timings,
+        _ => false,
+    };
+    flag || std::env::var_os("GORUN_LINT_TIMINGS").is_some()
 }
 
 /// Run the command line; returns the exit code.
@@ -305,6 +316,21 @@ pub fn run(cli: Cli) -> i32 {
 }
 
 fn dispatch(cli: Cli) -> Result<i32, Error> {
+    let timed = timings(&cli);
+    if timed {
+        crate::lint::timings::enable();
+    }
+    let start = std::time::Instant::now();
+    let outcome = dispatch_command(cli);
+    if timed {
+        use crate::lint::timings;
+        let (wall, cpu) = (start.elapsed(), timings::process_cpu());
+        eprint!("{}", timings::table(&timings::rows(), wall, cpu));
+    }
+    outcome
+}
+
+fn dispatch_command(cli: Cli) -> Result<i32, Error> {
     match cli.command {
         Command::Check(args) => run_check(args),
         Command::Fix(args) => run_fix(args),
@@ -407,9 +433,9 @@ fn run_check(args: CheckArgs) -> Result<i32, Error> {
         ..args.common.options()?
     };
     let mut analysis = crate::lint::driver::run(&opts, &cwd)?;
-    let timings = opts.timings;
-    let t0 = std::time::Instant::now();
-    let mut report = check::check(&mut analysis, &selection, &cwd);
+    let mut report = crate::lint::timings::time(crate::lint::timings::Stage::Rules, || {
+        check::check(&mut analysis, &selection, &cwd)
+    });
     if let Some(path) = &args.write_baseline {
         let n = crate::command::baseline::write(path, &report.diagnostics)?;
         eprintln!(
@@ -474,17 +500,11 @@ fn run_check(args: CheckArgs) -> Result<i32, Error> {
         cache_cost,
     };
     // Streamed: a large report is never one string in memory.
-    let t1 = std::time::Instant::now();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let _ = args.format.renderer().write(&report, &opts, &mut out);
-    let _ = out.flush();
-    if timings {
-        eprintln!(
-            "gorun-lint timings: rules {:?}, report {:?}",
-            t1 - t0,
-            t1.elapsed()
-        );
-    }
+    crate::lint::timings::time(crate::lint::timings::Stage::Render, || {
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        let _ = args.format.renderer().write(&report, &opts, &mut out);
+        let _ = out.flush();
+    });
     for w in &analysis.warnings {
         eprintln!("gorun-lint: warning: {w}");
     }
@@ -703,7 +723,6 @@ fn run_migrate(args: MigrateArgs) -> Result<i32, Error> {
         stdin: None,
         only: None,
         finish: None,
-        timings: timings(),
     };
     let spinner = std::io::stderr().is_terminal().then(|| {
         let s = indicatif::ProgressBar::new_spinner();

@@ -190,7 +190,7 @@ const NO_COLOR: (&str, &str) = (
 );
 const TIMINGS: (&str, &str) = (
     "GORUN_LINT_TIMINGS",
-    "Set (to anything): print the time each stage took on standard error.",
+    "Set (to anything): print the time each stage took on standard error, as --timings does.",
 );
 const GOCACHE: &[(&str, &str)] = &[
     ("GOCACHE", "The Go build cache (for cache, unless --gocache is given). It must be an absolute path; GOCACHE=off, or a cache that cannot be read, is an error for cache, a line of the report for migrate and a warning for check --cache-cost. The go command is not run."),

@@ -25,6 +25,7 @@ use crate::lint::paths::{
     expand_glob, has_glob_meta, nearest_ancestor, project_root, relative, script_root,
 };
 use crate::lint::prefilter::{may_matter, Matter};
+use crate::lint::timings::{self, Stage};
 use crate::syntax::callsite::{self, Callsite, Origin, Verb};
 use crate::syntax::parse::tree::MakeParser;
 use crate::syntax::parse::{AssignOp, MakeDoc};
@@ -297,7 +298,7 @@ fn read_and_parse(
         None => crate::lint::read::source_file(path, cwd)?,
     };
     let config = configs.for_dir(file.dir())?;
-    let doc = MakeDoc::parse(&file.text, parser);
+    let doc = timings::time(Stage::Parse, || MakeDoc::parse(&file.text, parser));
     Ok(Loaded {
         file,
         kind: Kind::Makefile,
@@ -475,8 +476,10 @@ fn finish(
     a.push(l, false, &mut HashMap::new());
     let found = a.makefile_sites(0, modules);
     a.store_sites(0, found);
-    a.apply_allowlist();
-    a.name_targets(opts);
+    timings::time(Stage::Name, || {
+        a.apply_allowlist();
+        a.name_targets(opts);
+    });
     finish(a).map_err(|mut a| {
         let g = a.files.pop().expect("one file");
         let file = Arc::try_unwrap(g.file).expect("nothing else holds the file yet");
@@ -608,12 +611,15 @@ fn load_one(
     let matter = if f.explicit {
         Matter::Full
     } else {
-        may_matter(bytes, &config.out_dir, &config.go_commands)
+        timings::time(Stage::Prefilter, || {
+            may_matter(bytes, &config.out_dir, &config.go_commands)
+        })
     };
     if matter == Matter::No {
         return Ok(None);
     }
     let file = SourceFile::from_bytes(&f.path, cwd, bytes.to_vec())?;
+    let _parse = timings::Span::new(Stage::Parse);
     let doc = if matter == Matter::Light {
         let mut doc = MakeDoc::read_lines(&file.text, 0..file.text.len());
         // Only lines that name a tool or a script can report anything; the
@@ -688,7 +694,7 @@ fn load_other(
         }
         _ => memchr::memmem::find(bytes, b"go").is_some(),
     };
-    if !f.explicit && !wanted(&bytes) {
+    if !f.explicit && !timings::time(Stage::Prefilter, || wanted(&bytes)) {
         return Ok(None);
     }
     let file = SourceFile::from_bytes(&f.path, cwd, bytes.into_owned())?;
@@ -842,9 +848,6 @@ pub struct Options {
     /// reads are then checked as they are read and only their findings kept
     /// ([`Finished`]); `None` keeps every file's analysis (what `fix` needs).
     pub finish: Option<crate::lint::config::Selection>,
-    /// Print the stages' times on standard error (`GORUN_LINT_TIMINGS`,
-    /// read by the command layer).
-    pub timings: bool,
 }
 
 impl Analysis {
@@ -857,8 +860,6 @@ impl Analysis {
         configs: &Configs,
         finisher: Option<&Finisher>,
     ) -> Result<Analysis, Error> {
-        let timings = opts.timings;
-        let t0 = std::time::Instant::now();
         // Named files alone: read with the project around them.
         let context = named_in_context(opts, cwd, configs);
         let widened;
@@ -921,13 +922,10 @@ impl Analysis {
                 Err(e) => analysis.errors.push(e),
             }
         }
-        let t1 = std::time::Instant::now();
         analysis.place_sub_makefiles(cwd, configs, &mut parser, &mut index);
         analysis.follow_includes(cwd, configs, &mut parser, &mut index);
-        let t2 = std::time::Instant::now();
         analysis.find_sites(opts, cwd, configs);
-        let t3 = std::time::Instant::now();
-        analysis.name_targets(opts);
+        timings::time(Stage::Name, || analysis.name_targets(opts));
         // The walked files not held, and those loaded since that were not
         // walked.
         let skipped = analysis.skipped.difference(&analysis.counted).count();
@@ -949,18 +947,6 @@ impl Analysis {
         }
         if let Some(c) = context {
             analysis.narrow_to(c);
-        }
-        if timings {
-            eprintln!(
-                "gorun-lint timings: walk+read+parse {:?} ({} files finished while walking, {} kept, of {}), includes {:?}, callsites {:?}, naming {:?}",
-                t1 - t0,
-                analysis.finished.len(),
-                analysis.files.len(),
-                analysis.files_walked,
-                t2 - t1,
-                t3 - t2,
-                t3.elapsed()
-            );
         }
         Ok(analysis)
     }
@@ -1293,7 +1279,9 @@ impl Analysis {
         let env = self.var_env(i);
         let component = self.component(i);
         let f = &self.files[i];
-        let callsite::Commands { calls, execs } = callsite::find(&f.file.text, &f.doc, &env);
+        let callsite::Commands { calls, execs } =
+            timings::time(Stage::Scan, || callsite::find(&f.file.text, &f.doc, &env));
+        let _classify = timings::Span::new(Stage::Classify);
         // The callsites move into their sites (a file with 400,000 of them
         // held two copies at once when they were cloned).
         let mut sites = Vec::with_capacity(calls.iter().filter(|c| c.verb != Verb::Build).count());
@@ -1377,7 +1365,9 @@ impl Analysis {
             },
             sources: only.unwrap_or(f.config.kinds),
         };
-        for (cs, assumed_base) in sources::callsites(&f.file.text, &ctx)? {
+        let calls = timings::time(Stage::Scan, || sources::callsites(&f.file.text, &ctx))?;
+        let _classify = timings::Span::new(Stage::Classify);
+        for (cs, assumed_base) in calls {
             let code = cs.origin == Origin::GoCode;
             let mut site = match cs.verb {
                 callsite::Verb::Run => Site::classified(cs, f, &env, modules, false, assumed_base),
@@ -1453,7 +1443,7 @@ impl Analysis {
                 }),
             }
         }
-        self.apply_allowlist();
+        timings::time(Stage::Name, || self.apply_allowlist());
         self.spare_other_sources_comments(opts.only);
     }
 

@@ -174,21 +174,25 @@ fn walk<S, I, F>(
         let errors = &errors;
         let special = &special;
         let mut state = init();
+        let mut clock = crate::lint::timings::WalkerClock::new();
+        crate::lint::timings::walker_thread();
         // The walker hands out a directory's entries together: the last
         // directory's configuration saves a lookup per file.
         let mut last: Option<(PathBuf, Arc<Config>)> = None;
         Box::new(move |entry| {
             match visit(dir, configs, only, entry, &mut last) {
-                Visit::File(p, kind, context_only, cfg) => each(
-                    &mut state,
-                    Found {
-                        path: p,
-                        explicit: false,
-                        kind,
-                        context_only,
-                    },
-                    Some(&cfg),
-                ),
+                Visit::File(p, kind, context_only, cfg) => clock.work(|| {
+                    each(
+                        &mut state,
+                        Found {
+                            path: p,
+                            explicit: false,
+                            kind,
+                            context_only,
+                        },
+                        Some(&cfg),
+                    )
+                }),
                 Visit::Error(e) => errors.lock().expect("walk errors").push(e),
                 Visit::Special(p) => special.lock().expect("walk specials").push(p),
                 Visit::Skip => {}

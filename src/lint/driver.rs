@@ -37,10 +37,14 @@ fn finish(a: Analysis, selection: &Selection) -> Result<Finished, Box<Analysis>>
     if !a.stands_alone() {
         return Err(Box::new(a));
     }
-    let trees = crate::lint::guard::analyse(&a);
+    let trees = crate::lint::timings::time(crate::lint::timings::Stage::Rules, || {
+        crate::lint::guard::analyse(&a)
+    });
     if !trees.is_empty() {
         return Err(Box::new(a));
     }
-    let report = crate::lint::check::check_files(&a, selection, trees);
+    let report = crate::lint::timings::time(crate::lint::timings::Stage::Rules, || {
+        crate::lint::check::check_files(&a, selection, trees)
+    });
     Ok(Finished::new(a, report.diagnostics, report.allowed))
 }

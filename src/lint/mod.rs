@@ -34,3 +34,4 @@ pub mod paths;
 pub mod prefilter;
 pub mod read;
 pub mod rules;
+pub mod timings;

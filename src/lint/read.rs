@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use crate::error::Error;
+use crate::lint::timings::{self, Stage};
 use crate::syntax::source::SourceFile;
 
 /// Files larger than this are refused (a Makefile is never this big).
@@ -37,6 +38,7 @@ fn regular_file(path: &Path) -> Result<(), Error> {
 
 /// The bytes of a file that may be checked: a regular file, not too large.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Error> {
+    let _time = timings::Span::new(Stage::Read);
     regular_file(path)?;
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let meta = file.metadata().map_err(|e| Error::io(path, e))?;
@@ -59,6 +61,7 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Error> {
     // a regular file, not a doubling buffer's dozen.
     let mut bytes = Vec::with_capacity(meta.len() as usize + 64);
     read_bounded(file, path, &mut bytes)?;
+    timings::bytes(Stage::Read, bytes.len());
     Ok(bytes)
 }
 
@@ -89,19 +92,24 @@ pub fn read_walked(path: &Path, buf: &mut Vec<u8>) -> Result<(), Error> {
     if buf.capacity() > KEPT {
         *buf = Vec::new();
     }
+    let _time = timings::Span::new(Stage::Read);
     buf.clear();
     buf.reserve(KEPT);
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    read_bounded(file, path, buf)
+    read_bounded(file, path, buf)?;
+    timings::bytes(Stage::Read, buf.len());
+    Ok(())
 }
 
 /// The first bytes of a file (for its shebang), without reading the rest.
 pub fn read_head(path: &Path) -> Result<Vec<u8>, Error> {
     use std::io::Read;
+    let _time = timings::Span::new(Stage::Read);
     regular_file(path)?;
     let mut head = Vec::new();
     std::fs::File::open(path)
         .and_then(|f| f.take(256).read_to_end(&mut head))
         .map_err(|e| Error::io(path, e))?;
+    timings::bytes(Stage::Read, head.len());
     Ok(head)
 }

@@ -175,7 +175,6 @@ pub fn run(opts: &CacheOptions, cwd: &Path) -> Result<bool, Error> {
             stdin: None,
             only: None,
             finish: None,
-            timings: false,
         },
         cwd,
     )?;
