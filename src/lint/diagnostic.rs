@@ -277,4 +277,66 @@ impl Diagnostic {
             b.rule.code,
         ))
     }
+
+    /// Sort findings into report order ([`Diagnostic::order`]), stably
+    /// (findings of one place keep the order the rules gave them), without
+    /// the scratch copy of half of them that a stable sort of the findings
+    /// themselves takes: their indices are sorted, and the findings moved
+    /// along the permutation's cycles.
+    pub fn sort(findings: &mut [Diagnostic]) {
+        let mut order: Vec<usize> = (0..findings.len()).collect();
+        order.sort_by(|&a, &b| Diagnostic::order(&findings[a], &findings[b]));
+        permute(findings, &mut order);
+    }
+}
+
+/// Rearrange `items` so that position `i` holds what was at `order[i]`;
+/// `order` (a permutation) is used up.
+fn permute<T>(items: &mut [T], order: &mut [usize]) {
+    const DONE: usize = usize::MAX;
+    for start in 0..items.len() {
+        let mut j = start;
+        while order[j] != DONE {
+            let from = order[j];
+            order[j] = DONE;
+            if from == start {
+                break;
+            }
+            items.swap(j, from);
+            j = from;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::permute;
+
+    /// Every permutation of six items, against applying it by copying.
+    #[test]
+    fn permute_applies_every_permutation() {
+        fn all(n: usize) -> Vec<Vec<usize>> {
+            if n == 0 {
+                return vec![Vec::new()];
+            }
+            let mut out = Vec::new();
+            for p in all(n - 1) {
+                for at in 0..=p.len() {
+                    let mut q = p.clone();
+                    q.insert(at, n - 1);
+                    out.push(q);
+                }
+            }
+            out
+        }
+        let perms = all(6);
+        assert_eq!(perms.len(), 720);
+        for p in perms {
+            let items: Vec<String> = (0..6).map(|i| format!("item {i}")).collect();
+            let want: Vec<String> = p.iter().map(|&i| items[i].clone()).collect();
+            let mut got = items;
+            permute(&mut got, &mut p.clone());
+            assert_eq!(got, want, "{p:?}");
+        }
+    }
 }
