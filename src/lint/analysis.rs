@@ -690,7 +690,7 @@ fn load_other(
     let wanted = |bytes: &[u8]| match f.kind {
         Kind::Generate | Kind::Go => {
             memchr::memmem::find(bytes, b"//go:generate").is_some()
-                || sources::gocode::may_matter(bytes)
+                || sources::gocode::may_matter(bytes, &config.go_commands)
         }
         _ => memchr::memmem::find(bytes, b"go").is_some(),
     };

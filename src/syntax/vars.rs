@@ -97,6 +97,11 @@ enum Resolved {
 }
 
 impl VarEnv {
+    /// The configured go command spellings (config `go-commands`).
+    pub fn go_commands(&self) -> &[String] {
+        &self.go_commands
+    }
+
     pub fn new(go_commands: &[String]) -> VarEnv {
         VarEnv {
             defs: HashMap::new(),

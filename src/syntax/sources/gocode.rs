@@ -17,7 +17,14 @@
 //! as a node with exact byte ranges, so spans point at the arguments
 //! without re-scanning; the crate (the same tree-sitter 0.25 runtime the
 //! Makefile grammar uses) costs a generated C parser and no new runtime.
-//! Files that do not mention `os/exec` are never parsed.
+//! Files that are not parsed: those that do not mention `os/exec`, and
+//! those without a literal that can be the go command (`"go"`, a path
+//! ending in `/go"`, a configured wrapper, in either kind of quotes): the
+//! first argument must be one, directly or through an identifier bound
+//! to one, which the file then holds too. (Half the files that import
+//! `os/exec` run other programs only; parsing them was most of `check`'s
+//! time on a large repository's shape. A go command spelled with escapes,
+//! `"g\x6f"`, is not looked for.)
 //!
 //! What is read:
 //!
@@ -72,10 +79,29 @@ use crate::syntax::vars::VarEnv;
 /// The import path whose `Command` calls are read.
 const EXEC: &str = "os/exec";
 
-/// Whether a file's bytes may hold a callsite of this source (it names
-/// `os/exec`): the cheap test before any parsing.
-pub fn may_matter(bytes: &[u8]) -> bool {
-    memchr::memmem::find(bytes, EXEC.as_bytes()).is_some()
+/// Whether a file's bytes may hold a callsite of this source: it names
+/// `os/exec` and holds a literal that can be the go command (`"go"`,
+/// `".../go"`, or one of the configured `go_commands`, in double quotes or
+/// backquotes). The cheap test before any parsing.
+pub fn may_matter(bytes: &[u8], go_commands: &[String]) -> bool {
+    let has = |needle: &[u8]| memchr::memmem::find(bytes, needle).is_some();
+    if !has(EXEC.as_bytes()) {
+        return false;
+    }
+    let quoted = |q: u8, body: &str| {
+        let mut n = Vec::with_capacity(body.len() + 2);
+        n.push(q);
+        n.extend_from_slice(body.as_bytes());
+        n.push(q);
+        n
+    };
+    has(b"\"go\"")
+        || has(b"`go`")
+        || has(b"/go\"")
+        || has(b"/go`")
+        || go_commands
+            .iter()
+            .any(|c| has(&quoted(b'"', c)) || has(&quoted(b'`', c)))
 }
 
 thread_local! {
@@ -101,7 +127,7 @@ fn parse(text: &str) -> Option<Tree> {
 /// with [`Origin::GoCode`], in file order. `vars` supplies the configured go
 /// wrappers.
 pub fn callsites(text: &str, vars: &VarEnv) -> Vec<Callsite> {
-    if !may_matter(text.as_bytes()) {
+    if !may_matter(text.as_bytes(), vars.go_commands()) {
         return Vec::new();
     }
     let Some(tree) = parse(text) else {
@@ -496,6 +522,39 @@ mod tests {
 
     fn args(cs: &Callsite) -> Vec<&str> {
         cs.args.iter().map(|w| w.text.as_str()).collect()
+    }
+
+    /// The prefilter passes every spelling of the go command the parser
+    /// reads, and drops files that run only other programs.
+    #[test]
+    fn only_files_with_a_go_literal_are_parsed() {
+        let none: &[String] = &[];
+        for body in [
+            "\texec.Command(\"go\", \"run\", \"./x\")",
+            "\texec.Command(`go`, \"run\", \"./x\")",
+            "\texec.Command(\"/usr/local/go/bin/go\", \"run\", \"./x\")",
+            "\tg := \"go\"\n\texec.Command(g, \"run\", \"./x\")",
+        ] {
+            let t = file(body);
+            assert!(may_matter(t.as_bytes(), none), "{body}");
+            assert_eq!(sites(&t).len(), 1, "{body}");
+        }
+        // Other programs, a go file name, a binary from a parameter: not
+        // parsed, and the parser finds nothing in them either.
+        for body in [
+            "\texec.Command(\"git\", \"status\")",
+            "\texec.Command(\"cat\", \"main.go\")",
+            "\texec.Command(goBin, \"run\", \"./x\")",
+        ] {
+            let t = file(body);
+            assert!(!may_matter(t.as_bytes(), none), "{body}");
+            assert!(sites(&t).is_empty(), "{body}");
+        }
+        // A configured wrapper is a go literal; without os/exec nothing is.
+        let t = file("\texec.Command(\"./hack/gow\", \"run\", \"./x\")");
+        assert!(!may_matter(t.as_bytes(), none));
+        assert!(may_matter(t.as_bytes(), &["./hack/gow".into()]));
+        assert!(!may_matter(b"package x\n\nvar s = \"go\"\n", none));
     }
 
     #[test]
