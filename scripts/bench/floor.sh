@@ -58,7 +58,7 @@
 # with posix_spawn and reaps it with os.wait4: the wall time is
 # perf_counter around spawn and wait (so the runner's own start-up is
 # outside it, and one runner times all rounds; GNU time's fork and exec add
-# under a millisecond to every command alike, measured and reported with
+# about a millisecond to every command alike, measured and reported with
 # the machine); the CPU time is wait4's user
 # + sys, which include those of the child's reaped children, CMD's; the max
 # RSS is GNU time's %M. Why not one tool for all three: GNU time's %e, %U
