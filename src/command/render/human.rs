@@ -154,6 +154,8 @@ impl miette::SourceCode for Snippet {
         let end = span.offset() + span.len();
         let window = self.0.context_window(span.offset()..end, before, after);
         let text = &self.0.text[window.clone()];
+        #[cfg(test)]
+        tests::HANDED.with(|h| h.set(h.get() + text.len()));
         let local = miette::SourceSpan::new((span.offset() - window.start).into(), span.len());
         let c = text.read_span(&local, before, after)?;
         let offset = window.start + c.span().offset();
@@ -254,6 +256,63 @@ fn to_miette(d: &Diagnostic) -> WithSource {
 mod tests {
     use super::*;
     use miette::SourceCode;
+
+    thread_local! {
+        /// Bytes of source this thread's snippets handed miette.
+        pub(super) static HANDED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+
+    /// The human report of one Makefile with `n` callsites: the findings
+    /// shown, and the bytes of source handed to miette for them.
+    fn render_handing(n: usize) -> (usize, usize) {
+        let mut makefile = String::from(".PHONY: gen\ngen:\n");
+        for i in 0..n {
+            // (Lines of one length: the bytes a finding shows do not grow.)
+            makefile.push_str(&format!(
+                "\tgo run ./tools/gen -n {i:05} -o out/{i:05}.go\n"
+            ));
+        }
+        let repo = crate::test_repo::go_module("tools/gen", &makefile);
+        let selection = crate::lint::config::Selection::default();
+        let opts = crate::lint::analysis::Options {
+            paths: vec![repo.path().to_path_buf()],
+            finish: Some(selection.clone()),
+            ..Default::default()
+        };
+        let mut analysis = crate::lint::driver::run(&opts, repo.path()).unwrap();
+        let report = crate::lint::check::check(&mut analysis, &selection, repo.path());
+        let opts = RenderOptions {
+            color: false,
+            statistics: false,
+            quiet: false,
+            cache_cost: None,
+        };
+        let mut out = Vec::new();
+        HANDED.with(|h| h.set(0));
+        Human.write(&report, &opts, &mut out).unwrap();
+        let shown = String::from_utf8(out)
+            .unwrap()
+            .matches("go run here")
+            .count();
+        (shown, HANDED.with(|h| h.get()))
+    }
+
+    /// Rendering work is linear in the findings: each finding hands miette
+    /// the same few lines of source, whether the file holds 300 callsites
+    /// or 3,000, and wherever the finding is in it (before the windows,
+    /// miette walked the file from its start for every finding).
+    #[test]
+    fn each_finding_hands_miette_the_same_bytes_wherever_it_is() {
+        let (few, few_bytes) = render_handing(300);
+        let (many, many_bytes) = render_handing(3_000);
+        assert_eq!((few, many), (300, 3_000));
+        let (per_few, per_many) = (few_bytes / few, many_bytes / many);
+        // A finding's line and the context lines around it (miette reads
+        // them more than once): about 400 bytes; the whole text above the
+        // middle finding would be 60,000.
+        assert!(per_few < 1024, "{per_few} bytes a finding");
+        assert!(per_many <= per_few + 8, "{per_many} against {per_few}");
+    }
 
     /// The window read around a span gives miette what the whole text
     /// would (data, span, line, column), and its size does not grow with the
