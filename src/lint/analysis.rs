@@ -41,15 +41,17 @@ pub struct Site {
     pub class: Classified,
     /// The allowlist entry or inline comment that exempts it (from the
     /// rules [`Allowance::covers`]).
-    pub allowed: Option<Allowance>,
+    pub allowed: Option<Box<Allowance>>,
     /// `NAME = $(shell go run)` expanded while make reads the file.
     pub deferred_read_time: bool,
-    /// The build this callsite performs (repo-local, directory known).
-    pub build: Option<BuildKey>,
+    /// The build this callsite performs (repo-local, directory known):
+    /// one key shared by the sites of a file that perform it
+    /// ([`share_build`]), as the helper's target and path are.
+    pub build: Option<Arc<BuildKey>>,
     /// The helper target (`_gen/bin/<name>`, relative to the base directory).
-    pub target: Option<String>,
+    pub target: Option<Arc<str>>,
     /// The helper binary (absolute).
-    pub helper: Option<PathBuf>,
+    pub helper: Option<Arc<Path>>,
     /// Resolved against an assumed base directory (a script's caller).
     pub assumed_base: bool,
 }
@@ -507,15 +509,13 @@ impl Analysis {
     }
 }
 
+/// The builds a one-file analysis runs, taken from its sites before the
+/// rules release them ([`Finished::builds`]).
+pub struct HeldBuilds(Vec<FinishedBuild>);
+
 impl Finished {
-    /// A one-file analysis finished with its findings (`allowed`: the
-    /// callsites the allowlist exempts): the builds it runs, and the
-    /// findings with only the lines they show.
-    pub fn new(
-        a: Analysis,
-        diagnostics: Vec<crate::lint::diagnostic::Diagnostic>,
-        allowed: usize,
-    ) -> Finished {
+    /// The builds the sites of one-file analysis `a` run, each once.
+    pub fn builds(a: &Analysis) -> HeldBuilds {
         let g = &a.files[0];
         let reusable = reusable_targets(g, &Modules::default());
         let mut builds: Vec<FinishedBuild> = Vec::new();
@@ -524,17 +524,31 @@ impl Finished {
             else {
                 continue;
             };
-            if !builds.iter().any(|b| &b.key == key) {
+            if !builds.iter().any(|b| b.key == **key) {
                 builds.push(FinishedBuild {
-                    key: key.clone(),
+                    key: (**key).clone(),
                     tool: tool.as_str().into(),
                     reuse: reusable
                         .iter()
-                        .find(|(k, _)| k == key)
+                        .find(|(k, _)| *k == **key)
                         .map(|(_, p)| p.clone()),
                 });
             }
         }
+        HeldBuilds(builds)
+    }
+
+    /// A one-file analysis finished with its findings (`allowed`: the
+    /// callsites the allowlist exempts): the builds it runs
+    /// ([`Finished::builds`], taken before its sites were released), and
+    /// the findings with only the lines they show.
+    pub fn new(
+        a: Analysis,
+        HeldBuilds(builds): HeldBuilds,
+        diagnostics: Vec<crate::lint::diagnostic::Diagnostic>,
+        allowed: usize,
+    ) -> Finished {
+        let g = &a.files[0];
         // The findings keep only the lines they show, not the file.
         let mut diagnostics = diagnostics;
         let mine = |d: &crate::lint::diagnostic::Diagnostic| Arc::ptr_eq(&d.file, &g.file);
@@ -713,7 +727,7 @@ impl Site {
     /// `go tool X` of a go.mod `tool` directive
     /// ([`classify::classify_tool`]): a site GR015 alone reads.
     fn tool(callsite: Callsite, class: Classified) -> Site {
-        let build = build_key(&callsite, &class);
+        let build = build_key(&callsite, &class).map(Arc::new);
         Site {
             callsite,
             class,
@@ -735,7 +749,7 @@ impl Site {
         assumed_base: bool,
     ) -> Site {
         let class = classify::classify(&callsite, &f.base, env, modules);
-        let build = build_key(&callsite, &class);
+        let build = build_key(&callsite, &class).map(Arc::new);
         Site {
             callsite,
             class,
@@ -745,6 +759,21 @@ impl Site {
             target: None,
             helper: None,
             assumed_base,
+        }
+    }
+}
+
+/// Give `site` the key of its file's other sites that perform the same
+/// build (`shared`, the file's keys so far), rather than a copy of its
+/// own: a Makefile of 400,000 callsites of a few helpers kept 400,000
+/// copies of a few keys.
+fn share_build(site: &mut Site, shared: &mut HashSet<Arc<BuildKey>>) {
+    if let Some(key) = &site.build {
+        match shared.get(key) {
+            Some(same) => site.build = Some(same.clone()),
+            None => {
+                shared.insert(key.clone());
+            }
         }
     }
 }
@@ -1279,14 +1308,22 @@ impl Analysis {
         let env = self.var_env(i);
         let component = self.component(i);
         let f = &self.files[i];
-        let callsite::Commands { calls, execs } =
+        let callsite::Commands { mut calls, execs } =
             timings::time(Stage::Scan, || callsite::find(&f.file.text, &f.doc, &env));
         let _classify = timings::Span::new(Stage::Classify);
-        // The callsites move into their sites (a file with 400,000 of them
-        // held two copies at once when they were cloned).
+        // The callsites move into their sites, and their list gives its
+        // memory back as it empties: a file with 400,000 of them held two
+        // copies at once when they were cloned, and both lists when they
+        // were moved. (The sites' list is reserved whole, but only the
+        // pages written count; the callsites are taken first to last.)
         let mut sites = Vec::with_capacity(calls.iter().filter(|c| c.verb != Verb::Build).count());
         let (mut tool_calls, mut builds) = (Vec::new(), Vec::new());
-        for cs in calls {
+        let mut shared = HashSet::new();
+        calls.reverse();
+        while let Some(cs) = calls.pop() {
+            if calls.capacity() > 4096 && calls.len() < calls.capacity() / 8 * 7 {
+                calls.shrink_to_fit();
+            }
             match cs.verb {
                 Verb::Run => {
                     let deferred_read_time = match &cs.origin {
@@ -1295,14 +1332,10 @@ impl Analysis {
                             .any(|&j| read_time_reference(&self.files[j], variable)),
                         _ => false,
                     };
-                    sites.push(Site::classified(
-                        cs,
-                        f,
-                        &env,
-                        modules,
-                        deferred_read_time,
-                        false,
-                    ));
+                    let mut site =
+                        Site::classified(cs, f, &env, modules, deferred_read_time, false);
+                    share_build(&mut site, &mut shared);
+                    sites.push(site);
                 }
                 Verb::Tool => tool_calls.push(cs),
                 Verb::Build => builds.push(cs),
@@ -1311,7 +1344,11 @@ impl Analysis {
         let mut tools = Vec::new();
         for cs in tool_calls {
             match classify::classify_tool(&cs, &f.base, modules) {
-                Some(class) => sites.push(Site::tool(cs, class)),
+                Some(class) => {
+                    let mut site = Site::tool(cs, class);
+                    share_build(&mut site, &mut shared);
+                    sites.push(site);
+                }
                 None => tools.push(cs),
             }
         }
@@ -1366,6 +1403,7 @@ impl Analysis {
             sources: only.unwrap_or(f.config.kinds),
         };
         let calls = timings::time(Stage::Scan, || sources::callsites(&f.file.text, &ctx))?;
+        let mut shared = HashSet::new();
         let _classify = timings::Span::new(Stage::Classify);
         for (cs, assumed_base) in calls {
             let code = cs.origin == Origin::GoCode;
@@ -1394,6 +1432,7 @@ impl Analysis {
             if code {
                 site.build = None;
             }
+            share_build(&mut site, &mut shared);
             sites.push(site);
         }
         Ok(FileSites {
@@ -1696,11 +1735,11 @@ impl Analysis {
                         && matches_key(&s.tool, &site.callsite, &site.class, Some(&f.base))
                 }) {
                     s.used = true;
-                    site.allowed = Some(Allowance {
+                    site.allowed = Some(Box::new(Allowance {
                         key: s.tool.clone(),
                         reason: s.reason.clone(),
                         rules: Vec::new(),
-                    });
+                    }));
                     continue;
                 }
                 // A config entry: its key, in its files; a tool-wide one
@@ -1725,11 +1764,11 @@ impl Analysis {
                 {
                     // No `rules`: every rule (this callsite is not
                     // read-time, so GR002 cannot fire on it).
-                    site.allowed = Some(Allowance {
+                    site.allowed = Some(Box::new(Allowance {
                         key: k.clone(),
                         reason: e.reason.clone(),
                         rules: e.rules.clone(),
-                    });
+                    }));
                     if let Some(p) = &cfg.path {
                         self.used_allow
                             .entry(p.clone())
@@ -1755,7 +1794,34 @@ impl Analysis {
             f.out_dir = normalize(&project_root(&f.base, &f.config).join(out_dir));
         }
         let existing = self.existing_helpers();
-        let mut builds = Vec::new();
+        // One build to name per distinct build (out dir, tool, key), with
+        // every owner it has: the naming gives the records of one build
+        // one name, so it needs each build once, and a file of 400,000
+        // callsites of a few helpers held 400,000 cloned keys and paths.
+        let mut builds: Vec<Build<usize>> = Vec::new();
+        let mut owners: Vec<Vec<Owner>> = Vec::new();
+        let mut distinct: HashMap<BuildId, Vec<usize>> = HashMap::new();
+        let mut add = |out_dir: &Path, tool: &str, key: &BuildKey, owner: Owner| {
+            let same = distinct.entry(naming::build_id(out_dir, key)).or_default();
+            let found = same.iter().copied().find(|&k| {
+                let b = &builds[k];
+                b.out_dir == out_dir && b.tool == tool && b.key == *key
+            });
+            match found {
+                Some(k) => owners[k].push(owner),
+                None => {
+                    let k = builds.len();
+                    builds.push(Build::new(
+                        out_dir.to_path_buf(),
+                        tool.into(),
+                        key.clone(),
+                        k,
+                    ));
+                    owners.push(vec![owner]);
+                    same.push(k);
+                }
+            }
+        };
         // A team's own target that performs a build (`.bin/clidoc`) is the
         // helper of that build in its include tree: named by its path.
         let mut reused: Vec<(usize, usize, PathBuf)> = Vec::new();
@@ -1786,12 +1852,7 @@ impl Analysis {
                     file: xi,
                     build: u32::try_from(ni).expect("fewer than 2^32 builds"),
                 };
-                builds.push(Build::new(
-                    x.out_dir.to_path_buf(),
-                    b.tool.into(),
-                    b.key,
-                    owner,
-                ));
+                add(&x.out_dir, &b.tool, &b.key, owner);
             }
         }
         for (fi, f) in self.files.iter().enumerate() {
@@ -1799,7 +1860,7 @@ impl Analysis {
                 if let (Some(key), Some(tool)) = (&s.build, s.class.helper_tool()) {
                     let own = reusable
                         .get(&self.component(fi)[0])
-                        .and_then(|r| r.iter().find(|(k, _)| k == key));
+                        .and_then(|r| r.iter().find(|(k, _)| *k == **key));
                     if let Some((_, path)) = own {
                         self.names
                             .entry(naming::build_id(&f.out_dir, key))
@@ -1807,8 +1868,7 @@ impl Analysis {
                         reused.push((fi, si, path.clone()));
                         continue;
                     }
-                    let owner = Owner::Kept { file: fi, site: si };
-                    builds.push(Build::new(f.out_dir.clone(), tool, key.clone(), owner));
+                    add(&f.out_dir, &tool, key, Owner::Kept { file: fi, site: si });
                 }
             }
         }
@@ -1818,15 +1878,33 @@ impl Analysis {
             names
                 .entry(naming::build_id(&b.out_dir, &b.key))
                 .or_insert_with(|| name.into());
-            if let Owner::Kept { file, site } = b.owner {
-                helpers.push((file, site, b.out_dir.join(name)));
+            // One path for all the sites of a build.
+            let helper: Arc<Path> = Arc::from(b.out_dir.join(name));
+            for owner in &owners[b.owner] {
+                if let Owner::Kept { file, site } = *owner {
+                    helpers.push((file, site, helper.clone()));
+                }
             }
         });
         drop(builds);
+        let reused = reused
+            .into_iter()
+            .map(|(fi, si, path)| (fi, si, Arc::<Path>::from(path)));
+        // A build's sites come together: one target text for the sites of
+        // one file and one helper.
+        let mut last: Option<(usize, Arc<Path>, Arc<str>)> = None;
         for (fi, si, helper) in helpers.into_iter().chain(reused) {
             let f = &mut self.files[fi];
+            let target = match &last {
+                Some((lf, lh, t)) if *lf == fi && Arc::ptr_eq(lh, &helper) => t.clone(),
+                _ => {
+                    let t: Arc<str> = Arc::from(relative(&f.base, &helper));
+                    last = Some((fi, helper.clone(), t.clone()));
+                    t
+                }
+            };
             let s = &mut f.sites[si];
-            s.target = Some(relative(&f.base, &helper));
+            s.target = Some(target);
             s.helper = Some(helper);
         }
     }

@@ -43,8 +43,10 @@ fn finish(a: Analysis, selection: &Selection) -> Result<Finished, Box<Analysis>>
     if !trees.is_empty() {
         return Err(Box::new(a));
     }
+    let builds = Finished::builds(&a);
+    let mut a = a;
     let report = crate::lint::timings::time(crate::lint::timings::Stage::Rules, || {
-        crate::lint::check::check_files(&a, selection, trees)
+        crate::lint::check::check_alone(&mut a, selection)
     });
-    Ok(Finished::new(a, report.diagnostics, report.allowed))
+    Ok(Finished::new(a, builds, report.diagnostics, report.allowed))
 }

@@ -477,7 +477,7 @@ pub fn plan_selected(
         for &(rf, r) in &rules {
             let g = &analysis.files[rf];
             let t = if g.base == f.base {
-                target.clone()
+                target.to_string()
             } else {
                 relative(&g.base, &helper)
             };
