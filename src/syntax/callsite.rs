@@ -44,12 +44,13 @@ pub enum Origin {
     GoCode,
     /// A `run:` step of a CI workflow (`.github/workflows/*.yml`).
     Workflow {
-        /// The job id.
-        job: String,
+        /// The job id. (Boxed strings, here and below: every callsite
+        /// holds an origin, and this variant sets its size.)
+        job: Box<str>,
         /// The step's `name:` or `id:`, else its 1-based index in the job.
-        step: String,
+        step: Box<str>,
         /// The step's `shell:` (`bash` when not set).
-        shell: String,
+        shell: Box<str>,
         /// The step's script can be rewritten in the file
         /// ([`crate::syntax::sources::workflow::RunStep::rewritable`]).
         rewritable: bool,

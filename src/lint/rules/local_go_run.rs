@@ -244,7 +244,9 @@ pub fn offer(analysis: &Analysis, fi: usize, s: &analysis::Site) -> Option<Appli
         // where the YAML holds the script as written.
         Origin::Workflow {
             shell, rewritable, ..
-        } if *rewritable && crate::syntax::sources::posix_shell(Some(shell)) => script_offer(f, s),
+        } if *rewritable && crate::syntax::sources::posix_shell(Some(&**shell)) => {
+            script_offer(f, s)
+        }
         Origin::Define { name } | Origin::Deferred { variable: name } if !s.deferred_read_time => {
             (!consumers(analysis, fi, name).is_empty()).then_some(Applicability::Safe)
         }

@@ -107,9 +107,9 @@ fn workflow_callsites(text: &str, vars: &VarEnv) -> Result<Vec<Callsite>, String
             Some(d) => Cwd::Known(shell::join_rel("", d)),
         };
         let origin = Origin::Workflow {
-            job: step.job.clone(),
-            step: step.step.clone(),
-            shell: step.shell.clone().unwrap_or_else(|| "bash".into()),
+            job: step.job.as_str().into(),
+            step: step.step.as_str().into(),
+            shell: step.shell.as_deref().unwrap_or("bash").into(),
             rewritable: step.rewritable,
         };
         let posix = posix_shell(step.shell.as_deref());
