@@ -122,20 +122,11 @@ else
   out=${BENCH_OUT:-$bench_repo/target/bench/floor-$stamp}
   sizes=${BENCH_SIZES:-400 4000 40000 large}
 fi
-rm -rf "$out"
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
-if [ -n "${BENCH_WORK:-}" ]; then
-  work=$BENCH_WORK
-  mkdir -p "$work"
-else
-  work=$(mktemp -d "${TMPDIR:-/tmp}/gorun-lint-floor.XXXXXX")
-fi
-work=$(cd "$work" && pwd)
+make_work_dirs floor
 busy_pid=
 cleanup() {
   if [ -n "$busy_pid" ]; then kill "$busy_pid" 2>/dev/null || true; fi
-  if [ "${BENCH_KEEP:-0}" != 1 ]; then rm -rf "$work"; else log "kept $work"; fi
+  remove_work_dir
 }
 trap cleanup EXIT
 

@@ -237,14 +237,21 @@ parse_mode_args() {
 }
 
 # The results dir $out, made fresh and absolute, and a work dir $work
-# (mktemp, named after $1) removed on exit unless BENCH_KEEP=1, made
+# ($BENCH_WORK when set, else mktemp named after $1; absolute) removed on
+# exit unless BENCH_KEEP=1, made
 # writable first (the module cache is read-only without -modcacherw; the
 # scripts set it, but be sure).
 make_work_dirs() {
   rm -rf "$out"
   mkdir -p "$out"
   out=$(cd "$out" && pwd)
-  work=$(mktemp -d "${TMPDIR:-/tmp}/gorun-lint-$1.XXXXXX")
+  if [ -n "${BENCH_WORK:-}" ]; then
+    work=$BENCH_WORK
+    mkdir -p "$work"
+  else
+    work=$(mktemp -d "${TMPDIR:-/tmp}/gorun-lint-$1.XXXXXX")
+  fi
+  work=$(cd "$work" && pwd)
   trap remove_work_dir EXIT
 }
 

@@ -56,18 +56,7 @@ else
   out=${BENCH_OUT:-$bench_repo/target/bench/run-$stamp}
   sizes=${BENCH_SIZES:-400 4000 40000 40000@200 4000:go}
 fi
-rm -rf "$out"
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
-if [ -n "${BENCH_WORK:-}" ]; then
-  work=$BENCH_WORK
-  mkdir -p "$work"
-else
-  work=$(mktemp -d "${TMPDIR:-/tmp}/gorun-lint-bench.XXXXXX")
-fi
-work=$(cd "$work" && pwd)
-cleanup() { if [ "${BENCH_KEEP:-0}" != 1 ]; then rm -rf "$work"; fi; }
-trap cleanup EXIT
+make_work_dirs bench
 
 machine_info > "$out/machine.md"
 build_binary "$profile"
