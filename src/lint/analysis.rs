@@ -722,8 +722,6 @@ fn load_other(
 }
 
 impl Site {
-    /// A `go run` callsite of file `f`, classified, with its build key; not
-    /// yet allowlisted or named.
     /// `go tool X` of a go.mod `tool` directive
     /// ([`classify::classify_tool`]): a site GR015 alone reads.
     fn tool(callsite: Callsite, class: Classified) -> Site {
@@ -740,6 +738,8 @@ impl Site {
         }
     }
 
+    /// A `go run` callsite of file `f`, classified, with its build key; not
+    /// yet allowlisted or named.
     fn classified(
         callsite: Callsite,
         f: &FileAnalysis,

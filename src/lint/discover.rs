@@ -175,7 +175,6 @@ fn walk<S, I, F>(
         let special = &special;
         let mut state = init();
         let mut clock = crate::lint::timings::WalkerClock::new();
-        crate::lint::timings::walker_thread();
         // The walker hands out a directory's entries together: the last
         // directory's configuration saves a lookup per file.
         let mut last: Option<(PathBuf, Arc<Config>)> = None;

@@ -33,7 +33,7 @@ pub fn run(opts: &Options, cwd: &Path) -> Result<Analysis, Error> {
 /// Finish a one-file analysis: its findings, when it stands alone (no
 /// helper target and no helper run in it, [`crate::lint::guard`]); else
 /// the analysis back, to be analysed with the others.
-fn finish(a: Analysis, selection: &Selection) -> Result<Finished, Box<Analysis>> {
+fn finish(mut a: Analysis, selection: &Selection) -> Result<Finished, Box<Analysis>> {
     if !a.stands_alone() {
         return Err(Box::new(a));
     }
@@ -44,7 +44,6 @@ fn finish(a: Analysis, selection: &Selection) -> Result<Finished, Box<Analysis>>
         return Err(Box::new(a));
     }
     let builds = Finished::builds(&a);
-    let mut a = a;
     let report = crate::lint::timings::time(crate::lint::timings::Stage::Rules, || {
         crate::lint::check::check_alone(&mut a, selection)
     });

@@ -177,7 +177,8 @@ pub fn process_cpu() -> Option<Duration> {
 
 /// One walker thread's clock: its CPU time (else its lifetime), and the
 /// time it spent in per-file work ([`WalkerClock::work`]), recorded when
-/// dropped (when the thread's walk ends).
+/// dropped (when the thread's walk ends). Each clock counts one walker
+/// thread (the walk's `calls`).
 pub struct WalkerClock {
     start: Option<(Instant, Option<Duration>)>,
     work: Duration,
@@ -185,8 +186,12 @@ pub struct WalkerClock {
 
 impl WalkerClock {
     pub fn new() -> WalkerClock {
+        let on = enabled();
+        if on {
+            CALLS[Stage::Walk as usize].fetch_add(1, Relaxed);
+        }
         WalkerClock {
-            start: enabled().then(|| (Instant::now(), thread_cpu())),
+            start: on.then(|| (Instant::now(), thread_cpu())),
             work: Duration::ZERO,
         }
     }
@@ -256,13 +261,6 @@ pub fn rows() -> Vec<Row> {
             }
         })
         .collect()
-}
-
-/// Count a walker thread (the walk's `calls`).
-pub fn walker_thread() {
-    if enabled() {
-        CALLS[Stage::Walk as usize].fetch_add(1, Relaxed);
-    }
 }
 
 /// The table `--timings` prints: one line per stage, then their sum, the
