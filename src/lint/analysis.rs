@@ -76,6 +76,9 @@ pub struct FileAnalysis {
     pub base_note: Option<String>,
     /// For a script: the Makefile rule whose recipe runs it (file, rule).
     pub caller: Option<(usize, usize)>,
+    /// For a script: the directory it is taken to run from when no recipe
+    /// runs it ([`script_root`]).
+    pub script_root: Option<PathBuf>,
     /// For a script: some recipe reads it with `source` or `.`.
     pub sourced: bool,
     pub config: Arc<Config>,
@@ -103,6 +106,14 @@ pub struct FileAnalysis {
 }
 
 impl FileAnalysis {
+    /// For a script: the directory it is taken to run from when no recipe
+    /// runs it, as found while walking (else found now).
+    fn script_root(&self) -> PathBuf {
+        self.script_root
+            .clone()
+            .unwrap_or_else(|| script_root(self.file.dir(), &self.config))
+    }
+
     /// Whether `fix` may edit the file: its text is what is on disk (valid
     /// UTF-8), and text appended to it would be read as make text, not
     /// swallowed by a `define` that never ends (make stops at such a file
@@ -286,6 +297,8 @@ struct Loaded {
     context_only: bool,
     config: Arc<Config>,
     doc: MakeDoc,
+    /// [`FileAnalysis::script_root`].
+    script_root: Option<PathBuf>,
 }
 
 fn read_and_parse(
@@ -307,6 +320,7 @@ fn read_and_parse(
         context_only: false,
         config,
         doc,
+        script_root: None,
     })
 }
 
@@ -338,6 +352,7 @@ fn load_all(
         let path = normalize(&cwd.join(p));
         let f = Found {
             kind: sources::kind_of(&path, p).unwrap_or(Kind::Makefile),
+            symlink: path.is_symlink(),
             path,
             explicit: true,
             context_only: false,
@@ -419,14 +434,14 @@ fn load_all(
     // finished while walking.)
     let real: HashSet<PathBuf> = kept
         .iter()
-        .filter(|(f, _)| !f.path.is_symlink())
+        .filter(|(f, _)| !f.symlink)
         .map(|(f, _)| f.path.clone())
         .chain(finished.iter().map(|x| x.path.clone()))
         .collect();
     // (Kept files are one per path: a path names the file to drop.)
     let targets: Vec<(PathBuf, PathBuf)> = kept
         .iter()
-        .filter(|(f, _)| !f.explicit && f.path.is_symlink())
+        .filter(|(f, _)| !f.explicit && f.symlink)
         .filter_map(|(f, _)| Some((f.path.clone(), std::fs::canonicalize(&f.path).ok()?)))
         .collect();
     let gone: HashSet<PathBuf> = targets
@@ -467,7 +482,7 @@ fn finish(
         || l.kind != Kind::Makefile
         || l.file.lossy
         || !l.doc.includes.is_empty()
-        || f.path.is_symlink()
+        || f.symlink
     {
         return Err(Box::new(l));
     }
@@ -491,6 +506,7 @@ fn finish(
             context_only: g.context_only,
             config: g.config,
             doc: g.doc,
+            script_root: g.script_root,
         })
     })
 }
@@ -663,6 +679,7 @@ fn load_one(
         context_only: f.context_only,
         config,
         doc,
+        script_root: None,
     }))
 }
 
@@ -712,12 +729,15 @@ fn load_other(
         return Ok(None);
     }
     let file = SourceFile::from_bytes(&f.path, cwd, bytes.into_owned())?;
+    // (Found here, on the walker's thread: it probes for go.mod and .git.)
+    let script_root = (f.kind == Kind::Script).then(|| script_root(file.dir(), &config));
     Ok(Some(Loaded {
         file,
         kind: f.kind,
         context_only: f.context_only,
         config,
         doc: MakeDoc::default(),
+        script_root,
     }))
 }
 
@@ -1040,6 +1060,7 @@ impl Analysis {
             kind: l.kind,
             context_only: l.context_only,
             doc: l.doc,
+            script_root: l.script_root,
             base,
             base_note: None,
             caller: None,
@@ -1384,8 +1405,8 @@ impl Analysis {
         // A script's directories, relative to where it runs.
         let (script_dir, repo_root) = match f.kind {
             Kind::Script => {
-                let root = nearest_ancestor(f.file.dir(), ".git")
-                    .unwrap_or_else(|| script_root(f.file.dir(), &f.config));
+                let root =
+                    nearest_ancestor(f.file.dir(), ".git").unwrap_or_else(|| f.script_root());
                 (relative(&f.base, f.file.dir()), relative(&f.base, &root))
             }
             _ => Default::default(),
@@ -1580,9 +1601,9 @@ impl Analysis {
         only: Option<Kinds>,
     ) -> Vec<usize> {
         let run = self.script_callers();
-        let mut candidates: BTreeMap<PathBuf, Vec<String>> = BTreeMap::new();
-        // Those in the script's directory and its parents, then those the
-        // prefilter skipped.
+        // The scripts no recipe runs, by directory and root (a directory's
+        // scripts share their parents).
+        let mut by_dir: HashMap<(&Path, PathBuf), Vec<String>> = HashMap::new();
         for f in self.files.iter().filter(|f| f.kind == Kind::Script) {
             let Some(name) = f.file.path.file_name() else {
                 continue;
@@ -1590,20 +1611,31 @@ impl Analysis {
             if run.contains_key(&f.file.path) {
                 continue;
             }
-            let root = script_root(f.file.dir(), &f.config);
-            for d in f.file.dir().ancestors() {
+            let root = f.script_root();
+            by_dir
+                .entry((f.file.dir(), root))
+                .or_default()
+                .push(name.to_string_lossy().into_owned());
+        }
+        // The Makefiles the prefilter skipped in their directories and
+        // parents, in path order.
+        let mut candidates: BTreeMap<PathBuf, Vec<String>> = BTreeMap::new();
+        for ((dir, root), names) in by_dir {
+            for d in dir.ancestors() {
                 for mk in ["GNUmakefile", "makefile", "Makefile"] {
-                    candidates
-                        .entry(d.join(mk))
-                        .or_default()
-                        .push(name.to_string_lossy().into_owned());
+                    let p = d.join(mk);
+                    if self.was_skipped(&p) {
+                        candidates
+                            .entry(p)
+                            .or_default()
+                            .extend(names.iter().cloned());
+                    }
                 }
                 if d == root || !d.starts_with(&root) {
                     break;
                 }
             }
         }
-        candidates.retain(|p, _| self.was_skipped(p));
         let mut index: HashMap<PathBuf, usize> = self
             .files
             .iter()
@@ -1682,6 +1714,7 @@ impl Analysis {
                 explicit: false,
                 kind: Kind::Script,
                 context_only: false,
+                symlink: path.is_symlink(),
             };
             match load_other(&found, None, None, cwd, configs) {
                 Ok(Some(l)) => {
@@ -1709,7 +1742,7 @@ impl Analysis {
                     ));
                 }
                 None => {
-                    let root = script_root(f.file.dir(), &f.config);
+                    let root = f.script_root();
                     f.base_note = Some(format!(
                         "relative paths taken from the repository root `{}`: no Makefile recipe runs this script",
                         crate::syntax::source::display_path(&root, cwd)

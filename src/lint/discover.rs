@@ -28,6 +28,10 @@ pub struct Found {
     /// Read for what it tells about other files (a Makefile under
     /// `--only scripts`), not reported.
     pub context_only: bool,
+    /// The path is a symbolic link (to a file). The walk knows it from the
+    /// directory entry; asking the file system again cost a system call
+    /// per kept file.
+    pub symlink: bool,
 }
 
 /// What the walk found.
@@ -102,6 +106,7 @@ where
                 state.get_or_insert_with(&init),
                 Found {
                     kind: explicit_kind(&abs, configs),
+                    symlink: abs.is_symlink(),
                     path: abs,
                     explicit: true,
                     context_only: false,
@@ -180,7 +185,7 @@ fn walk<S, I, F>(
         let mut last: Option<(PathBuf, Arc<Config>)> = None;
         Box::new(move |entry| {
             match visit(dir, configs, only, entry, &mut last) {
-                Visit::File(p, kind, context_only, cfg) => clock.work(|| {
+                Visit::File(p, kind, context_only, symlink, cfg) => clock.work(|| {
                     each(
                         &mut state,
                         Found {
@@ -188,6 +193,7 @@ fn walk<S, I, F>(
                             explicit: false,
                             kind,
                             context_only,
+                            symlink,
                         },
                         Some(&cfg),
                     )
@@ -228,9 +234,10 @@ fn not_the_projects(e: &ignore::DirEntry) -> bool {
 }
 
 enum Visit {
-    /// A file to read: its kind, whether it is read only for context, and
-    /// the configuration that selected it.
-    File(PathBuf, Kind, bool, Arc<Config>),
+    /// A file to read: its kind, whether it is read only for context,
+    /// whether its path is a symlink, and the configuration that selected
+    /// it.
+    File(PathBuf, Kind, bool, bool, Arc<Config>),
     Error(Error),
     Special(PathBuf),
     Skip,
@@ -294,7 +301,13 @@ fn visit(
         Some(kind) => {
             let wanted = only.unwrap_or(cfg.kinds).reads(kind);
             if wanted || kind == Kind::Makefile {
-                Visit::File(path.to_path_buf(), kind, !wanted, cfg)
+                Visit::File(
+                    path.to_path_buf(),
+                    kind,
+                    !wanted,
+                    entry.path_is_symlink(),
+                    cfg,
+                )
             } else {
                 Visit::Skip
             }

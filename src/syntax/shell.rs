@@ -1176,6 +1176,10 @@ impl Scanner<'_, '_> {
         } else {
             Vec::new()
         };
+        if handed.is_empty() {
+            self.out.push(c);
+            return;
+        }
         let depth = c.depth;
         let (words, cwd, in_string, by) = (
             c.words.clone(),

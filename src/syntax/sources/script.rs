@@ -113,7 +113,7 @@ pub fn callsites(text: &str, ctx: &ScriptContext) -> Vec<ScriptCallsite> {
     let start = Cwd::Known(join_rel("", &ctx.caller_dir));
     let (scan, _) = shell::scan_resolved(text, 0..text.len(), Dialect::Shell, start, &mut script);
     let mut out = Vec::new();
-    for original in &scan.commands {
+    for original in scan.commands.iter().filter(|c| may_be_callsite(c)) {
         let c = without_eval(original);
         let vars = script.env_for(&c);
         // (What an exec wrapper runs is read with the wrapper's variables.)
@@ -149,7 +149,8 @@ pub fn callsites(text: &str, ctx: &ScriptContext) -> Vec<ScriptCallsite> {
                 .words
                 .first()
                 .and_then(|w| script.dirs.get(&w.span.start))
-                .map_or(Anchor::Caller, |h| h.anchor);
+                .copied()
+                .unwrap_or(Anchor::Caller);
             let target_anchor = if cs.target.words().iter().any(|w| {
                 matches!(
                     script.words.get(&w.span.start).map(|i| &i.val),
@@ -199,6 +200,20 @@ pub fn is_script(name: &str, head: &[u8]) -> bool {
         }
     }
     matches!(prog.as_str(), "sh" | "bash" | "dash" | "ksh")
+}
+
+/// Whether a command (or one its words hand on, or an exec wrapper runs)
+/// can be a callsite: a literal `run`, `build` or `tool` among its words
+/// (the verb), or a word that is not literal (a variable that holds `go
+/// run`: [`GoSpelling::RunVariable`]). Every other command is passed over
+/// before its variables are gathered, which is most of a script's: exact,
+/// as [`from_command`] finds neither in it, and what is read from a
+/// command is made of its words.
+fn may_be_callsite(c: &Command) -> bool {
+    c.words.iter().any(|w| match w.literal() {
+        Some(t) => matches!(t, "run" | "build" | "tool"),
+        None => true,
+    })
 }
 
 /// `eval word...` with unquoted words runs them as a command.
@@ -254,9 +269,9 @@ struct WordInfo {
 }
 
 /// Where a command runs.
-#[derive(Debug, Clone)]
-struct Here {
-    cwd: Cwd,
+#[derive(Debug, Clone, Copy)]
+struct Here<'c> {
+    cwd: &'c Cwd,
     anchor: Anchor,
 }
 
@@ -270,8 +285,9 @@ struct Script<'s> {
     substs: HashMap<usize, Val>,
     /// Words holding expansions, by their start.
     words: HashMap<usize, WordInfo>,
-    /// Each command's working directory, by its first word's start.
-    dirs: HashMap<usize, Here>,
+    /// What each command's working directory (its [`Command::cwd`]) was
+    /// derived from, by its first word's start.
+    dirs: HashMap<usize, Anchor>,
 }
 
 /// What a command does to the script's variables.
@@ -294,7 +310,7 @@ impl Resolver for Script<'_> {
         anchored: bool,
     ) {
         let here = Here {
-            cwd: cwd.clone(),
+            cwd,
             anchor: if anchored {
                 Anchor::Script
             } else {
@@ -302,7 +318,7 @@ impl Resolver for Script<'_> {
             },
         };
         if let Some(w) = words.first() {
-            self.dirs.insert(w.span.start, here.clone());
+            self.dirs.insert(w.span.start, here.anchor);
         }
         let kind = match command_index(words) {
             None => Kind::Assign,
@@ -411,7 +427,7 @@ impl Script<'_> {
         exps: &[Expansion],
         from: usize,
         split: bool,
-        here: &Here,
+        here: &Here<'_>,
     ) -> (Val, Option<VarRef>) {
         let whole = matches!(exps, [e] if e.at.start == from && e.at.end == text.len());
         let mut acc = Val::Text(String::new());
@@ -433,7 +449,7 @@ impl Script<'_> {
         (acc, var)
     }
 
-    fn expansion(&self, e: &Expansion, here: &Here) -> (Val, Option<VarRef>) {
+    fn expansion(&self, e: &Expansion, here: &Here<'_>) -> (Val, Option<VarRef>) {
         let raw = &self.src[e.span.clone()];
         if raw.starts_with('`') || (raw.starts_with("$(") && !raw.starts_with("$((")) {
             let v = self.substs.get(&e.span.start).cloned();
@@ -452,7 +468,7 @@ impl Script<'_> {
     }
 
     /// `$name` (or `${name}`).
-    fn param(&self, name: &str, here: &Here) -> (Val, Option<VarRef>) {
+    fn param(&self, name: &str, here: &Here<'_>) -> (Val, Option<VarRef>) {
         if let Some(b) = self.vars.get(name) {
             let var = VarRef {
                 name: name.to_string(),
@@ -493,7 +509,7 @@ impl Script<'_> {
 
     /// The inside of `${...}`: a name, `BASH_SOURCE[0]`, and the operators
     /// `:-`, `-`, `:=`, `=`, `:+`, `+` and `%/*`.
-    fn braced(&self, inner: &str, here: &Here) -> (Val, Option<VarRef>) {
+    fn braced(&self, inner: &str, here: &Here<'_>) -> (Val, Option<VarRef>) {
         let len = if inner.starts_with(|c: char| c.is_ascii_digit()) {
             inner.bytes().take_while(u8::is_ascii_digit).count()
         } else {
@@ -563,7 +579,7 @@ impl Script<'_> {
     /// (`models_schema=( "${module_name}/cmd/models-schema" )`). Two
     /// elements or more, or an element that is not plain text and
     /// parameters, are unknown.
-    fn array(&self, inner: &str, here: &Here) -> Val {
+    fn array(&self, inner: &str, here: &Here<'_>) -> Val {
         let elements = array_elements(inner);
         let [element] = elements.as_slice() else {
             return Val::Unknown;
@@ -609,7 +625,7 @@ impl Script<'_> {
     }
 
     /// The word of `${x:-word}`: quotes removed; one parameter at most.
-    fn default_word(&self, word: &str, here: &Here) -> Val {
+    fn default_word(&self, word: &str, here: &Here<'_>) -> Val {
         let w = word
             .strip_prefix('"')
             .and_then(|w| w.strip_suffix('"'))
@@ -661,15 +677,15 @@ impl Script<'_> {
         let Some(i) = command_index(&c.words) else {
             return Val::Unknown;
         };
-        let here = c
-            .words
-            .first()
-            .and_then(|w| self.dirs.get(&w.span.start))
-            .cloned()
-            .unwrap_or(Here {
-                cwd: c.cwd.clone(),
-                anchor: Anchor::Caller,
-            });
+        let here = Here {
+            cwd: &c.cwd,
+            anchor: c
+                .words
+                .first()
+                .and_then(|w| self.dirs.get(&w.span.start))
+                .copied()
+                .unwrap_or(Anchor::Caller),
+        };
         let opts: Vec<&str> = c.words[i + 1..]
             .iter()
             .filter_map(Word::literal)
@@ -803,7 +819,7 @@ fn dirname(v: Val, script_dir: &str) -> Val {
 }
 
 /// `realpath` of a value, from the command's working directory.
-fn real(v: Val, here: &Here) -> Val {
+fn real(v: Val, here: &Here<'_>) -> Val {
     match (v, &here.cwd) {
         (v @ (Val::ScriptFile | Val::Path { .. }), _) => v,
         (Val::Text(t), Cwd::Known(c)) if !t.starts_with('/') && !t.starts_with('~') => Val::Path {
