@@ -720,7 +720,7 @@ fn load_other(
     };
     let wanted = |bytes: &[u8]| match f.kind {
         Kind::Generate | Kind::Go => {
-            memchr::memmem::find(bytes, b"//go:generate").is_some()
+            generate_finder().find(bytes).is_some()
                 || sources::gocode::may_matter(bytes, &config.go_commands)
         }
         _ => memchr::memmem::find(bytes, b"go").is_some(),
@@ -739,6 +739,14 @@ fn load_other(
         doc: MakeDoc::default(),
         script_root,
     }))
+}
+
+/// The search for `//go:generate`, built once: every walked `.go` file is
+/// searched for it.
+fn generate_finder() -> &'static memchr::memmem::Finder<'static> {
+    static FINDER: std::sync::OnceLock<memchr::memmem::Finder<'static>> =
+        std::sync::OnceLock::new();
+    FINDER.get_or_init(|| memchr::memmem::Finder::new("//go:generate"))
 }
 
 impl Site {

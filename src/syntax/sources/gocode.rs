@@ -84,10 +84,14 @@ const EXEC: &str = "os/exec";
 /// `".../go"`, or one of the configured `go_commands`, in double quotes or
 /// backquotes). The cheap test before any parsing.
 pub fn may_matter(bytes: &[u8], go_commands: &[String]) -> bool {
-    let has = |needle: &[u8]| memchr::memmem::find(bytes, needle).is_some();
-    if !has(EXEC.as_bytes()) {
+    // Built once: every walked `.go` file is searched for it.
+    static EXEC_FINDER: std::sync::OnceLock<memchr::memmem::Finder<'static>> =
+        std::sync::OnceLock::new();
+    let exec = EXEC_FINDER.get_or_init(|| memchr::memmem::Finder::new(EXEC));
+    if exec.find(bytes).is_none() {
         return false;
     }
+    let has = |needle: &[u8]| memchr::memmem::find(bytes, needle).is_some();
     let quoted = |q: u8, body: &str| {
         let mut n = Vec::with_capacity(body.len() + 2);
         n.push(q);
