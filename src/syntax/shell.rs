@@ -374,7 +374,7 @@ struct Scanner<'a, 'r> {
     in_dquote: bool,
 }
 
-impl Scanner<'_, '_> {
+impl<'a> Scanner<'a, '_> {
     fn peek(&self) -> Option<u8> {
         (self.pos < self.end).then(|| self.b[self.pos])
     }
@@ -847,7 +847,8 @@ impl Scanner<'_, '_> {
         let outer_dquote = std::mem::replace(&mut self.in_dquote, false);
         let mut w = Word {
             span: start..start,
-            text: String::new(),
+            // (Most words fit: one allocation rather than a few.)
+            text: String::with_capacity(24),
             quoted: false,
             make_ref: false,
             shell_expansion: false,
@@ -929,6 +930,12 @@ impl Scanner<'_, '_> {
                         name_ok = false;
                     }
                     w.text.push(ch);
+                    // The plain bytes after it in one go (most of a word).
+                    let run = self.plain_run(close);
+                    if !run.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+                        name_ok = false;
+                    }
+                    w.text.push_str(run);
                 }
             }
         }
@@ -967,6 +974,42 @@ impl Scanner<'_, '_> {
         w.text.push_str(&self.src[start..self.pos]);
         w.shell_expansion = true;
         self.record(at..w.text.len(), start..self.pos);
+    }
+
+    /// The bytes from the cursor up to the next one [`Scanner::word`]
+    /// reads as more than a character of the word (a separator, `close`,
+    /// a quote, `$`, `\\`, a backquote, `=` or `(`); the cursor moves past
+    /// them. Those bytes are all ASCII, so the run ends on a character
+    /// boundary.
+    fn plain_run(&mut self, close: Option<u8>) -> &'a str {
+        let s = self.pos;
+        while let Some(c) = self.peek() {
+            if Some(c) == close
+                || matches!(
+                    c,
+                    b' ' | b'\t'
+                        | b'\n'
+                        | b'\r'
+                        | b';'
+                        | b'&'
+                        | b'|'
+                        | b'<'
+                        | b'>'
+                        | b')'
+                        | b'('
+                        | b'='
+                        | b'\\'
+                        | b'\''
+                        | b'"'
+                        | b'`'
+                        | b'$'
+                )
+            {
+                break;
+            }
+            self.pos += 1;
+        }
+        &self.src[s..self.pos]
     }
 
     fn next_char(&mut self) -> Option<char> {

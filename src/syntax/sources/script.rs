@@ -31,7 +31,9 @@
 //! `${x/a/b}`-style edits (other than `${x%/*}`), aliases.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+// The resolver's maps are looked up per word and command: foldhash, not
+// SipHash (their keys are the script's own offsets and names).
+use foldhash::{HashMap, HashMapExt};
 
 use crate::syntax::callsite::{self, from_command, Callsite, Origin};
 use crate::syntax::parse::lines::{logical_line_end, logical_line_start};
