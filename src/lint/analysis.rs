@@ -77,8 +77,8 @@ pub struct FileAnalysis {
     /// For a script: the Makefile rule whose recipe runs it (file, rule).
     pub caller: Option<(usize, usize)>,
     /// For a script: the directory it is taken to run from when no recipe
-    /// runs it ([`script_root`]).
-    pub script_root: Option<PathBuf>,
+    /// runs it ([`crate::lint::paths::script_root`]), as found while walking.
+    pub walked_root: Option<PathBuf>,
     /// For a script: some recipe reads it with `source` or `.`.
     pub sourced: bool,
     pub config: Arc<Config>,
@@ -109,7 +109,7 @@ impl FileAnalysis {
     /// For a script: the directory it is taken to run from when no recipe
     /// runs it, as found while walking (else found now).
     fn script_root(&self) -> PathBuf {
-        self.script_root
+        self.walked_root
             .clone()
             .unwrap_or_else(|| script_root(self.file.dir(), &self.config))
     }
@@ -297,8 +297,8 @@ struct Loaded {
     context_only: bool,
     config: Arc<Config>,
     doc: MakeDoc,
-    /// [`FileAnalysis::script_root`].
-    script_root: Option<PathBuf>,
+    /// [`FileAnalysis::walked_root`].
+    walked_root: Option<PathBuf>,
 }
 
 fn read_and_parse(
@@ -320,7 +320,7 @@ fn read_and_parse(
         context_only: false,
         config,
         doc,
-        script_root: None,
+        walked_root: None,
     })
 }
 
@@ -506,7 +506,7 @@ fn finish(
             context_only: g.context_only,
             config: g.config,
             doc: g.doc,
-            script_root: g.script_root,
+            walked_root: g.walked_root,
         })
     })
 }
@@ -679,7 +679,7 @@ fn load_one(
         context_only: f.context_only,
         config,
         doc,
-        script_root: None,
+        walked_root: None,
     }))
 }
 
@@ -730,14 +730,14 @@ fn load_other(
     }
     let file = SourceFile::from_bytes(&f.path, cwd, bytes.into_owned())?;
     // (Found here, on the walker's thread: it probes for go.mod and .git.)
-    let script_root = (f.kind == Kind::Script).then(|| script_root(file.dir(), &config));
+    let walked_root = (f.kind == Kind::Script).then(|| script_root(file.dir(), &config));
     Ok(Some(Loaded {
         file,
         kind: f.kind,
         context_only: f.context_only,
         config,
         doc: MakeDoc::default(),
-        script_root,
+        walked_root,
     }))
 }
 
@@ -1068,7 +1068,7 @@ impl Analysis {
             kind: l.kind,
             context_only: l.context_only,
             doc: l.doc,
-            script_root: l.script_root,
+            walked_root: l.walked_root,
             base,
             base_note: None,
             caller: None,

@@ -185,19 +185,7 @@ fn walk<S, I, F>(
         let mut last: Option<(PathBuf, Arc<Config>)> = None;
         Box::new(move |entry| {
             match visit(dir, configs, only, entry, &mut last) {
-                Visit::File(p, kind, context_only, symlink, cfg) => clock.work(|| {
-                    each(
-                        &mut state,
-                        Found {
-                            path: p,
-                            explicit: false,
-                            kind,
-                            context_only,
-                            symlink,
-                        },
-                        Some(&cfg),
-                    )
-                }),
+                Visit::File(found, cfg) => clock.work(|| each(&mut state, found, Some(&cfg))),
                 Visit::Error(e) => errors.lock().expect("walk errors").push(e),
                 Visit::Special(p) => special.lock().expect("walk specials").push(p),
                 Visit::Skip => {}
@@ -234,10 +222,8 @@ fn not_the_projects(e: &ignore::DirEntry) -> bool {
 }
 
 enum Visit {
-    /// A file to read: its kind, whether it is read only for context,
-    /// whether its path is a symlink, and the configuration that selected
-    /// it.
-    File(PathBuf, Kind, bool, bool, Arc<Config>),
+    /// A file to read, and the configuration that selected it.
+    File(Found, Arc<Config>),
     Error(Error),
     Special(PathBuf),
     Skip,
@@ -301,13 +287,14 @@ fn visit(
         Some(kind) => {
             let wanted = only.unwrap_or(cfg.kinds).reads(kind);
             if wanted || kind == Kind::Makefile {
-                Visit::File(
-                    path.to_path_buf(),
+                let found = Found {
+                    path: path.to_path_buf(),
+                    explicit: false,
                     kind,
-                    !wanted,
-                    entry.path_is_symlink(),
-                    cfg,
-                )
+                    context_only: !wanted,
+                    symlink: entry.path_is_symlink(),
+                };
+                Visit::File(found, cfg)
             } else {
                 Visit::Skip
             }
